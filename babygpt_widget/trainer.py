@@ -1,0 +1,104 @@
+"""The seed's training loop (AdamW, full batch, cross-entropy) with a recorded history.
+
+The training windows are themselves states of the chain, so one forward over all states gives
+both the loss (each state's cross-entropy weighted by how often it occurs in the data — the
+same value as the seed's mean over windows) and the whole chain's probabilities for the
+history snapshot of the same weights.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .chain import StateSpace
+from .history import History
+from .model import GPT
+
+
+class TrainingDiverged(ValueError):
+    """The loss became non-finite; the trainer has rolled back to the last finite step."""
+
+
+class Trainer:
+    def __init__(self, model: GPT, space: StateSpace, counts: np.ndarray, lr: float, weight_decay: float) -> None:
+        self.model = model
+        self.space = space
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+        self.history = History(len(space), space.vocab_size)
+        self.global_step = 0
+        self._inputs = space.token_ids(space.context_length)
+        self._backup: list[torch.Tensor] | None = None
+        self.set_counts(counts)
+        self.evaluate()
+
+    # -- configuration that applies without resetting the model --------------------------------
+    def set_counts(self, counts: np.ndarray) -> None:
+        """Per-state next-token counts of the training windows (the data)."""
+        self._counts = torch.as_tensor(counts, dtype=torch.float32)
+        self._n_windows = float(self._counts.sum())
+
+    def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"], group["weight_decay"] = lr, weight_decay
+
+    # -- training --------------------------------------------------------------------------------
+    def _loss_and_probs(self) -> tuple[torch.Tensor, torch.Tensor]:
+        logits = self.model(self._inputs)
+        log_probs = F.log_softmax(logits, dim=-1)
+        loss = -(self._counts * log_probs).sum() / self._n_windows
+        return loss, log_probs.detach().exp()
+
+    def step(self) -> float:
+        """One optimizer step; returns the loss of the weights it started from."""
+        loss, probs = self._loss_and_probs()
+        value = loss.item()
+        if not math.isfinite(value):
+            self._rollback()
+            raise TrainingDiverged(
+                f"train: the loss became {value} at step {self.global_step + 1}; training stopped and the "
+                f"model was kept at step {self.global_step}. Lower lr (now {self.optimizer.param_groups[0]['lr']:g}) or reset."
+            )
+        self.history.record(self.global_step, value, probs.numpy())
+        self._save_backup()
+        loss.backward()
+        self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.global_step += 1
+        return value
+
+    def evaluate(self) -> tuple[float, np.ndarray]:
+        """Loss and chain of the current weights, recorded as the newest history snapshot."""
+        with torch.no_grad():
+            loss, probs = self._loss_and_probs()
+        value, probs_np = loss.item(), probs.numpy()
+        if math.isfinite(value):
+            self.history.record(self.global_step, value, probs_np)
+        return value, probs_np
+
+    # -- divergence: keep the last weights whose loss was finite ---------------------------------
+    def _live_tensors(self) -> list[torch.Tensor]:
+        tensors = [p.data for p in self.model.parameters()]
+        for state in self.optimizer.state.values():
+            tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
+        return tensors
+
+    def _save_backup(self) -> None:
+        live = self._live_tensors()
+        if self._backup is None or len(self._backup) != len(live):
+            self._backup = [t.clone() for t in live]
+        else:
+            torch._foreach_copy_(self._backup, live)
+
+    def _rollback(self) -> None:
+        if self._backup is None:
+            return
+        live = self._live_tensors()
+        if len(live) != len(self._backup):  # the backup predates the optimizer's first step
+            self.optimizer.state.clear()
+            live = self._live_tensors()
+        torch._foreach_copy_(live, self._backup)
+        self.global_step -= 1
