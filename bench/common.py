@@ -1,0 +1,64 @@
+"""Shared pieces of the benchmarks: the seed's own loops (the baselines) and a fair timer.
+
+Baselines and candidates are timed in alternating rounds in one process and compared by
+median, so a busy neighbour on a shared machine slows both alike and the ratio holds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+from babygpt_widget.model import GPT, GPTConfig
+
+SEED_SEQUENCE = [int(c) for c in "111101111011110"]
+
+
+def seed_windows(context_length: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+    seq = SEED_SEQUENCE
+    n = len(seq) - context_length
+    X = torch.tensor([seq[i : i + context_length] for i in range(n)])
+    Y = torch.tensor([seq[i + context_length] for i in range(n)])
+    return X, Y
+
+
+class SeedLoop:
+    """The seed's training loop, verbatim: manual_seed(1337), GPT, AdamW(1e-3, 0.1), full batch."""
+
+    def __init__(self) -> None:
+        torch.manual_seed(1337)
+        self.model = GPT(GPTConfig())
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=1e-3, weight_decay=0.1)
+        self.X, self.Y = seed_windows()
+
+    def step(self) -> float:
+        logits = self.model(self.X)
+        loss = F.cross_entropy(logits, self.Y)
+        loss.backward()
+        self.optimizer.step()
+        self.optimizer.zero_grad()
+        return loss.item()
+
+    def all_state_probs(self) -> torch.Tensor:
+        states = torch.tensor([[int(c) for c in f"{s:03b}"] for s in range(8)])
+        with torch.no_grad():
+            return F.softmax(self.model(states), dim=-1)
+
+
+def interleaved(candidates: dict[str, Callable[[], float]], rounds: int = 7) -> dict[str, float]:
+    """Median seconds per unit of each candidate; each callable returns the units it ran."""
+    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, run in candidates.items():
+            start = time.perf_counter()
+            units = run()
+            samples[name].append((time.perf_counter() - start) / units)
+    return {name: statistics.median(v) for name, v in samples.items()}
+
+
+def header(title: str) -> None:
+    print(f"\n== {title} (torch {torch.__version__}, {torch.get_num_threads()} thread(s)) ==")

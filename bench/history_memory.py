@@ -1,0 +1,28 @@
+"""History memory: bytes held after 1k / 10k / 100k recorded steps, at 8 and 1,024 states.
+
+Feeds the real History class with synthetic snapshots (the bound is about storage, not
+training), so a 100,000-step run takes seconds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from babygpt_widget.history import History
+
+
+def main() -> None:
+    print("\n== history memory (every step recorded, thinned evenly beyond the cap) ==")
+    for n_states in (8, 1024):
+        history = History(n_states, 2)
+        probs = np.full((n_states, 2), 0.5, dtype=np.float32)
+        marks = {1_000, 10_000, 100_000}
+        for step in range(100_001):
+            history.record(step, 0.5, probs)
+            if step in marks:
+                v = history.view()
+                print(f"{n_states:5d} states  {step:7d} steps: {len(v):5d} snapshots, stride {v.stride:3d}, "
+                      f"{history.nbytes / 2**20:6.2f} MiB held (bound 64 MiB); last step {int(v.steps[-1])}")
+
+
+if __name__ == "__main__":
+    main()

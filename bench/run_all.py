@@ -1,0 +1,10 @@
+"""Run every benchmark in turn (`make bench`)."""
+
+import pathlib
+import runpy
+import sys
+
+here = pathlib.Path(__file__).parent
+sys.path.insert(0, str(here))
+for name in ("train_speed", "state_eval", "history_memory"):
+    runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
