@@ -1,0 +1,311 @@
+"""BabyGPTWidget: a BabyGPT you can see. A thin anywidget shell around the engine.
+
+Python owns model and trainer; traits carry the chain to the front end (binary float32
+buffers), and the front end's buttons come back as commands on the widget's one custom-message
+channel, handled by the same methods a notebook user calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import pathlib
+import time
+from typing import Any, Callable
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .config import ConfigError, RunConfig
+from .engine import BabyGPT, _check_count
+from .history import HistoryView
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+_MISSING_BUNDLE = """
+export default { render({ el }) {
+  el.textContent = "babygpt-widget: the front-end bundle is missing (run `npm run build` or reinstall the package).";
+} };
+"""
+
+# Training runs in slices of ~1/30 s; the chain is sent after each slice (so <= ~30 updates/s
+# reach the front end) and Play yields to the kernel between slices.
+CHUNK_SECONDS = 1 / 30
+HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
+LAYOUTS = ("circular", "force")
+
+
+class BabyGPTWidget(anywidget.AnyWidget):
+    """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
+
+    Takes BabyGPT's keyword arguments plus ``layout`` ("circular" | "force") and ``train_n``
+    (the Train ×N count). Methods and properties mirror BabyGPT; every call updates the drawing.
+    """
+
+    _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING_BUNDLE
+    _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
+
+    config = traitlets.Dict().tag(sync=True)
+    states = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    probs = traitlets.Bytes(b"").tag(sync=True)
+    data_counts = traitlets.Bytes(b"").tag(sync=True)
+    global_step = traitlets.Int(0).tag(sync=True)
+    loss = traitlets.Float(0.0).tag(sync=True)
+    history_steps = traitlets.Bytes(b"").tag(sync=True)
+    history_losses = traitlets.Bytes(b"").tag(sync=True)
+    history_probs = traitlets.Bytes(b"").tag(sync=True)
+    shown_index = traitlets.Int(-1).tag(sync=True)
+    layout = traitlets.Unicode("circular").tag(sync=True)
+    playing = traitlets.Bool(False).tag(sync=True)
+    train_n = traitlets.Int(50).tag(sync=True)
+    errors = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, *, layout: str = "circular", train_n: int = 50, **run_settings: Any) -> None:
+        engine = BabyGPT(**run_settings)  # bad settings raise here, before any widget exists
+        super().__init__(layout=layout, train_n=train_n)
+        self.engine = engine
+        self._play_task: asyncio.Task | None = None
+        self._pending_steps = 0  # Train ×N requests not yet run by the background loop
+        self._last_history_push = 0.0
+        self._shown_step: int | None = None
+        self.on_msg(self._on_message)
+        self._push(history=True)
+
+    # -- validation of view traits: bad values are refused, old value kept ----------------------
+    @traitlets.validate("layout")
+    def _valid_layout(self, proposal: dict) -> str:
+        if proposal["value"] not in LAYOUTS:
+            raise traitlets.TraitError(f"layout: must be one of {', '.join(LAYOUTS)}; got {proposal['value']!r}")
+        return proposal["value"]
+
+    @traitlets.validate("train_n")
+    def _valid_train_n(self, proposal: dict) -> int:
+        return _check_count("train_n", proposal["value"], 1, 100_000)
+
+    @traitlets.validate("shown_index")
+    def _valid_shown_index(self, proposal: dict) -> int:
+        value = proposal["value"]
+        if not -1 <= value < max(1, len(self.history_steps) // 4):
+            raise traitlets.TraitError(f"shown_index: must be -1 (live) or a history index; got {value}")
+        return value
+
+    @traitlets.observe("shown_index")
+    def _remember_shown_step(self, change: dict) -> None:
+        steps = np.frombuffer(self.history_steps, dtype="<i4")
+        self._shown_step = None if change["new"] < 0 else int(steps[change["new"]])
+
+    # -- the engine's API, mirrored ---------------------------------------------------------------
+    def train(self, n: int = 1) -> list[float]:
+        """Run n optimizer steps (drawing updates stream while it runs); returns the n losses."""
+        n = _check_count("n", n, 0, 1_000_000)
+        losses: list[float] = []
+        for chunk in self._chunks(n):
+            losses.extend(self._guarded(lambda: self.engine.train(chunk)))
+            self._push()
+        self._push(history=True)
+        return losses
+
+    def step(self) -> float:
+        """One optimizer step; returns its loss."""
+        return self.train(1)[0]
+
+    def reset(self) -> None:
+        """Re-initialise from the seed (weights, optimizer, history)."""
+        self.pause()
+        self._pending_steps = 0
+        self.engine.reset()
+        self._clear_error("train")
+        self._push(history=True, view_live=True)
+
+    def configure(self, **values: Any) -> None:
+        """Change settings (see ``BabyGPT.configure``). A bad value raises ValueError, is shown
+        inline next to its field, and changes nothing."""
+        try:
+            rebuilt_before = self.engine.model
+            self.engine.configure(**values)
+        except ConfigError as e:
+            self.errors = {**self.errors, e.field: str(e)}
+            raise
+        self.errors = {k: v for k, v in self.errors.items() if k not in values and k != "train"}
+        self._push(history=True, view_live=self.engine.model is not rebuilt_before)
+
+    def play(self) -> None:
+        """Train continuously in the background, in short slices that keep the kernel free."""
+        if self._play_task is not None and not self._play_task.done():
+            self.playing = True
+            return
+        self.playing = True
+        self._play_task = self._start_background()
+
+    def pause(self) -> None:
+        """Stop continuous training after the current slice (< ~30 ms)."""
+        self.playing = False
+
+    def show_step(self, step: int | None) -> None:
+        """Show the chain as it was at a training step (None = live)."""
+        self.shown_index = -1 if step is None else self.engine.history.at_step(step)
+
+    def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0, seed: int | None = None) -> str:
+        return self.engine.sample(n, start=start, temperature=temperature, seed=seed)
+
+    def save(self, path: Any) -> None:
+        self.engine.save(path)
+
+    @classmethod
+    def load(cls, path: Any, **view: Any) -> "BabyGPTWidget":
+        """A widget showing a run saved with ``save`` (BabyGPT or widget)."""
+        engine = BabyGPT.load(path)
+        widget = cls(**view, **engine.config.to_dict())
+        widget.engine = engine
+        widget._push(history=True)
+        return widget
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else a BabyGPT has (probabilities, history, to_graphviz, …) reads through.
+        if name != "engine" and "engine" in self.__dict__ and hasattr(self.engine, name):
+            return getattr(self.engine, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return self.engine.probabilities
+
+    @property
+    def history(self) -> HistoryView:
+        return self.engine.history
+
+    # -- commands from the front end: one channel, answered every time ----------------------------
+    def _on_message(self, _widget: Any, content: Any, buffers: list) -> None:
+        if not isinstance(content, dict) or "cmd" not in content:
+            return
+        cmd = content["cmd"]
+        handlers: dict[str, Callable[[], Any]] = {
+            "step": lambda: self._queue_or_run(1),
+            "train": lambda: self._queue_or_run(_check_count("n", content.get("n", self.train_n), 1, 100_000)),
+            "play": self.play,
+            "pause": self.pause,
+            "reset": self.reset,
+            "configure": lambda: self.configure(**dict(content.get("values") or {})),
+        }
+        reply: dict[str, Any] = {"reply": cmd, "ok": True}
+        try:
+            if cmd not in handlers:
+                raise ValueError(f"cmd: unknown command {cmd!r}; known: {', '.join(handlers)}")
+            handlers[cmd]()
+        except (ValueError, traitlets.TraitError) as e:
+            reply.update(ok=False, error=str(e), field=getattr(e, "field", None) or str(e).split(":")[0])
+        self.send(reply)
+
+    def _queue_or_run(self, n: int) -> None:
+        """Short requests run now; long ones run in the background so Pause and cells get through."""
+        if self._play_task is None or self._play_task.done():
+            if n * self._seconds_per_step() <= CHUNK_SECONDS * 4 or _running_loop() is None:
+                self.train(n)
+                return
+            self._pending_steps += n
+            self._play_task = self._start_background()
+            return
+        self._pending_steps += n  # the running loop picks them up between slices
+
+    # -- background training ----------------------------------------------------------------------
+    def _start_background(self) -> asyncio.Task:
+        loop = _running_loop()
+        if loop is None:
+            self.playing = False
+            raise RuntimeError("play: needs a running event loop (a Jupyter kernel); use train(n) instead")
+        return loop.create_task(self._background_loop())
+
+    async def _background_loop(self) -> None:
+        try:
+            while self.playing or self._pending_steps > 0:
+                n = self._steps_per_chunk()
+                if not self.playing:
+                    n = min(n, self._pending_steps)
+                    self._pending_steps -= n
+                try:
+                    self._guarded(lambda: self.engine.train(n))
+                except ValueError:
+                    break
+                self._push()
+                await asyncio.sleep(0)  # let the kernel handle Pause, other commands and cells
+        finally:
+            self.playing = False
+            self._pending_steps = 0
+            self._push(history=True)
+
+    def _guarded(self, run: Callable[[], Any]) -> Any:
+        """Run training; on divergence stop playing, show the message, keep the last finite state."""
+        start = time.perf_counter()
+        before = self.engine.global_step
+        try:
+            result = run()
+        except ValueError as e:
+            self.playing = False
+            self._pending_steps = 0
+            self.errors = {**self.errors, "train": str(e)}
+            self._push(history=True)
+            raise
+        steps = self.engine.global_step - before
+        if steps:
+            self._step_seconds = (time.perf_counter() - start) / steps
+        return result
+
+    def _seconds_per_step(self) -> float:
+        return getattr(self, "_step_seconds", 0.004)
+
+    def _steps_per_chunk(self) -> int:
+        return max(1, int(CHUNK_SECONDS / self._seconds_per_step()))
+
+    def _chunks(self, n: int):
+        while n > 0:
+            k = min(n, self._steps_per_chunk())
+            yield k
+            n -= k
+
+    # -- engine -> traits -------------------------------------------------------------------------
+    def _push(self, history: bool = False, view_live: bool = False) -> None:
+        """Send the live chain and, at most every HISTORY_UPDATE_INTERVAL unless asked, the history."""
+        now = time.perf_counter()
+        engine = self.engine
+        with self.hold_sync():
+            if history or self.config != engine.config.to_dict():
+                self.config = engine.config.to_dict()
+                self.states = engine.states
+                self.data_counts = engine.data_counts().astype("<i4").tobytes()
+            self.probs = engine.probabilities.astype("<f4").tobytes()
+            self.global_step = engine.global_step
+            if math.isfinite(engine.loss):
+                self.loss = engine.loss
+            if history or now - self._last_history_push >= self._history_interval():
+                self._push_history(view_live)
+                self._last_history_push = now
+
+    def _history_interval(self) -> float:
+        return HISTORY_UPDATE_INTERVAL * max(1.0, len(self.history_probs) / 2**18)
+
+    def _push_history(self, view_live: bool) -> None:
+        view = self.engine.history
+        self.history_steps = view.steps.astype("<i4").tobytes()
+        self.history_losses = view.losses.astype("<f4").tobytes()
+        self.history_probs = view.probs.astype("<f4").tobytes()
+        if view_live or self._shown_step is None:
+            self.shown_index = -1
+        else:  # thinning moves indices: keep showing the same step
+            self.shown_index = view.at_step(self._shown_step)
+
+    def _clear_error(self, field: str) -> None:
+        if field in self.errors:
+            self.errors = {k: v for k, v in self.errors.items() if k != field}
+
+    def _repr_keys(self):  # keep ipywidgets' repr short
+        yield from ()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+__all__ = ["BabyGPTWidget", "RunConfig"]
