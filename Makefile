@@ -1,0 +1,20 @@
+# The two commands a newcomer needs (see README): `make lab` and `make test`.
+.PHONY: setup lab test test-py test-js bench
+
+setup:
+	bash scripts/setup.sh
+
+lab: setup
+	.venv/bin/jupyter lab examples/babygpt.ipynb
+
+test: setup test-js test-py
+
+test-js:
+	npm run --silent typecheck
+	npm test --silent
+
+test-py:
+	.venv/bin/python -m pytest -q
+
+bench: setup
+	.venv/bin/python bench/run_all.py
