@@ -297,8 +297,8 @@ class BabyGPTWidget(anywidget.AnyWidget):
         if field in self.errors:
             self.errors = {k: v for k, v in self.errors.items() if k != field}
 
-    def _repr_keys(self):  # keep ipywidgets' repr short
-        yield from ()
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{repr(self.engine).removeprefix('BabyGPT')}"
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
