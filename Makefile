@@ -5,7 +5,7 @@ setup:
 	bash scripts/setup.sh
 
 lab: setup
-	.venv/bin/jupyter lab examples/babygpt.ipynb
+	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) examples/babygpt.ipynb
 
 test: setup test-js test-py
 

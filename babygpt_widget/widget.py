@@ -38,7 +38,7 @@ LAYOUTS = ("circular", "force")
 class BabyGPTWidget(anywidget.AnyWidget):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
-    Takes BabyGPT's keyword arguments plus ``layout`` ("circular" | "force") and ``train_n``
+    Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
     (the Train ×N count). Methods and properties mirror BabyGPT; every call updates the drawing.
     """
 
@@ -55,14 +55,15 @@ class BabyGPTWidget(anywidget.AnyWidget):
     history_losses = traitlets.Bytes(b"").tag(sync=True)
     history_probs = traitlets.Bytes(b"").tag(sync=True)
     shown_index = traitlets.Int(-1).tag(sync=True)
-    layout = traitlets.Unicode("circular").tag(sync=True)
+    # not `layout`: that name is ipywidgets' own (a Layout model) on every DOMWidget
+    graph_layout = traitlets.Unicode("circular").tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     train_n = traitlets.Int(50).tag(sync=True)
     errors = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, *, layout: str = "circular", train_n: int = 50, **run_settings: Any) -> None:
+    def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, **run_settings: Any) -> None:
         engine = BabyGPT(**run_settings)  # bad settings raise here, before any widget exists
-        super().__init__(layout=layout, train_n=train_n)
+        super().__init__(graph_layout=graph_layout, train_n=train_n)
         self.engine = engine
         self._play_task: asyncio.Task | None = None
         self._pending_steps = 0  # Train ×N requests not yet run by the background loop
@@ -72,10 +73,10 @@ class BabyGPTWidget(anywidget.AnyWidget):
         self._push(history=True)
 
     # -- validation of view traits: bad values are refused, old value kept ----------------------
-    @traitlets.validate("layout")
+    @traitlets.validate("graph_layout")
     def _valid_layout(self, proposal: dict) -> str:
         if proposal["value"] not in LAYOUTS:
-            raise traitlets.TraitError(f"layout: must be one of {', '.join(LAYOUTS)}; got {proposal['value']!r}")
+            raise traitlets.TraitError(f"graph_layout: must be one of {', '.join(LAYOUTS)}; got {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("train_n")
@@ -160,6 +161,16 @@ class BabyGPTWidget(anywidget.AnyWidget):
         widget._push(history=True)
         return widget
 
+    def save_html(self, path: Any, title: str = "babyGPT as a Markov chain") -> None:
+        """A standalone page of this widget with its whole recorded history: no kernel needed to
+        scrub the history, switch layouts, hover and sample. Loads ipywidgets' embed manager and
+        anywidget from their CDNs when opened."""
+        from ipywidgets.embed import embed_minimal_html
+
+        self._push(history=True)
+        # drop_defaults=False: the bundle (_esm) is a default-valued trait and must be kept.
+        embed_minimal_html(path, views=[self], title=title, drop_defaults=False)
+
     def __getattr__(self, name: str) -> Any:
         # Everything else a BabyGPT has (probabilities, history, to_graphviz, …) reads through.
         if name != "engine" and "engine" in self.__dict__ and hasattr(self.engine, name):
@@ -192,7 +203,7 @@ class BabyGPTWidget(anywidget.AnyWidget):
             if cmd not in handlers:
                 raise ValueError(f"cmd: unknown command {cmd!r}; known: {', '.join(handlers)}")
             handlers[cmd]()
-        except (ValueError, traitlets.TraitError) as e:
+        except (ValueError, TypeError, RuntimeError, traitlets.TraitError) as e:  # answer every command
             reply.update(ok=False, error=str(e), field=getattr(e, "field", None) or str(e).split(":")[0])
         self.send(reply)
 

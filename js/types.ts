@@ -1,0 +1,70 @@
+// The synced traits (docs/state-contract.md) as the front end sees them.
+
+/** A bytes trait: anywidget hands these over as DataView; tests may pass typed arrays. */
+export type Binary = DataView | ArrayBuffer | ArrayBufferView | ArrayLike<number> | null | undefined;
+
+export interface Config {
+  sequence: string;
+  alphabet: string;
+  context_length: number;
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+  seed: number;
+  lr: number;
+  weight_decay: number;
+}
+
+export type LayoutKind = "circular" | "force";
+
+export interface Traits {
+  config: Config;
+  states: string[];
+  probs: Binary;
+  data_counts: Binary;
+  /** Optimizer steps so far (not `step`: that is a Python method). */
+  global_step: number;
+  /** NaN when unknown; JSON may turn NaN into null. */
+  loss: number | null;
+  history_steps: Binary;
+  history_losses: Binary;
+  history_probs: Binary;
+  shown_index: number;
+  /** "circular" | "force"; not `layout`, which ipywidgets' DOMWidget owns (a Layout model). */
+  graph_layout: string;
+  playing: boolean;
+  train_n: number;
+  errors: Record<string, string>;
+}
+
+/** Commands to Python, exactly as listed in the contract. */
+export type Command =
+  | { cmd: "step" }
+  | { cmd: "train"; n: number }
+  | { cmd: "play" }
+  | { cmd: "pause" }
+  | { cmd: "reset" }
+  | { cmd: "configure"; values: Partial<Config> };
+
+/** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
+export interface WidgetModel {
+  get<K extends keyof Traits>(key: K): Traits[K];
+  set<K extends keyof Traits>(key: K, value: Traits[K]): void;
+  on(event: string, callback: (...args: unknown[]) => void): void;
+  off(event?: string | null, callback?: ((...args: unknown[]) => void) | null): void;
+  send(content: Command): void;
+  save_changes(): void;
+}
+
+export const CONFIG_FIELDS = [
+  "sequence",
+  "alphabet",
+  "context_length",
+  "n_layer",
+  "n_head",
+  "n_embd",
+  "seed",
+  "lr",
+  "weight_decay",
+] as const;
+export type ConfigField = (typeof CONFIG_FIELDS)[number];

@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["js/**/*.test.ts", "tests/js/**/*.test.ts"],
+    environment: "jsdom",
+  },
+});
