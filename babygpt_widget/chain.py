@@ -61,6 +61,19 @@ class StateSpace:
     def index(self) -> dict[str, int]:
         return {label: i for i, label in enumerate(self.labels)}
 
+    def prefix_rows(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """For every state: (a row of the full-length contexts starting with it, its last position).
+
+        With causal attention, position L-1 of that full context sees exactly this state, so
+        GPT.forward_all over the full contexts yields every shorter context's logits too.
+        """
+        V, C = self.vocab_size, self.context_length
+        rows, positions = [], []
+        for L in self.lengths:
+            rows.append(torch.arange(V**L) * V ** (C - L))
+            positions.append(torch.full((V**L,), L - 1))
+        return torch.cat(rows), torch.cat(positions)
+
     @cached_property
     def next_index(self) -> np.ndarray:
         """(S, V) int64: the state reached from state s by emitting token t."""
@@ -77,8 +90,17 @@ class StateSpace:
 def model_probabilities(model: GPT, space: StateSpace, temperature: float = 1.0) -> np.ndarray:
     """(S, V) float32 next-token probabilities; temperature 0 gives the greedy one-hot rows."""
     with torch.no_grad():
-        logits = torch.cat([model(space.token_ids(L)) for L in space.lengths])
+        logits = model_logits(model, space)
     return probabilities_from_logits(logits, temperature).numpy()
+
+
+def model_logits(model: GPT, space: StateSpace) -> torch.Tensor:
+    """(S, V) logits of every state from one forward over the full-length contexts."""
+    full = space.token_ids(space.context_length)
+    if space.lengths == (space.context_length,):
+        return model(full)
+    rows, positions = space.prefix_rows()
+    return model.forward_all(full)[rows, positions]
 
 
 def probabilities_from_logits(logits: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -86,7 +108,7 @@ def probabilities_from_logits(logits: torch.Tensor, temperature: float) -> torch
         raise ValueError(f"temperature: must be a finite number >= 0; got {temperature!r}")
     if temperature == 0:
         return torch.nn.functional.one_hot(logits.argmax(-1), logits.size(-1)).to(logits.dtype)
-    return torch.softmax(logits / temperature, dim=-1)
+    return torch.softmax((logits - logits.amax(-1, keepdim=True)).double() / temperature, -1).to(logits.dtype)  # tiny T: no NaN
 
 
 def data_counts(ids: list[int], space: StateSpace) -> np.ndarray:

@@ -97,6 +97,8 @@ def _check_alphabet(alphabet: Any) -> str:
         raise ConfigError("alphabet", f"must be a string of distinct single characters, e.g. '01'; got {type(alphabet).__name__}")
     if len(alphabet) < 2:
         raise ConfigError("alphabet", f"needs at least 2 distinct characters, e.g. '01'; got {alphabet!r}")
+    if len(alphabet) > MAX_STATES:
+        raise ConfigError("alphabet", f"at most {MAX_STATES} characters (one state each at context 1); got {len(alphabet)}")
     if len(set(alphabet)) != len(alphabet):
         dupes = sorted({c for c in alphabet if alphabet.count(c) > 1})
         raise ConfigError("alphabet", f"characters must be distinct; {''.join(dupes)!r} repeats in {alphabet!r}")

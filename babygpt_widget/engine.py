@@ -14,6 +14,7 @@ from . import chain
 from .config import ARCHITECTURE_FIELDS, ConfigError, RunConfig
 from .history import HistoryView
 from .model import GPT, GPTConfig
+from .runstring import format_run_string, parse_run_string
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
 
@@ -45,16 +46,30 @@ class BabyGPT:
     def _build(self, config: RunConfig) -> None:
         """(Re)create model, optimizer and history from the seed; all-or-nothing."""
         space = chain.StateSpace(config.alphabet, config.context_length)
-        counts = chain.data_counts(encode(config.sequence, config.alphabet), space)
+        every = chain.StateSpace(config.alphabet, config.context_length, include_prefixes=True)
+        counts = chain.data_counts(encode(config.sequence, config.alphabet), every)
         with torch.random.fork_rng(devices=[]):  # the seed's numbers, without touching the user's RNG
             torch.manual_seed(config.seed)
             model = GPT(GPTConfig(block_size=config.context_length, vocab_size=len(config.alphabet),
                                   n_layer=config.n_layer, n_head=config.n_head, n_embd=config.n_embd,
                                   fused_attention=True))
-        trainer = Trainer(model, space, counts, config.lr, config.weight_decay)
-        self._config, self._space, self._counts, self.model, self._trainer = config, space, counts, model, trainer
-        self._probs = trainer.evaluate()[1]
-        self._loss = trainer.evaluate()[0]
+        trainer = Trainer(model, every, counts, config.lr, config.weight_decay)
+        self._config, self._space, self._every, self.model, self._trainer = config, space, every, model, trainer
+        self._n_prefix = len(every) - len(space)
+        self._all_counts = counts
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Loss and chain (every context, shorter ones first) of the current weights."""
+        self._loss, self._all_probs = self._trainer.evaluate()
+
+    @property
+    def _probs(self) -> np.ndarray:
+        return self._all_probs[self._n_prefix :]
+
+    @property
+    def _counts(self) -> np.ndarray:
+        return self._all_counts[self._n_prefix :]
 
     # -- configuration ---------------------------------------------------------------------------
     @property
@@ -70,11 +85,25 @@ class BabyGPT:
             self._build(new)
             return
         if new.sequence != self._config.sequence:
-            self._counts = chain.data_counts(encode(new.sequence, new.alphabet), self._space)
-            self._trainer.set_counts(self._counts)
-            self._loss, self._probs = self._trainer.evaluate()
+            self._all_counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
+            self._trainer.set_counts(self._all_counts)
+            self._refresh()
         self._trainer.set_hyperparameters(new.lr, new.weight_decay)
         self._config = new
+
+    @property
+    def run_string(self) -> str:
+        """Settings and step count in one line; ``BabyGPT.from_run_string`` rebuilds the run
+        (exactly, unless lr, weight decay or the sequence were changed part-way through)."""
+        return format_run_string(self._config, self.global_step)
+
+    @classmethod
+    def from_run_string(cls, text: str) -> "BabyGPT":
+        """Rebuild a shared run exactly: same settings, trained for the same number of steps."""
+        config, steps = parse_run_string(text)
+        run = cls(**config.to_dict())
+        run.train(steps)
+        return run
 
     def reset(self) -> None:
         """Re-initialise weights and optimizer from the seed and clear the history."""
@@ -91,7 +120,7 @@ class BabyGPT:
                 for _ in range(n):
                     losses.append(self._trainer.step())
             finally:
-                self._loss, self._probs = self._trainer.evaluate()
+                self._refresh()
         return losses
 
     def step(self) -> float:
@@ -113,8 +142,9 @@ class BabyGPT:
 
     @property
     def history(self) -> HistoryView:
-        """Recorded (step, loss, probabilities) snapshots, evenly thinned beyond a memory cap."""
-        return self._trainer.history.view()
+        """Recorded (step, loss, probabilities) snapshots, evenly thinned beyond a memory cap;
+        ``prefix_probs`` holds the shorter contexts' rows of each snapshot."""
+        return self._trainer.history.view(self._n_prefix)
 
     # -- the chain -------------------------------------------------------------------------------
     @property
@@ -131,20 +161,19 @@ class BabyGPT:
         return self._probs.copy()
 
     def state_space(self, include_prefixes: bool = False) -> chain.StateSpace:
-        return chain.StateSpace(self.alphabet, self._config.context_length, include_prefixes)
+        return self._every if include_prefixes else self._space
 
     def transition_matrix(self, temperature: float = 1.0, include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) next-token probabilities at a temperature (0 = greedy: the FSM)."""
         temperature = _check_temperature(temperature)
-        if temperature == 1.0 and not include_prefixes:
-            return self.probabilities
+        probs = self._all_probs if include_prefixes else self._probs
+        if temperature == 1.0:
+            return probs.copy()
         return chain.model_probabilities(self.model, self.state_space(include_prefixes), temperature)
 
     def data_counts(self, include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) int64: how often each token follows each state in the sequence."""
-        if not include_prefixes:
-            return self._counts.copy()
-        return chain.data_counts(encode(self._config.sequence, self.alphabet), self.state_space(True))
+        return (self._all_counts if include_prefixes else self._counts).copy()
 
     @property
     def unseen_states(self) -> list[str]:
@@ -159,14 +188,14 @@ class BabyGPT:
                           temperature: float = 1.0) -> float:
         """Probability that a walk from ``start`` visits any of ``targets`` within k steps."""
         space = self.state_space(include_prefixes=True)
-        targets = list(targets)
+        targets = [targets] if isinstance(targets, str) else list(targets)
         for t in targets:
             self._check_state("targets", t, space)
         start = self._default_start() if start is None else start
         self._check_state("start", start, space)
         k = _check_count("k", k, 0, MAX_REACH_STEPS)
         mask = np.array([s in set(targets) for s in space.labels])
-        probs = chain.model_probabilities(self.model, space, _check_temperature(temperature))
+        probs = self.transition_matrix(temperature, include_prefixes=True)
         return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
 
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0,
@@ -176,14 +205,14 @@ class BabyGPT:
         n = _check_count("n", n, 0, MAX_SAMPLE_TOKENS)
         temperature = _check_temperature(temperature)
         start = self._default_start() if start is None else start
-        space = self.state_space(include_prefixes=len(start) < self._config.context_length)
+        space = self.state_space(include_prefixes=isinstance(start, str) and len(start) < self._config.context_length)
         self._check_state("start", start, space)
         generator = torch.Generator()
         if seed is None:
             generator.seed()
         else:
             generator.manual_seed(_check_count("seed", seed, 0, 2**63 - 1))
-        probs = chain.model_probabilities(self.model, space, temperature)
+        probs = self.transition_matrix(temperature, include_prefixes=space is self._every)
         tokens, _ = chain.sample_walk(probs, space.next_index, space.index[start], n, generator)
         return start + decode(tokens, self.alphabet)
 
@@ -211,6 +240,10 @@ class BabyGPT:
                     continue  # the greedy FSM has one edge per state
                 dot.edge(s, self._space.labels[self._space.next_index[i, t]], label=chain.edge_label(token, probs[i, t]))
         return dot
+
+    def to_svg(self, temperature: float = 1.0) -> str:
+        """The chain as an SVG document (graphviz circo, the seed's picture)."""
+        return self.to_graphviz(temperature).pipe(format="svg").decode()
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
@@ -243,7 +276,7 @@ class BabyGPT:
         probe._trainer.global_step = int(state["global_step"])
         probe._trainer.history.load_state_dict({k: v.numpy() if isinstance(v, torch.Tensor) else v
                                                 for k, v in state["history"].items()})
-        probe._loss, probe._probs = probe._trainer.evaluate()
+        probe._refresh()
         self.__dict__.update(probe.__dict__)
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -292,8 +325,7 @@ def _check_count(field: str, value: Any, low: int, high: int) -> int:
 
 
 def _check_temperature(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 <= value <= MAX_TEMPERATURE:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_TEMPERATURE:
         raise ValueError(f"temperature: must be a finite number from 0 to {MAX_TEMPERATURE:g}; got {value!r}")
     return float(value)
 

@@ -27,8 +27,9 @@ class HistoryView:
 
     steps: np.ndarray  # (H,) int64
     losses: np.ndarray  # (H,) float32
-    probs: np.ndarray  # (H, S, V) float32
+    probs: np.ndarray  # (H, S, V) float32: the full-length contexts
     stride: int
+    prefix_probs: np.ndarray | None = None  # (H, P, V) float32: the shorter contexts, if recorded
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -80,9 +81,11 @@ class History:
             n = k
         return n
 
-    def view(self) -> HistoryView:
-        n = self._n
-        return HistoryView(self._steps[:n].copy(), self._losses[:n].copy(), self._probs[:n].copy(), self.stride)
+    def view(self, n_prefix_rows: int = 0) -> HistoryView:
+        """A copy; the first `n_prefix_rows` rows of each snapshot are reported as prefix_probs."""
+        n, k = self._n, n_prefix_rows
+        return HistoryView(self._steps[:n].copy(), self._losses[:n].copy(), self._probs[:n, k:].copy(), self.stride,
+                           self._probs[:n, :k].copy() if k else None)
 
     def state_dict(self) -> dict:
         v = self.view()

@@ -119,6 +119,14 @@ class GPT(nn.Module):
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         """(B, T) token ids, 1 <= T <= block_size -> (B, V) logits of the last position."""
+        return self.lm_head(self.transformer.ln_f(self._hidden(idx)[:, -1, :]))
+
+    def forward_all(self, idx: torch.Tensor) -> torch.Tensor:
+        """(B, T) -> (B, T, V) logits of every position. Attention is causal, so position j's
+        logits are those of the context idx[:, :j+1]: one pass gives every shorter context too."""
+        return self.lm_head(self.transformer.ln_f(self._hidden(idx)))
+
+    def _hidden(self, idx: torch.Tensor) -> torch.Tensor:
         B, T = idx.size()
         if not 1 <= T <= self.config.block_size:
             raise ValueError(f"sequence length {T} must be between 1 and {self.config.block_size}")
@@ -126,5 +134,4 @@ class GPT(nn.Module):
         x = self.transformer.wte(idx) + self.transformer.wpe(pos)
         for block in self.transformer.h:
             x = block(x)
-        x = self.transformer.ln_f(x)
-        return self.lm_head(x[:, -1, :])
+        return x

@@ -3,7 +3,8 @@
 The training windows are themselves states of the chain, so one forward over all states gives
 both the loss (each state's cross-entropy weighted by how often it occurs in the data — the
 same value as the seed's mean over windows) and the whole chain's probabilities for the
-history snapshot of the same weights.
+history snapshot of the same weights. Attention is causal, so the same forward's earlier
+positions also give the shorter contexts (the "actual" state space) for the snapshot.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class TrainingDiverged(ValueError):
 
 class Trainer:
     def __init__(self, model: GPT, space: StateSpace, counts: np.ndarray, lr: float, weight_decay: float) -> None:
+        """`space`: every context, shorter ones first (StateSpace(include_prefixes=True));
+        `counts`: (len(space), V) data counts — only the full-length rows train the model."""
         self.model = model
         self.space = space
         # Fused AdamW: one kernel for all parameters instead of ~10 small ops each (~1.3x per step).
@@ -32,6 +35,8 @@ class Trainer:
         self.history = History(len(space), space.vocab_size)
         self.global_step = 0
         self._inputs = space.token_ids(space.context_length)
+        self._rows, self._positions = space.prefix_rows()
+        self._n_full = len(self._inputs)
         self._backup: list[torch.Tensor] | None = None
         self._live: list[torch.Tensor] | None = None
         self.set_counts(counts)
@@ -39,8 +44,8 @@ class Trainer:
 
     # -- configuration that applies without resetting the model --------------------------------
     def set_counts(self, counts: np.ndarray) -> None:
-        """Per-state next-token counts of the training windows (the data)."""
-        self._counts = torch.as_tensor(counts, dtype=torch.float32)
+        """Per-state next-token counts (the data); the full-length rows are the training windows."""
+        self._counts = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
         self._n_windows = float(self._counts.sum())
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -49,10 +54,10 @@ class Trainer:
 
     # -- training --------------------------------------------------------------------------------
     def _loss_and_probs(self) -> tuple[torch.Tensor, torch.Tensor]:
-        logits = self.model(self._inputs)
-        log_probs = F.log_softmax(logits, dim=-1)
+        logits = self.model.forward_all(self._inputs)  # (states, C, V)
+        log_probs = F.log_softmax(logits[:, -1], dim=-1)
         loss = -(self._counts * log_probs).sum() / self._n_windows
-        return loss, log_probs.detach().exp()
+        return loss, torch.softmax(logits.detach()[self._rows, self._positions], dim=-1)
 
     def step(self) -> float:
         """One optimizer step; returns the loss of the weights it started from."""
