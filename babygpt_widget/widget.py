@@ -33,6 +33,10 @@ export default { render({ el }) {
 CHUNK_SECONDS = 1 / 30
 HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
 LAYOUTS = ("circular", "force")
+CONTROLS = ("step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature",
+            "naughty", "prefixes", "export", "help", "presentation", "runstring")
+MAX_FRONTEND_SAMPLE = 10_000
+MAX_FRONTEND_REACH_K = 1000
 
 
 class BabyGPTWidget(anywidget.AnyWidget):
@@ -60,11 +64,30 @@ class BabyGPTWidget(anywidget.AnyWidget):
     playing = traitlets.Bool(False).tag(sync=True)
     train_n = traitlets.Int(50).tag(sync=True)
     errors = traitlets.Dict().tag(sync=True)
+    # the actual state space: shorter contexts, shown on demand
+    prefix_states = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    prefix_probs = traitlets.Bytes(b"").tag(sync=True)
+    prefix_data_counts = traitlets.Bytes(b"").tag(sync=True)
+    history_prefix_probs = traitlets.Bytes(b"").tag(sync=True)
+    show_prefixes = traitlets.Bool(False).tag(sync=True)
+    # lecture view state; the front end computes walks, long-run shares and reachability itself
+    temperature = traitlets.Float(1.0).tag(sync=True)
+    walk = traitlets.Dict().tag(sync=True)
+    sample_n = traitlets.Int(20).tag(sync=True)
+    sample_start = traitlets.Unicode("").tag(sync=True)
+    sample_seed = traitlets.Int(0).tag(sync=True)
+    naughty = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    reach_k = traitlets.Int(10).tag(sync=True)
+    controls = traitlets.List(traitlets.Unicode(), default_value=list(CONTROLS)).tag(sync=True)
+    presentation = traitlets.Bool(False).tag(sync=True)
+    run_string = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, **run_settings: Any) -> None:
+    def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, controls: list[str] | None = None,
+                 presentation: bool = False, **run_settings: Any) -> None:
         engine = BabyGPT(**run_settings)  # bad settings raise here, before any widget exists
-        super().__init__(graph_layout=graph_layout, train_n=train_n)
         self.engine = engine
+        super().__init__(graph_layout=graph_layout, train_n=train_n, presentation=presentation,
+                         controls=list(CONTROLS) if controls is None else list(controls))
         self._play_task: asyncio.Task | None = None
         self._pending_steps = 0  # Train ×N requests not yet run by the background loop
         self._last_history_push = 0.0
@@ -89,6 +112,43 @@ class BabyGPTWidget(anywidget.AnyWidget):
         if not -1 <= value < max(1, len(self.history_steps) // 4):
             raise traitlets.TraitError(f"shown_index: must be -1 (live) or a history index; got {value}")
         return value
+
+    @traitlets.validate("controls")
+    def _valid_controls(self, proposal: dict) -> list[str]:
+        unknown = [c for c in proposal["value"] if c not in CONTROLS]
+        if unknown:
+            raise traitlets.TraitError(f"controls: unknown {unknown}; choose from {', '.join(CONTROLS)}")
+        return list(proposal["value"])
+
+    @traitlets.validate("temperature")
+    def _valid_temperature(self, proposal: dict) -> float:
+        value = proposal["value"]
+        if not 0 <= value <= 2:
+            raise traitlets.TraitError(f"temperature: must be from 0 to 2; got {value}")
+        return value
+
+    @traitlets.validate("sample_n")
+    def _valid_sample_n(self, proposal: dict) -> int:
+        return _check_count("sample_n", proposal["value"], 1, MAX_FRONTEND_SAMPLE)
+
+    @traitlets.validate("reach_k")
+    def _valid_reach_k(self, proposal: dict) -> int:
+        return _check_count("reach_k", proposal["value"], 0, MAX_FRONTEND_REACH_K)
+
+    @traitlets.validate("sample_start")
+    def _valid_sample_start(self, proposal: dict) -> str:
+        value = proposal["value"]
+        if value and value not in self.engine.state_space(include_prefixes=True).index:
+            raise traitlets.TraitError(f"sample_start: {value!r} is not a state")
+        return value
+
+    @traitlets.validate("naughty")
+    def _valid_naughty(self, proposal: dict) -> list[str]:
+        index = self.engine.state_space(include_prefixes=True).index
+        bad = [s for s in proposal["value"] if s not in index]
+        if bad:
+            raise traitlets.TraitError(f"naughty: {bad} are not states")
+        return list(dict.fromkeys(proposal["value"]))
 
     @traitlets.observe("shown_index")
     def _remember_shown_step(self, change: dict) -> None:
@@ -147,7 +207,37 @@ class BabyGPTWidget(anywidget.AnyWidget):
         self.shown_index = -1 if step is None else self.engine.history.at_step(step)
 
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0, seed: int | None = None) -> str:
-        return self.engine.sample(n, start=start, temperature=temperature, seed=seed)
+        """Walk the chain (see ``BabyGPT.sample``); the widget animates the walk."""
+        text = self.engine.sample(n, start=start, temperature=temperature, seed=seed)
+        start = text[: len(text) - n]
+        self.walk = {"start": start, "tokens": text[len(start):], "temperature": temperature, "seed": seed}
+        return text
+
+    def reach_probability(self, targets: Any = None, k: int | None = None, start: str | None = None,
+                          temperature: float | None = None) -> float:
+        """``BabyGPT.reach_probability``, defaulting to the widget's marked states, k, start and temperature."""
+        return self.engine.reach_probability(
+            self.naughty if targets is None else targets, self.reach_k if k is None else k,
+            start=start or self.sample_start or None, temperature=self.temperature if temperature is None else temperature)
+
+    def load_run(self, run_string: str) -> None:
+        """Replace this widget's run with a shared one (see ``run_string``)."""
+        try:
+            engine = BabyGPT.from_run_string(run_string)
+        except ValueError as e:
+            self.errors = {**self.errors, "run_string": str(e)}
+            raise
+        self.pause()
+        self.engine = engine
+        self.errors = {}
+        self._push(history=True, view_live=True)
+
+    @classmethod
+    def from_run_string(cls, run_string: str, **view: Any) -> "BabyGPTWidget":
+        """A widget of a shared run: same settings, trained for the same number of steps."""
+        widget = cls(**view)
+        widget.load_run(run_string)
+        return widget
 
     def save(self, path: Any) -> None:
         self.engine.save(path)
@@ -197,6 +287,8 @@ class BabyGPTWidget(anywidget.AnyWidget):
             "pause": self.pause,
             "reset": self.reset,
             "configure": lambda: self.configure(**dict(content.get("values") or {})),
+            "load_run": lambda: self.load_run(content.get("value")),
+            "hello": lambda: None,  # the front end's "is there a kernel?" probe
         }
         reply: dict[str, Any] = {"reply": cmd, "ok": True}
         try:
@@ -280,16 +372,36 @@ class BabyGPTWidget(anywidget.AnyWidget):
         engine = self.engine
         with self.hold_sync():
             if history or self.config != engine.config.to_dict():
-                self.config = engine.config.to_dict()
-                self.states = engine.states
-                self.data_counts = engine.data_counts().astype("<i4").tobytes()
-            self.probs = engine.probabilities.astype("<f4").tobytes()
+                self._push_structure()
+            n_prefix = len(self.prefix_states)
+            every = engine.transition_matrix(include_prefixes=True)
+            self.probs = every[n_prefix:].astype("<f4").tobytes()
+            self.prefix_probs = every[:n_prefix].astype("<f4").tobytes()
             self.global_step = engine.global_step
+            self.run_string = engine.run_string
             if math.isfinite(engine.loss):
                 self.loss = engine.loss
             if history or now - self._last_history_push >= self._history_interval():
                 self._push_history(view_live)
                 self._last_history_push = now
+
+    def _push_structure(self) -> None:
+        """Settings, state labels and data counts: change only with the settings."""
+        engine = self.engine
+        every = engine.state_space(include_prefixes=True)
+        n_prefix = len(every) - len(engine.states)
+        counts = engine.data_counts(include_prefixes=True).astype("<i4")
+        self.config = engine.config.to_dict()
+        self.states = engine.states
+        self.prefix_states = every.labels[:n_prefix]
+        self.data_counts = counts[n_prefix:].tobytes()
+        self.prefix_data_counts = counts[:n_prefix].tobytes()
+        valid = set(every.labels)
+        self.naughty = [s for s in self.naughty if s in valid]
+        if self.sample_start not in valid:
+            self.sample_start = engine.alphabet[-1] * engine.config.context_length
+        if self.walk and self.walk.get("start") not in valid:
+            self.walk = {}
 
     def _history_interval(self) -> float:
         return HISTORY_UPDATE_INTERVAL * max(1.0, len(self.history_probs) / 2**18)
@@ -299,6 +411,8 @@ class BabyGPTWidget(anywidget.AnyWidget):
         self.history_steps = view.steps.astype("<i4").tobytes()
         self.history_losses = view.losses.astype("<f4").tobytes()
         self.history_probs = view.probs.astype("<f4").tobytes()
+        self.history_prefix_probs = (view.prefix_probs.astype("<f4").tobytes()
+                                     if view.prefix_probs is not None else b"")
         if view_live or self._shown_step is None:
             self.shown_index = -1
         else:  # thinning moves indices: keep showing the same step
