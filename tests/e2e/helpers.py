@@ -1,0 +1,265 @@
+"""Helpers for driving JupyterLab + the BabyGPT widget with Playwright (sync API).
+
+Facts followed here (see /work/shared/DESIGN.md §5): each notebook opens under its own
+workspace URL; kernel readiness is the status-bar text "Python 3 (ipykernel) | Idle";
+JupyterLab commands are run through ``page.evaluate("void …")`` so the promise is not awaited.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page, expect
+
+KERNEL_IDLE_TEXT = "Python 3 (ipykernel) | Idle"
+KERNEL_START_TIMEOUT = 90_000  # ms: torch import + kernel start on a 2-core box
+RUN_TIMEOUT = 120_000  # ms: a whole "Run All"
+
+EDGE_LABEL_RE = re.compile(r"^\s*(?P<token>\S+?)\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)\s*$")
+INT_RE = re.compile(r"-?\d+")
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def write_notebook(path: Path, cells: list[str]) -> Path:
+    """Write a minimal nbformat-4 notebook of code cells, with a kernelspec (no kernel dialog)."""
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"cell-{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": src,
+            }
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Lab:
+    """One JupyterLab page showing one notebook (in its own workspace)."""
+
+    page: Page
+    base_url: str
+    console: list[str] = field(default_factory=list)
+
+    # -- navigation ------------------------------------------------------------------------
+    def open(self, nb_name: str) -> "Lab":
+        workspace = f"e2e-{uuid.uuid4().hex[:12]}"
+        self.page.goto(f"{self.base_url}/lab/workspaces/{workspace}/tree/{nb_name}", wait_until="domcontentloaded")
+        # the notebook panel is there and the kernel is really ready
+        expect(self.page.locator(".jp-NotebookPanel .jp-Notebook").first).to_be_visible(timeout=60_000)
+        self.wait_kernel_idle(timeout=KERNEL_START_TIMEOUT)
+        return self
+
+    def wait_kernel_idle(self, timeout: float = RUN_TIMEOUT) -> None:
+        expect(self.page.get_by_text(KERNEL_IDLE_TEXT, exact=True).first).to_be_visible(timeout=timeout)
+
+    def command(self, name: str, args: dict | None = None) -> None:
+        """Run a JupyterLab command without awaiting its promise (the `void` prefix)."""
+        self.page.evaluate(
+            "([name, args]) => { void window.jupyterapp.commands.execute(name, args); }",
+            [name, args or {}],
+        )
+
+    # -- cells -----------------------------------------------------------------------------
+    @property
+    def code_cells(self) -> Locator:
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell")
+
+    def prompts(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell .jp-InputPrompt",
+            "els => els.map(e => e.textContent.trim())",
+        )
+
+    def wait_all_executed(self, timeout: float = RUN_TIMEOUT) -> None:
+        """Run All finished: nothing queued (``[*]``) and every code cell shows ``[n]:`` -- or a
+        cell raised (Run All then stops and leaves the rest unrun)."""
+        self.page.wait_for_function(
+            """() => {
+                const nb = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook';
+                const ps = [...document.querySelectorAll(nb + ' .jp-CodeCell .jp-InputPrompt')]
+                    .map(e => e.textContent.trim());
+                if (ps.length === 0 || ps.some(t => t.includes('*'))) return false;
+                if (ps.every(t => /^\\[\\d+\\]:$/.test(t))) return true;
+                return document.querySelector(
+                    nb + ' .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') !== null;
+            }""",
+            timeout=timeout,
+        )
+
+    def error_outputs(self) -> list[str]:
+        """Texts of stderr outputs (tracebacks, warnings) in the notebook."""
+        return self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) "
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).all_inner_texts()
+
+    def run_all(self, timeout: float = RUN_TIMEOUT) -> None:
+        self.wait_kernel_idle()
+        self.command("notebook:run-all-cells")
+        self.wait_all_executed(timeout=timeout)
+        self.wait_kernel_idle(timeout=timeout)
+
+    def run_cell(self, index: int, timeout: float = RUN_TIMEOUT) -> None:
+        """Run one code cell (0-based among code cells) with Ctrl+Enter and wait for its count."""
+        cell = self.code_cells.nth(index)
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Control+Enter")
+        expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"^\[\d+\]:$"), timeout=timeout)
+
+    def add_and_run_cell(self, code: str, timeout: float = RUN_TIMEOUT) -> Locator:
+        """Append a code cell at the end, type ``code`` into it, run it (Shift+Enter); return the cell.
+
+        Does not wait for the kernel to be idle first (a cell can be executed while Play runs)."""
+        n = self.code_cells.count()
+        # make the last cell active in command mode, then insert below it
+        self.page.evaluate(
+            """() => {
+                const nb = window.jupyterapp.shell.currentWidget.content;
+                nb.mode = 'command';
+                nb.activeCellIndex = nb.widgets.length - 1;
+            }"""
+        )
+        self.command("notebook:insert-cell-below")
+        expect(self.code_cells).to_have_count(n + 1, timeout=10_000)
+        cell = self.code_cells.nth(n)
+        editor = cell.locator(".jp-InputArea-editor .cm-content")
+        editor.click()
+        self.page.keyboard.insert_text(code)  # insert_text: no bracket auto-closing / auto-indent
+        self.page.wait_for_function(
+            "code => window.jupyterapp.shell.currentWidget.content.activeCell.model.sharedModel.getSource() === code",
+            arg=code,
+            timeout=5_000,
+        )
+        self.page.keyboard.press("Control+Enter")  # run in place (Shift+Enter would add a cell)
+        expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"^\[\d+\]:$"), timeout=timeout)
+        return cell
+
+    # -- screenshots -------------------------------------------------------------------------
+    def screenshot(self, path: Path, locator: Locator | None = None) -> Path:
+        """Screenshot the page or one element. An element taller than the notebook's scroll area
+        would be clipped by JupyterLab's toolbar / status bar: grow the viewport to fit it first."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if locator is None:
+            self.page.screenshot(path=str(path))
+            return path
+        size = self.page.viewport_size
+        box = locator.bounding_box()
+        if size and box and box["height"] + 250 > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": int(box["height"] + 300)})
+        try:
+            locator.evaluate("el => el.scrollIntoView({block: 'center'})")
+            locator.screenshot(path=str(path), animations="disabled")
+        finally:
+            if size:
+                self.page.set_viewport_size(size)
+        return path
+
+
+# -- BabyGPT widget DOM helpers (selectors from docs/state-contract.md "DOM hooks") -----------
+class BabyGPTView:
+    """One rendered view of the widget (``.babygpt-widget``)."""
+
+    def __init__(self, root: Locator):
+        self.root = root
+        self.page = root.page
+
+    @classmethod
+    def nth(cls, lab: Lab, index: int = 0) -> "BabyGPTView":
+        return cls(lab.page.locator(".babygpt-widget").nth(index))
+
+    # elements
+    @property
+    def graph(self) -> Locator:
+        return self.root.locator("svg.bg-graph")
+
+    @property
+    def nodes(self) -> Locator:
+        return self.root.locator("svg.bg-graph g.bg-node")
+
+    @property
+    def edges(self) -> Locator:
+        return self.root.locator("svg.bg-graph g.bg-edge")
+
+    def edge(self, src: str, dst: str, token: str | None = None) -> Locator:
+        sel = f'g.bg-edge[data-from="{src}"][data-to="{dst}"]'
+        if token is not None:
+            sel += f'[data-token="{token}"]'
+        return self.root.locator(sel)
+
+    def edge_label(self, src: str, dst: str) -> Locator:
+        return self.edge(src, dst).locator("text.bg-edge-label")
+
+    def button(self, action: str) -> Locator:
+        return self.root.locator(f'button[data-action="{action}"]')
+
+    def field(self, name: str) -> Locator:
+        return self.root.locator(f'input[data-field="{name}"]')
+
+    def error_for(self, name: str) -> Locator:
+        return self.root.locator(f'[data-error-for="{name}"]')
+
+    @property
+    def slider(self) -> Locator:
+        return self.root.locator('input[type=range][data-role="history-slider"]')
+
+    @property
+    def step_readout(self) -> Locator:
+        return self.root.locator('[data-role="step"]')
+
+    # reading
+    def step(self) -> int:
+        text = self.step_readout.text_content() or ""
+        m = INT_RE.findall(text.replace(",", "").replace("\u202f", "").replace("\u00a0", ""))
+        if not m:
+            raise AssertionError(f"step readout has no number: {text!r}")
+        return int(m[-1])
+
+    def edge_labels(self) -> dict[tuple[str, str], str]:
+        """{(from, to): label text} of every drawn edge."""
+        rows = self.edges.evaluate_all(
+            """els => els.map(e => [e.getAttribute('data-from'), e.getAttribute('data-to'),
+                                     (e.querySelector('text.bg-edge-label') || {}).textContent || ''])"""
+        )
+        return {(a, b): t.strip() for a, b, t in rows}
+
+    def edge_percent(self, src: str, dst: str) -> tuple[str, float]:
+        text = (self.edge_label(src, dst).text_content() or "").strip()
+        m = EDGE_LABEL_RE.match(text)
+        if not m:
+            raise AssertionError(f"edge {src}->{dst} label {text!r} is not like '1(79%)'")
+        return m["token"], float(m["pct"])
+
+    # acting
+    def set_slider(self, value: int) -> None:
+        """Range inputs ignore fill(): set .value and dispatch input + change (what a drag does)."""
+        self.slider.evaluate(
+            """(el, v) => {
+                el.value = String(v);
+                el.dispatchEvent(new Event('input', {bubbles: true}));
+                el.dispatchEvent(new Event('change', {bubbles: true}));
+            }""",
+            value,
+        )
+
+    def set_field(self, name: str, value: Any, commit: str = "Enter") -> None:
+        box = self.field(name)
+        box.fill(str(value))
+        if commit:
+            box.press(commit)
+
