@@ -7,10 +7,12 @@ allowed values, so the widget can show it inline next to that field.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 MAX_STATES = 4096  # V**C cap: the chain is drawn and evaluated in full
+MAX_EDGES = 65_536  # V**C * V cap: the transition matrix crosses to the browser every update
 MAX_SEQUENCE_LENGTH = 100_000
 MAX_N_LAYER = 12
 MAX_N_HEAD = 16
@@ -64,10 +66,11 @@ class RunConfig:
         alphabet = _check_alphabet(self.alphabet)
         context_length = _check_int("context_length", self.context_length, 1, 12)
         n_states = len(alphabet) ** context_length
-        if n_states > MAX_STATES:
+        if n_states > MAX_STATES or n_states * len(alphabet) > MAX_EDGES:
             raise ConfigError(
                 "context_length",
-                f"{len(alphabet)}**{context_length} = {n_states} states is above the cap of {MAX_STATES}; "
+                f"{len(alphabet)}**{context_length} = {n_states} states with {len(alphabet)} edges each is above the cap "
+                f"of {MAX_STATES} states / {MAX_EDGES} edges; "
                 f"use a context length of at most {_max_context(len(alphabet))} for a {len(alphabet)}-token alphabet",
             )
         n_layer = _check_int("n_layer", self.n_layer, 1, MAX_N_LAYER)
@@ -89,7 +92,10 @@ class RunConfig:
 
 
 def _max_context(vocab_size: int) -> int:
-    return int(math.floor(math.log(MAX_STATES, vocab_size) + 1e-9))
+    context = 1
+    while vocab_size ** (context + 1) <= MAX_STATES and vocab_size ** (context + 2) <= MAX_EDGES:
+        context += 1
+    return context
 
 
 def _check_alphabet(alphabet: Any) -> str:
@@ -97,8 +103,9 @@ def _check_alphabet(alphabet: Any) -> str:
         raise ConfigError("alphabet", f"must be a string of distinct single characters, e.g. '01'; got {type(alphabet).__name__}")
     if len(alphabet) < 2:
         raise ConfigError("alphabet", f"needs at least 2 distinct characters, e.g. '01'; got {alphabet!r}")
-    if len(alphabet) > MAX_STATES:
-        raise ConfigError("alphabet", f"at most {MAX_STATES} characters (one state each at context 1); got {len(alphabet)}")
+    if len(alphabet) ** 2 > MAX_EDGES:
+        raise ConfigError("alphabet", f"at most {math.isqrt(MAX_EDGES)} characters (V*V edges at context 1 must stay "
+                                      f"within {MAX_EDGES}); got {len(alphabet)}")
     if len(set(alphabet)) != len(alphabet):
         dupes = sorted({c for c in alphabet if alphabet.count(c) > 1})
         raise ConfigError("alphabet", f"characters must be distinct; {''.join(dupes)!r} repeats in {alphabet!r}")
@@ -122,7 +129,7 @@ def _check_sequence(sequence: Any, alphabet: str, context_length: int) -> str:
 
 
 def _check_int(field: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and not value.is_integer():
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ConfigError(field, f"must be an integer from {low} to {high}; got {value!r}")
     value = int(value)
     if not low <= value <= high:
@@ -132,7 +139,9 @@ def _check_int(field: str, value: Any, low: int, high: int) -> int:
 
 def _check_float(field: str, value: Any, low: float, high: float, low_open: bool = False) -> float:
     allowed = f"{'greater than' if low_open else 'from'} {low:g} {'and at most' if low_open else 'to'} {high:g}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ConfigError(field, f"must be a finite number {allowed}; got {value!r}")
+    if not low <= value <= high:  # compare before float(): a huge int would overflow it
         raise ConfigError(field, f"must be a finite number {allowed}; got {value!r}")
     value = float(value)
     if not math.isfinite(value) or value < low or (low_open and value == low) or value > high:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import numpy as np
@@ -61,7 +61,12 @@ class BabyGPT:
 
     def _refresh(self) -> None:
         """Loss and chain (every context, shorter ones first) of the current weights."""
-        self._loss, self._all_probs = self._trainer.evaluate()
+        try:
+            self._loss, self._all_probs = self._trainer.evaluate()
+        except TrainingDiverged:  # the trainer rolled back: show the last finite state, then report
+            with suppress(TrainingDiverged):
+                self._loss, self._all_probs = self._trainer.evaluate()
+            raise
 
     @property
     def _probs(self) -> np.ndarray:
@@ -268,6 +273,12 @@ class BabyGPT:
 
     def _restore(self, state: dict) -> None:
         """Replace this run with a saved one; all-or-nothing."""
+        try:
+            self._restore_unchecked(state)
+        except (KeyError, TypeError, RuntimeError, AttributeError) as e:  # damaged or foreign content
+            raise ValueError(f"path: not a complete babygpt-widget run ({type(e).__name__}: {e})") from None
+
+    def _restore_unchecked(self, state: dict) -> None:
         config = RunConfig(**state["config"]).validated()
         probe = BabyGPT.__new__(BabyGPT)
         probe._build(config)

@@ -65,10 +65,7 @@ class Trainer:
         value = loss.item()
         if not math.isfinite(value):
             self._rollback()
-            raise TrainingDiverged(
-                f"train: the loss became {value} at step {self.global_step + 1}; training stopped and the "
-                f"model was kept at step {self.global_step}. Lower lr (now {self.optimizer.param_groups[0]['lr']:g}) or reset."
-            )
+            raise TrainingDiverged(self._diverged_message(value))
         self.history.record(self.global_step, value, probs.numpy())
         self._save_backup()
         loss.backward()
@@ -78,20 +75,28 @@ class Trainer:
         return value
 
     def evaluate(self) -> tuple[float, np.ndarray]:
-        """Loss and chain of the current weights, recorded as the newest history snapshot."""
+        """Loss and chain of the current weights, recorded as the newest history snapshot.
+        If the last update made the loss non-finite, roll it back and raise TrainingDiverged."""
         with torch.no_grad():
             loss, probs = self._loss_and_probs()
-        value, probs_np = loss.item(), probs.numpy()
-        if math.isfinite(value):
-            self.history.record(self.global_step, value, probs_np)
-        return value, probs_np
+        value = loss.item()
+        if not math.isfinite(value):
+            self._rollback()
+            raise TrainingDiverged(self._diverged_message(value))
+        self.history.record(self.global_step, value, probs.numpy())
+        return value, probs.numpy()
+
+    def _diverged_message(self, value: float) -> str:
+        return (f"train: the loss became {value} at step {self.global_step + 1}; training stopped and the model was "
+                f"kept at step {self.global_step}. Lower lr (now {self.optimizer.param_groups[0]['lr']:g}) or reset.")
 
     # -- divergence: keep the last weights whose loss was finite ---------------------------------
     def _live_tensors(self) -> list[torch.Tensor]:
         """Weights and optimizer state (cached: the optimizer updates its tensors in place)."""
         n_expected = len(self.optimizer.param_groups[0]["params"]) * (1 + 3 * bool(self.optimizer.state))
         if self._live is None or len(self._live) != n_expected:
-            tensors = [p.data for p in self.model.parameters()]
+            # the Parameters themselves, not .data views: a deep copy of the run must stay linked
+            tensors: list[torch.Tensor] = list(self.model.parameters())
             for state in self.optimizer.state.values():
                 tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
             self._live = tensors
@@ -99,12 +104,14 @@ class Trainer:
 
     def _save_backup(self) -> None:
         live = self._live_tensors()
-        if self._backup is None or len(self._backup) != len(live):
-            self._backup = [t.clone() for t in live]
-        else:
-            torch._foreach_copy_(self._backup, live)
+        with torch.no_grad():
+            if self._backup is None or len(self._backup) != len(live):
+                self._backup = [t.detach().clone() for t in live]
+            else:
+                torch._foreach_copy_(self._backup, live)
 
     def _rollback(self) -> None:
+        """Back to the weights before the last update — once: the backup is then spent."""
         if self._backup is None:
             return
         live = self._live_tensors()
@@ -112,5 +119,7 @@ class Trainer:
             self.optimizer.state.clear()
             self._live = None
             live = self._live_tensors()
-        torch._foreach_copy_(live, self._backup)
+        with torch.no_grad():
+            torch._foreach_copy_(live, self._backup)
+        self._backup = None
         self.global_step -= 1

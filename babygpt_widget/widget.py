@@ -20,6 +20,7 @@ import traitlets
 from .config import ConfigError, RunConfig
 from .engine import BabyGPT, _check_count
 from .history import HistoryView
+from .runstring import parse_run_string
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -199,8 +200,9 @@ class BabyGPTWidget(anywidget.AnyWidget):
         self._play_task = self._start_background()
 
     def pause(self) -> None:
-        """Stop continuous training after the current slice (< ~30 ms)."""
+        """Stop continuous training, and any queued Train ×N, after the current slice (< ~30 ms)."""
         self.playing = False
+        self._pending_steps = 0
 
     def show_step(self, step: int | None) -> None:
         """Show the chain as it was at a training step (None = live)."""
@@ -221,16 +223,19 @@ class BabyGPTWidget(anywidget.AnyWidget):
             start=start or self.sample_start or None, temperature=self.temperature if temperature is None else temperature)
 
     def load_run(self, run_string: str) -> None:
-        """Replace this widget's run with a shared one (see ``run_string``)."""
+        """Replace this widget's run with a shared one (see ``run_string``). In a kernel the
+        steps train in the background, so the kernel stays free and the chain is seen learning."""
         try:
-            engine = BabyGPT.from_run_string(run_string)
+            config, steps = parse_run_string(run_string)
         except ValueError as e:
             self.errors = {**self.errors, "run_string": str(e)}
             raise
         self.pause()
-        self.engine = engine
+        self.engine = BabyGPT(**config.to_dict())
         self.errors = {}
         self._push(history=True, view_live=True)
+        if steps:
+            self._queue_or_run(steps)
 
     @classmethod
     def from_run_string(cls, run_string: str, **view: Any) -> "BabyGPTWidget":
@@ -282,7 +287,7 @@ class BabyGPTWidget(anywidget.AnyWidget):
         cmd = content["cmd"]
         handlers: dict[str, Callable[[], Any]] = {
             "step": lambda: self._queue_or_run(1),
-            "train": lambda: self._queue_or_run(_check_count("n", content.get("n", self.train_n), 1, 100_000)),
+            "train": lambda: self._queue_or_run(_check_count("train_n", content.get("n", self.train_n), 1, 100_000)),
             "play": self.play,
             "pause": self.pause,
             "reset": self.reset,
@@ -296,19 +301,21 @@ class BabyGPTWidget(anywidget.AnyWidget):
                 raise ValueError(f"cmd: unknown command {cmd!r}; known: {', '.join(handlers)}")
             handlers[cmd]()
         except (ValueError, TypeError, RuntimeError, traitlets.TraitError) as e:  # answer every command
-            reply.update(ok=False, error=str(e), field=getattr(e, "field", None) or str(e).split(":")[0])
+            field = getattr(e, "field", None) or str(e).split(":")[0]
+            reply.update(ok=False, error=str(e), field=field)
+            if field in ("train_n", "run_string") and field not in self.errors:
+                self.errors = {**self.errors, field: str(e)}
         self.send(reply)
 
     def _queue_or_run(self, n: int) -> None:
-        """Short requests run now; long ones run in the background so Pause and cells get through."""
-        if self._play_task is None or self._play_task.done():
-            if n * self._seconds_per_step() <= CHUNK_SECONDS * 4 or _running_loop() is None:
-                self.train(n)
-                return
-            self._pending_steps += n
-            self._play_task = self._start_background()
+        """Short requests run now (between slices of a running Play, so each counts once); long
+        ones run in the background in slices, so Pause and other cells get through."""
+        if n * self._seconds_per_step() <= CHUNK_SECONDS * 4 or _running_loop() is None:
+            self.train(n)
             return
-        self._pending_steps += n  # the running loop picks them up between slices
+        self._pending_steps += n
+        if self._play_task is None or self._play_task.done():
+            self._play_task = self._start_background()
 
     # -- background training ----------------------------------------------------------------------
     def _start_background(self) -> asyncio.Task:
@@ -322,9 +329,10 @@ class BabyGPTWidget(anywidget.AnyWidget):
         try:
             while self.playing or self._pending_steps > 0:
                 n = self._steps_per_chunk()
+                queued = min(n, self._pending_steps)  # queued Train ×N steps share Play's slices
+                self._pending_steps -= queued
                 if not self.playing:
-                    n = min(n, self._pending_steps)
-                    self._pending_steps -= n
+                    n = queued
                 try:
                     self._guarded(lambda: self.engine.train(n))
                 except ValueError:

@@ -1,0 +1,344 @@
+"""Tokens, and every bad input: a ValueError naming the field and the allowed values, nothing changed."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+import torch
+from conftest import SMALL, assert_same_snapshot, snapshot
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from babygpt_widget import BabyGPT, ConfigError, RunConfig
+from babygpt_widget.tokens import decode, encode, training_windows
+
+
+# -- tokens ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("alphabet", ["01", "012", "ab", "ACGT"])
+def test_encode_decode_round_trip(alphabet):
+    text = (alphabet * 3)[::-1] + alphabet[0] * 2
+    ids = encode(text, alphabet)
+    assert ids == [alphabet.index(c) for c in text]
+    assert min(ids) == 0 and max(ids) == len(alphabet) - 1
+    assert decode(ids, alphabet) == text
+    assert decode(torch.tensor(ids), alphabet) == text
+
+
+def test_encode_rejects_a_character_outside_the_alphabet():
+    with pytest.raises(ValueError, match=r"^sequence: character '2' is not in the alphabet '01'"):
+        encode("0120", "01")
+
+
+def test_training_windows_of_the_seed():
+    ids = encode("111101111011110", "01")
+    X, Y = training_windows(ids, 3)
+    assert X.shape == (12, 3) and Y.shape == (12,)
+    assert X.dtype == Y.dtype == torch.long
+    expected_X = [[1, 1, 1], [1, 1, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1],
+                  [1, 1, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1], [1, 1, 1]]
+    assert X.tolist() == expected_X
+    assert Y.tolist() == [1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0]
+    for i in range(12):
+        assert X[i].tolist() == ids[i : i + 3] and Y[i].item() == ids[i + 3]
+
+
+def test_training_windows_need_C_plus_1_tokens():
+    X, Y = training_windows([0, 1, 2], 2)
+    assert X.tolist() == [[0, 1]] and Y.tolist() == [2]
+    with pytest.raises(ValueError, match="^sequence:"):
+        training_windows([0, 1], 2)
+
+
+# -- bad values: (settings, field, words of the allowed values in the message) -----------------------
+BAD = [
+    (dict(sequence="11120111"), "sequence", "not in the alphabet '01'"),
+    (dict(sequence="111"), "sequence", "context_length + 1 = 4"),
+    (dict(sequence=""), "sequence", "context_length + 1 = 4"),
+    (dict(sequence=1111), "sequence", "string over the alphabet"),
+    (dict(alphabet=""), "alphabet", "at least 2 distinct characters"),
+    (dict(alphabet="1", sequence="1111"), "alphabet", "at least 2 distinct characters"),
+    (dict(alphabet="011"), "alphabet", "distinct"),
+    (dict(alphabet="0 1", sequence="0101"), "alphabet", "not whitespace"),
+    (dict(alphabet=["0", "1"]), "alphabet", "string of distinct single characters"),
+    (dict(alphabet="ACGT", context_length=7, sequence="ACGTACGTA"), "context_length", "at most 6"),
+    (dict(context_length=13, sequence="0" * 20), "context_length", "from 1 to 12"),
+    (dict(context_length=0), "context_length", "from 1 to 12"),
+    (dict(n_embd=10, n_head=4), "n_embd", "divisible by n_head"),
+    (dict(n_embd=0), "n_embd", "from 1 to"),
+    (dict(n_layer=0), "n_layer", "from 1 to 12"),
+    (dict(n_layer=13), "n_layer", "from 1 to 12"),
+    (dict(n_head=-1), "n_head", "from 1 to"),
+    (dict(lr=0), "lr", "greater than 0"),
+    (dict(lr=-1), "lr", "greater than 0"),
+    (dict(lr=math.nan), "lr", "finite number greater than 0"),
+    (dict(lr=math.inf), "lr", "finite number greater than 0"),
+    (dict(lr=-math.inf), "lr", "finite number greater than 0"),
+    (dict(lr=11.0), "lr", "at most 10"),
+    (dict(lr="0.001"), "lr", "finite number"),
+    (dict(lr=True), "lr", "finite number"),
+    (dict(weight_decay=-0.1), "weight_decay", "from 0 to 10"),
+    (dict(weight_decay=math.nan), "weight_decay", "from 0 to 10"),
+    (dict(n_layer=True), "n_layer", "integer from 1 to 12"),
+    (dict(n_layer=2.5), "n_layer", "integer from 1 to 12"),
+    (dict(n_head="4"), "n_head", "integer"),
+    (dict(context_length=math.inf), "context_length", "integer"),
+    (dict(context_length=math.nan), "context_length", "integer"),
+    (dict(seed=-1), "seed", "integer from 0"),
+    (dict(seed=2**63), "seed", "integer from 0"),
+    (dict(seed=False), "seed", "integer from 0"),
+    (dict(seed=0.5), "seed", "integer from 0"),
+]
+
+
+def _ids(case):
+    return "-".join(f"{k}={v!r}"[:30] for k, v in case[0].items())
+
+
+@pytest.mark.parametrize("values,field,allowed", BAD, ids=[_ids(c) for c in BAD])
+def test_bad_value_at_construction(values, field, allowed):
+    with pytest.raises(ValueError) as info:
+        BabyGPT(**values)
+    assert isinstance(info.value, ConfigError) and info.value.field == field
+    assert str(info.value).startswith(f"{field}: ")
+    assert allowed in str(info.value)
+
+
+@pytest.mark.parametrize("values,field,allowed", BAD, ids=[_ids(c) for c in BAD])
+def test_bad_value_via_configure_changes_nothing(trained, values, field, allowed):
+    before = snapshot(trained)
+    with pytest.raises(ValueError) as info:
+        trained.configure(**values)
+    assert getattr(info.value, "field", None) == field
+    assert str(info.value).startswith(f"{field}: ") and allowed in str(info.value)
+    assert_same_snapshot(before, snapshot(trained))
+    # and the run still trains from where it was
+    assert trained.train(1) and trained.global_step == 51
+
+
+def test_unknown_configure_field(trained):
+    before = snapshot(trained)
+    with pytest.raises(ValueError, match=r"^colour: unknown setting; known settings are sequence, alphabet") as info:
+        trained.configure(lr=0.01, colour="red")
+    assert info.value.field == "colour"
+    for name in RunConfig.field_names():
+        assert name in str(info.value)
+    assert_same_snapshot(before, snapshot(trained))  # the valid lr in the same call did not apply
+
+
+def test_a_bad_value_among_good_ones_applies_none(trained):
+    before = snapshot(trained)
+    with pytest.raises(ValueError, match="^n_head:"):
+        trained.configure(lr=0.01, sequence="0101010101", n_layer=2, n_head=17)
+    assert_same_snapshot(before, snapshot(trained))
+
+
+def test_V_to_the_C_at_the_cap_is_allowed():
+    run = BabyGPT(alphabet="01", context_length=12, sequence="01" * 8, **SMALL)
+    assert len(run.states) == 4096
+    with pytest.raises(ValueError, match=r"^context_length: .*4096.*at most 5 for a 5-token alphabet"):
+        BabyGPT(alphabet="abcde", context_length=6, sequence="abcdeab", **SMALL)
+
+
+def test_huge_alphabet_error_does_not_suggest_context_length_zero():
+    """V alone above the cap: no context length helps, so 'use a context length of at most 0'
+    is wrong advice; the message should point at the alphabet."""
+    alphabet = "".join(chr(0x4E00 + i) for i in range(5000))
+    with pytest.raises(ValueError) as info:
+        BabyGPT(alphabet=alphabet, context_length=1, sequence=alphabet[:5], **SMALL)
+    assert "at most 0" not in str(info.value)
+
+
+def test_int_field_rejects_a_float_even_when_integral():
+    """'bool/float where int expected' -> ValueError (train(n) already refuses 2.0)."""
+    with pytest.raises(ValueError, match="^n_layer:"):
+        BabyGPT(n_layer=2.0)
+    with pytest.raises(ValueError, match="^n:"):
+        BabyGPT(**SMALL).train(2.0)
+
+
+@pytest.mark.parametrize("field", ["lr", "weight_decay"])
+def test_huge_int_for_a_float_field_is_a_value_error(field):
+    """float(10**400) overflows: it must still come out as the field's ValueError."""
+    with pytest.raises(ValueError, match=f"^{field}:"):
+        BabyGPT(**{field: 10**400})
+
+
+# -- bad arguments of the engine's methods -----------------------------------------------------------
+METHOD_BAD = [
+    (lambda r: r.train(-1), "n", "from 0 to"),
+    (lambda r: r.train(True), "n", "integer"),
+    (lambda r: r.train(1.5), "n", "integer"),
+    (lambda r: r.train("3"), "n", "integer"),
+    (lambda r: r.sample(-1), "n", "integer from 0"),
+    (lambda r: r.sample(5, start="1112"), "start", "not a state"),
+    (lambda r: r.sample(5, start="0000"), "start", "not a state"),
+    (lambda r: r.sample(5, start=""), "start", "not a state"),
+    (lambda r: r.sample(5, temperature=-0.5), "temperature", "from 0 to 100"),
+    (lambda r: r.sample(5, temperature=math.nan), "temperature", "finite number"),
+    (lambda r: r.sample(5, temperature=math.inf), "temperature", "finite number"),
+    (lambda r: r.sample(5, seed=-1), "seed", "from 0"),
+    (lambda r: r.transition_matrix(temperature=-1), "temperature", "from 0 to 100"),
+    (lambda r: r.stationary_distribution(temperature=math.nan), "temperature", "finite"),
+    (lambda r: r.to_graphviz(temperature=-1), "temperature", "from 0 to 100"),
+    (lambda r: r.reach_probability(["000"], -1), "k", "integer from 0"),
+    (lambda r: r.reach_probability(["000"], 1.0), "k", "integer from 0"),
+    (lambda r: r.reach_probability(["0000"], 3), "targets", "not a state"),
+    (lambda r: r.reach_probability(["000"], 3, start="2"), "start", "not a state"),
+    (lambda r: r.reach_probability(["000"], 3, temperature=-1), "temperature", "from 0"),
+]
+
+
+@pytest.mark.parametrize("call,field,allowed", METHOD_BAD, ids=[f"{c[1]}-{i}" for i, c in enumerate(METHOD_BAD)])
+def test_bad_method_argument(trained, call, field, allowed):
+    before = snapshot(trained)
+    with pytest.raises(ValueError) as info:
+        call(trained)
+    assert str(info.value).startswith(f"{field}: ") and allowed in str(info.value)
+    assert_same_snapshot(before, snapshot(trained))
+
+
+def test_sample_start_of_the_wrong_type_is_a_value_error(trained):
+    with pytest.raises(ValueError, match="^start:"):
+        trained.sample(5, start=111)
+
+
+def test_huge_int_temperature_is_a_value_error(trained):
+    with pytest.raises(ValueError, match="^temperature:"):
+        trained.sample(5, temperature=10**400)
+
+
+def test_reach_probability_with_a_bare_string_is_not_silently_per_character(trained):
+    """targets="000" iterates to '0','0','0' (the 1-token prefix state "0"): the walk from 111
+    never goes there, so the answer would silently be 0. Either refuse it or mean ["000"]."""
+    expected = trained.reach_probability(["000"], 5)
+    assert expected > 0
+    try:
+        got = trained.reach_probability("000", 5)
+    except ValueError as e:
+        assert str(e).startswith("targets:")
+    else:
+        assert got == pytest.approx(expected)
+
+
+# -- random input: only ValueError, and a refused configure changes nothing --------------------------
+def _anything():
+    return st.one_of(
+        st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.integers(), st.just(10**400), st.just(-(10**400)),
+        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8), st.lists(st.integers(0, 3), max_size=3),
+    )
+
+
+_INVALID = {  # values that are often (not always) out of bounds, per field, plus anything at all
+    "sequence": st.one_of(st.text(max_size=12), st.text(alphabet="01", max_size=3), _anything()),
+    "alphabet": st.one_of(st.sampled_from(["", "0", "001", "a b", "\x00\x01", "0\n"]), st.text(max_size=5), _anything()),
+    "context_length": st.one_of(st.integers(-3, 0), st.integers(13, 10**9), st.just(12), _anything()),
+    "n_layer": st.one_of(st.integers(-3, 0), st.integers(13, 10**9), _anything()),
+    "n_head": st.one_of(st.integers(-3, 0), st.integers(3, 64), _anything()),
+    "n_embd": st.one_of(st.integers(-3, 0), st.integers(257, 10**9), st.integers(5, 7), _anything()),
+    "lr": st.one_of(st.floats(max_value=0), st.floats(min_value=10, exclude_min=True), st.floats(allow_nan=True), _anything()),
+    "weight_decay": st.one_of(st.floats(max_value=0, exclude_max=True), st.floats(min_value=10, exclude_min=True), _anything()),
+    "seed": st.one_of(st.integers(max_value=-1), st.integers(min_value=2**63), _anything()),
+}
+_FIELDS = tuple(_INVALID)
+
+
+@st.composite
+def _valid_settings(draw) -> dict:
+    """A valid configuration of a tiny model (fast to build)."""
+    alphabet = draw(st.one_of(
+        st.sampled_from(["01", "012", "ab", "ACGT"]),
+        st.lists(st.characters(categories=["L", "N", "P", "S"]), min_size=2, max_size=5, unique=True).map("".join)))
+    C = draw(st.integers(1, 3))
+    n_head = draw(st.integers(1, 2))
+    return {
+        "alphabet": alphabet,
+        "context_length": C,
+        "sequence": draw(st.text(alphabet=alphabet, min_size=C + 1, max_size=30)),
+        "n_layer": 1,
+        "n_head": n_head,
+        "n_embd": n_head * draw(st.integers(1, 3)),
+        "lr": draw(st.floats(1e-5, 10)),
+        "weight_decay": draw(st.floats(0, 10)),
+        "seed": draw(st.integers(0, 2**63 - 1)),
+    }
+
+
+@st.composite
+def _settings(draw, keep_all: bool = True) -> dict:
+    """Valid settings, some fields replaced by bad or random values; optionally a random subset."""
+    values = draw(_valid_settings())
+    for field in draw(st.sets(st.sampled_from(_FIELDS), max_size=3)):
+        values[field] = draw(_INVALID[field])
+    if not keep_all:
+        values = {k: v for k, v in values.items() if k in draw(st.sets(st.sampled_from(_FIELDS)))}
+    return values
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=_settings())
+def test_random_construction_raises_only_value_error(values):
+    try:
+        run = BabyGPT(**values)
+    except ValueError as e:
+        event(f"refused: {getattr(e, 'field', '?')}")
+        assert isinstance(e, ConfigError)
+        assert str(e).startswith(f"{e.field}: ") and e.field in RunConfig.field_names()
+        return
+    event("accepted")
+    assert run.config == RunConfig(**run.config.to_dict()).validated()
+    assert len(run.states) == len(run.alphabet) ** run.config.context_length
+    assert run.train(1) and run.global_step == 1
+
+
+_BASE: dict = {}
+
+
+def _base_run(name: str) -> BabyGPT:
+    """A small trained run shared by the examples of one test (rebuilt now and then)."""
+    if name not in _BASE or _BASE[name].global_step > 40:
+        _BASE[name] = BabyGPT(**SMALL)
+        _BASE[name].train(3)
+    return _BASE[name]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=_settings(keep_all=False), extra=st.dictionaries(st.text(min_size=1, max_size=6), _anything(), max_size=1))
+def test_random_configure_raises_only_value_error_and_changes_nothing(values, extra):
+    run = _base_run("configure")
+    values = {**extra, **values}
+    before = snapshot(run)
+    try:
+        run.configure(**values)
+    except ValueError as e:
+        event(f"refused: {getattr(e, 'field', '?')}")
+        assert isinstance(e, ConfigError)
+        assert str(e).startswith(f"{e.field}: ")
+        assert_same_snapshot(before, snapshot(run))
+        return
+    event("accepted")  # the run is consistent and still trains
+    assert run.config == RunConfig(**run.config.to_dict()).validated()
+    assert {k: getattr(run.config, k) for k in values} == values
+    assert run.probabilities.shape == (len(run.states), len(run.alphabet))
+    trial = copy.deepcopy(run)  # the shared run itself is not trained (lr up to 10 may blow it up)
+    step = trial.global_step
+    trial.train(1)
+    assert trial.global_step == step + 1
+
+
+@settings(max_examples=600, deadline=None)
+@given(n=_anything(), start=st.one_of(st.text(alphabet="012", max_size=4), _anything()),
+       temperature=st.one_of(st.floats(allow_nan=True, allow_infinity=True), _anything()),
+       seed=st.one_of(st.none(), _anything()), k=_anything())
+def test_random_method_arguments_raise_only_value_error(n, start, temperature, seed, k):
+    run = _base_run("methods")
+    for call in (lambda: run.sample(n if not isinstance(n, int) or abs(n) < 500 else n % 3, start=start,
+                                    temperature=temperature, seed=seed),
+                 lambda: run.reach_probability([start], k if not isinstance(k, int) or abs(k) < 500 else -1,
+                                               temperature=temperature),
+                 lambda: run.train(n if not isinstance(n, int) or n < 0 else n % 2)):
+        try:
+            call()
+        except ValueError:
+            pass
