@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README): `make lab` and `make test`.
-.PHONY: setup lab test test-py test-js bench
+.PHONY: setup lab test test-py test-js test-browser bench
 
 setup:
 	bash scripts/setup.sh
@@ -7,14 +7,19 @@ setup:
 lab: setup
 	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) examples/babygpt.ipynb
 
-test: setup test-js test-py
+test: setup test-js test-py test-browser
 
 test-js:
 	npm run --silent typecheck
 	npm test --silent
 
 test-py:
-	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q --ignore=tests/e2e
+
+# Separate run: Playwright's sync API keeps an event loop running in the main thread for the
+# whole session, which the asyncio-based widget tests must not share.
+test-browser:
+	.venv/bin/python -m pytest -q tests/e2e
 
 bench: setup
 	.venv/bin/python bench/run_all.py
