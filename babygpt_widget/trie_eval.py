@@ -50,15 +50,15 @@ def _attend(q: torch.Tensor, keys: list[torch.Tensor], values: list[torch.Tensor
     Contexts are lexicographic, so the descendants of one ancestor at position l form a
     contiguous block: a reshape lines every query up with its ancestor's key, no gathering.
     """
-    n = q.size(0)
-    blocks = [n // k.size(0) for k in keys]  # descendants per ancestor at each position
-    scores = torch.stack(
-        [(q.view(k.size(0), b, *q.shape[1:]) * k.unsqueeze(1)).sum(-1).view(n, -1) for k, b in zip(keys, blocks)],
-        dim=-1,
-    )  # (n, heads, positions)
-    scores = (scores - scores.amax(-1, keepdim=True)).exp()  # softmax by hand: torch's CPU
-    att = scores / scores.sum(-1, keepdim=True)  # kernel is ~10x slower over a dim this short
+    n, heads, hs = q.shape
+    scores = q.new_empty(len(keys), n, heads)  # position-major: each write is contiguous
+    for l, k in enumerate(keys):
+        a = k.size(0)
+        torch.sum(q.view(a, n // a, heads, hs) * k.unsqueeze(1), dim=-1, out=scores[l].view(a, n // a, heads))
+    scores = (scores - scores.amax(0)).exp_()  # softmax by hand over positions: torch's CPU
+    att = scores.div_(scores.sum(0))  # kernel is ~10x slower over a dimension this short
     y = torch.zeros_like(q)
-    for l, (v, b) in enumerate(zip(values, blocks)):
-        y.view(v.size(0), b, *q.shape[1:]).add_(att[..., l].reshape(v.size(0), b, -1, 1) * v.unsqueeze(1))
+    for l, v in enumerate(values):
+        a = v.size(0)
+        y.view(a, n // a, heads, hs).addcmul_(att[l].view(a, n // a, heads, 1), v.unsqueeze(1))
     return y

@@ -1,0 +1,91 @@
+"""Live training in a real kernel, with the widget's comm attached and updates flowing.
+
+A kernel runs the widget (and, in the same kernel, the seed's two loops as baselines); this
+process is the front end and counts the `probs` updates that reach it. Reports steps/s of
+`w.train(n)` and of Play, ratios against the seed's bare loop and its step+graphviz loop,
+and updates/s received.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+HERE = pathlib.Path(__file__).parent
+SETUP = f"""
+import sys, time, json, torch
+sys.path.insert(0, {str(HERE)!r})
+torch.set_num_threads(1)
+from babygpt_widget import BabyGPTWidget
+from common import SeedLoop
+from train_speed import seed_plot_step
+w = BabyGPTWidget()
+w
+"""
+
+
+def main() -> None:
+    km, kc = start_new_kernel(kernel_name="python3")
+    updates: list[float] = []
+
+    def on_iopub(msg: dict) -> None:
+        c = msg["content"]
+        if msg["msg_type"] == "comm_msg" and "probs" in c.get("data", {}).get("state", {}):
+            updates.append(time.perf_counter())
+        elif msg["msg_type"] == "comm_msg" and "probs" in str(c.get("data", {}).get("buffer_paths", "")):
+            updates.append(time.perf_counter())
+
+    def run(code: str) -> dict:
+        out: dict = {}
+
+        def hook(msg: dict) -> None:
+            on_iopub(msg)
+            if msg["msg_type"] == "stream" and msg["content"]["text"].startswith("{"):
+                out.update(json.loads(msg["content"]["text"]))
+            elif msg["msg_type"] == "error":
+                raise RuntimeError("\n".join(msg["content"]["traceback"]))
+
+        kc.execute_interactive(code, timeout=600, output_hook=hook)
+        return out
+
+    try:
+        run(SETUP)
+        results = {}
+        for round_ in range(3):  # interleave candidates and baselines
+            updates.clear()
+            t0 = time.perf_counter()
+            r = run("t=time.perf_counter(); w.train(1500); print(json.dumps({'s': time.perf_counter()-t, 'n': 1500}))")
+            t1 = time.perf_counter()
+            got = [u for u in updates if t0 <= u <= t1]
+            results.setdefault("widget train", []).append(r["n"] / r["s"])
+            results.setdefault("updates/s", []).append(len(got) / (t1 - t0))
+            results.setdefault("history complete", []).append(
+                run("h=w.history; print(json.dumps({'ok': bool((h.steps[-1500:] == range(w.global_step-1499, w.global_step+1)).all()) if w.history.stride == 1 else 'thinned'}))")["ok"])
+            r = run("s=w.global_step; w.play()")
+            time.sleep(3.0)
+            r = run("w.pause(); print(json.dumps({'n': w.global_step - s}))")
+            results.setdefault("widget play", []).append(r["n"] / 3.0)
+            r = run("b=SeedLoop(); t=time.perf_counter()\nfor _ in range(1500): b.step()\nprint(json.dumps({'s': time.perf_counter()-t}))")
+            results.setdefault("seed bare loop", []).append(1500 / r["s"])
+            r = run("p=SeedLoop(); t=time.perf_counter()\nfor _ in range(60): p.step(); seed_plot_step(p)\nprint(json.dumps({'s': time.perf_counter()-t}))")
+            results.setdefault("seed step+graphviz", []).append(60 / r["s"])
+            run("w.reset()")
+        med = {k: sorted(v)[len(v) // 2] if not isinstance(v[0], (bool, str)) else v for k, v in results.items()}
+        print("\n== live widget training in a kernel, comm attached (median of 3 rounds) ==")
+        for k in ("widget train", "widget play", "seed bare loop", "seed step+graphviz"):
+            print(f"{k:20s} {med[k]:8.1f} steps/s")
+        print(f"updates reaching the front end during train: {med['updates/s']:.1f}/s (target >= 10, <= ~30)")
+        print(f"every step in history: {med['history complete']}")
+        for k in ("widget train", "widget play"):
+            print(f"ratio {k} / seed bare loop     = {med[k] / med['seed bare loop']:.2f}x (target >= 1.5)")
+            print(f"ratio {k} / seed step+graphviz = {med[k] / med['seed step+graphviz']:.1f}x (target >= 10)")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main()
