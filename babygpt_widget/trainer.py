@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .chain import StateSpace
+from .chain import TRIE_MIN_STATES, StateSpace, model_logits
 from .history import History
 from .model import GPT
 
@@ -47,6 +47,7 @@ class Trainer:
         """Per-state next-token counts (the data); the full-length rows are the training windows."""
         self._counts = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
         self._n_windows = float(self._counts.sum())
+        self._seen = torch.nonzero(self._counts.sum(1)).squeeze(1)  # states that occur in the data
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
         for group in self.optimizer.param_groups:
@@ -54,6 +55,12 @@ class Trainer:
 
     # -- training --------------------------------------------------------------------------------
     def _loss_and_probs(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if self._n_full >= TRIE_MIN_STATES:
+            # Large chains: backpropagate through the few states in the data only; the snapshot
+            # comes from the (gradient-free) prefix-trie pass over every context.
+            log_probs = F.log_softmax(self.model(self._inputs[self._seen]), dim=-1)
+            loss = -(self._counts[self._seen] * log_probs).sum() / self._n_windows
+            return loss, torch.softmax(model_logits(self.model, self.space).detach(), dim=-1)
         logits = self.model.forward_all(self._inputs)  # (states, C, V)
         log_probs = F.log_softmax(logits[:, -1], dim=-1)
         loss = -(self._counts * log_probs).sum() / self._n_windows
