@@ -30,8 +30,8 @@ class Trainer:
         `counts`: (len(space), V) data counts — only the full-length rows train the model."""
         self.model = model
         self.space = space
-        # Fused AdamW: one kernel for all parameters instead of ~10 small ops each (~1.3x per step).
-        self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay, fused=True)
+        self._lr, self._weight_decay = lr, weight_decay
+        self._optimizer: torch.optim.AdamW | None = None
         self.history = History(len(space), space.vocab_size)
         self.global_step = 0
         self._inputs = space.token_ids(space.context_length)
@@ -50,8 +50,19 @@ class Trainer:
         self._seen = torch.nonzero(self._counts.sum(1)).squeeze(1)  # states that occur in the data
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
-        for group in self.optimizer.param_groups:
+        self._lr, self._weight_decay = lr, weight_decay
+        for group in self._optimizer.param_groups if self._optimizer else ():
             group["lr"], group["weight_decay"] = lr, weight_decay
+
+    @property
+    def optimizer(self) -> torch.optim.AdamW:
+        """Created on first use: building any torch optimizer imports torch._dynamo (~1 s), which
+        a first drawing of the untrained chain does not need."""
+        if self._optimizer is None:
+            # Fused AdamW: one kernel for all parameters instead of ~10 small ops each (~1.3x).
+            self._optimizer = torch.optim.AdamW(self.model.parameters(), lr=self._lr,
+                                                weight_decay=self._weight_decay, fused=True)
+        return self._optimizer
 
     # -- training --------------------------------------------------------------------------------
     def _loss_and_probs(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -95,7 +106,7 @@ class Trainer:
 
     def _diverged_message(self, value: float) -> str:
         return (f"train: the loss became {value} at step {self.global_step + 1}; training stopped and the model was "
-                f"kept at step {self.global_step}. Lower lr (now {self.optimizer.param_groups[0]['lr']:g}) or reset.")
+                f"kept at step {self.global_step}. Lower lr (now {self._lr:g}) or reset.")
 
     # -- divergence: keep the last weights whose loss was finite ---------------------------------
     def _live_tensors(self) -> list[torch.Tensor]:

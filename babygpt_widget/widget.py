@@ -8,8 +8,11 @@ channel, handled by the same methods a notebook user calls.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import math
 import pathlib
+import sys
+import threading
 import time
 from typing import Any, Callable
 
@@ -95,6 +98,7 @@ class BabyGPTWidget(anywidget.AnyWidget):
         self._shown_step: int | None = None
         self.on_msg(self._on_message)
         self._push(history=True)
+        _warm_up_optimizer_imports()
 
     # -- validation of view traits: bad values are refused, old value kept ----------------------
     @traitlets.validate("graph_layout")
@@ -432,6 +436,13 @@ class BabyGPTWidget(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}{repr(self.engine).removeprefix('BabyGPT')}"
+
+
+def _warm_up_optimizer_imports() -> None:
+    """The first optimizer imports torch._dynamo (~1 s). Do it in the background after the first
+    drawing, so neither the drawing nor the first Train click waits for it."""
+    if "torch._dynamo" not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=("torch._dynamo",), daemon=True).start()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
