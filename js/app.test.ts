@@ -185,7 +185,7 @@ describe("controls", () => {
     $('button[data-action="play"]').click();
     $('button[data-action="pause"]').click();
     $('button[data-action="reset"]').click();
-    expect(model.sent).toEqual([{ cmd: "step" }, { cmd: "train", n: 200 }, { cmd: "play" }, { cmd: "pause" }, { cmd: "reset" }]);
+    expect(model.commands()).toEqual([{ cmd: "step" }, { cmd: "train", n: 200 }, { cmd: "play" }, { cmd: "pause" }, { cmd: "reset" }]);
     expect(model.get("train_n")).toBe(200);
   });
 
@@ -195,7 +195,7 @@ describe("controls", () => {
     n.value = "7";
     n.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
     expect(model.get("train_n")).toBe(7);
-    expect(model.sent).toEqual([]);
+    expect(model.commands()).toEqual([]);
   });
 
   it("shows the button that applies while playing, keeps Step/Train usable", () => {
@@ -221,7 +221,7 @@ describe("controls", () => {
     const c = $<HTMLInputElement>('input[data-field="context_length"]');
     c.value = " 2 ";
     c.dispatchEvent(new Event("change"));
-    expect(model.sent).toEqual([
+    expect(model.commands()).toEqual([
       { cmd: "configure", values: { sequence: "1010101010" } },
       { cmd: "configure", values: { lr: 0.003 } },
       { cmd: "configure", values: { context_length: 2 } },
@@ -248,7 +248,7 @@ describe("controls", () => {
     n.value = "0";
     $('button[data-action="train"]').click();
     expect($('[data-error-for="train_n"]').textContent).not.toBe("");
-    expect(model.sent).toEqual([]);
+    expect(model.commands()).toEqual([]);
   });
 
   it("switches layout through the trait and moves nodes to new places", async () => {

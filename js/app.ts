@@ -1,39 +1,52 @@
 // Wires the model's traits to the views: one render path, one redraw per animation frame.
-import { buildChain, unseenStates, windowsOf } from "./chain";
+// The lecture features (temperature, walks, long-run shares, reachability, data vs model) are
+// computed here from the chain being shown, so a saved page without a kernel has them too.
+import { AnalysisView } from "./analysisView";
+import { buildChain, unseenStates } from "./chain";
 import type { Chain } from "./chain";
-import { ControlsView } from "./controls";
+import { ControlsView, setKernelOnly } from "./controls";
 import { toFloat32, toInt32 } from "./decode";
-import { formatStep } from "./format";
+import { derive, temperShown, topShares } from "./derive";
+import type { Derived } from "./derive";
+import { el } from "./dom";
+import { exportChain } from "./exporter";
 import { frameScheduler } from "./frame";
 import type { FrameScheduler } from "./frame";
 import { GraphView } from "./graph";
+import { HelpPopover } from "./help";
 import { decodeHistory, nearestIndex, resolveShown } from "./history";
 import type { History, Shown } from "./history";
+import { edgeContent, nodeContent } from "./hoverContent";
+import type { HoverContext } from "./hoverContent";
+import { KernelProbe } from "./kernelProbe";
+import type { KernelState } from "./kernelProbe";
+import { bindShortcuts } from "./keyboard";
 import { Legend } from "./legend";
 import { LossChart } from "./lossChart";
+import { sampleWalk } from "./markov";
 import { Readout } from "./readout";
+import { mulberry32 } from "./rng";
+import { RunStringView } from "./runStringView";
+import { SampleView } from "./sampleView";
+import type { SampleRequest } from "./sampleView";
 import { HistorySlider } from "./slider";
-import { edgeTooltip, nodeTooltip, Tooltip } from "./tooltip";
-import type { Config, LayoutKind, Traits, WidgetModel } from "./types";
+import { buildSpace, defaultStart, joinRows } from "./space";
+import type { Space } from "./space";
+import { Tooltip } from "./tooltip";
+import { CONTROL_NAMES } from "./types";
+import type { Config, ControlName, LayoutKind, Traits, WalkTrait, WidgetModel } from "./types";
+import { ViewBar } from "./viewBar";
+import type { Timer } from "./walkPlayer";
+import { parseWalk, WalkView } from "./walkView";
+import { ALL_DIRTY, TRAIT_EFFECTS } from "./traitEffects";
+import type { Dirty } from "./traitEffects";
 
-type Dirty = "structure" | "counts" | "history" | "probs" | "shown" | "layout" | "controls";
 
-const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
-  config: ["structure", "controls"],
-  states: ["structure"],
-  probs: ["probs"],
-  data_counts: ["counts"],
-  global_step: ["probs"],
-  loss: ["probs"],
-  history_steps: ["history"],
-  history_losses: ["history"],
-  history_probs: ["history"],
-  shown_index: ["shown"],
-  graph_layout: ["layout"],
-  playing: ["controls"],
-  train_n: ["controls"],
-  errors: ["controls"],
-};
+/** Above this many states (full + shorter) the analysis runs just after the frame, not in it. */
+const HEAVY_STATES = 256;
+
+export const STATIC_REASON = "needs a running Python kernel — this is a saved page";
+export const STATIC_BADGE = "static page: scrub, hover and sample work; training needs a kernel";
 
 export interface Mounted {
   root: HTMLElement;
@@ -45,9 +58,14 @@ export interface Mounted {
 
 export interface MountOptions {
   scheduler?: (run: () => void) => FrameScheduler;
+  /** Timer of the walk animation (tests step it by hand). */
+  walkTimer?: Timer;
+  /** How long to wait for the kernel's hello reply before going static. */
+  helloTimeoutMs?: number;
 }
 
 const layoutOf = (v: unknown): LayoutKind => (v === "force" ? "force" : "circular");
+const numberOr = (v: unknown, d: number): number => (typeof v === "number" && Number.isFinite(v) ? v : d);
 
 /** The alphabet from config, or (if config lags behind) the characters used by the states. */
 function alphabetOf(config: Partial<Config> | null, states: string[]): string {
@@ -61,36 +79,45 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const root = document.createElement("div");
   root.className = "babygpt-widget";
 
-  // ---- state derived from traits (decoded once per change) ----
+  // ---- state decoded from traits (once per change) ----
+  let space: Space = buildSpace([], [], "", 0);
   let chain: Chain = buildChain([], "", 0);
   let chainKey = "";
-  let contextLength = 0;
   let counts: Int32Array = new Int32Array(0);
   let history: History = decodeHistory(null, null, null, 0);
-  let live: { probs: Float32Array; step: number; loss: number } = { probs: new Float32Array(0), step: 0, loss: NaN };
-  let shown: Shown = { index: -1, ...live };
+  let prefixHistory: History | null = null;
+  let live: { probs: Float32Array; prefix: Float32Array; step: number; loss: number } = {
+    probs: new Float32Array(0),
+    prefix: new Float32Array(0),
+    step: 0,
+    loss: NaN,
+  };
+  let shown: Shown = { index: -1, probs: live.probs, step: 0, loss: NaN };
+  let shownAll: Float32Array = new Float32Array(0);
+  let temperature = 1;
+  let derived: Derived = derive({ space, shown: shownAll, counts, temperature, naughty: [], start: "", k: 0 });
+  let visible = new Set<string>(CONTROL_NAMES);
+  let kernel: KernelState = "unknown";
   let pin: { index: number; step: number } | null = null;
   let hover: { kind: "node" | "edge"; index: number; x: number; y: number } | null = null;
   let painted = false;
-  const dirty = new Set<Dirty>(["structure", "counts", "history", "probs", "shown", "layout", "controls"]);
+  const dirty = new Set<Dirty>(ALL_DIRTY);
+  let heavyTimer: ReturnType<typeof setTimeout> | null = null;
 
-  const setShown = (index: number): void => {
-    model.set("shown_index", index);
+  const save = <K extends keyof Traits>(key: K, value: Traits[K]): void => {
+    model.set(key, value);
     model.save_changes();
   };
+  const setShown = (index: number): void => save("shown_index", index);
+  const shows = (c: ControlName): boolean => visible.has(c);
+  const kernelOk = (): boolean => kernel !== "static";
 
   // ---- views ----
   const controls = new ControlsView(
     {
       command: (c) => model.send(c),
-      setTrainN: (n) => {
-        model.set("train_n", n);
-        model.save_changes();
-      },
-      setLayout: (kind) => {
-        model.set("graph_layout", kind);
-        model.save_changes();
-      },
+      setTrainN: (n) => save("train_n", n),
+      setLayout: (kind) => save("graph_layout", kind),
       configure: (values) => model.send({ cmd: "configure", values }),
     },
     signal,
@@ -99,18 +126,105 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const graph = new GraphView({
     hoverNode: (index, ev) => onHover("node", index, ev),
     hoverEdge: (index, ev) => onHover("edge", index, ev),
+    clickNode: (index) => toggleNaughty(index),
   });
   const legend = new Legend();
   const chart = new LossChart(setShown, signal);
   const slider = new HistorySlider(setShown, signal);
+  const help = new HelpPopover();
+  const viewBar = new ViewBar(
+    {
+      setTemperature: (t) => save("temperature", t),
+      setShowPrefixes: (on) => save("show_prefixes", on),
+      setPresentation: (on) => save("presentation", on),
+      exportSvg: () => exportChain(graph.svg, root, shown.step, temperature, "svg"),
+      exportPng: () => exportChain(graph.svg, root, shown.step, temperature, "png"),
+      toggleHelp: () => help.toggle(),
+    },
+    signal,
+  );
+  const analysis = new AnalysisView((k) => save("reach_k", k), signal);
+  const sampler = new SampleView(
+    {
+      sample: (req) => sample(req),
+      skip: () => walks.player.skip(),
+      setSetting: (field, value) => {
+        const now = field === "sample_start" ? model.get(field) || defaultStart(space) : model.get(field);
+        if (now !== value) save(field, value as never);
+      },
+      setSpeed: (v) => (walks.player.speed = v),
+      isState: (s) => space.index.has(s),
+    },
+    signal,
+  );
+  const walks = new WalkView(graph, sampler, root, options.walkTimer);
+  const runView = new RunStringView((value) => model.send({ cmd: "load_run", value }), signal);
+  const badge = el("div", "bg-static-badge", STATIC_BADGE);
+  badge.dataset.role = "static-badge";
+  badge.hidden = true;
 
   const header = div("bg-header", controls.bar, readout.el);
   const graphBox = div("bg-graph-box", graph.svg, legend.el);
+  const sampleBox = div("bg-sample-box", sampler.bar, sampler.sequences);
   const timeline = div("bg-history", chart.svg, slider.el);
-  const config = div("bg-config-box", controls.form);
-  root.append(header, graphBox, timeline, config);
+  const config = div("bg-config-box", controls.form, runView.el);
+  root.append(badge, header, viewBar.el, help.el, graphBox, analysis.el, sampleBox, timeline, config);
   const tooltip = new Tooltip(root);
   host.appendChild(root);
+
+  // ---- actions ----
+  function toggleNaughty(index: number): void {
+    const state = chain.states[index];
+    if (state === undefined || !shows("naughty")) return;
+    const now = model.get("naughty") ?? [];
+    save("naughty", now.includes(state) ? now.filter((s) => s !== state) : [...now, state]);
+  }
+
+  /** Walk the chain as shown (history step, temperature), seeded: same seed, same walk. The
+   *  seed then moves on, so pressing Sample again shows a new walk; the walk keeps its seed. */
+  function sample(req: SampleRequest): void {
+    scheduler.flush();
+    const start = space.index.get(req.start);
+    if (start === undefined || !derived.ok) return;
+    const w = sampleWalk(derived.tempered, space.next, space.tokens.length, start, req.n, mulberry32(req.seed));
+    const value: WalkTrait = { start: req.start, tokens: w.tokens.map((t) => space.tokens[t]).join(""), temperature, seed: req.seed };
+    if (model.get("sample_n") !== req.n) model.set("sample_n", req.n);
+    if ((model.get("sample_start") || defaultStart(space)) !== req.start) model.set("sample_start", req.start);
+    model.set("sample_seed", (req.seed + 1) % 2 ** 32);
+    walks.show(parseWalk(value)!, true); // before the trait: an identical walk fires no change
+    save("walk", value);
+    scheduler.flush(); // the seed field shows the next seed before another press can read it
+  }
+
+  bindShortcuts(
+    root,
+    {
+      playPause: () => kernelOk() && shows("play") && model.send({ cmd: model.get("playing") ? "pause" : "play" }),
+      step: () => kernelOk() && shows("step") && model.send({ cmd: "step" }),
+      sample: () => shows("sample") && sampler.requestSample(),
+      reset: () => kernelOk() && shows("reset") && model.send({ cmd: "reset" }),
+      toggleHelp: () => shows("help") && help.toggle(),
+      closeHelp: () => {
+        const was = help.open;
+        help.toggle(false);
+        return was;
+      },
+    },
+    signal,
+  );
+
+  const probe = new KernelProbe(
+    model,
+    (state) => {
+      kernel = state;
+      const liveKernel = state !== "static";
+      controls.setKernel(liveKernel, STATIC_REASON);
+      for (const e of runView.kernelOnly) setKernelOnly(e, liveKernel, STATIC_REASON);
+      badge.hidden = liveKernel;
+      root.classList.toggle("bg-static", !liveKernel);
+    },
+    options.helloTimeoutMs,
+  );
 
   // ---- hover ----
   function onHover(kind: "node" | "edge", index: number | null, ev: MouseEvent): void {
@@ -118,6 +232,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       hover = null;
       tooltip.hide();
       graph.highlight(null);
+      root.classList.remove("bg-edge-hover");
       return;
     }
     const same = hover !== null && hover.kind === kind && hover.index === index;
@@ -128,105 +243,199 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   function showTooltip(): void {
     if (!hover) return;
-    const V = chain.tokens.length;
-    const row = (a: ArrayLike<number>, s: number): number[] | null =>
-      a.length >= chain.states.length * V ? Array.from({ length: V }, (_, t) => a[s * V + t]) : null;
-    const nan = Array.from({ length: V }, () => NaN);
-    if (hover.kind === "node") {
-      const s = hover.index;
-      const state = chain.states[s];
-      if (state === undefined) return;
-      const cfg = model.get("config");
-      graph.highlight(s);
-      tooltip.show(
-        nodeTooltip({
-          state,
-          tokens: chain.tokens,
-          probs: row(shown.probs, s) ?? nan,
-          counts: row(counts, s),
-          windows: windowsOf(cfg?.sequence ?? "", state, contextLength),
-          step: formatStep(shown.step),
-        }),
-        hover.x,
-        hover.y,
-      );
-    } else {
-      const e = chain.edges[hover.index];
-      if (!e) return;
-      const c = row(counts, e.fromIndex);
-      tooltip.show(
-        edgeTooltip({
-          from: e.from,
-          to: e.to,
-          token: e.token,
-          p: row(shown.probs, e.fromIndex)?.[e.tokenIndex] ?? NaN,
-          count: c ? c[e.tokenIndex] : null,
-          total: c ? c.reduce((a, b) => a + b, 0) : null,
-        }),
-        hover.x,
-        hover.y,
-      );
-    }
+    const ctx: HoverContext = {
+      space,
+      chain,
+      derived,
+      counts,
+      history,
+      prefixHistory,
+      shown,
+      temperature,
+      sequence: model.get("config")?.sequence ?? "",
+    };
+    const content = hover.kind === "node" ? nodeContent(ctx, hover.index) : edgeContent(ctx, hover.index);
+    if (!content) return;
+    if (hover.kind === "node") graph.highlight(hover.index);
+    root.classList.toggle("bg-edge-hover", hover.kind === "edge"); // the loss chart's marker lights up too
+    tooltip.show(content, hover.x, hover.y);
   }
 
   // ---- the one render path ----
   function redraw(): void {
     const t0 = performance.now();
-    if (dirty.has("structure")) {
-      const states = model.get("states") ?? [];
-      const cfg = model.get("config");
-      const alphabet = alphabetOf(cfg, states);
-      contextLength = cfg?.context_length ?? Array.from(states[0] ?? "").length;
-      const key = `${states.join("\u0001")}|${alphabet}|${contextLength}`;
-      if (key !== chainKey) {
-        chainKey = key;
-        chain = buildChain(states, alphabet, contextLength);
-        graph.setChain(chain);
-        hover = null;
-        tooltip.hide();
-        for (const d of ["counts", "history", "probs"] as const) dirty.add(d);
-      }
-    }
-    const V = chain.tokens.length;
-    const rowSize = chain.states.length * V;
-    if (dirty.has("counts")) {
-      counts = toInt32(model.get("data_counts"));
-      const unseen = unseenStates(counts, chain.states.length, V);
-      graph.setUnseen(unseen);
-      legend.setUnseen(unseen.some(Boolean));
-    }
+    if (dirty.has("structure")) updateStructure();
+    if (dirty.has("counts")) updateCounts();
     if (dirty.has("history")) {
-      history = decodeHistory(model.get("history_steps"), model.get("history_losses"), model.get("history_probs"), rowSize);
+      const steps = model.get("history_steps");
+      const losses = model.get("history_losses");
+      const V = space.tokens.length;
+      const nPrefix = space.states.length - space.nFull;
+      history = decodeHistory(steps, losses, model.get("history_probs"), space.nFull * V);
+      prefixHistory = nPrefix > 0 ? decodeHistory(steps, losses, model.get("history_prefix_probs"), nPrefix * V) : null;
       chart.setHistory(history);
     }
     if (dirty.has("probs")) {
-      const loss = model.get("loss");
-      live = { probs: toFloat32(model.get("probs")), step: model.get("global_step") ?? 0, loss: loss ?? NaN };
+      live = {
+        probs: toFloat32(model.get("probs")),
+        prefix: toFloat32(model.get("prefix_probs")),
+        step: model.get("global_step") ?? 0,
+        loss: numberOr(model.get("loss"), NaN),
+      };
     }
     if (dirty.has("history") || dirty.has("shown")) followPin();
-    if (dirty.has("probs") || dirty.has("history") || dirty.has("shown")) {
-      shown = resolveShown(model.get("shown_index") ?? -1, history, live);
-      graph.setProbs(shown.probs.length >= rowSize ? shown.probs : null);
-      readout.update(shown.step, shown.loss, shown.index < 0);
-      slider.update(history.length, shown.index);
-      chart.setMarker(shown.step, shown.loss);
-      root.classList.toggle("bg-frozen", shown.index >= 0);
-    }
+    if (dirty.has("probs") || dirty.has("history") || dirty.has("shown")) updateShown();
+    if (dirty.has("derived")) updateDerived();
     if (dirty.has("layout")) {
       const kind = layoutOf(model.get("graph_layout"));
       graph.setLayout(kind, painted);
       controls.setLayout(kind);
     }
     if (dirty.has("controls")) {
+      const errors = model.get("errors") ?? {};
       controls.setPlaying(model.get("playing") === true);
       controls.setTrainN(model.get("train_n") ?? 50);
       controls.setConfig(model.get("config"));
-      controls.setErrors(model.get("errors"));
+      controls.setErrors(errors);
+      runView.setError(errors.run_string);
     }
-    if (hover && (dirty.has("probs") || dirty.has("shown") || dirty.has("history") || dirty.has("counts"))) showTooltip();
+    if (dirty.has("sample")) {
+      const n = numberOr(model.get("sample_n"), 20);
+      sampler.setSettings(n, model.get("sample_start") ?? "", numberOr(model.get("sample_seed"), 0), defaultStart(space));
+      sampler.setTrainingSequence(model.get("config")?.sequence ?? "");
+    }
+    if (dirty.has("walk")) {
+      const w = parseWalk(model.get("walk"));
+      if (!w) walks.clear();
+      else if (w.key !== walks.key) walks.show(w, painted); // Python's walks animate too
+    }
+    if (dirty.has("visibility")) applyVisibility();
+    if (dirty.has("presentation")) {
+      const on = model.get("presentation") === true;
+      root.classList.toggle("bg-presentation", on);
+      graph.setPresentation(on);
+      viewBar.setPresentation(on);
+    }
+    if (dirty.has("runstring")) runView.setRunString(model.get("run_string") ?? "");
+    if (hover && (dirty.has("derived") || dirty.has("history"))) showTooltip();
     dirty.clear();
     painted = true;
     root.dataset.renderMs = (performance.now() - t0).toFixed(2);
+  }
+
+  function updateStructure(): void {
+    const states = model.get("states") ?? [];
+    const cfg = model.get("config");
+    const alphabet = alphabetOf(cfg, states);
+    const C = cfg?.context_length ?? Array.from(states[0] ?? "").length;
+    const showPrefixes = model.get("show_prefixes") === true;
+    const next = buildSpace(states, model.get("prefix_states"), alphabet, C);
+    const drawn = showPrefixes ? next.states : states;
+    viewBar.setShowPrefixes(showPrefixes);
+    viewBar.setPrefixesAvailable(next.states.length > next.nFull);
+    const key = `${next.states.join("\u0001")}|${drawn.length}|${alphabet}|${C}`;
+    if (key === chainKey) return;
+    chainKey = key;
+    space = next;
+    chain = buildChain(drawn, alphabet, C);
+    graph.setChain(chain);
+    walks.setChain(chain);
+    legend.setTokens(space.tokens);
+    legend.setBars(graph.marks.enabled);
+    hover = null;
+    tooltip.hide();
+    for (const d of ["counts", "history", "probs", "sample", "derived"] as const) dirty.add(d);
+  }
+
+  function updateCounts(): void {
+    const V = space.tokens.length;
+    const n = chain.states.length;
+    const full = toInt32(model.get("data_counts"));
+    counts = joinRows(full, toInt32(model.get("prefix_data_counts")), space, (k) => new Int32Array(k), 0);
+    const known = full.length >= space.nFull * V;
+    const unseen = known ? unseenStates(counts, n, V) : new Array<boolean>(n).fill(false);
+    graph.setUnseen(unseen);
+    graph.marks.setData(known ? counts.subarray(0, n * V) : null);
+    legend.setUnseen(unseen.some(Boolean));
+    dirty.add("derived");
+  }
+
+  function updateShown(): void {
+    const V = space.tokens.length;
+    shown = resolveShown(model.get("shown_index") ?? -1, history, live);
+    const ph = prefixHistory;
+    const prefixRow =
+      shown.index < 0
+        ? live.prefix
+        : ph && shown.index < ph.length
+          ? ph.probs.subarray(shown.index * ph.rowSize, (shown.index + 1) * ph.rowSize)
+          : null;
+    shownAll =
+      shown.probs.length >= space.nFull * V ? joinRows(shown.probs, prefixRow, space, (n) => new Float32Array(n), NaN) : new Float32Array(0);
+    readout.update(shown.step, shown.loss, shown.index < 0);
+    slider.update(history.length, shown.index);
+    chart.setMarker(shown.step, shown.loss);
+    root.classList.toggle("bg-frozen", shown.index >= 0);
+    dirty.add("derived");
+  }
+
+  /** The drawn chain updates now; on big chains the analysis follows right after the frame. */
+  function updateDerived(): void {
+    const t = numberOr(model.get("temperature"), 1);
+    temperature = t >= 0 ? t : 1;
+    const naughty = model.get("naughty") ?? [];
+    const start = model.get("sample_start") || defaultStart(space);
+    const k = Math.max(0, Math.min(1000, Math.round(numberOr(model.get("reach_k"), 10))));
+    const input = { space, shown: shownAll, counts, temperature, naughty, start, k };
+    const base = temperShown(space, shownAll, temperature);
+    derived = { ...derived, ...base };
+    const drawnProbs = base.ok ? base.tempered.subarray(0, chain.states.length * space.tokens.length) : null;
+    viewBar.setTemperature(temperature);
+    graph.setProbs(drawnProbs, temperature === 0);
+    graph.marks.setModel(drawnProbs);
+    graph.setNaughty(chain.states.map((s) => naughty.includes(s)));
+    const finish = (): void => {
+      derived = derive(input, base);
+      graph.marks.setShares(derived.shares);
+      const w = derived.full.worst;
+      analysis.setDistance(derived.full.total, w >= 0 ? space.states[w] : null, w >= 0 ? derived.full.perState[w] : NaN);
+      analysis.setLongRun(topShares(space, derived.shares));
+      analysis.setReach({ ...derived.reach, k, start });
+    };
+    if (heavyTimer !== null) clearTimeout(heavyTimer);
+    heavyTimer = null;
+    if (space.states.length <= HEAVY_STATES) return finish();
+    heavyTimer = setTimeout(() => {
+      heavyTimer = null;
+      finish();
+      if (hover) showTooltip();
+    }, 0);
+  }
+
+  function applyVisibility(): void {
+    const list = model.get("controls");
+    visible = new Set(Array.isArray(list) ? list : CONTROL_NAMES);
+    const parts: [ControlName, Element[]][] = [
+      ...(Object.entries(controls.parts) as [ControlName, HTMLElement[]][]),
+      ["slider", [slider.el]],
+      ["loss", [chart.svg]],
+      ["config", [controls.form]],
+      ["sample", [sampleBox]],
+      ["temperature", [viewBar.parts.temperature]],
+      ["naughty", [analysis.reachPart]],
+      ["prefixes", [viewBar.parts.prefixes]],
+      ["export", [viewBar.parts.export]],
+      ["help", [viewBar.parts.help]],
+      ["presentation", [viewBar.parts.presentation]],
+      ["runstring", [runView.el]],
+    ];
+    // A class, not `hidden`: Play/Pause use `hidden` for which of the two applies.
+    for (const [name, els] of parts) for (const e of els) e.classList.toggle("bg-off", !visible.has(name));
+    timeline.classList.toggle("bg-off", !visible.has("slider") && !visible.has("loss"));
+    config.classList.toggle("bg-off", !visible.has("config") && !visible.has("runstring"));
+    if (!visible.has("help")) help.toggle(false);
+    root.classList.toggle("bg-no-naughty", !visible.has("naughty"));
+    legend.setNaughty(visible.has("naughty"));
   }
 
   /**
@@ -276,6 +485,9 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     flush: () => scheduler.flush(),
     destroy() {
       scheduler.cancel();
+      walks.stop();
+      probe.destroy();
+      if (heavyTimer !== null) clearTimeout(heavyTimer);
       for (const [event, fn] of handlers) model.off(event, fn);
       observer?.disconnect();
       abort.abort();

@@ -19,6 +19,8 @@ export interface Chain {
   states: string[];
   tokens: string[];
   edges: ChainEdge[];
+  /** C: states of this length are full contexts; shorter ones (prefixes) grow by one token. */
+  contextLength: number;
 }
 
 /** Next state after `token`: drop the oldest token once the context is full. */
@@ -50,7 +52,7 @@ export function buildChain(states: string[], alphabet: string, contextLength: nu
     if (e.from === e.to) e.kind = "loop";
     else if (keys.has(`${e.to}\u0000${e.from}`)) e.kind = "pair";
   }
-  return { states, tokens, edges };
+  return { states, tokens, edges, contextLength };
 }
 
 export interface TrainingWindow {
@@ -83,4 +85,9 @@ export function unseenStates(counts: Int32Array, nStates: number, vocab: number)
     out[s] = total === 0;
   }
   return out;
+}
+
+/** Number of tokens in a state label (characters, not UTF-16 units). */
+export function levelOf(state: string): number {
+  return Array.from(state).length;
 }

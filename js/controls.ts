@@ -37,6 +37,20 @@ export function parseTrainN(text: string): number | null {
   return v !== null && Number.isInteger(v) && v >= 1 ? v : null;
 }
 
+/** Disable a control that needs the kernel and say why in its tooltip (restored when live). */
+export function setKernelOnly(e: HTMLElement, live: boolean, reason: string): void {
+  const c = e as HTMLButtonElement | HTMLInputElement;
+  if (!live) {
+    if (e.dataset.kernelTitle === undefined) e.dataset.kernelTitle = e.title;
+    c.disabled = true;
+    e.title = reason;
+  } else if (e.dataset.kernelTitle !== undefined) {
+    c.disabled = false;
+    e.title = e.dataset.kernelTitle;
+    delete e.dataset.kernelTitle;
+  }
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -62,6 +76,8 @@ export class ControlsView {
   private readonly committed = new Map<ConfigField, string>();
   private readonly trainN: HTMLInputElement;
   private readonly layoutSelect: HTMLSelectElement;
+  private readonly trainGroup: HTMLSpanElement;
+  private readonly layoutGroup: HTMLLabelElement;
   private localErrors: Record<string, string> = {};
   private remoteErrors: Record<string, string> = {};
 
@@ -79,6 +95,7 @@ export class ControlsView {
     this.trainN.dataset.field = "train_n";
     this.trainN.setAttribute("aria-label", "number of steps for Train");
     train.append(this.button("train", "Train ×", "train N steps"), this.trainN);
+    this.trainGroup = train;
     buttons.append(train);
     buttons.append(this.button("play", "▶ Play", "train continuously"));
     buttons.append(this.button("pause", "⏸ Pause", "stop continuous training"));
@@ -94,6 +111,7 @@ export class ControlsView {
       this.layoutSelect.append(o);
     }
     layout.append(this.layoutSelect);
+    this.layoutGroup = layout;
     this.bar.append(buttons, layout);
     this.errorEls.set("train", errorSlot("train"));
     this.errorEls.set("train_n", errorSlot("train_n"));
@@ -123,6 +141,18 @@ export class ControlsView {
     });
     this.on(this.layoutSelect, "change", () => handlers.setLayout(this.layoutSelect.value === "force" ? "force" : "circular"));
     this.setPlaying(false);
+  }
+
+  /** Elements by `controls` name (classroom mode shows only the listed ones). */
+  get parts(): Record<"step" | "train" | "play" | "reset" | "layout", HTMLElement[]> {
+    const b = (a: string): HTMLElement => this.buttons.get(a)!;
+    return { step: [b("step")], train: [this.trainGroup], play: [b("play"), b("pause")], reset: [b("reset")], layout: [this.layoutGroup] };
+  }
+
+  /** Everything here except the layout switch needs Python: off (with the reason) on a saved page. */
+  setKernel(live: boolean, reason: string): void {
+    const targets: HTMLElement[] = [...this.buttons.values(), this.trainN, ...this.inputs.values()];
+    for (const t of targets) setKernelOnly(t, live, reason);
   }
 
   setPlaying(playing: boolean): void {

@@ -11,8 +11,10 @@ import { edgeLabel } from "./format";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
 import { placeLabels } from "./labels";
 import type { EdgeShape, Point } from "./geometry";
-import { circularPositions, ForceLayout, frameFor } from "./layout";
+import { ForceLayout, frameFor, ringLayout } from "./layout";
 import type { Frame } from "./layout";
+import { NodeMarks } from "./nodeMarks";
+import { PALETTE_SIZE, tokenClass, tokenSlot } from "./palette";
 import type { LayoutKind } from "./types";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -33,7 +35,12 @@ export interface NodeDatum {
 export interface GraphHooks {
   hoverNode(index: number | null, ev: MouseEvent): void;
   hoverEdge(index: number | null, ev: MouseEvent): void;
+  clickNode?(index: number, ev: MouseEvent): void;
 }
+
+/** Presentation mode: edges this much thicker, labels at least this big (drawing units). */
+const PRESENT_WIDTH = 1.7;
+const PRESENT_FONT = 19;
 
 /** Probability -> stroke width and opacity: the likely transitions stand out. */
 export function edgeWidth(p: number): number {
@@ -57,7 +64,7 @@ export class GraphView {
   private readonly markerId: string;
   private readonly zoomBehavior: ZoomBehavior<SVGSVGElement, unknown>;
 
-  private chain: Chain = { states: [], tokens: [], edges: [] };
+  private chain: Chain = { states: [], tokens: [], edges: [], contextLength: 0 };
   private frame: Frame = frameFor(0);
   private layout: LayoutKind = "circular";
   private positions: Point[] = [];
@@ -66,12 +73,17 @@ export class GraphView {
   private dense = false;
   /** Current edge label font in drawing units (grows when the SVG is drawn small). */
   private labelFont = LABEL_FONT;
+  private baseFont = LABEL_FONT;
+  private widthScale = 1;
+  readonly marks = new NodeMarks();
   /** CSS pixels per drawing unit, from the last resize. */
   private pixelScale = 1;
   private readonly resize: ResizeObserver | null = null;
 
   // Element handles in chain order, for the per-update hot path.
   private nodeEls: SVGGElement[] = [];
+  private lineEls: SVGGElement[] = [];
+  private labelGroupEls: SVGGElement[] = [];
   private pathEls: SVGPathElement[] = [];
   private hitEls: SVGPathElement[] = [];
   private labelEls: SVGTextElement[] = [];
@@ -80,6 +92,11 @@ export class GraphView {
   private lastLabel: string[] = [];
   private lastWidth: number[] = [];
   private lastOpacity: number[] = [];
+  private lastHidden: boolean[] = [];
+  private lastProbs: Float32Array | null = null;
+  private hideZero = false;
+  private walkNode = -1;
+  private walkEdge = -1;
 
   constructor(private readonly hooks: GraphHooks) {
     this.markerId = `bg-arrow-${++instances}`;
@@ -100,6 +117,13 @@ export class GraphView {
     marker.setAttribute("orient", "auto");
     this.el("path", marker).setAttribute("d", `M0,-4.5L${ARROW},0L0,4.5Z`);
     marker.firstElementChild?.setAttribute("class", "bg-arrow");
+    // One arrowhead per token colour (SVG 1.1 markers do not take the path's stroke).
+    for (let k = 0; k < PALETTE_SIZE; k++) {
+      const m = marker.cloneNode(true) as SVGMarkerElement;
+      m.setAttribute("id", `${this.markerId}-${k}`);
+      m.firstElementChild?.setAttribute("class", `bg-arrow ${tokenClass(k)}`);
+      defs.appendChild(m);
+    }
     this.viewport = this.el("g", this.svg);
     this.viewport.setAttribute("class", "bg-viewport");
     this.lineLayer = this.layer("bg-edge-lines");
@@ -128,7 +152,7 @@ export class GraphView {
   setPixelScale(scale: number): void {
     if (!(scale > 0)) return;
     this.pixelScale = scale;
-    const font = Math.max(LABEL_FONT, MIN_SCREEN_FONT / scale);
+    const font = Math.max(this.baseFont, MIN_SCREEN_FONT / scale);
     if (Math.abs(font - this.labelFont) < 0.25) return;
     this.labelFont = font;
     this.svg.style.setProperty("--bg-label-font", `${r1(font)}px`);
@@ -142,8 +166,8 @@ export class GraphView {
     this.frame = frameFor(chain.states.length);
     this.dense = chain.states.length > DENSE_STATES;
     this.svg.classList.toggle("bg-dense", this.dense);
-    this.labelFont = LABEL_FONT;
-    this.svg.style.removeProperty("--bg-label-font");
+    this.labelFont = this.baseFont;
+    this.svg.style.setProperty("--bg-label-font", `${r1(this.baseFont)}px`);
     this.force?.stop();
     this.force = null;
     this.joinNodes();
@@ -152,6 +176,11 @@ export class GraphView {
     this.lastLabel = new Array<string>(m).fill("");
     this.lastWidth = new Array<number>(m).fill(-1);
     this.lastOpacity = new Array<number>(m).fill(-1);
+    this.lastHidden = new Array<boolean>(m).fill(false);
+    this.lastProbs = null;
+    this.walkNode = -1;
+    this.walkEdge = -1;
+    this.marks.attach(this.nodeEls, this.frame.nodeRadius, chain.tokens.length);
     this.setViewBox();
     select(this.svg).interrupt("layout");
     this.setPixelScale(this.pixelScale); // the new frame may be drawn at another scale
@@ -185,15 +214,27 @@ export class GraphView {
     return this.layout;
   }
 
-  /** Hot path: a new distribution, states × V row-major. Touches only what changed. */
-  setProbs(probs: Float32Array | null): void {
+  /**
+   * Hot path: a new distribution, states × V row-major. Touches only what changed.
+   * `hideZero` (greedy, T = 0) takes edges of probability exactly 0 out of the picture.
+   */
+  setProbs(probs: Float32Array | null, hideZero = false): void {
     const { edges, tokens, states } = this.chain;
     const V = tokens.length;
     const ok = probs !== null && probs.length >= states.length * V;
+    this.lastProbs = probs;
+    this.hideZero = hideZero;
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i];
       const p = ok ? probs[e.fromIndex * V + e.tokenIndex] : NaN;
-      const w = edgeWidth(p);
+      const hidden = hideZero && p === 0;
+      if (hidden !== this.lastHidden[i]) {
+        const display = hidden ? "none" : "";
+        this.lineEls[i].style.display = display;
+        this.labelGroupEls[i].style.display = display;
+        this.lastHidden[i] = hidden;
+      }
+      const w = Math.round(edgeWidth(p) * this.widthScale * 10) / 10;
       if (w !== this.lastWidth[i]) {
         this.pathEls[i].setAttribute("stroke-width", String(w));
         this.lastWidth[i] = w;
@@ -211,6 +252,39 @@ export class GraphView {
         if (label.length !== this.lastLabel[i].length) this.sizeBackdrop(i, label.length);
         this.lastLabel[i] = label;
       }
+    }
+  }
+
+  /** Presentation mode: thicker edges and bigger labels (the rest is CSS on the root). */
+  setPresentation(on: boolean): void {
+    const scale = on ? PRESENT_WIDTH : 1;
+    if (scale === this.widthScale) return;
+    this.widthScale = scale;
+    this.baseFont = on ? PRESENT_FONT : LABEL_FONT;
+    this.labelFont = -1; // force a font update
+    this.setPixelScale(this.pixelScale);
+    this.lastWidth.fill(-1);
+    this.setProbs(this.lastProbs, this.hideZero);
+  }
+
+  /** States marked "naughty" (forbidden), drawn red. */
+  setNaughty(marked: boolean[]): void {
+    this.nodeEls.forEach((g, i) => g.classList.toggle("bg-naughty", marked[i] === true));
+  }
+
+  /** Where an animated walk is: its current node and the edge it just took (-1: none). */
+  setWalk(node: number, edge: number): void {
+    if (node !== this.walkNode) {
+      this.nodeEls[this.walkNode]?.classList.remove("bg-walk");
+      this.nodeEls[node]?.classList.add("bg-walk");
+      this.walkNode = node;
+    }
+    if (edge !== this.walkEdge) {
+      for (const els of [this.pathEls, this.labelGroupEls]) {
+        els[this.walkEdge]?.classList.remove("bg-walk");
+        els[edge]?.classList.add("bg-walk");
+      }
+      this.walkEdge = edge;
     }
   }
 
@@ -257,6 +331,7 @@ export class GraphView {
     nodes.select("circle").attr("r", r);
     nodes.select("text").text((d) => d.state);
     nodes
+      .on("click", (ev: MouseEvent, d) => this.hooks.clickNode?.(d.index, ev))
       .on("mouseenter", (ev: MouseEvent, d) => this.hooks.hoverNode(d.index, ev))
       .on("mousemove", (ev: MouseEvent, d) => this.hooks.hoverNode(d.index, ev))
       .on("mouseleave", (ev: MouseEvent) => this.hooks.hoverNode(null, ev));
@@ -269,8 +344,9 @@ export class GraphView {
     const r = this.frame.nodeRadius;
     const chars = Math.max(1, Array.from(this.chain.states[0] ?? "").length);
     const fits = (r * 2.9) / chars; // widest font whose text stays inside the circle
-    const size = Math.max(6, Math.min(Math.max(15, MIN_SCREEN_FONT / this.pixelScale), fits));
-    for (const g of this.nodeEls) g.lastElementChild?.setAttribute("font-size", String(r1(size)));
+    const want = this.baseFont > LABEL_FONT ? 19 : 15;
+    const size = Math.max(6, Math.min(Math.max(want, MIN_SCREEN_FONT / this.pixelScale), fits));
+    for (const g of this.nodeEls) g.querySelector(".bg-node-label")?.setAttribute("font-size", String(r1(size)));
   }
 
   private joinEdges(): void {
@@ -299,12 +375,18 @@ export class GraphView {
         return g;
       })
       .order();
+    lines
+      .select("path.bg-edge-path")
+      .attr("class", (d) => `bg-edge-path ${tokenClass(d.tokenIndex)}`)
+      .attr("marker-end", (d) => `url(#${this.markerId}-${tokenSlot(d.tokenIndex)})`);
     for (const s of [lines, labels]) {
       s.classed("bg-loop", (d) => d.kind === "loop")
         .on("mouseenter", (ev: MouseEvent, d) => this.hooks.hoverEdge(edges.indexOf(d), ev))
         .on("mousemove", (ev: MouseEvent, d) => this.hooks.hoverEdge(edges.indexOf(d), ev))
         .on("mouseleave", (ev: MouseEvent) => this.hooks.hoverEdge(null, ev));
     }
+    this.lineEls = lines.nodes();
+    this.labelGroupEls = labels.nodes();
     this.pathEls = lines.select<SVGPathElement>("path.bg-edge-path").nodes();
     this.hitEls = lines.select<SVGPathElement>("path.bg-edge-hit").nodes();
     this.labelEls = labels.select<SVGTextElement>("text").nodes();
@@ -315,7 +397,7 @@ export class GraphView {
 
   private targetPositions(kind: LayoutKind): Point[] {
     const n = this.chain.states.length;
-    if (kind === "circular" || n === 0) return circularPositions(n, this.frame.radius);
+    if (kind === "circular" || n === 0) return ringLayout(this.chain, this.frame.radius);
     if (!this.force) {
       this.force = new ForceLayout(this.chain, this.frame);
       return this.force.settle(this.frame);

@@ -1,7 +1,49 @@
 import { describe, expect, it } from "vitest";
 import { buildChain } from "./chain";
-import { circularPositions, ForceLayout, frameFor } from "./layout";
-import { STATES3 } from "./testing/fakeModel";
+import { circularPositions, ForceLayout, frameFor, ringLayout } from "./layout";
+import { PREFIX_STATES3, STATES3 } from "./testing/fakeModel";
+
+const radiusOf = (p: { x: number; y: number }) => Math.hypot(p.x, p.y);
+/** Clockwise angle from the top, in [0, 2π). */
+const clock = (p: { x: number; y: number }) => (Math.atan2(p.y, p.x) + Math.PI / 2 + 2 * Math.PI) % (2 * Math.PI);
+
+describe("ring layout (circular, actual state space)", () => {
+  it("orders full contexts clockwise along the de Bruijn cycle", () => {
+    const chain = buildChain(STATES3, "01", 3);
+    const pos = ringLayout(chain, 190);
+    const order = STATES3.map((s, i) => ({ s, a: clock(pos[i]) })).sort((a, b) => a.a - b.a).map((x) => x.s);
+    expect(order).toEqual(["000", "001", "010", "101", "011", "111", "110", "100"]);
+    for (const p of pos) expect(radiusOf(p)).toBeCloseTo(190, 6);
+    expect(ringLayout(chain, 190)).toEqual(pos); // stable
+  });
+
+  it("puts shorter contexts on inner rings, one ring per length", () => {
+    const states = [...STATES3, ...PREFIX_STATES3];
+    const chain = buildChain(states, "01", 3);
+    expect(chain.states).toHaveLength(14);
+    expect(chain.edges).toHaveLength(28);
+    const pos = ringLayout(chain, 240);
+    const r = (s: string) => radiusOf(pos[states.indexOf(s)]);
+    for (const s of STATES3) expect(r(s)).toBeCloseTo(240, 6);
+    expect(r("00")).toBeCloseTo(r("11"), 6);
+    expect(r("0")).toBeCloseTo(r("1"), 6);
+    expect(r("0")).toBeLessThan(r("00"));
+    expect(r("00")).toBeLessThan(240);
+    // Nodes on a ring do not touch (node radius 26).
+    for (let i = 0; i < states.length; i++)
+      for (let j = i + 1; j < states.length; j++) expect(Math.hypot(pos[i].x - pos[j].x, pos[i].y - pos[j].y)).toBeGreaterThan(52);
+  });
+
+  it("places a shorter context on the side of the contexts it grows into", () => {
+    const states = [...STATES3, ...PREFIX_STATES3];
+    const pos = ringLayout(buildChain(states, "01", 3), 240);
+    const at = (s: string) => pos[states.indexOf(s)];
+    const d = (a: string, b: string) => Math.hypot(at(a).x - at(b).x, at(a).y - at(b).y);
+    // "00" grows into 000 and 001, which sit next to each other at the top.
+    expect(d("00", "000")).toBeLessThan(d("00", "111"));
+    expect(d("11", "111")).toBeLessThan(d("11", "000"));
+  });
+});
 
 describe("circular layout", () => {
   it("puts every node on the circle, lexicographic order clockwise from the top", () => {
@@ -46,6 +88,19 @@ describe("force layout", () => {
     for (let i = 0; i < a.length; i++)
       for (let j = i + 1; j < a.length; j++)
         expect(Math.hypot(a[i].x - a[j].x, a[i].y - a[j].y)).toBeGreaterThan(2 * frame.nodeRadius);
+  });
+
+  it("keeps levels apart with a radial force when shorter contexts are drawn", () => {
+    const states = [...STATES3, ...PREFIX_STATES3];
+    const c = buildChain(states, "01", 3);
+    const f = frameFor(14);
+    const pos = new ForceLayout(c, f).settle(f);
+    const mean = (len: number) => {
+      const rs = states.flatMap((s, i) => (s.length === len ? [radiusOf(pos[i])] : []));
+      return rs.reduce((a, b) => a + b, 0) / rs.length;
+    };
+    expect(mean(1)).toBeLessThan(mean(2));
+    expect(mean(2)).toBeLessThan(mean(3));
   });
 
   it("pins a dragged node where the pointer is (drawing coordinates)", () => {

@@ -1,7 +1,10 @@
-// Node positions: circular (graphviz circo-like, lexicographic, stable) and force (d3-force).
-import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY } from "d3-force";
+// Node positions: circular (full contexts on a ring in de Bruijn cycle order, shorter
+// contexts on inner rings; stable) and force (d3-force, a radial force per level).
+import { forceCollide, forceLink, forceManyBody, forceRadial, forceSimulation, forceX, forceY } from "d3-force";
 import type { Simulation, SimulationLinkDatum, SimulationNodeDatum } from "d3-force";
+import { levelOf } from "./chain";
 import type { Chain } from "./chain";
+import { deBruijnOrder } from "./debruijn";
 import type { Point } from "./geometry";
 
 /** Sizes in drawing units; the SVG viewBox scales them to the cell. */
@@ -29,6 +32,85 @@ export function circularPositions(n: number, radius: number): Point[] {
   });
 }
 
+/** Radius of the ring of contexts of length `level` (the full contexts sit on the outer one). */
+export function ringRadius(level: number, contextLength: number, radius: number): number {
+  if (contextLength <= 1 || level >= contextLength) return radius;
+  return radius * (0.3 + (0.65 * (level - 1)) / (contextLength - 1));
+}
+
+const TAU = 2 * Math.PI;
+const angleAt = (slot: number, n: number): number => -Math.PI / 2 + (TAU * slot) / n;
+const wrap = (a: number): number => Math.atan2(Math.sin(a), Math.cos(a));
+
+/**
+ * Circular layout of a chain. Full contexts go clockwise from the top along the de Bruijn
+ * cycle (lexicographic when the states are not all V^C contexts); each shorter level sits on
+ * its own inner ring, every context near the children it grows into, evenly spaced.
+ */
+export function ringLayout(chain: Chain, radius: number): Point[] {
+  const n = chain.states.length;
+  const out: Point[] = new Array<Point>(n);
+  const C = chain.contextLength;
+  const levels = new Map<number, number[]>();
+  chain.states.forEach((s, i) => {
+    const L = Math.min(levelOf(s), C);
+    if (!levels.has(L)) levels.set(L, []);
+    levels.get(L)!.push(i);
+  });
+  const byLevel = [...levels.keys()].sort((a, b) => b - a);
+  const angle = new Float64Array(n);
+  const outer = byLevel[0];
+  if (outer === undefined) return [];
+  const top = levels.get(outer)!;
+  const order =
+    deBruijnOrder(
+      top.map((i) => chain.states[i]),
+      chain.tokens,
+      outer,
+    )?.map((k) => top[k]) ?? top;
+  order.forEach((i, slot) => (angle[i] = angleAt(slot, order.length)));
+  const children = new Map<number, number[]>();
+  for (const e of chain.edges) {
+    if (e.fromIndex === e.toIndex) continue;
+    if (levelOf(chain.states[e.toIndex]) === levelOf(chain.states[e.fromIndex]) + 1) {
+      if (!children.has(e.fromIndex)) children.set(e.fromIndex, []);
+      children.get(e.fromIndex)!.push(e.toIndex);
+    }
+  }
+  for (const L of byLevel.slice(1)) {
+    const members = levels.get(L)!;
+    // Where each context would like to be: the mean direction of its children.
+    const want = members.map((i) => {
+      const kids = children.get(i) ?? [];
+      if (kids.length === 0) return 0;
+      let x = 0;
+      let y = 0;
+      for (const k of kids) {
+        x += Math.cos(angle[k]);
+        y += Math.sin(angle[k]);
+      }
+      if (Math.hypot(x, y) > 1e-6 * kids.length) return Math.atan2(y, x);
+      return angle[kids[0]]; // children on opposite sides: next to the first one
+    });
+    const sorted = members.map((i, k) => ({ i, a: wrap(want[k] + Math.PI / 2) })).sort((p, q) => p.a - q.a || p.i - q.i);
+    // Even spacing, rotated to sit closest to the wanted angles.
+    let x = 0;
+    let y = 0;
+    sorted.forEach((m, slot) => {
+      const d = m.a - (TAU * slot) / sorted.length;
+      x += Math.cos(d);
+      y += Math.sin(d);
+    });
+    const offset = Math.hypot(x, y) > 1e-9 ? Math.atan2(y, x) : 0;
+    sorted.forEach((m, slot) => (angle[m.i] = angleAt(slot, sorted.length) + offset));
+  }
+  for (const [L, members] of levels) {
+    const r = ringRadius(L, outer, radius);
+    for (const i of members) out[i] = { x: r * Math.cos(angle[i]), y: r * Math.sin(angle[i]) };
+  }
+  return out;
+}
+
 export interface ForceNode extends SimulationNodeDatum {
   index: number;
 }
@@ -45,7 +127,7 @@ export class ForceLayout {
   private cy = 0;
 
   constructor(chain: Chain, frame: Frame) {
-    const start = circularPositions(chain.states.length, frame.radius);
+    const start = ringLayout(chain, frame.radius);
     this.nodes = start.map((p, index) => ({ index, x: p.x, y: p.y }));
     const links = chain.edges
       .filter((e) => e.kind !== "loop")
@@ -57,7 +139,14 @@ export class ForceLayout {
       .force("collide", forceCollide<ForceNode>(r * 2.4))
       .force("x", forceX<ForceNode>(0).strength(0.04))
       .force("y", forceY<ForceNode>(0).strength(0.04))
-      .stop(); // ticked by hand: deterministic and no timer unless the user drags
+      .stop();
+    const levels = chain.states.map((s) => Math.min(levelOf(s), chain.contextLength));
+    if (new Set(levels).size > 1) {
+      // Shorter contexts inside, full ones outside: one ring per level keeps levels readable.
+      const spread = (r * 5 * Math.sqrt(chain.states.length)) / 2;
+      const radial = forceRadial<ForceNode>((d) => ringRadius(levels[d.index], chain.contextLength, spread)).strength(0.9);
+      this.simulation.force("radial", radial).force("x", null).force("y", null);
+    } // ticked by hand: deterministic and no timer unless the user drags
   }
 
   /** Run to rest synchronously and fit into the frame. */

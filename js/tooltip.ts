@@ -52,6 +52,12 @@ export interface NodeInfo {
   windows: TrainingWindow[];
   /** Shown step, so the reader knows which snapshot the numbers are from. */
   step: string;
+  /** Long-run share of time in this state (stationary distribution); NaN/undefined: none. */
+  share?: number;
+  /** Total variation distance between model and data rows (NaN: not in the data). */
+  tv?: number;
+  /** "model" column title extra, e.g. "T=0.5". */
+  temperature?: number;
 }
 
 const MAX_WINDOWS = 12;
@@ -62,7 +68,8 @@ export function nodeTooltip(info: NodeInfo): HTMLElement {
   box.appendChild(h("div", `state ${info.state}`, "bg-tt-title"));
   const table = h("table");
   const head = h("tr");
-  for (const t of ["next", `model (step ${info.step})`, "data"]) head.appendChild(h("th", t));
+  const tNote = info.temperature !== undefined && info.temperature !== 1 ? `, T=${info.temperature}` : "";
+  for (const t of ["next", `model (step ${info.step}${tNote})`, "data"]) head.appendChild(h("th", t));
   table.appendChild(head);
   info.tokens.forEach((tok, t) => {
     const row = h("tr");
@@ -73,6 +80,10 @@ export function nodeTooltip(info: NodeInfo): HTMLElement {
     table.appendChild(row);
   });
   box.appendChild(table);
+  const stats: string[] = [];
+  if (info.tv !== undefined && Number.isFinite(info.tv)) stats.push(`model vs data: TV ${info.tv.toFixed(3)}`);
+  if (info.share !== undefined && Number.isFinite(info.share)) stats.push(`long-run share of time: ${percent1(info.share)} (${info.share.toFixed(4)})`);
+  for (const s of stats) box.appendChild(h("div", s, "bg-tt-stat"));
   if (info.counts && total === 0) {
     box.appendChild(h("div", "not in the data: the model's own guess", "bg-tt-note"));
   } else if (info.windows.length > 0) {
@@ -91,6 +102,8 @@ export interface EdgeInfo {
   /** Data count of this transition and of all transitions out of `from`; null if unknown. */
   count: number | null;
   total: number | null;
+  /** Sparkline of this edge's probability over the history. */
+  spark?: Element | null;
 }
 
 export function edgeTooltip(info: EdgeInfo): HTMLElement {
@@ -100,6 +113,10 @@ export function edgeTooltip(info: EdgeInfo): HTMLElement {
   if (info.count !== null && info.total !== null) {
     const freq = info.total > 0 ? ` (${percent1(info.count / info.total)})` : " (state not in the data)";
     box.appendChild(h("div", `data: ${info.count} of ${info.total}${freq}`));
+  }
+  if (info.spark) {
+    box.appendChild(h("div", "over training (dashed: data)", "bg-tt-note"));
+    box.appendChild(info.spark);
   }
   return box;
 }

@@ -35,7 +35,56 @@ export interface Traits {
   playing: boolean;
   train_n: number;
   errors: Record<string, string>;
+  // ---- the actual state space (shorter contexts) ----
+  prefix_states: string[];
+  prefix_probs: Binary;
+  history_prefix_probs: Binary;
+  prefix_data_counts: Binary;
+  show_prefixes: boolean;
+  // ---- lecture view state (computed in the front end; works without a kernel) ----
+  /** 0 … 2; 0 = greedy. */
+  temperature: number;
+  walk: Partial<WalkTrait> | null;
+  sample_n: number;
+  /** "" = the default start (last token repeated C times). */
+  sample_start: string;
+  sample_seed: number;
+  naughty: string[];
+  reach_k: number;
+  controls: string[];
+  presentation: boolean;
+  run_string: string;
 }
+
+/** A sampled walk: the start state and the sampled characters after it. */
+export interface WalkTrait {
+  start: string;
+  /** The sampled characters (a string; a list of characters is accepted too). */
+  tokens: string | string[];
+  temperature: number;
+  seed: number | null;
+}
+
+/** Names of the `controls` trait, in display order. */
+export const CONTROL_NAMES = [
+  "step",
+  "train",
+  "play",
+  "reset",
+  "slider",
+  "loss",
+  "config",
+  "layout",
+  "sample",
+  "temperature",
+  "naughty",
+  "prefixes",
+  "export",
+  "help",
+  "presentation",
+  "runstring",
+] as const;
+export type ControlName = (typeof CONTROL_NAMES)[number];
 
 /** Commands to Python, exactly as listed in the contract. */
 export type Command =
@@ -44,7 +93,9 @@ export type Command =
   | { cmd: "play" }
   | { cmd: "pause" }
   | { cmd: "reset" }
-  | { cmd: "configure"; values: Partial<Config> };
+  | { cmd: "configure"; values: Partial<Config> }
+  | { cmd: "load_run"; value: string }
+  | { cmd: "hello" };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {

@@ -1,16 +1,35 @@
 // A stand-in for anywidget's model (Backbone-like get/set/on/off) plus the seed's sample
 // data, for unit tests and manual harnesses. Not part of the bundle.
 import { windowsOf } from "../chain";
+import { CONTROL_NAMES } from "../types";
 import type { Command, Traits, WidgetModel } from "../types";
 
 type Listener = (...args: unknown[]) => void;
+
+export interface FakeOptions {
+  /** Answer `hello` like a live kernel (default) or stay silent like a saved page. */
+  kernel?: boolean;
+}
 
 export class FakeModel implements WidgetModel {
   readonly sent: Command[] = [];
   saves = 0;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly kernel: boolean;
 
-  constructor(private readonly data: Traits) {}
+  constructor(private readonly data: Traits, options: FakeOptions = {}) {
+    this.kernel = options.kernel ?? true;
+  }
+
+  /** Commands sent, without the `hello` probe. */
+  commands(): Command[] {
+    return this.sent.filter((c) => c.cmd !== "hello");
+  }
+
+  /** A custom message from Python (anywidget's "msg:custom"). */
+  reply(content: unknown): void {
+    this.emit("msg:custom", content, []);
+  }
 
   get<K extends keyof Traits>(key: K): Traits[K] {
     return this.data[key];
@@ -44,6 +63,7 @@ export class FakeModel implements WidgetModel {
 
   send(content: Command): void {
     this.sent.push(content);
+    if (content.cmd === "hello" && this.kernel) queueMicrotask(() => this.reply({ reply: "hello", ok: true }));
   }
 
   save_changes(): void {
@@ -86,6 +106,23 @@ export function rowsFromP1(p1: number[]): number[] {
   return p1.flatMap((p) => [1 - p, p]);
 }
 
+export const PREFIX_STATES3 = ["0", "1", "00", "01", "10", "11"];
+/** P(next = 1 | shorter context) after training (made-up, plausible values). */
+export const PREFIX_P1 = [0.62, 0.71, 0.6, 0.68, 0.66, 0.7];
+
+/** n-gram counts: how often token t follows context s anywhere in the sequence. */
+export function ngramCounts(states: string[], alphabet: string, sequence: string): number[] {
+  const seq = Array.from(sequence);
+  return states.flatMap((s) => {
+    const L = Array.from(s).length;
+    return Array.from(alphabet).map((t) => {
+      let n = 0;
+      for (let i = 0; i + L < seq.length; i++) if (seq.slice(i, i + L).join("") === s && seq[i + L] === t) n++;
+      return n;
+    });
+  });
+}
+
 /** data_counts from a sequence, the way Python counts training windows. */
 export function countsFor(states: string[], alphabet: string, sequence: string, c: number): number[] {
   const tokens = Array.from(alphabet);
@@ -98,6 +135,7 @@ export function seedTraits(h = 50, overrides: Partial<Traits> = {}): Traits {
   const mix = (k: number): number[] => TRAINED_P1.map((p) => 0.5 + (p - 0.5) * (k / Math.max(1, h - 1)));
   const losses = steps.map((k) => 0.6635 - (0.6635 - 0.47) * (1 - Math.exp(-k / 12)) / (1 - Math.exp(-(h - 1) / 12)));
   const last = mix(h - 1);
+  const pmix = (k: number): number[] => PREFIX_P1.map((p) => 0.5 + (p - 0.5) * (k / Math.max(1, h - 1)));
   return {
     config: {
       sequence: SEED_SEQUENCE,
@@ -123,6 +161,21 @@ export function seedTraits(h = 50, overrides: Partial<Traits> = {}): Traits {
     playing: false,
     train_n: 50,
     errors: {},
+    prefix_states: PREFIX_STATES3,
+    prefix_probs: f32(rowsFromP1(pmix(h - 1))),
+    history_prefix_probs: f32(steps.flatMap((k) => rowsFromP1(pmix(k)))),
+    prefix_data_counts: i32(ngramCounts(PREFIX_STATES3, "01", SEED_SEQUENCE)),
+    show_prefixes: false,
+    temperature: 1,
+    walk: {},
+    sample_n: 20,
+    sample_start: "",
+    sample_seed: 0,
+    naughty: [],
+    reach_k: 10,
+    controls: [...CONTROL_NAMES],
+    presentation: false,
+    run_string: "babygpt1:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=49",
     ...overrides,
   };
 }
