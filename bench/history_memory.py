@@ -1,4 +1,5 @@
-"""History memory: bytes held after 1k / 10k / 100k recorded steps, at 8 and 1,024 states.
+"""History memory: bytes held after 1k / 10k / 100k recorded steps, at 8 and 1,024 states
+(each snapshot also holds the shorter contexts: 14 and 2,046 rows).
 
 Feeds the real History class with synthetic snapshots (the bound is about storage, not
 training), so a 100,000-step run takes seconds."""
@@ -7,14 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from babygpt_widget.chain import StateSpace
 from babygpt_widget.history import History
 
 
 def main() -> None:
     print("\n== history memory (every step recorded, thinned evenly beyond the cap) ==")
-    for n_states in (8, 1024):
-        history = History(n_states, 2)
-        probs = np.full((n_states, 2), 0.5, dtype=np.float32)
+    for C in (3, 10):
+        n_states = 2**C
+        rows = len(StateSpace("01", C, include_prefixes=True))  # snapshots hold the shorter contexts too
+        history = History(rows, 2)
+        probs = np.full((rows, 2), 0.5, dtype=np.float32)
         marks = {1_000, 10_000, 100_000}
         for step in range(100_001):
             history.record(step, 0.5, probs)
