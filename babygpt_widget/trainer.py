@@ -20,6 +20,9 @@ from .history import History
 from .model import GPT
 
 
+CHECKPOINT_EVERY = 64
+
+
 class TrainingDiverged(ValueError):
     """The loss became non-finite; the trainer has rolled back to the last finite step."""
 
@@ -37,8 +40,9 @@ class Trainer:
         self._inputs = space.token_ids(space.context_length)
         self._rows, self._positions = space.prefix_rows()
         self._n_full = len(self._inputs)
-        self._backup: list[torch.Tensor] | None = None
-        self._live: list[torch.Tensor] | None = None
+        self._checkpoint: list[torch.Tensor] | None = None
+        self._checkpoint_step = 0
+        self._rolled_back_to: int | None = None
         self.set_counts(counts)
         self.evaluate()
 
@@ -48,9 +52,11 @@ class Trainer:
         self._counts = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
         self._n_windows = float(self._counts.sum())
         self._seen = torch.nonzero(self._counts.sum(1)).squeeze(1)  # states that occur in the data
+        self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
         self._lr, self._weight_decay = lr, weight_decay
+        self.invalidate_checkpoint()
         for group in self._optimizer.param_groups if self._optimizer else ():
             group["lr"], group["weight_decay"] = lr, weight_decay
 
@@ -66,6 +72,10 @@ class Trainer:
 
     # -- training --------------------------------------------------------------------------------
     def _loss_and_probs(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Loss (with its graph) and the snapshot of every context, for the current weights."""
+        return self._compute()
+
+    def _compute(self) -> tuple[torch.Tensor, torch.Tensor]:
         if self._n_full >= TRIE_MIN_STATES:
             # Large chains: backpropagate through the few states in the data only; the snapshot
             # comes from the (gradient-free) prefix-trie pass over every context.
@@ -85,12 +95,16 @@ class Trainer:
             self._rollback()
             raise TrainingDiverged(self._diverged_message(value))
         self.history.record(self.global_step, value, probs.numpy())
-        self._save_backup()
+        if self._checkpoint is None or self.global_step - self._checkpoint_step >= CHECKPOINT_EVERY:
+            self._save_checkpoint()
+        self._update(loss)
+        return value
+
+    def _update(self, loss: torch.Tensor) -> None:
         loss.backward()
         self.optimizer.step()
         self.optimizer.zero_grad(set_to_none=True)
         self.global_step += 1
-        return value
 
     def evaluate(self) -> tuple[float, np.ndarray]:
         """Loss and chain of the current weights, recorded as the newest history snapshot.
@@ -109,35 +123,37 @@ class Trainer:
                 f"kept at step {self.global_step}. Lower lr (now {self._lr:g}) or reset.")
 
     # -- divergence: keep the last weights whose loss was finite ---------------------------------
+    # A copy of weights and optimizer state every step would cost ~5% of a step. Training is
+    # deterministic (full batch, one thread), so a checkpoint every CHECKPOINT_EVERY steps plus a
+    # replay reaches the step before a divergence exactly.
     def _live_tensors(self) -> list[torch.Tensor]:
-        """Weights and optimizer state (cached: the optimizer updates its tensors in place)."""
-        n_expected = len(self.optimizer.param_groups[0]["params"]) * (1 + 3 * bool(self.optimizer.state))
-        if self._live is None or len(self._live) != n_expected:
-            # the Parameters themselves, not .data views: a deep copy of the run must stay linked
-            tensors: list[torch.Tensor] = list(self.model.parameters())
-            for state in self.optimizer.state.values():
-                tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
-            self._live = tensors
-        return self._live
+        """Weights and optimizer state (the Parameters themselves, so a deep copy stays linked)."""
+        tensors: list[torch.Tensor] = list(self.model.parameters())
+        for state in self.optimizer.state.values():
+            tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
+        return tensors
 
-    def _save_backup(self) -> None:
-        live = self._live_tensors()
+    def _save_checkpoint(self) -> None:
         with torch.no_grad():
-            if self._backup is None or len(self._backup) != len(live):
-                self._backup = [t.detach().clone() for t in live]
-            else:
-                torch._foreach_copy_(self._backup, live)
+            self._checkpoint = [t.detach().clone() for t in self._live_tensors()]
+        self._checkpoint_step = self.global_step
+
+    def invalidate_checkpoint(self) -> None:
+        """The data or hyperparameters changed: a replay from an older checkpoint would differ."""
+        self._checkpoint = None
 
     def _rollback(self) -> None:
-        """Back to the weights before the last update — once: the backup is then spent."""
-        if self._backup is None:
-            return
+        """Back to the step before the current one: restore the checkpoint, replay the rest."""
+        target = self.global_step - 1
+        if self._checkpoint is None or target < self._checkpoint_step or self.global_step == self._rolled_back_to:
+            return  # (once: a state already rolled back to had a finite loss when it was trained)
         live = self._live_tensors()
-        if len(live) != len(self._backup):  # the backup predates the optimizer's first step
+        if len(live) != len(self._checkpoint):  # the checkpoint predates the optimizer's first step
             self.optimizer.state.clear()
-            self._live = None
             live = self._live_tensors()
         with torch.no_grad():
-            torch._foreach_copy_(live, self._backup)
-        self._backup = None
-        self.global_step -= 1
+            torch._foreach_copy_(live, self._checkpoint)
+        self.global_step = self._checkpoint_step
+        while self.global_step < target:
+            self._update(self._compute()[0])
+        self._rolled_back_to = target
