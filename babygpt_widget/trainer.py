@@ -90,11 +90,7 @@ class Trainer:
     def step(self) -> float:
         """One optimizer step; returns the loss of the weights it started from."""
         loss, probs = self._loss_and_probs()
-        value = loss.item()
-        if not math.isfinite(value):
-            self._rollback()
-            raise TrainingDiverged(self._diverged_message(value))
-        self.history.record(self.global_step, value, probs.numpy())
+        value = self._record(loss.item(), probs)
         if self._checkpoint is None or self.global_step - self._checkpoint_step >= CHECKPOINT_EVERY:
             self._save_checkpoint()
         self._update(loss)
@@ -111,16 +107,17 @@ class Trainer:
         If the last update made the loss non-finite, roll it back and raise TrainingDiverged."""
         with torch.no_grad():
             loss, probs = self._loss_and_probs()
-        value = loss.item()
-        if not math.isfinite(value):
-            self._rollback()
-            raise TrainingDiverged(self._diverged_message(value))
-        self.history.record(self.global_step, value, probs.numpy())
-        return value, probs.numpy()
+        return self._record(loss.item(), probs), probs.numpy()
 
-    def _diverged_message(self, value: float) -> str:
-        return (f"train: the loss became {value} at step {self.global_step + 1}; training stopped and the model was "
-                f"kept at step {self.global_step}. Lower lr (now {self._lr:g}) or reset.")
+    def _record(self, loss: float, probs: torch.Tensor) -> float:
+        """Snapshot the current weights; a non-finite loss rolls back one step and raises."""
+        if not math.isfinite(loss):
+            self._rollback()
+            raise TrainingDiverged(
+                f"train: the loss became {loss} at step {self.global_step + 1}; training stopped and the model "
+                f"was kept at step {self.global_step}. Lower lr (now {self._lr:g}) or reset.")
+        self.history.record(self.global_step, loss, probs.numpy())
+        return loss
 
     # -- divergence: keep the last weights whose loss was finite ---------------------------------
     # A copy of weights and optimizer state every step would cost ~5% of a step. Training is
