@@ -178,7 +178,6 @@ class BabyGPTWidget(anywidget.AnyWidget):
     def reset(self) -> None:
         """Re-initialise from the seed (weights, optimizer, history)."""
         self.pause()
-        self._pending_steps = 0
         self.engine.reset()
         self._clear_error("train")
         self._push(history=True, view_live=True)
@@ -243,7 +242,8 @@ class BabyGPTWidget(anywidget.AnyWidget):
 
     @classmethod
     def from_run_string(cls, run_string: str, **view: Any) -> "BabyGPTWidget":
-        """A widget of a shared run: same settings, trained for the same number of steps."""
+        """A widget of a shared run: same settings, trained for the same number of steps (in a
+        kernel, a long run keeps training in the background while it is shown)."""
         widget = cls(**view)
         widget.load_run(run_string)
         return widget
