@@ -6,8 +6,8 @@ import { buildChain, unseenStates } from "./chain";
 import type { Chain } from "./chain";
 import { ControlsView, setKernelOnly } from "./controls";
 import { toFloat32, toInt32 } from "./decode";
-import { derive, temperShown, topShares } from "./derive";
-import type { Derived } from "./derive";
+import { derive, deriveSteps, temperShown, topShares } from "./derive";
+import type { DeriveInput, Derived } from "./derive";
 import { el } from "./dom";
 import { exportChain } from "./exporter";
 import { frameScheduler } from "./frame";
@@ -28,6 +28,8 @@ import { Readout } from "./readout";
 import { mulberry32 } from "./rng";
 import { RunStringView } from "./runStringView";
 import { SampleView } from "./sampleView";
+import { resolveSearch, SearchBox } from "./search";
+import { SlicedJob } from "./sliced";
 import type { SampleRequest } from "./sampleView";
 import { HistorySlider } from "./slider";
 import { buildSpace, defaultStart, joinRows } from "./space";
@@ -42,8 +44,13 @@ import { ALL_DIRTY, TRAIT_EFFECTS } from "./traitEffects";
 import type { Dirty } from "./traitEffects";
 
 
-/** Above this many states (full + shorter) the analysis runs just after the frame, not in it. */
+/** Above this many states (full + shorter) the analysis runs after the frame, in short slices,
+ *  at most a few times per second: it never holds up drawing or interaction. */
 const HEAVY_STATES = 256;
+/** Least time between two analyses of a big chain (ms). */
+export const ANALYSIS_INTERVAL_MS = 250;
+/** Longest slice of analysis work before the page gets a turn (ms). */
+const ANALYSIS_SLICE_MS = 8;
 
 export const STATIC_REASON = "needs a running Python kernel — this is a saved page";
 export const STATIC_BADGE = "static page: scrub, hover and sample work; training needs a kernel";
@@ -102,7 +109,12 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   let hover: { kind: "node" | "edge"; index: number; x: number; y: number } | null = null;
   let painted = false;
   const dirty = new Set<Dirty>(ALL_DIRTY);
-  let heavyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The searched state (its label), kept across updates and structure changes. */
+  let found: string | null = null;
+  /** Drawn state -> its index in the chain. */
+  let drawnIndex = new Map<string, number>();
+  /** Last long-run shares of a big chain: the next analysis starts from them. */
+  let warmShares: Float64Array | null = null;
 
   const save = <K extends keyof Traits>(key: K, value: Traits[K]): void => {
     model.set(key, value);
@@ -137,13 +149,24 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       setTemperature: (t) => save("temperature", t),
       setShowPrefixes: (on) => save("show_prefixes", on),
       setPresentation: (on) => save("presentation", on),
-      exportSvg: () => exportChain(graph.svg, root, shown.step, temperature, "svg"),
-      exportPng: () => exportChain(graph.svg, root, shown.step, temperature, "png"),
+      exportSvg: () => graph.withSnapshot(() => exportChain(graph.svg, root, shown.step, temperature, "svg")),
+      exportPng: () => graph.withSnapshot(() => exportChain(graph.svg, root, shown.step, temperature, "png")),
       toggleHelp: () => help.toggle(),
     },
     signal,
   );
   const analysis = new AnalysisView((k) => save("reach_k", k), signal);
+  const search = new SearchBox((text) => onSearch(text), signal);
+  const analysisJob = new SlicedJob<{ input: DeriveInput; base: { ok: boolean; tempered: Float32Array }; warm: Float64Array | null }, Derived>(
+    (job) => deriveSteps(job.input, job.base, job.warm),
+    (result, job) => {
+      if (job.input.space !== space) return; // the chain changed meanwhile
+      warmShares = result.shares;
+      publishAnalysis(result, job.input.k, job.input.start);
+      if (hover) showTooltip();
+    },
+    { sliceMs: ANALYSIS_SLICE_MS, intervalMs: ANALYSIS_INTERVAL_MS },
+  );
   const sampler = new SampleView(
     {
       sample: (req) => sample(req),
@@ -164,7 +187,9 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   badge.hidden = true;
 
   const header = div("bg-header", controls.bar, readout.el);
-  const graphBox = div("bg-graph-box", graph.svg, legend.el);
+  controls.parts.layout[0].after(search.el);
+  search.setFound(null);
+  const graphBox = div("bg-graph-box", search.readout, graph.el, legend.el);
   const sampleBox = div("bg-sample-box", sampler.bar, sampler.sequences);
   const timeline = div("bg-history", chart.svg, slider.el);
   const config = div("bg-config-box", controls.form, runView.el);
@@ -225,6 +250,36 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     },
     options.helloTimeoutMs,
   );
+
+  // ---- search ----
+  function onSearch(text: string): void {
+    const r = resolveSearch(text, { drawn: drawnIndex, all: space.index, tokens: space.tokens, contextLength: space.contextLength });
+    search.setError(r.kind === "error" ? r.message : "");
+    if (r.kind === "found") {
+      found = r.state;
+      graph.setFound(r.index);
+      graph.focusOn(r.index, painted);
+    } else {
+      found = null;
+      graph.setFound(-1);
+    }
+    showFound();
+  }
+
+  /** The readout of the found state, from the chain as shown. */
+  function showFound(): void {
+    const i = found === null ? undefined : drawnIndex.get(found);
+    if (i === undefined) return search.setFound(null);
+    const V = space.tokens.length;
+    const row = (a: ArrayLike<number>): number[] | null => (a.length >= (i + 1) * V ? Array.from({ length: V }, (_, t) => a[i * V + t]) : null);
+    search.setFound({
+      state: chain.states[i],
+      tokens: space.tokens,
+      probs: row(derived.tempered) ?? new Array<number>(V).fill(NaN),
+      counts: row(counts),
+      share: i < space.nFull && i < derived.shares.length ? derived.shares[i] : undefined,
+    });
+  }
 
   // ---- hover ----
   function onHover(kind: "node" | "edge", index: number | null, ev: MouseEvent): void {
@@ -318,6 +373,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     }
     if (dirty.has("runstring")) runView.setRunString(model.get("run_string") ?? "");
     if (hover && (dirty.has("derived") || dirty.has("history"))) showTooltip();
+    graph.flush(); // a big chain's canvas is painted here, inside the measured redraw
     dirty.clear();
     painted = true;
     root.dataset.renderMs = (performance.now() - t0).toFixed(2);
@@ -338,7 +394,16 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     chainKey = key;
     space = next;
     chain = buildChain(drawn, alphabet, C);
+    drawnIndex = new Map(chain.states.map((s, i) => [s, i] as const));
+    warmShares = null;
+    analysisJob.cancel();
     graph.setChain(chain);
+    const f = found === null ? undefined : drawnIndex.get(found);
+    if (f === undefined && found !== null) {
+      found = null;
+      search.setFound(null);
+    }
+    graph.setFound(f ?? -1);
     walks.setChain(chain);
     legend.setTokens(space.tokens);
     legend.setBars(graph.marks.enabled);
@@ -379,7 +444,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     dirty.add("derived");
   }
 
-  /** The drawn chain updates now; on big chains the analysis follows right after the frame. */
+  /** The drawn chain updates now; on big chains the analysis follows after the frame, in slices. */
   function updateDerived(): void {
     const t = numberOr(model.get("temperature"), 1);
     temperature = t >= 0 ? t : 1;
@@ -393,23 +458,26 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     viewBar.setTemperature(temperature);
     graph.setProbs(drawnProbs, temperature === 0);
     graph.marks.setModel(drawnProbs);
-    graph.setNaughty(chain.states.map((s) => naughty.includes(s)));
-    const finish = (): void => {
-      derived = derive(input, base);
-      graph.marks.setShares(derived.shares);
-      const w = derived.full.worst;
-      analysis.setDistance(derived.full.total, w >= 0 ? space.states[w] : null, w >= 0 ? derived.full.perState[w] : NaN);
-      analysis.setLongRun(topShares(space, derived.shares));
-      analysis.setReach({ ...derived.reach, k, start });
-    };
-    if (heavyTimer !== null) clearTimeout(heavyTimer);
-    heavyTimer = null;
-    if (space.states.length <= HEAVY_STATES) return finish();
-    heavyTimer = setTimeout(() => {
-      heavyTimer = null;
-      finish();
-      if (hover) showTooltip();
-    }, 0);
+    const marked = new Set(naughty);
+    graph.setNaughty(chain.states.map((s) => marked.has(s)));
+    if (space.states.length <= HEAVY_STATES) {
+      analysisJob.cancel();
+      publishAnalysis(derive(input, base), k, start);
+    } else {
+      analysisJob.request({ input, base, warm: warmShares });
+      if (found !== null) showFound();
+    }
+  }
+
+  /** Show an analysis (long-run shares, distances, reach); the drawn chain stays the newest. */
+  function publishAnalysis(result: Derived, k: number, start: string): void {
+    derived = { ...result, ok: derived.ok, tempered: derived.tempered };
+    graph.setShares(derived.shares);
+    const w = derived.full.worst;
+    analysis.setDistance(derived.full.total, w >= 0 ? space.states[w] : null, w >= 0 ? derived.full.perState[w] : NaN);
+    analysis.setLongRun(topShares(space, derived.shares));
+    analysis.setReach({ ...derived.reach, k, start });
+    if (found !== null) showFound();
   }
 
   function applyVisibility(): void {
@@ -417,6 +485,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     visible = new Set(Array.isArray(list) ? list : CONTROL_NAMES);
     const parts: [ControlName, Element[]][] = [
       ...(Object.entries(controls.parts) as [ControlName, HTMLElement[]][]),
+      ["layout", [search.el]],
       ["slider", [slider.el]],
       ["loss", [chart.svg]],
       ["config", [controls.form]],
@@ -487,7 +556,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       scheduler.cancel();
       walks.stop();
       probe.destroy();
-      if (heavyTimer !== null) clearTimeout(heavyTimer);
+      analysisJob.cancel();
       for (const [event, fn] of handlers) model.off(event, fn);
       observer?.disconnect();
       abort.abort();

@@ -1,6 +1,6 @@
 // What the lecture readouts show, derived from the chain being shown: the tempered chain,
 // long-run shares, data-vs-model distances and the reach probability. Pure: no DOM.
-import { dataDistance, reachProbability, stationary, temper } from "./markov";
+import { dataDistance, reachSteps, runToEnd, stationarySteps, temper } from "./markov";
 import type { Distance } from "./markov";
 import type { Space } from "./space";
 
@@ -38,11 +38,23 @@ export function temperShown(space: Space, shown: Float32Array, temperature: numb
 }
 
 export function derive(input: DeriveInput, base = temperShown(input.space, input.shown, input.temperature)): Derived {
+  return runToEnd(deriveSteps(input, base));
+}
+
+/**
+ * `derive` in small steps (it yields between power-iteration and reach steps), so a big chain's
+ * analysis can run in slices between frames. `warm`: the last long-run shares, a warm start.
+ */
+export function* deriveSteps(
+  input: DeriveInput,
+  base = temperShown(input.space, input.shown, input.temperature),
+  warm: Float64Array | null = null,
+): Generator<void, Derived> {
   const { space, counts } = input;
   const V = space.tokens.length;
   const S = space.states.length;
   const { ok, tempered } = base;
-  const shares = ok ? stationary(tempered, space.next, space.nFull, V) : new Float64Array(0);
+  const shares = ok ? yield* stationarySteps(tempered, space.next, space.nFull, V, { init: warm }) : new Float64Array(0);
   const empty: Distance = { perState: new Float64Array(S).fill(NaN), total: NaN, worst: -1 };
   const distance = ok ? dataDistance(tempered, counts, S, V) : empty;
   const full = ok ? dataDistance(tempered, counts, space.nFull, V) : empty;
@@ -53,7 +65,7 @@ export function derive(input: DeriveInput, base = temperShown(input.space, input
   let note = "";
   if (startIndex === undefined) note = "unknown start state";
   else if (!ok) note = "no chain yet";
-  else p = reachProbability(tempered, space.next, marked, input.k, V)[startIndex];
+  else p = (yield* reachSteps(tempered, space.next, marked, input.k, V))[startIndex];
   return { ok, tempered, shares, distance, full, reach: { p, note, marked: naughty.size } };
 }
 

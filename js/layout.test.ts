@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildChain } from "./chain";
-import { circularPositions, ForceLayout, frameFor, ringLayout } from "./layout";
+import { circularPositions, ForceLayout, forceTicks, frameFor, ringLayout } from "./layout";
 import { PREFIX_STATES3, STATES3 } from "./testing/fakeModel";
 
 const radiusOf = (p: { x: number; y: number }) => Math.hypot(p.x, p.y);
@@ -111,5 +111,40 @@ describe("force layout", () => {
     expect(f.toDrawing(d.fx!, d.fy!).x).toBeCloseTo(10);
     expect(f.toDrawing(d.fx!, d.fy!).y).toBeCloseTo(-20);
     f.stop();
+  });
+});
+
+describe("force layout of big chains", () => {
+  const big = (C: number) =>
+    buildChain(
+      Array.from({ length: 2 ** C }, (_, i) => i.toString(2).padStart(C, "0")),
+      "01",
+      C,
+    );
+
+  it("takes fewer ticks as the chain grows (d3's 300 for small ones)", () => {
+    expect(forceTicks(8)).toBe(300);
+    expect(forceTicks(256)).toBe(300);
+    expect(forceTicks(1024)).toBe(80);
+    expect(forceTicks(4096)).toBe(80);
+    expect(new ForceLayout(big(3), frameFor(8)).simulation.force("collide")).toBeTruthy();
+    const c = big(10);
+    expect(new ForceLayout(c, frameFor(1024)).simulation.force("collide")).toBeFalsy(); // cheaper ticks
+  });
+
+  it("settles the same way in steps (spread over frames) as all at once", () => {
+    const c = big(7);
+    const f = frameFor(c.states.length);
+    const once = new ForceLayout(c, f).settle(f);
+    const layout = new ForceLayout(c, f);
+    const steps = layout.settleSteps(f);
+    let n = 0;
+    let r = steps.next();
+    while (!r.done) {
+      n++;
+      r = steps.next();
+    }
+    expect(n).toBe(layout.ticks - 1);
+    expect(r.value).toEqual(once);
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { dataDistance, deterministicStationary, reachProbability, sampleWalk, stationary, successors, temper } from "./markov";
+import {
+  dataDistance,
+  deterministicStationary,
+  irreducibleForSure,
+  reachProbability,
+  reachSteps,
+  sampleWalk,
+  stationary,
+  stationarySteps,
+  successors,
+  temper,
+} from "./markov";
 import { mulberry32 } from "./rng";
 import { countsFor, rowsFromP1, SEED_SEQUENCE, STATES3, TRAINED_P1 } from "./testing/fakeModel";
 
@@ -173,5 +184,49 @@ describe("data vs model", () => {
     expect(d.total).toBeCloseTo(want, 6);
     expect(STATES3[d.worst]).toBe("110");
     expect(dataDistance(trained, new Array(16).fill(0), 8, 2).total).toBeNaN();
+  });
+});
+
+describe("stepwise forms (the big-chain analysis runs them in slices)", () => {
+  const drain = <T>(g: Generator<unknown, T>): { value: T; steps: number } => {
+    let steps = 0;
+    for (;;) {
+      const r = g.next();
+      if (r.done) return { value: r.value, steps };
+      steps++;
+    }
+  };
+
+  it("stationarySteps yields between iterations and ends where stationary does", () => {
+    const { value, steps } = drain(stationarySteps(trained, next3, 8, 2));
+    expect(steps).toBeGreaterThan(5);
+    expect(Array.from(value)).toEqual(Array.from(stationary(trained, next3, 8, 2)));
+  });
+
+  it("a warm start converges in fewer steps to the same distribution", () => {
+    const cold = drain(stationarySteps(trained, next3, 8, 2));
+    const nudged = new Float32Array(trained.map((p, i) => (i % 2 ? p + 0.002 : p - 0.002)));
+    const fresh = drain(stationarySteps(nudged, next3, 8, 2));
+    const warm = drain(stationarySteps(nudged, next3, 8, 2, { init: cold.value }));
+    expect(warm.steps).toBeLessThan(fresh.steps);
+    warm.value.forEach((p, i) => expect(p).toBeCloseTo(fresh.value[i], 8));
+  });
+
+  it("ignores a warm start when the limit depends on the start (reducible chain)", () => {
+    // 0 and 2 absorb, 1 splits: from uniform, 0 and 2 each end up with half the mass.
+    const probs = new Float32Array([1, 0, 0.5, 0.5, 1, 0]);
+    const next = new Int32Array([0, 0, 0, 2, 2, 2]);
+    expect(irreducibleForSure(probs, next, 3, 2)).toBe(false);
+    expect(irreducibleForSure(trained, next3, 8, 2)).toBe(true);
+    const uniform = stationary(probs, next, 3, 2);
+    const warm = stationary(probs, next, 3, 2, { init: [1, 0, 0] });
+    expect(Array.from(warm)).toEqual(Array.from(uniform));
+  });
+
+  it("reachSteps is reachProbability one step at a time", () => {
+    const marked = STATES3.map((s) => s === "000");
+    const { value, steps } = drain(reachSteps(trained, next3, marked, 7, 2));
+    expect(steps).toBe(6);
+    expect(Array.from(value)).toEqual(Array.from(reachProbability(trained, next3, marked, 7, 2)));
   });
 });

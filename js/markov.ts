@@ -67,6 +67,20 @@ function propagate(dist: Float64Array, probs: ArrayLike<number>, next: Int32Arra
 export interface StationaryOptions {
   tol?: number;
   maxIter?: number;
+  /**
+   * Warm start (e.g. the previous update's answer). Used only when the chain is irreducible
+   * for sure (every probability > 0, every successor known): then the limit does not depend
+   * on where the iteration starts, and a chain that changed a little converges in a few steps.
+   */
+  init?: ArrayLike<number> | null;
+}
+
+/** Run a stepwise computation to its end (the synchronous form of the `…Steps` generators). */
+export function runToEnd<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 /**
@@ -75,11 +89,38 @@ export interface StationaryOptions {
  * distributions as P and no period, so it converges for every finite chain (the Cesàro limit).
  */
 export function stationary(probs: ArrayLike<number>, next: Int32Array, S: number, V: number, opts: StationaryOptions = {}): Float64Array {
+  return runToEnd(stationarySteps(probs, next, S, V, opts));
+}
+
+/** Every row of the first S states strictly positive with all successors among them. */
+export function irreducibleForSure(probs: ArrayLike<number>, next: Int32Array, S: number, V: number): boolean {
+  for (let i = 0; i < S * V; i++) if (!(probs[i] > 0) || next[i] < 0 || next[i] >= S) return false;
+  return S > 0;
+}
+
+/**
+ * `stationary` one power-iteration step at a time: yields after each step, so a caller can
+ * spread a slow-mixing chain (a sharply trained model, thousands of states) over several
+ * tasks instead of blocking the page. Returns the distribution.
+ */
+export function* stationarySteps(
+  probs: ArrayLike<number>,
+  next: Int32Array,
+  S: number,
+  V: number,
+  opts: StationaryOptions = {},
+): Generator<void, Float64Array> {
   const exact = deterministicStationary(probs, next, S, V);
   if (exact) return exact;
   const tol = opts.tol ?? 1e-10;
   const maxIter = opts.maxIter ?? 10_000;
   let pi = new Float64Array(S).fill(S > 0 ? 1 / S : 0);
+  const init = opts.init;
+  if (init && init.length === S && irreducibleForSure(probs, next, S, V)) {
+    let total = 0;
+    for (let s = 0; s < S; s++) total += init[s] > 0 ? init[s] : 0;
+    if (total > 0) for (let s = 0; s < S; s++) pi[s] = init[s] > 0 ? init[s] / total : 0;
+  }
   const moved = new Float64Array(S);
   let nxt = new Float64Array(S);
   for (let it = 0; it < maxIter && S > 0; it++) {
@@ -96,6 +137,7 @@ export function stationary(probs: ArrayLike<number>, next: Int32Array, S: number
     }
     [pi, nxt] = [nxt, pi];
     if (diff < tol) break;
+    yield;
   }
   return pi;
 }
@@ -153,6 +195,11 @@ export function deterministicStationary(probs: ArrayLike<number>, next: Int32Arr
  * target set counts as reached at step 0. Successors outside the list count as not reached.
  */
 export function reachProbability(probs: ArrayLike<number>, next: Int32Array, targets: boolean[], k: number, V: number): Float64Array {
+  return runToEnd(reachSteps(probs, next, targets, k, V));
+}
+
+/** `reachProbability` one step of k at a time (yields after each). */
+export function* reachSteps(probs: ArrayLike<number>, next: Int32Array, targets: boolean[], k: number, V: number): Generator<void, Float64Array> {
   const S = targets.length;
   let reached = new Float64Array(S);
   let nxt = new Float64Array(S);
@@ -175,6 +222,7 @@ export function reachProbability(probs: ArrayLike<number>, next: Int32Array, tar
       nxt[s] = sum > 0 ? acc / sum : 0;
     }
     [reached, nxt] = [nxt, reached];
+    if (step + 1 < k) yield;
   }
   return reached;
 }

@@ -43,9 +43,10 @@ export class NodeMarks {
       g.insertBefore(shade, g.firstElementChild?.nextSibling ?? null); // just above the disc
       const label = g.querySelector(".bg-node-label");
       label?.setAttribute("y", this.enabled ? String(r2(-r * 0.2)) : "0");
+      // Nodes too small for bars get none (hundreds of hidden rects would only cost time).
+      if (!this.enabled) return { model: [], data: [], shade, lastModel: "", lastData: "", lastShade: "" };
       const bars = document.createElementNS(SVG, "g");
       bars.setAttribute("class", "bg-bars");
-      bars.style.display = this.enabled ? "" : "none";
       const row = (cls: string, y: number): SVGRectElement[] => {
         const track = bars.appendChild(document.createElementNS(SVG, "rect"));
         track.setAttribute("class", `bg-bar-track ${cls}`);

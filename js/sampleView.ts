@@ -107,10 +107,15 @@ export class SampleView {
   /** The ticker: start, then the first `shown` sampled tokens (the newest one emphasised). */
   setTicker(start: string, tokens: string[], shown: number): void {
     const k = Math.max(0, Math.min(shown, tokens.length));
+    const body = tokens.slice(0, Math.max(0, k - 1)).join("");
+    const now = k > 0 ? tokens[k - 1] : "";
+    if (this.tickStart.textContent === start && this.tickBody.textContent === body && this.tickNow.textContent === now) return;
     setText(this.tickStart, start);
-    setText(this.tickBody, tokens.slice(0, Math.max(0, k - 1)).join(""));
-    setText(this.tickNow, k > 0 ? tokens[k - 1] : "");
-    this.ticker.scrollLeft = this.ticker.scrollWidth;
+    setText(this.tickBody, body);
+    setText(this.tickNow, now);
+    // Reading scrollWidth forces a layout: only when there is text to scroll to.
+    if (body || now) this.ticker.scrollLeft = this.ticker.scrollWidth;
+    else this.ticker.scrollLeft = 0;
   }
 
   /** Validate the inputs; on success ask for a sample (S key and the Sample button). */
