@@ -170,7 +170,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const sampler = new SampleView(
     {
       sample: (req) => sample(req),
-      skip: () => walks.player.skip(),
+      finishWalk: () => walks.player.finish(),
       setSetting: (field, value) => {
         const now = field === "sample_start" ? model.get(field) || defaultStart(space) : model.get(field);
         if (now !== value) save(field, value as never);

@@ -14,7 +14,7 @@ export interface SampleRequest {
 export interface SampleHandlers {
   /** A valid request: sample and animate. */
   sample(req: SampleRequest): void;
-  skip(): void;
+  finishWalk(): void;
   setSetting(field: "sample_n" | "sample_start" | "sample_seed", value: number | string): void;
   setSpeed(stepsPerSecond: number): void;
   /** Is `s` a state of the chain (full or shorter context)? */
@@ -82,7 +82,7 @@ export class SampleView {
 
     const on = (t: EventTarget, type: string, fn: (ev: Event) => void): void => t.addEventListener(type, fn, { signal });
     on(sampleBtn, "click", () => this.requestSample());
-    on(skipBtn, "click", () => handlers.skip());
+    on(skipBtn, "click", () => handlers.finishWalk());
     on(this.speed, "input", () => handlers.setSpeed(Number(this.speed.value)));
     for (const f of Object.keys(this.inputs) as Field[]) {
       on(this.inputs[f], "change", () => this.commit(f));

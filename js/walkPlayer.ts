@@ -1,5 +1,5 @@
 // Plays a sampled walk one token at a time: frame i shows the start and the first i tokens.
-// Speed can change while it runs; skip() jumps to the end; stop() abandons it.
+// Speed can change while it runs; finish() jumps to the end; stop() abandons it.
 
 export interface Timer {
   set(fn: () => void, ms: number): unknown;
@@ -49,7 +49,7 @@ export class WalkPlayer {
   }
 
   /** Show the whole walk now. */
-  skip(): void {
+  finish(): void {
     if (!this.running) return;
     this.stop();
     this.frame = this.total;
