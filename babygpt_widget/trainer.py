@@ -79,13 +79,16 @@ class Trainer:
         if self._n_full >= TRIE_MIN_STATES:
             # Large chains: backpropagate through the few states in the data only; the snapshot
             # comes from the (gradient-free) prefix-trie pass over every context.
-            log_probs = F.log_softmax(self.model(self._inputs[self._seen]), dim=-1)
-            loss = -(self._counts[self._seen] * log_probs).sum() / self._n_windows
+            loss = self._cross_entropy(self.model(self._inputs[self._seen]), self._counts[self._seen])
             return loss, torch.softmax(model_logits(self.model, self.space).detach(), dim=-1)
         logits = self.model.forward_all(self._inputs)  # (states, C, V)
-        log_probs = F.log_softmax(logits[:, -1], dim=-1)
-        loss = -(self._counts * log_probs).sum() / self._n_windows
+        loss = self._cross_entropy(logits[:, -1], self._counts)
         return loss, torch.softmax(logits.detach()[self._rows, self._positions], dim=-1)
+
+    def _cross_entropy(self, logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+        """The seed's mean cross-entropy over the windows, as counts per distinct state (one
+        fused op: counts are soft targets, summed, then divided by the number of windows)."""
+        return F.cross_entropy(logits, counts, reduction="sum") / self._n_windows
 
     def step(self) -> float:
         """One optimizer step; returns the loss of the weights it started from."""
