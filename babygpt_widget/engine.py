@@ -199,7 +199,8 @@ class BabyGPT:
         start = self._default_start() if start is None else start
         self._check_state("start", start, space)
         k = _check_count("k", k, 0, MAX_REACH_STEPS)
-        mask = np.array([s in set(targets) for s in space.labels])
+        marked = set(targets)
+        mask = np.array([s in marked for s in space.labels])
         probs = self.transition_matrix(temperature, include_prefixes=True)
         return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
 
