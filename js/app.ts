@@ -52,8 +52,10 @@ export const ANALYSIS_INTERVAL_MS = 250;
 /** Longest slice of analysis work before the page gets a turn (ms). */
 const ANALYSIS_SLICE_MS = 8;
 
-export const STATIC_REASON = "needs a running Python kernel — this is a saved page";
-export const STATIC_BADGE = "static page: scrub, hover and sample work; training needs a kernel";
+// No answer to `hello` means a saved page — or a kernel still busy with other cells (Run All):
+// say both, and the controls come back the moment the kernel answers.
+export const STATIC_REASON = "needs a running Python kernel — none is answering (a saved page, or the kernel is busy)";
+export const STATIC_BADGE = "no Python kernel answering (saved page or busy kernel): scrub, hover and sample work; training needs the kernel";
 
 export interface Mounted {
   root: HTMLElement;

@@ -311,6 +311,17 @@ describe("static pages (no kernel)", () => {
     expect(badge.hidden).toBe(true);
   });
 
+  it("a step count arriving from Python means a kernel, even before hello is answered", () => {
+    vi.useFakeTimers();
+    const s = make({}, { kernel: false });
+    vi.advanceTimersByTime(2100);
+    const step = s.$<HTMLButtonElement>('button[data-action="step"]');
+    expect(step.disabled).toBe(true);
+    s.model.update({ global_step: 7 }); // e.g. a later cell trains while hello waits in the queue
+    expect(step.disabled).toBe(false);
+    expect(s.$('[data-role="static-badge"]').hidden).toBe(true);
+  });
+
   it("stays live when the kernel answers", async () => {
     vi.useFakeTimers();
     const s = make({}, { kernel: true });
