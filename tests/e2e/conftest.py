@@ -124,68 +124,42 @@ def _lab_settings(settings_dir: Path) -> None:
     put("@jupyterlab/notebook-extension:tracker", {"windowingMode": "none"})
 
 
-@pytest.fixture(scope="session")
-def jupyter_server(tmp_path_factory) -> JupyterServer:
-    base = tmp_path_factory.mktemp("jupyter")
+def _jupyter_app(tmp_path_factory, name: str, module: str, app_args: list[str], xsrf_path: str):
+    """A Jupyter server app (`python -m <module>`) on a free 127.0.0.1 port, no token, every
+    JUPYTER_* dir in temp folders; yields it, then shuts its kernels and the process group down."""
+    base = tmp_path_factory.mktemp(name)
     root = base / "root"
-    env = os.environ.copy()
-    dirs = {
-        "JUPYTER_CONFIG_DIR": base / "config",
-        "JUPYTER_DATA_DIR": base / "data",
-        "JUPYTER_RUNTIME_DIR": base / "runtime",
-        "IPYTHONDIR": base / "ipython",
-        "JUPYTERLAB_SETTINGS_DIR": base / "lab-settings",
-        "JUPYTERLAB_WORKSPACES_DIR": base / "lab-workspaces",
-    }
-    for p in [root, *dirs.values()]:
-        p.mkdir(parents=True, exist_ok=True)
-    env.update({k: str(v) for k, v in dirs.items()})
-    env["PYTHONUNBUFFERED"] = "1"
-    env.pop("JUPYTER_PATH", None)
+    root.mkdir()
+    env, dirs = _isolated_env(base)
     _lab_settings(dirs["JUPYTERLAB_SETTINGS_DIR"])
-
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = base / "server.log"
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser",
+        sys.executable, "-m", module, "--no-browser",
         f"--port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
-        f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
-        "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False",
+        f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False", *app_args,
     ]  # fmt: skip
-    logf = open(log, "w")
-    proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
-    server = JupyterServer(url=url, root=root, proc=proc, log=log)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
-            try:
-                _api(f"{url}/api/status", timeout=2)
-                break
-            except (urllib.error.URLError, OSError, ValueError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter lab did not answer /api/status in 90 s:\n{server.log_tail()}")
-                time.sleep(0.2)
-        yield server
-    finally:
+
+    def ready() -> bool:
+        return _api(f"{url}/api/status", timeout=2) is not None
+
+    for proc in _serve(name, cmd, env, root, log, ready):
+        server = JupyterServer(url=url, root=root, proc=proc, log=log, xsrf_path=xsrf_path)
         try:
-            if proc.poll() is None:
-                server.shutdown_kernels()
-        except Exception:
-            pass
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+            yield server
+        finally:
             try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        logf.close()
-        ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "jupyter-server.log")
+                server.shutdown_kernels()
+            except Exception:
+                pass
+
+
+@pytest.fixture(scope="session")
+def jupyter_server(tmp_path_factory) -> JupyterServer:
+    yield from _jupyter_app(tmp_path_factory, "jupyter-server", "jupyterlab",
+                            ["--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True"], "/lab")
 
 
 @pytest.fixture(scope="session")
@@ -335,34 +309,9 @@ def _serve(name: str, cmd: list[str], env: dict, root: Path, log: Path, ready, t
 
 @pytest.fixture(scope="session")
 def notebook7_server(tmp_path_factory) -> JupyterServer:
-    """Jupyter Notebook 7 (`python -m notebook`) on a free 127.0.0.1 port, no token, temp dirs."""
-    base = tmp_path_factory.mktemp("notebook7")
-    root = base / "root"
-    root.mkdir()
-    env, dirs = _isolated_env(base)
-    _lab_settings(dirs["JUPYTERLAB_SETTINGS_DIR"])
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = base / "server.log"
-    cmd = [
-        sys.executable, "-m", "notebook", "--no-browser",
-        f"--port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-        "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
-        f"--ServerApp.root_dir={root}", "--JupyterNotebookApp.expose_app_in_browser=True",
-        "--ServerApp.open_browser=False",
-    ]  # fmt: skip
-    def ready() -> bool:
-        return _api(f"{url}/api/status", timeout=2) is not None
-
-    for proc in _serve("notebook7-server", cmd, env, root, log, ready):
-        server = JupyterServer(url=url, root=root, proc=proc, log=log, xsrf_path="/tree")
-        try:
-            yield server
-        finally:
-            try:
-                server.shutdown_kernels()
-            except Exception:
-                pass
+    """Jupyter Notebook 7 (`python -m notebook`), set up like the JupyterLab server."""
+    yield from _jupyter_app(tmp_path_factory, "notebook7-server", "notebook",
+                            ["--JupyterNotebookApp.expose_app_in_browser=True"], "/tree")
 
 
 @pytest.fixture
