@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from .chain import TRIE_MIN_STATES, StateSpace, model_logits
+from .fused_adamw import FusedAdamWStep
 from .history import History
 from .model import GPT
 
@@ -35,6 +36,7 @@ class Trainer:
         self.space = space
         self._lr, self._weight_decay = lr, weight_decay
         self._optimizer: torch.optim.AdamW | None = None
+        self._optimizer_step: FusedAdamWStep | None = None
         self.history = History(len(space), space.vocab_size)
         self.global_step = 0
         self._inputs = space.token_ids(space.context_length)
@@ -70,6 +72,13 @@ class Trainer:
                                                 weight_decay=self._weight_decay, fused=True)
         return self._optimizer
 
+    @property
+    def optimizer_step(self) -> FusedAdamWStep:
+        """optimizer.step() without its Python bookkeeping (~5% of a training step)."""
+        if self._optimizer_step is None:
+            self._optimizer_step = FusedAdamWStep(self.optimizer)
+        return self._optimizer_step
+
     # -- training --------------------------------------------------------------------------------
     def _loss_and_probs(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Loss (with its graph) and the snapshot of every context, for the current weights."""
@@ -101,8 +110,9 @@ class Trainer:
 
     def _update(self, loss: torch.Tensor) -> None:
         loss.backward()
-        self.optimizer.step()
-        self.optimizer.zero_grad(set_to_none=True)
+        self.optimizer_step()
+        for p in self.model.parameters():  # zero_grad(set_to_none=True), minus its overhead
+            p.grad = None
         self.global_step += 1
 
     def evaluate(self) -> tuple[float, np.ndarray]:
@@ -150,6 +160,7 @@ class Trainer:
         live = self._live_tensors()
         if len(live) != len(self._checkpoint):  # the checkpoint predates the optimizer's first step
             self.optimizer.state.clear()
+            self.optimizer_step.invalidate()
             live = self._live_tensors()
         with torch.no_grad():
             torch._foreach_copy_(live, self._checkpoint)

@@ -99,28 +99,33 @@ def test_count_weighted_loss_equals_mean_over_windows():
 
 
 # -- divergence --------------------------------------------------------------------------------------
-def poison_optimizer_step(run: BabyGPT, at_call: int) -> None:
+class PoisonedOptimizerStep:
     """Make the at_call-th optimizer step write NaN weights (a blow-up, made deterministic)."""
-    opt = run._trainer.optimizer
-    real_step = opt.step
-    calls = [0]
 
-    def step(*args, **kwargs):
-        out = real_step(*args, **kwargs)
-        calls[0] += 1
-        if calls[0] == at_call:
+    def __init__(self, run: BabyGPT, at_call: int) -> None:
+        self.run, self.at_call, self.calls = run, at_call, 0
+        self.real = run._trainer.optimizer_step
+        run._trainer._optimizer_step = self
+
+    def __call__(self) -> None:
+        self.real()
+        self.calls += 1
+        if self.calls == self.at_call:
             with torch.no_grad():
-                for p in run.model.parameters():
+                for p in self.run.model.parameters():
                     p.fill_(float("nan"))
-        return out
 
-    opt.step = step
+    def invalidate(self) -> None:
+        self.real.invalidate()
+
+    def remove(self) -> None:
+        self.run._trainer._optimizer_step = self.real
 
 
 @pytest.mark.parametrize("at_call", [1, 5])
 def test_divergence_stops_and_keeps_the_last_finite_step(at_call):
     run = BabyGPT(**SMALL)
-    poison_optimizer_step(run, at_call)
+    poison = PoisonedOptimizerStep(run, at_call)
     with pytest.raises(ValueError) as info:
         run.train(20)
     assert isinstance(info.value, TrainingDiverged)
@@ -139,7 +144,7 @@ def test_divergence_stops_and_keeps_the_last_finite_step(at_call):
     assert run.history.steps[-1] == run.global_step
     assert np.all(np.isfinite(run.history.losses)) and np.all(np.isfinite(run.history.probs))
     # and training goes on from there exactly as the clean run does
-    run._trainer.optimizer.step = type(run._trainer.optimizer).step.__get__(run._trainer.optimizer)
+    poison.remove()
     assert run.train(5) == ref.train(5)
     assert run.global_step == ref.global_step
 
@@ -152,7 +157,7 @@ def test_divergence_rollback_works_on_a_copied_run():
     base = BabyGPT(**SMALL)
     base.train(4)
     run = copy.deepcopy(base)
-    poison_optimizer_step(run, 3)
+    PoisonedOptimizerStep(run, 3)
     with pytest.raises(ValueError, match="^train:"):
         run.train(10)
     ref = copy.deepcopy(base)
@@ -224,3 +229,23 @@ def test_divergence_on_the_last_step_of_a_call_is_caught():
     assert np.all(np.isfinite(run.probabilities)), "train() returned with non-finite probabilities"
     assert math.isfinite(run.loss)
     assert run.history.steps[-1] == run.global_step, "global_step ran ahead of the recorded history"
+
+
+# -- the direct fused-AdamW call -----------------------------------------------------------------
+def test_direct_fused_adamw_matches_optimizer_step_bit_for_bit():
+    """The trainer calls AdamW's fused kernel itself; weights and optimizer state must equal
+    what torch.optim.AdamW.step() produces, step for step, including after a change of lr."""
+    fast, plain = BabyGPT(**SMALL), BabyGPT(**SMALL)
+    plain._trainer._optimizer_step = plain._trainer.optimizer.step  # torch's own step()
+    for run in (fast, plain):
+        run.train(7)
+        run.configure(lr=0.03, weight_decay=0.2)
+        run.train(6)
+    assert_same_weights(weights(fast), weights(plain))
+    assert fast.history.losses.tolist() == plain.history.losses.tolist()
+    for p_fast, p_plain in zip(fast.model.parameters(), plain.model.parameters()):
+        s_fast, s_plain = fast._trainer.optimizer.state[p_fast], plain._trainer.optimizer.state[p_plain]
+        assert s_fast.keys() == s_plain.keys()
+        for key in s_fast:
+            assert torch.equal(s_fast[key], s_plain[key]), key
+    assert fast._trainer.optimizer_step._bound is not None, "the direct call was never used"

@@ -1,0 +1,54 @@
+"""AdamW's fused CPU kernel, called without the optimizer's per-call bookkeeping.
+
+`torch.optim.AdamW(fused=True).step()` spends ~110 µs per call in Python (grouping tensors by
+device, a state lookup per parameter, one `+1` per step counter) around a ~20 µs kernel: 5% of
+a babyGPT training step. The optimizer still owns the state (state_dict, checkpoints, loading);
+this calls the same kernel with the same arguments, from lists built once after its first step.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+_Bound = tuple[list[torch.Tensor], list[torch.Tensor], torch.Tensor, list[torch.Tensor]]
+
+
+class FusedAdamWStep:
+    def __init__(self, optimizer: torch.optim.AdamW) -> None:
+        self.optimizer = optimizer
+        self._bound: _Bound | None = None
+
+    def invalidate(self) -> None:
+        """The optimizer's state tensors were replaced (cleared or loaded): bind again."""
+        self._bound = None
+
+    def __call__(self) -> None:
+        (group,) = self.optimizer.param_groups
+        params: list[torch.Tensor] = group["params"]
+        grads = [p.grad for p in params]
+        if self._bound is None or any(g is None for g in grads):
+            self.optimizer.step()  # creates the state on the first step; the general path otherwise
+            self._bound = self._bind(group)
+            return
+        exp_avgs, exp_avg_sqs, counter, steps = self._bound
+        counter.add_(1)  # every parameter's step count, in one op
+        beta1, beta2 = group["betas"]
+        torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=group["lr"], beta1=beta1,
+                            beta2=beta2, weight_decay=group["weight_decay"], eps=group["eps"],
+                            amsgrad=False, maximize=False)
+
+    def _bind(self, group: dict) -> _Bound | None:
+        """Lists of the optimizer's own state tensors; the step counters become views of one
+        tensor. None (keep calling optimizer.step()) for any setting the kernel call above omits."""
+        if not group["fused"] or group["amsgrad"] or group["maximize"] or group["capturable"] \
+                or group["differentiable"] or not isinstance(group["lr"], float):
+            return None
+        states = [self.optimizer.state.get(p, {}) for p in group["params"]]
+        if not all({"exp_avg", "exp_avg_sq", "step"} <= state.keys() for state in states):
+            return None
+        counter = torch.stack([state["step"] for state in states])
+        for i, state in enumerate(states):
+            state["step"] = counter[i]
+        return ([s["exp_avg"] for s in states], [s["exp_avg_sq"] for s in states], counter,
+                [s["step"] for s in states])
