@@ -13,7 +13,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from babygpt_widget.model import GPT, GPTConfig
+from seed_model import SeedConfig, SeedGPT
 
 SEED_SEQUENCE = [int(c) for c in "111101111011110"]
 
@@ -27,11 +27,11 @@ def seed_windows(context_length: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class SeedLoop:
-    """The seed's training loop, verbatim: manual_seed(1337), GPT, AdamW(1e-3, 0.1), full batch."""
+    """The seed's training loop, verbatim: manual_seed(1337), the seed's GPT, AdamW(1e-3, 0.1), full batch."""
 
     def __init__(self) -> None:
         torch.manual_seed(1337)
-        self.model = GPT(GPTConfig())
+        self.model = SeedGPT(SeedConfig())
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=1e-3, weight_decay=0.1)
         self.X, self.Y = seed_windows()
 

@@ -359,24 +359,23 @@ def test_show_step_follows_the_step_through_thinning(small):
 
 def test_divergence_in_the_widget(w):
     w.train(3)
-    opt = w.engine._trainer.optimizer
-    real = opt.step
+    trainer = w.engine._trainer
+    real = trainer.optimizer_step
 
-    def poisoned(*a, **k):
-        out = real(*a, **k)
+    def poisoned() -> None:  # every optimizer step now blows the weights up
+        real()
         with torch.no_grad():
             for p in w.engine.model.parameters():
                 p.fill_(float("nan"))
-        return out
 
-    opt.step = poisoned
+    trainer._optimizer_step = poisoned
     with pytest.raises(ValueError, match="^train:"):
         w.train(10)
     assert w.global_step == 3 and "train" in w.errors and w.playing is False
     assert np.all(np.isfinite(f32(w.probs)))
     assert i32(w.history_steps).tolist() == [0, 1, 2, 3]
     assert_traits_mirror_engine(w)
-    del opt.step
+    trainer._optimizer_step = real
     w.reset()
     assert "train" not in w.errors and w.global_step == 0
 
