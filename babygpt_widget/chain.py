@@ -18,7 +18,7 @@ from .model import GPT
 from .trie_eval import logits_by_length
 
 DENSE_STATIONARY_MAX_STATES = 512  # above this, power iteration instead of matrix squaring
-TRIE_MIN_STATES = 512  # from here the prefix-trie evaluation beats one batched forward
+TRIE_MIN_STATES = 256  # from here the prefix-trie evaluation beats one batched forward
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def model_probabilities(model: GPT, space: StateSpace, temperature: float = 1.0)
 
 def model_logits(model: GPT, space: StateSpace) -> torch.Tensor:
     """(S, V) logits of every state: one forward over the full-length contexts, or for large
-    spaces one pass over the prefix trie (each shared prefix computed once; 3x faster at 4,096)."""
+    spaces one pass over the prefix trie (each shared prefix computed once; 5x faster at 4,096)."""
     full = space.token_ids(space.context_length)
     if len(full) >= TRIE_MIN_STATES:
         by_length = logits_by_length(model, space.context_length)

@@ -30,7 +30,7 @@ def main() -> None:
         print(f"{name:22s} {sec * 1e3:7.3f} ms for 8 states")
     print(f"ratio batched / per-state loop = {t['seed per-state loop'] / t['batched forward']:.1f}x")
 
-    print("\nstates  context  ms (V=2, default model, one batched forward, median)")
+    print("\nstates  context  ms (V=2, default model; batched forward below 256 states, prefix trie from 256; median)")
     for C in range(3, 13):
         engine = BabyGPT(context_length=C, sequence="01" * max(8, C))
         space = engine.state_space()

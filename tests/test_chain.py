@@ -325,18 +325,22 @@ def test_tiny_temperature_is_the_greedy_limit_not_nan(trained, T):
     assert trained.sample(12, temperature=T, seed=0) == trained.sample(12, temperature=0)
 
 
-def test_trie_evaluation_matches_the_plain_forward_for_every_context():
-    """The large-space path (one pass over the prefix trie) computes what GPT.forward does."""
+@pytest.mark.parametrize("dense_states", [1, 4, 64])
+def test_trie_evaluation_matches_the_plain_forward_for_every_context(dense_states):
+    """The large-space path (a batched forward for the first levels, then one pass per trie
+    level in reversed-digit order) computes what GPT.forward does, wherever the split falls."""
     import torch
 
     from babygpt_widget.chain import StateSpace
     from babygpt_widget.trie_eval import logits_by_length
 
-    for alphabet, C in (("01", 5), ("012", 3), ("ACGT", 2)):
+    for alphabet, C in (("01", 7), ("012", 4), ("ACGT", 3)):
         run = BabyGPT(alphabet=alphabet, context_length=C, sequence=alphabet * 4, n_layer=2, n_embd=8, n_head=2)
         run.train(5)
         space = StateSpace(alphabet, C, include_prefixes=True)
         with torch.no_grad():
             plain = [run.model(space.token_ids(L)) for L in space.lengths]
-        for a, b in zip(plain, logits_by_length(run.model)):
+        got = logits_by_length(run.model, dense_states=dense_states)
+        assert len(got) == C
+        for a, b in zip(plain, got):
             assert a.shape == b.shape and torch.allclose(a, b, atol=1e-6)
