@@ -7,7 +7,8 @@ key/value cache computes each distinct prefix once: sum_L V**L positions instead
 free. Same math as GPT.forward, to float rounding.
 
 What makes it fast on a CPU (bench/state_eval.py):
-- the first levels, where per-op overhead dominates, are one ordinary batched forward;
+- the first levels, where per-op overhead dominates, are one ordinary batched forward, and
+  every deeper node attends to those ancestors in one block of ops, not one per level;
 - inside a level, nodes are ordered oldest-token-least-significant ("reversed digits") and
   cached keys/values are stored feature-major, (d, nodes): the descendants of an ancestor are
   then strided by the ancestor count, so each query/ancestor product broadcasts over an outer
@@ -34,10 +35,22 @@ def logits_by_length(model: GPT, context_length: int | None = None, *,
     cfg = model.config
     V, C = cfg.vocab_size, context_length or cfg.block_size
     dense_levels = max(1, min(C, int(math.log(max(dense_states, V), V) + 1e-9)))
-    keys, values, out = _dense_levels(model, dense_levels)
+    dense_keys, dense_values, out = _dense_levels(model, dense_levels)
+    # every deeper node's dense-level ancestors, as one (d, dense_levels, V**dense_levels) block
+    # per layer: one op attends to all of them
+    shallow = [(_tile(k), _tile(v)) for k, v in zip(dense_keys, dense_values)]
+    keys: list[list[torch.Tensor]] = [[] for _ in shallow]
+    values: list[list[torch.Tensor]] = [[] for _ in shallow]
     for level in range(dense_levels, C):
-        out.append(_level(model, keys, values, level)[_digit_reversal(V, level + 1)])
+        out.append(_level(model, shallow, keys, values, level)[_digit_reversal(V, level + 1)])
     return out
+
+
+def _tile(per_level: list[torch.Tensor]) -> torch.Tensor:
+    """[(d, a_l)] for the dense levels -> (d, levels, G), G the last level's size: column r of
+    level l is the ancestor of every deeper node i with i mod G == r (that is, r mod a_l)."""
+    G = per_level[-1].size(1)
+    return torch.stack([t[:, torch.arange(G) % t.size(1)] for t in per_level], dim=1)
 
 
 def _dense_levels(model: GPT, levels: int) -> tuple[list[list[torch.Tensor]], list[list[torch.Tensor]], list[torch.Tensor]]:
@@ -77,7 +90,8 @@ def _digit_reversal(V: int, length: int) -> torch.Tensor:
     return r
 
 
-def _level(model: GPT, keys: list[list[torch.Tensor]], values: list[list[torch.Tensor]], level: int) -> torch.Tensor:
+def _level(model: GPT, shallow: list[tuple[torch.Tensor, torch.Tensor]], keys: list[list[torch.Tensor]],
+           values: list[list[torch.Tensor]], level: int) -> torch.Tensor:
     """Every node of `level` (reversed-digit order) through every layer, attending to the cached
     ancestors; appends the level's keys/values to the cache; returns its (V**(level+1), V) logits."""
     cfg = model.config
@@ -85,35 +99,45 @@ def _level(model: GPT, keys: list[list[torch.Tensor]], values: list[list[torch.T
     scale = 1 / math.sqrt(d // heads)
     token = torch.arange(n) // cfg.vocab_size ** level  # reversed digits: the newest token leads
     x = model.transformer.wte.weight[token] + model.transformer.wpe.weight[level]  # (n, d)
-    for block, layer_keys, layer_values in zip(model.transformer.h, keys, values):
+    for block, (shallow_keys, shallow_values), layer_keys, layer_values in zip(model.transformer.h, shallow, keys, values):
         # feature-major straight from the matmul; k and v stay in the cache
         q, k, v = torch.mm(block.attn.c_attn.weight, block.ln_1(x).t()).split(d, dim=0)
         layer_keys.append(k)
         layer_values.append(v)
-        y = _attend(q.mul_(scale), layer_keys, layer_values, heads)
+        y = _attend(q.mul_(scale), shallow_keys, shallow_values, layer_keys, layer_values, heads)
         x.addmm_(y.t(), block.attn.c_proj.weight.t())
         x.addmm_(block.mlp.gelu(block.mlp.c_fc(block.ln_2(x))), block.mlp.c_proj.weight.t())
     return model.lm_head(model.transformer.ln_f(x))
 
 
-def _attend(q: torch.Tensor, keys: list[torch.Tensor], values: list[torch.Tensor], heads: int) -> torch.Tensor:
+def _attend(q: torch.Tensor, shallow_keys: torch.Tensor, shallow_values: torch.Tensor,
+            keys: list[torch.Tensor], values: list[torch.Tensor], heads: int) -> torch.Tensor:
     """Causal attention of each node over its ancestors and itself, feature-major (d, n).
 
     Node i's ancestor in a level of a nodes is i mod a: viewing the n nodes as (n/a, a) lines
-    every query up with its ancestor's key along the contiguous inner axis, no gathering.
+    every query up with its ancestor's key along the contiguous inner axis, no gathering. The
+    dense levels' ancestors come pre-tiled as (d, S, G) (see _tile) and go in one block.
     """
     d, n = q.shape
     hs = d // heads
+    S, G = shallow_keys.size(1), shallow_keys.size(2)
     qh = q.view(heads, hs, n)
-    scores = q.new_empty(len(keys), heads, n)
-    for l, k in enumerate(keys):
+    scores = q.new_empty(heads, S + len(keys), n)
+    # all dense-level ancestors at once, one feature at a time (no (heads, hs, S, n) temporary)
+    shallow_scores = scores[:, :S].view(heads, S, n // G, G)
+    queries_by_feature = qh.view(heads, hs, 1, n // G, G)
+    keys_by_feature = shallow_keys.view(heads, hs, S, 1, G)
+    torch.mul(queries_by_feature[:, 0], keys_by_feature[:, 0], out=shallow_scores)
+    for j in range(1, hs):
+        shallow_scores.addcmul_(queries_by_feature[:, j], keys_by_feature[:, j])
+    for l, k in enumerate(keys, start=S):
         a = k.size(1)
         torch.sum(qh.view(heads, hs, n // a, a) * k.reshape(heads, hs, 1, a), dim=1,
-                  out=scores[l].view(heads, n // a, a))
-    scores = scores.sub_(scores.amax(0)).exp_()  # softmax by hand over positions: torch's CPU
-    att = scores.div_(scores.sum(0))  # kernel is ~10x slower over a dimension this short
-    y = q.new_zeros(heads, hs, n)
-    for l, v in enumerate(values):
+                  out=scores[:, l].view(heads, n // a, a))
+    scores = scores.sub_(scores.amax(1, keepdim=True)).exp_()  # softmax by hand over positions: torch's
+    att = scores.div_(scores.sum(1, keepdim=True))  # CPU kernel is ~10x slower over a dimension this short
+    y = (att[:, :S].view(heads, 1, S, n // G, G) * shallow_values.view(heads, hs, S, 1, G)).sum(2)
+    for l, v in enumerate(values, start=S):
         a = v.size(1)
-        y.view(heads, hs, n // a, a).addcmul_(att[l].view(heads, 1, n // a, a), v.reshape(heads, hs, 1, a))
+        y.view(heads, hs, n // a, a).addcmul_(att[:, l].view(heads, 1, n // a, a), v.reshape(heads, hs, 1, a))
     return y.view(d, n)
