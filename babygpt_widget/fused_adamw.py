@@ -18,6 +18,7 @@ class FusedAdamWStep:
     def __init__(self, optimizer: torch.optim.AdamW) -> None:
         self.optimizer = optimizer
         self._bound: _Bound | None = None
+        self._settings_supported = True  # False: stay on optimizer.step() without re-checking each step
 
     def invalidate(self) -> None:
         """The optimizer's state tensors were replaced (cleared or loaded): bind again."""
@@ -29,7 +30,8 @@ class FusedAdamWStep:
         grads = [p.grad for p in params]
         if self._bound is None or any(g is None for g in grads):
             self.optimizer.step()  # creates the state on the first step; the general path otherwise
-            self._bound = self._bind(group)
+            if self._settings_supported:
+                self._bound = self._bind(group)
             return
         exp_avgs, exp_avg_sqs, counter, steps = self._bound
         counter.add_(1)  # every parameter's step count, in one op
@@ -43,6 +45,7 @@ class FusedAdamWStep:
         tensor. None (keep calling optimizer.step()) for any setting the kernel call above omits."""
         if not group["fused"] or group["amsgrad"] or group["maximize"] or group["capturable"] \
                 or group["differentiable"] or not isinstance(group["lr"], float):
+            self._settings_supported = False  # don't re-check on every step
             return None
         states = [self.optimizer.state.get(p, {}) for p in group["params"]]
         if not all({"exp_avg", "exp_avg_sq", "step"} <= state.keys() for state in states):
