@@ -1,8 +1,8 @@
 // A stand-in for anywidget's model (Backbone-like get/set/on/off) plus the seed's sample
 // data, for unit tests and manual harnesses. Not part of the bundle.
-import { windowsOf } from "../chain";
-import { CONTROL_NAMES } from "../types";
-import type { Command, Traits, WidgetModel } from "../types";
+import { windowsOf } from "../model/chain";
+import { CONTROL_NAMES } from "../model/types";
+import type { Command, Traits, WidgetModel } from "../model/types";
 
 type Listener = (...args: unknown[]) => void;
 

@@ -1,8 +1,8 @@
 // Mounting the widget into jsdom for tests: a fake model, a hand-stepped walk timer.
-import { mount } from "../app";
-import type { Mounted, MountOptions } from "../app";
-import type { Traits } from "../types";
-import type { Timer } from "../walkPlayer";
+import { mount } from "../app/app";
+import type { Mounted, MountOptions } from "../app/app";
+import type { Traits } from "../model/types";
+import type { Timer } from "../panels/walkPlayer";
 import { FakeModel, seedTraits } from "./fakeModel";
 import type { FakeOptions } from "./fakeModel";
 

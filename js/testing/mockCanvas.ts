@@ -1,6 +1,6 @@
 // A recording stand-in for CanvasRenderingContext2D (jsdom has no canvas): tests check which
 // strokes, fills and texts a paint issued, with the style each was drawn in.
-import type { Ctx2D } from "../canvasLayer";
+import type { Ctx2D } from "../drawing/canvasLayer";
 
 export interface DrawCall {
   op: "stroke" | "fill" | "fillText" | "strokeText" | "fillRect";

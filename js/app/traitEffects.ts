@@ -1,0 +1,50 @@
+// Which part of the render path each trait change dirties (one redraw per frame does them all).
+import type { Traits } from "../model/types";
+
+export type Dirty =
+  | "structure"
+  | "counts"
+  | "history"
+  | "probs"
+  | "shown"
+  | "layout"
+  | "controls"
+  | "derived"
+  | "walk"
+  | "sample"
+  | "visibility"
+  | "presentation"
+  | "runstring";
+
+export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
+  config: ["structure", "controls", "sample"],
+  states: ["structure"],
+  probs: ["probs"],
+  data_counts: ["counts"],
+  global_step: ["probs"],
+  loss: ["probs"],
+  history_steps: ["history"],
+  history_losses: ["history"],
+  history_probs: ["history"],
+  shown_index: ["shown"],
+  graph_layout: ["layout"],
+  playing: ["controls"],
+  train_n: ["controls"],
+  errors: ["controls"],
+  prefix_states: ["structure"],
+  prefix_probs: ["probs"],
+  history_prefix_probs: ["history"],
+  prefix_data_counts: ["counts"],
+  show_prefixes: ["structure"],
+  temperature: ["derived"],
+  walk: ["walk"],
+  sample_n: ["sample"],
+  sample_start: ["sample", "derived"],
+  sample_seed: ["sample"],
+  naughty: ["derived"],
+  reach_k: ["derived"],
+  controls: ["visibility"],
+  presentation: ["presentation"],
+  run_string: ["runstring"],
+};
+export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];

@@ -1,0 +1,211 @@
+// A 1,024-state chain in the widget: drawn on the canvas, explorable by hover (hit-testing),
+// click, search and zoom; its analysis runs after the frame. jsdom has neither a 2D context nor
+// layout, so both are stood in for (a recording context, a 600 × 600 box).
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { toScreen } from "./canvasGeometry";
+import { buildChain } from "../model/chain";
+import { serializeSvg } from "./exporter";
+import { ASYNC_FORCE_STATES, CANVAS_STATES, DENSE_STATES } from "./graph";
+import { frameFor, ringLayout } from "./layout";
+import { f32, i32 } from "../testing/fakeModel";
+import { setup } from "../testing/harness";
+import type { Setup } from "../testing/harness";
+import { mockContext } from "../testing/mockCanvas";
+import type { MockCtx } from "../testing/mockCanvas";
+import type { Traits } from "../model/types";
+
+const C = 10;
+const STATES = Array.from({ length: 2 ** C }, (_, i) => i.toString(2).padStart(C, "0"));
+const SEQUENCE = "0110101110010111".repeat(4);
+/** P(1 | state i): varied and deterministic. */
+const p1 = (i: number): number => 0.15 + 0.7 * (((i * 2654435761) >>> 0) % 1000) / 1000;
+
+function bigTraits(): Partial<Traits> {
+  const probs = STATES.flatMap((_, i) => [1 - p1(i), p1(i)]);
+  const counts = new Array<number>(STATES.length * 2).fill(0);
+  for (let i = 0; i + C < SEQUENCE.length; i++) counts[2 * parseInt(SEQUENCE.slice(i, i + C), 2) + Number(SEQUENCE[i + C])]++;
+  return {
+    config: { sequence: SEQUENCE, alphabet: "01", context_length: C, n_layer: 2, n_head: 2, n_embd: 16, seed: 1, lr: 0.001, weight_decay: 0.1 },
+    states: STATES,
+    probs: f32(probs),
+    data_counts: i32(counts),
+    global_step: 0,
+    loss: 0.69,
+    history_steps: i32([0]),
+    history_losses: f32([0.69]),
+    history_probs: f32(probs),
+    prefix_states: [],
+    prefix_probs: f32([]),
+    history_prefix_probs: f32([]),
+    prefix_data_counts: i32([]),
+    sample_start: "",
+  };
+}
+
+let ctx: MockCtx;
+let current: Setup | null = null;
+const BOX = { x: 0, y: 0, left: 0, top: 0, right: 600, bottom: 600, width: 600, height: 600, toJSON: () => ({}) } as DOMRect;
+
+beforeEach(() => {
+  ctx = mockContext();
+  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation((() => ctx) as never);
+  vi.spyOn(Element.prototype, "getBoundingClientRect").mockImplementation(() => BOX);
+});
+afterEach(() => {
+  current?.mounted.destroy();
+  current = null;
+  document.body.replaceChildren();
+  vi.restoreAllMocks();
+});
+
+/** Screen position (in the 600 × 600 box) of a state on the circular layout, unzoomed. */
+function screenOf(state: string, zoom = { k: 1, x: 0, y: 0 }): { x: number; y: number } {
+  const chain = buildChain(STATES, "01", C);
+  const frame = frameFor(STATES.length);
+  const pos = ringLayout(chain, frame.radius);
+  return toScreen(pos[STATES.indexOf(state)], { width: 600, height: 600, half: frame.half }, zoom);
+}
+
+function move(s: Setup, at: { x: number; y: number }, type = "mousemove"): void {
+  s.mounted.graph.svg.dispatchEvent(new MouseEvent(type, { clientX: at.x, clientY: at.y, bubbles: true }));
+}
+
+describe("a 1,024-state chain", () => {
+  it("is drawn on the canvas: no SVG element per node or edge, every edge painted", () => {
+    expect(STATES.length).toBeGreaterThan(CANVAS_STATES);
+    const s = (current = setup(bigTraits()));
+    expect(s.$$("g.bg-node")).toHaveLength(0);
+    expect(s.$$("g.bg-edge")).toHaveLength(0);
+    expect(s.$("svg.bg-graph")).toBeTruthy(); // the hooks that stay
+    const canvas = s.$<HTMLCanvasElement>("canvas.bg-graph-canvas");
+    expect(canvas.hidden).toBe(false);
+    expect(s.mounted.graph.isCanvas).toBe(true);
+    expect(s.mounted.graph.lastPaint?.edges).toBe(2048);
+    expect(s.mounted.graph.lastPaint?.hairlines).toBe(true);
+    expect(s.$(".bg-graph-stack").dataset.canvasEdges).toBe("2048");
+    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(true); // zoom and pan, circular too
+  });
+
+  it("repaints on a probs update inside the measured redraw", () => {
+    const s = (current = setup(bigTraits()));
+    ctx.reset();
+    s.model.update({ probs: f32(STATES.flatMap(() => [0.5, 0.5])), global_step: 1 });
+    s.flush();
+    expect(ctx.calls.filter((c) => c.op === "stroke").length).toBeGreaterThan(0);
+    expect(Number(s.$(".babygpt-widget").dataset.renderMs)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("hovering a node (hit-testing) shows its tooltip and its outgoing edges; leaving hides it", () => {
+    const s = (current = setup(bigTraits()));
+    const tip = s.$(".bg-tooltip");
+    move(s, screenOf("0110101101"));
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent).toContain("state 0110101101");
+    expect(s.$$(".bg-overlay path.bg-edge-path.bg-active")).toHaveLength(2);
+    expect(s.$(".bg-graph-stack").classList.contains("bg-focus")).toBe(true);
+    move(s, { x: 300, y: 300 }, "mouseleave");
+    expect(tip.hidden).toBe(true);
+    expect(s.$$(".bg-overlay path")).toHaveLength(0);
+  });
+
+  it("hovering an edge shows the edge's tooltip", () => {
+    const s = (current = setup(bigTraits()));
+    // The rim edge 0000000000 -> 0000000001 runs between two neighbouring nodes at the top;
+    // zoomed in on them (unzoomed, the two are under 2 px apart).
+    s.mounted.graph.focusOn(STATES.indexOf("0000000000"), false);
+    const a = screenOf("0000000000", s.mounted.graph.zoom);
+    const b = screenOf("0000000001", s.mounted.graph.zoom);
+    expect(Math.hypot(b.x - a.x, b.y - a.y)).toBeGreaterThan(60);
+    const tip = s.$(".bg-tooltip");
+    let hit = false;
+    for (let t = 0.3; t <= 0.7 && !hit; t += 0.02)
+      for (let dy = -4; dy <= 4 && !hit; dy += 0.5) {
+        move(s, { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t + dy });
+        hit = !tip.hidden && (tip.textContent ?? "").includes("0000000000 → 0000000001");
+      }
+    expect(hit).toBe(true);
+    expect(s.$$(".bg-overlay path.bg-hover-edge")).toHaveLength(1);
+  });
+
+  it("clicking a node marks it naughty", () => {
+    const s = (current = setup(bigTraits()));
+    const at = screenOf("1111111111");
+    s.mounted.graph.svg.dispatchEvent(new MouseEvent("click", { clientX: at.x, clientY: at.y, bubbles: true }));
+    expect(s.model.get("naughty")).toEqual(["1111111111"]);
+  });
+
+  it("search marks the state, reports it and zooms in to it", async () => {
+    const s = (current = setup(bigTraits()));
+    const input = s.$<HTMLInputElement>('input[data-field="search_state"]');
+    input.value = "0110101101";
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+    expect(s.$$(".bg-overlay .bg-found-ring")).toHaveLength(1);
+    expect(s.$(".bg-overlay text.bg-found-label").textContent).toBe("0110101101");
+    expect(s.$('[data-role="found"]').textContent).toContain(`1 ${(p1(STATES.indexOf("0110101101")) * 100).toFixed(1)}%`);
+    await new Promise((r) => setTimeout(r, 900)); // the zoom transition
+    const z = s.mounted.graph.zoom;
+    expect(z.k).toBeGreaterThan(5);
+    const at = screenOf("0110101101", z);
+    expect(at.x).toBeCloseTo(300, 0); // centred
+    expect(at.y).toBeCloseTo(300, 0);
+    move(s, at); // and hit-testing follows the zoom
+    expect(s.$(".bg-tooltip").textContent).toContain("state 0110101101");
+    input.value = "01101";
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+    expect(s.$('[data-error-for="search_state"]').textContent).toMatch(/10 tokens long/);
+    expect(s.$$(".bg-overlay .bg-found-ring")).toHaveLength(0);
+  });
+
+  it("works out the long-run shares after the frame, not in it", async () => {
+    const s = (current = setup(bigTraits()));
+    const longRun = () => s.$('[data-role="stationary"]')?.textContent ?? "";
+    const before = longRun();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(longRun()).not.toBe(before);
+    expect(longRun()).toMatch(/\d/);
+  });
+
+  it("settles the force layout over frames instead of blocking", async () => {
+    expect(STATES.length).toBeGreaterThan(ASYNC_FORCE_STATES);
+    const s = (current = setup(bigTraits()));
+    const t0 = performance.now();
+    s.model.set("graph_layout", "force");
+    s.flush();
+    expect(performance.now() - t0).toBeLessThan(500); // returns long before 80 ticks of 1,024 nodes
+    ctx.reset();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ctx.calls.length).toBeGreaterThan(0); // repainted as it settles
+  });
+});
+
+describe("export and zoom around the canvas threshold", () => {
+  it("exports a big chain with the canvas picture inside the SVG", () => {
+    vi.spyOn(HTMLCanvasElement.prototype, "toDataURL").mockImplementation(() => "data:image/png;base64,AAAA");
+    const s = (current = setup(bigTraits()));
+    const g = s.mounted.graph;
+    const text = g.withSnapshot(() => serializeSvg(g.svg, { background: "#fff", title: "t" }));
+    expect(text).toContain("<image");
+    expect(text).toContain("data:image/png;base64,AAAA");
+    expect(g.svg.querySelector("image")).toBeNull(); // only for the export
+  });
+
+  it("small chains stay SVG with every hook; pan/zoom in circular only once labels are hidden", () => {
+    const s = (current = setup());
+    expect(s.$$("g.bg-node")).toHaveLength(8);
+    expect(s.$("canvas.bg-graph-canvas").hidden).toBe(true);
+    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(false); // the page scrolls over it
+    const C7 = Array.from({ length: 128 }, (_, i) => i.toString(2).padStart(7, "0"));
+    expect(C7.length).toBeGreaterThan(DENSE_STATES);
+    s.model.update({
+      config: { ...s.model.get("config"), context_length: 7 },
+      states: C7,
+      probs: f32(C7.flatMap(() => [0.4, 0.6])),
+      data_counts: i32(new Array(256).fill(0)),
+      prefix_states: [],
+    });
+    s.flush();
+    expect(s.$$("g.bg-node")).toHaveLength(128);
+    expect(s.$$("g.bg-edge")).toHaveLength(256);
+    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(true);
+  });
+});

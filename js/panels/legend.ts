@@ -1,0 +1,64 @@
+// Key to the drawing: token colours, what edges and node marks mean, unseen and marked states.
+import { el } from "../util/dom";
+import { tokenClass } from "../drawing/palette";
+
+export class Legend {
+  readonly el: HTMLDivElement;
+  private readonly tokens: HTMLSpanElement;
+  private readonly unseen: HTMLSpanElement;
+  private readonly bars: HTMLSpanElement;
+  private readonly naughty: HTMLSpanElement;
+  private tokenKey = "";
+
+  constructor() {
+    this.el = el("div", "bg-legend");
+    this.tokens = el("span", "bg-legend-tokens");
+    const edges = el("span", "bg-legend-edges", "edge t(p%): next token t with probability p; thicker = likelier");
+    this.bars = el("span", "bg-legend-bars");
+    const barMark = el("span", "bg-legend-barmark");
+    barMark.setAttribute("aria-hidden", "true");
+    this.bars.append(barMark, document.createTextNode("in each node: model (upper bar) vs data (lower); shade = long-run share"));
+    this.unseen = el("span", "bg-legend-unseen");
+    const mark = el("span", "bg-legend-mark");
+    mark.setAttribute("aria-hidden", "true");
+    this.unseen.append(mark, document.createTextNode("not in the data: the model's own guess"));
+    this.naughty = el("span", "bg-legend-naughty");
+    const red = el("span", "bg-legend-mark bg-legend-mark-naughty");
+    red.setAttribute("aria-hidden", "true");
+    this.naughty.append(red, document.createTextNode("marked (naughty): click a node to toggle"));
+    this.el.append(this.tokens, edges, this.bars, this.unseen, this.naughty);
+    this.setUnseen(false);
+  }
+
+  /** token → colour swatches. */
+  setTokens(tokens: string[]): void {
+    const key = tokens.join("\u0000");
+    if (key === this.tokenKey) return;
+    this.tokenKey = key;
+    this.tokens.replaceChildren(
+      el("span", "bg-field-label", "tokens"),
+      ...tokens.map((t, k) => {
+        const item = el("span", `bg-legend-token ${tokenClass(k)}`);
+        item.dataset.token = t;
+        const sw = el("span", "bg-swatch");
+        sw.setAttribute("aria-hidden", "true");
+        item.append(sw, el("code", undefined, t));
+        return item;
+      }),
+    );
+  }
+
+  /** The unseen-state note only appears when some state is unseen. */
+  setUnseen(any: boolean): void {
+    this.unseen.hidden = !any;
+  }
+
+  /** The marked-state key stays put (no jump when the first node is marked); off in classroom mode without it. */
+  setNaughty(available: boolean): void {
+    this.naughty.hidden = !available;
+  }
+
+  setBars(shown: boolean): void {
+    this.bars.hidden = !shown;
+  }
+}
