@@ -19,6 +19,10 @@ import type { History, Shown } from "../model/history";
 import { edgeContent, nodeContent } from "../panels/hoverContent";
 import type { HoverContext } from "../panels/hoverContent";
 import { KernelProbe } from "./kernelProbe";
+import { ShellFit, toggleFullscreen } from "./layout";
+import { LongRunView } from "../panels/longRun";
+import { Section, sectionMemory } from "../panels/sections";
+import { icon } from "../panels/icons";
 import type { KernelState } from "./kernelProbe";
 import { bindShortcuts } from "./keyboard";
 import { Legend } from "../panels/legend";
@@ -36,7 +40,7 @@ import { buildSpace, defaultStart, joinRows } from "../model/space";
 import type { Space } from "../model/space";
 import { Tooltip } from "../panels/tooltip";
 import { CONTROL_NAMES } from "../model/types";
-import type { Config, ControlName, LayoutKind, Traits, WalkTrait, WidgetModel } from "../model/types";
+import type { Command, Config, ControlName, LayoutKind, Traits, WalkTrait, WidgetModel } from "../model/types";
 import { ViewBar } from "../panels/viewBar";
 import type { Timer } from "../panels/walkPlayer";
 import { parseWalk, WalkView } from "../panels/walkView";
@@ -71,6 +75,8 @@ export interface MountOptions {
   walkTimer?: Timer;
   /** How long to wait for the kernel's hello reply before going static. */
   helloTimeoutMs?: number;
+  /** Re-probe period of the kernel while visible (0: never; tests). */
+  probeIntervalMs?: number;
 }
 
 const layoutOf = (v: unknown): LayoutKind => (v === "force" ? "force" : "circular");
@@ -125,11 +131,23 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const setShown = (index: number): void => save("shown_index", index);
   const shows = (c: ControlName): boolean => visible.has(c);
   const kernelOk = (): boolean => kernel !== "static";
+  /** Errors the saved state carried when this view opened are stale (an earlier session). */
+  const staleErrors = model.get("errors");
+  /** A newer kernel (with `training`, `stop`, `undo_reset`)? An older one only knows pause. */
+  const newKernel = (): boolean => model.get("training") !== undefined;
+  const busy = (): boolean => model.get("playing") === true || model.get("training") === true;
+
+  /** Every command goes through here: Step/Train/Play act on the live model, so a frozen view
+   *  returns to live first (Python does it too); Pause is `stop` where the kernel knows it. */
+  function act(c: Command): void {
+    if ((c.cmd === "step" || c.cmd === "train" || c.cmd === "play") && (model.get("shown_index") ?? -1) >= 0) setShown(-1);
+    model.send(c.cmd === "pause" && newKernel() ? { cmd: "stop" } : c);
+  }
 
   // ---- views ----
   const controls = new ControlsView(
     {
-      command: (c) => model.send(c),
+      command: (c) => act(c),
       setTrainN: (n) => save("train_n", n),
       setLayout: (kind) => save("graph_layout", kind),
       configure: (values) => model.send({ cmd: "configure", values }),
@@ -184,18 +202,46 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   );
   const walks = new WalkView(graph, sampler, root, options.walkTimer);
   const runView = new RunStringView((value) => model.send({ cmd: "load_run", value }), signal);
+  const longRun = new LongRunView({ setSpeed: (v) => save("play_speed", v), undoReset: () => act({ cmd: "undo_reset" }) }, signal);
   const badge = el("div", "bg-static-badge", STATIC_BADGE);
   badge.dataset.role = "static-badge";
+  badge.title = STATIC_BADGE;
   badge.hidden = true;
+  const fullscreen = el("button", "bg-btn bg-btn-icon bg-btn-fullscreen");
+  fullscreen.type = "button";
+  fullscreen.dataset.action = "fullscreen";
+  fullscreen.title = "full screen (Esc leaves)";
+  fullscreen.setAttribute("aria-label", "full screen");
+  fullscreen.append(icon("fullscreen"));
+  fullscreen.addEventListener("click", () => toggleFullscreen(root), { signal });
+  fullscreen.hidden = typeof document.documentElement.requestFullscreen !== "function";
 
-  const header = div("bg-header", controls.bar, readout.el);
-  controls.parts.layout[0].after(search.el);
-  search.setFound(null);
-  const graphBox = div("bg-graph-box", search.readout, graph.el, legend.el);
-  const sampleBox = div("bg-sample-box", sampler.bar, sampler.sequences);
+  // ---- the lecture screen (js/app/layout.ts): bar; drawing + timeline; side panel ----
+  const [, pauseBtn] = controls.parts.play;
+  pauseBtn.after(longRun.speedEl);
+  controls.parts.reset[0].after(longRun.slot);
+  const tools = div("bg-tools", badge, viewBar.parts.presentation, fullscreen, viewBar.parts.help);
+  const header = div("bg-header", controls.bar, readout.el, tools, controls.barErrors);
+  const graphBox = div("bg-graph-box", graph.el, legend.el);
   const timeline = div("bg-history", chart.svg, slider.el);
-  const config = div("bg-config-box", controls.form, runView.el);
-  root.append(badge, header, viewBar.el, help.el, graphBox, analysis.el, sampleBox, timeline, config);
+  const memory = sectionMemory(model);
+  const sections = {
+    view: new Section("view", "View", memory, signal),
+    sample: new Section("sample", "Sample a walk", memory, signal),
+    analysis: new Section("analysis", "Analysis", memory, signal),
+    settings: new Section("settings", "Model settings", memory, signal),
+    run: new Section("run", "Run string", memory, signal),
+  };
+  const viewRow = div("bg-view-row", controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
+  sections.view.body.append(viewRow, search.el, search.readout, viewBar.parts.temperature);
+  sections.sample.body.append(sampler.bar, sampler.sequences);
+  sections.analysis.body.append(analysis.el);
+  sections.settings.body.append(controls.form);
+  sections.run.body.append(runView.el);
+  search.setFound(null);
+  const side = div("bg-side", div("bg-side-scroll", ...Object.values(sections).map((x) => x.el)));
+  const frame = div("bg-frame", header, graphBox, timeline, side);
+  root.append(frame, help.el);
   const tooltip = new Tooltip(root);
   host.appendChild(root);
 
@@ -226,10 +272,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   bindShortcuts(
     root,
     {
-      playPause: () => kernelOk() && shows("play") && model.send({ cmd: model.get("playing") ? "pause" : "play" }),
-      step: () => kernelOk() && shows("step") && model.send({ cmd: "step" }),
+      playPause: () => kernelOk() && shows("play") && act({ cmd: busy() ? "pause" : "play" }),
+      step: () => kernelOk() && shows("step") && act({ cmd: "step" }),
       sample: () => shows("sample") && sampler.requestSample(),
-      reset: () => kernelOk() && shows("reset") && model.send({ cmd: "reset" }),
+      reset: () => kernelOk() && shows("reset") && act({ cmd: "reset" }),
       toggleHelp: () => shows("help") && help.toggle(),
       closeHelp: () => {
         const was = help.open;
@@ -246,12 +292,20 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       kernel = state;
       const liveKernel = state !== "static";
       controls.setKernel(liveKernel, STATIC_REASON);
-      for (const e of runView.kernelOnly) setKernelOnly(e, liveKernel, STATIC_REASON);
+      for (const e of [...runView.kernelOnly, ...longRun.kernelOnly]) setKernelOnly(e, liveKernel, STATIC_REASON);
       badge.hidden = liveKernel;
       root.classList.toggle("bg-static", !liveKernel);
     },
     options.helloTimeoutMs,
+    {
+      intervalMs: options.probeIntervalMs,
+      visible: () => root.isConnected && (typeof document === "undefined" || document.visibilityState !== "hidden"),
+    },
   );
+  // The comm closed / the model was destroyed (kernel gone): controls off, drawing stays.
+  const onGone = (): void => probe.gone();
+  model.on("comm:close", onGone);
+  model.on("destroy", onGone);
 
   // ---- search ----
   function onSearch(text: string): void {
@@ -331,6 +385,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       history = decodeHistory(steps, losses, model.get("history_probs"), space.nFull * V);
       prefixHistory = nPrefix > 0 ? decodeHistory(steps, losses, model.get("history_prefix_probs"), nPrefix * V) : null;
       chart.setHistory(history);
+      slider.setHistory(history);
     }
     if (dirty.has("probs")) {
       live = {
@@ -349,8 +404,9 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       controls.setLayout(kind);
     }
     if (dirty.has("controls")) {
-      const errors = model.get("errors") ?? {};
-      controls.setPlaying(model.get("playing") === true);
+      const now = model.get("errors");
+      const errors = (now === staleErrors ? null : now) ?? {};
+      controls.setRunning(model.get("playing") === true, model.get("training") === true);
       controls.setTrainN(model.get("train_n") ?? 50);
       controls.setConfig(model.get("config"));
       controls.setErrors(errors);
@@ -372,8 +428,16 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       root.classList.toggle("bg-presentation", on);
       graph.setPresentation(on);
       viewBar.setPresentation(on);
+      fit.request();
     }
     if (dirty.has("runstring")) runView.setRunString(model.get("run_string") ?? "");
+    if (dirty.has("longrun")) {
+      controls.setRunning(model.get("playing") === true, model.get("training") === true);
+      longRun.setProgress(model.get("progress"));
+      longRun.setUndo(model.get("can_undo_reset") === true);
+      const speed = model.get("play_speed");
+      longRun.setSpeed(typeof speed === "number" ? speed : undefined);
+    }
     if (hover && (dirty.has("derived") || dirty.has("history"))) showTooltip();
     graph.flush(); // a big chain's canvas is painted here, inside the measured redraw
     dirty.clear();
@@ -407,6 +471,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     }
     graph.setFound(f ?? -1);
     walks.setChain(chain);
+    search.setExample(exampleState(chain.states, model.get("config")?.sequence ?? "", C));
+    root.style.setProperty("--bg-context", String(Math.max(1, C)));
     legend.setTokens(space.tokens);
     legend.setBars(graph.marks.enabled);
     hover = null;
@@ -440,7 +506,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     shownAll =
       shown.probs.length >= space.nFull * V ? joinRows(shown.probs, prefixRow, space, (n) => new Float32Array(n), NaN) : new Float32Array(0);
     readout.update(shown.step, shown.loss, shown.index < 0);
-    slider.update(history.length, shown.index);
+    slider.update(shown.index, shown.step, live.step);
     chart.setMarker(shown.step, shown.loss);
     root.classList.toggle("bg-frozen", shown.index >= 0);
     dirty.add("derived");
@@ -491,7 +557,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       ["slider", [slider.el]],
       ["loss", [chart.svg]],
       ["config", [controls.form]],
-      ["sample", [sampleBox]],
+      ["sample", [sampler.bar, sampler.sequences]],
       ["temperature", [viewBar.parts.temperature]],
       ["naughty", [analysis.reachPart]],
       ["prefixes", [viewBar.parts.prefixes]],
@@ -503,7 +569,11 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     // A class, not `hidden`: Play/Pause use `hidden` for which of the two applies.
     for (const [name, els] of parts) for (const e of els) e.classList.toggle("bg-off", !visible.has(name));
     timeline.classList.toggle("bg-off", !visible.has("slider") && !visible.has("loss"));
-    config.classList.toggle("bg-off", !visible.has("config") && !visible.has("runstring"));
+    sections.view.setAvailable(["layout", "temperature", "prefixes", "export"].some((c) => visible.has(c as ControlName)));
+    sections.sample.setAvailable(visible.has("sample"));
+    sections.settings.setAvailable(visible.has("config"));
+    sections.run.setAvailable(visible.has("runstring"));
+    fit.request();
     if (!visible.has("help")) help.toggle(false);
     root.classList.toggle("bg-no-naughty", !visible.has("naughty"));
     legend.setNaughty(visible.has("naughty"));
@@ -529,6 +599,18 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   }
 
   const scheduler = (options.scheduler ?? frameScheduler)(redraw);
+  const fit = new ShellFit(
+    {
+      root,
+      frame,
+      header,
+      stage: graphBox,
+      timeline,
+      side,
+      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 124 : 104),
+    },
+    signal,
+  );
   const handlers: [string, () => void][] = [];
   for (const [trait, effects] of Object.entries(TRAIT_EFFECTS)) {
     const fn = (): void => {
@@ -539,16 +621,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     handlers.push([`change:${trait}`, fn]);
   }
 
-  let observer: ResizeObserver | null = null;
-  if (typeof ResizeObserver !== "undefined") {
-    observer = new ResizeObserver((entries) => {
-      const w = entries[0]?.contentRect.width;
-      if (w) chart.resize(w);
-    });
-    observer.observe(timeline);
-  }
-
   redraw(); // first paint synchronously: no empty frame
+  fit.fit();
 
   return {
     root,
@@ -560,12 +634,21 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       probe.destroy();
       analysisJob.cancel();
       for (const [event, fn] of handlers) model.off(event, fn);
-      observer?.disconnect();
+      model.off("comm:close", onGone);
+      model.off("destroy", onGone);
       abort.abort();
       graph.destroy();
       root.remove();
     },
   };
+}
+
+/** A state to show in the search box's placeholder: the training sequence's first window when it
+ *  is a state (e.g. `ACG`), else one from the middle of the chain (e.g. `101`). */
+export function exampleState(states: string[], sequence: string, C: number): string {
+  const first = Array.from(sequence).slice(0, C).join("");
+  if (states.includes(first) && first !== "") return first;
+  return states[Math.min(states.length - 1, Math.floor(states.length * 0.625))] ?? "";
 }
 
 function div(cls: string, ...children: Element[]): HTMLDivElement {

@@ -14,7 +14,8 @@ export type Dirty =
   | "sample"
   | "visibility"
   | "presentation"
-  | "runstring";
+  | "runstring"
+  | "longrun";
 
 export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   config: ["structure", "controls", "sample"],
@@ -28,7 +29,7 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   history_probs: ["history"],
   shown_index: ["shown"],
   graph_layout: ["layout"],
-  playing: ["controls"],
+  playing: ["controls", "longrun"],
   train_n: ["controls"],
   errors: ["controls"],
   prefix_states: ["structure"],
@@ -46,5 +47,9 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   controls: ["visibility"],
   presentation: ["presentation"],
   run_string: ["runstring"],
+  play_speed: ["longrun"],
+  progress: ["longrun"],
+  training: ["longrun"],
+  can_undo_reset: ["longrun"],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];

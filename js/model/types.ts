@@ -54,6 +54,15 @@ export interface Traits {
   controls: string[];
   presentation: boolean;
   run_string: string;
+  // ---- long runs and undo (newer kernels; absent on an older kernel: the UI degrades) ----
+  /** Play's target steps per second; 0 = full speed. */
+  play_speed?: number;
+  /** {done, total} while a Train ×N runs in the background; {} when idle. */
+  progress?: { done?: number; total?: number } | null;
+  /** True while anything trains in the background (Play or Train ×N). */
+  training?: boolean;
+  /** True after a reset until the next training step or config change. */
+  can_undo_reset?: boolean;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -92,7 +101,9 @@ export type Command =
   | { cmd: "train"; n: number }
   | { cmd: "play" }
   | { cmd: "pause" }
+  | { cmd: "stop" }
   | { cmd: "reset" }
+  | { cmd: "undo_reset" }
   | { cmd: "configure"; values: Partial<Config> }
   | { cmd: "load_run"; value: string }
   | { cmd: "hello" };

@@ -1,6 +1,7 @@
 // Buttons, Train ×N, layout switch and the config form with inline errors.
 // Every action is a command (docs/state-contract.md); Python validates and answers via traits.
 import { CONFIG_FIELDS } from "../model/types";
+import { setIconLabel } from "./icons";
 import type { Command, Config, ConfigField, LayoutKind } from "../model/types";
 
 export interface ControlHandlers {
@@ -66,8 +67,10 @@ function errorSlot(field: string): HTMLElement {
 }
 
 export class ControlsView {
-  /** Buttons row. */
+  /** Buttons row (Step, Train ×N, Play / Pause, Reset) with its inline errors. */
   readonly bar: HTMLDivElement;
+  /** The bar's inline errors: an overlay under the bar, so an error never pushes the drawing. */
+  readonly barErrors: HTMLDivElement;
   /** Config form. */
   readonly form: HTMLDivElement;
   private readonly buttons = new Map<string, HTMLButtonElement>();
@@ -86,7 +89,7 @@ export class ControlsView {
     this.form = el("div", "bg-config");
 
     const buttons = el("div", "bg-buttons");
-    buttons.append(this.button("step", "Step", "one optimizer step"));
+    buttons.append(this.button("step", "Step", "one optimizer step (→); returns to live first"));
     const train = el("span", "bg-train");
     this.trainN = el("input");
     this.trainN.type = "number";
@@ -94,12 +97,15 @@ export class ControlsView {
     this.trainN.step = "1";
     this.trainN.dataset.field = "train_n";
     this.trainN.setAttribute("aria-label", "number of steps for Train");
-    train.append(this.button("train", "Train ×", "train N steps"), this.trainN);
+    train.append(this.button("train", "Train ×", "train N steps in the background; returns to live first"), this.trainN);
     this.trainGroup = train;
     buttons.append(train);
-    buttons.append(this.button("play", "▶ Play", "train continuously"));
-    buttons.append(this.button("pause", "⏸ Pause", "stop continuous training"));
-    buttons.append(this.button("reset", "Reset", "re-initialise the weights from the seed"));
+    buttons.append(this.button("play", "Play", "train continuously (Space); returns to live first"));
+    buttons.append(this.button("pause", "Pause", "stop training: Play or a running Train ×N (Space)"));
+    buttons.append(this.button("reset", "Reset", "re-initialise the weights from the seed (R); can be undone until the next step"));
+    setIconLabel(this.buttons.get("step")!, "step", "Step");
+    setIconLabel(this.buttons.get("play")!, "play", "Play");
+    setIconLabel(this.buttons.get("reset")!, "reset", "Reset");
 
     const layout = el("label", "bg-layout");
     layout.append(el("span", "bg-field-label", "layout"));
@@ -112,12 +118,11 @@ export class ControlsView {
     }
     layout.append(this.layoutSelect);
     this.layoutGroup = layout;
-    this.bar.append(buttons, layout);
+    this.bar.append(buttons);
     this.errorEls.set("train", errorSlot("train"));
     this.errorEls.set("train_n", errorSlot("train_n"));
-    const errs = el("div", "bg-bar-errors");
-    errs.append(this.errorEls.get("train")!, this.errorEls.get("train_n")!);
-    this.bar.append(errs);
+    this.barErrors = el("div", "bg-bar-errors");
+    this.barErrors.append(this.errorEls.get("train")!, this.errorEls.get("train_n")!);
 
     for (const field of CONFIG_FIELDS) this.form.append(this.field(field));
 
@@ -140,7 +145,7 @@ export class ControlsView {
       if (n !== null) handlers.setTrainN(n);
     });
     this.on(this.layoutSelect, "change", () => handlers.setLayout(this.layoutSelect.value === "force" ? "force" : "circular"));
-    this.setPlaying(false);
+    this.setRunning(false);
   }
 
   /** Elements by `controls` name (classroom mode shows only the listed ones). */
@@ -155,11 +160,19 @@ export class ControlsView {
     for (const t of targets) setKernelOnly(t, live, reason);
   }
 
+  /** Play, or — while anything trains (Play or Train ×N) — the one Pause/Stop button in its
+   *  place. Step/Train stay usable (Python serialises). */
+  setRunning(playing: boolean, training = false): void {
+    const busy = playing || training;
+    this.buttons.get("play")!.hidden = busy;
+    const pause = this.buttons.get("pause")!;
+    pause.hidden = !busy;
+    setIconLabel(pause, playing ? "pause" : "stop", playing ? "Pause" : "Stop");
+    this.bar.classList.toggle("bg-playing", busy);
+  }
+
   setPlaying(playing: boolean): void {
-    // Both buttons exist; the one that applies is shown. Step/Train stay usable (Python serialises).
-    this.buttons.get("play")!.hidden = playing;
-    this.buttons.get("pause")!.hidden = !playing;
-    this.bar.classList.toggle("bg-playing", playing);
+    this.setRunning(playing, false);
   }
 
   setTrainN(n: number): void {

@@ -1,7 +1,7 @@
 // Loss over training (d3-shape line), with a marker at the step being shown.
 import { axisBottom, axisLeft } from "d3-axis";
-import { scaleLinear } from "d3-scale";
-import type { ScaleLinear } from "d3-scale";
+import { scaleLinear, scaleSymlog } from "d3-scale";
+import type { ScaleContinuousNumeric, ScaleLinear } from "d3-scale";
 import { select } from "d3-selection";
 import { line } from "d3-shape";
 import type { History } from "../model/history";
@@ -9,7 +9,16 @@ import { nearestIndex } from "../model/history";
 
 const SVG = "http://www.w3.org/2000/svg";
 const HEIGHT = 140;
-const M = { top: 10, right: 18, bottom: 30, left: 58 };
+/** The "loss" title sits in the top margin, above the plot: it never covers the curve. */
+const M = { top: 20, right: 18, bottom: 26, left: 58 };
+
+/** Tick values of a log step axis: 0, 1, 10, 100, … within [lo, hi]. */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  if (lo <= 0) out.push(0);
+  for (let t = 1; t <= hi; t *= 10) if (t >= lo) out.push(t);
+  return out;
+}
 
 export class LossChart {
   readonly svg: SVGSVGElement;
@@ -21,8 +30,10 @@ export class LossChart {
   private readonly markerLine: SVGLineElement;
   private readonly markerDot: SVGCircleElement;
   private width = 600;
+  private height = HEIGHT;
+  private log = false;
   private history: History | null = null;
-  private x: ScaleLinear<number, number> = scaleLinear();
+  private x: ScaleContinuousNumeric<number, number> = scaleLinear();
   private y: ScaleLinear<number, number> = scaleLinear();
   private mark: { step: number; loss: number } | null = null;
 
@@ -30,7 +41,6 @@ export class LossChart {
   constructor(private readonly pick: (index: number) => void, signal: AbortSignal) {
     this.svg = document.createElementNS(SVG, "svg");
     this.svg.setAttribute("class", "bg-loss");
-    this.svg.setAttribute("height", String(HEIGHT));
     this.svg.setAttribute("role", "img");
     this.svg.setAttribute("aria-label", "training loss by step");
     this.plot = this.g(this.svg, "bg-loss-plot");
@@ -44,19 +54,28 @@ export class LossChart {
     this.markerDot.setAttribute("r", "4.5");
     const title = this.svg.appendChild(document.createElementNS(SVG, "text"));
     title.setAttribute("class", "bg-loss-title");
-    title.setAttribute("x", String(M.left + 8));
-    title.setAttribute("y", String(M.top + 12));
+    title.setAttribute("x", String(M.left - 4));
+    title.setAttribute("y", String(M.top - 7));
     title.textContent = "loss";
     this.svg.addEventListener("pointerdown", (ev) => this.onPointer(ev), { signal });
     this.svg.addEventListener("pointermove", (ev) => ev.buttons & 1 && this.onPointer(ev), { signal });
     this.layoutBox();
   }
 
-  resize(width: number): void {
+  resize(width: number, height = this.height): void {
     const w = Math.max(200, Math.round(width));
-    if (w === this.width) return;
+    const h = Math.max(70, Math.round(height));
+    if (w === this.width && h === this.height) return;
     this.width = w;
+    this.height = h;
     this.layoutBox();
+    if (this.history) this.setHistory(this.history);
+  }
+
+  /** Log-scaled step axis (follows the slider's switch). */
+  setLog(on: boolean): void {
+    if (on === this.log) return;
+    this.log = on;
     if (this.history) this.setHistory(this.history);
   }
 
@@ -66,7 +85,8 @@ export class LossChart {
     const n = h.length;
     const first = n > 0 ? h.steps[0] : 0;
     const last = n > 0 ? h.steps[n - 1] : 1;
-    this.x = scaleLinear().domain([first, last > first ? last : first + 1]).range([0, this.innerW()]).clamp(true);
+    const domain = [first, last > first ? last : first + 1];
+    this.x = (this.log ? scaleSymlog() : scaleLinear()).domain(domain).range([0, this.innerW()]).clamp(true);
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -86,8 +106,12 @@ export class LossChart {
       .y((i) => this.y(h.losses[i]))(idx);
     this.path.setAttribute("d", d ?? "");
     const xs = select(this.xAxis);
-    xs.call(axisBottom(this.x).ticks(Math.max(2, Math.floor(this.innerW() / 90)), "d").tickSizeOuter(0));
-    select(this.yAxis).call(axisLeft(this.y).ticks(4, ".2f").tickSizeOuter(0));
+    const xAxis = axisBottom(this.x).tickSizeOuter(0);
+    if (this.log) xAxis.tickValues(logTicks(domain[0], domain[1])).tickFormat((v) => Number(v).toLocaleString("en-US"));
+    else xAxis.ticks(Math.max(2, Math.floor(this.innerW() / 90)), "d");
+    xs.call(xAxis);
+    const yTicks = Math.max(2, Math.min(4, Math.floor(this.innerH() / 22)));
+    select(this.yAxis).call(axisLeft(this.y).ticks(yTicks, ".2f").tickSizeOuter(0));
     this.placeMarker();
   }
 
@@ -126,7 +150,8 @@ export class LossChart {
 
   private layoutBox(): void {
     this.svg.setAttribute("width", String(this.width));
-    this.svg.setAttribute("viewBox", `0 0 ${this.width} ${HEIGHT}`);
+    this.svg.setAttribute("height", String(this.height));
+    this.svg.setAttribute("viewBox", `0 0 ${this.width} ${this.height}`);
     this.plot.setAttribute("transform", `translate(${M.left},${M.top})`);
     this.xAxis.setAttribute("transform", `translate(0,${this.innerH()})`);
   }
@@ -136,7 +161,7 @@ export class LossChart {
   }
 
   private innerH(): number {
-    return HEIGHT - M.top - M.bottom;
+    return this.height - M.top - M.bottom;
   }
 
   private g(parent: Element, cls: string): SVGGElement {

@@ -1,4 +1,5 @@
-// Step / loss readouts of the chain being shown (live or a history snapshot).
+// Step / loss readouts of the chain being shown (live or a history snapshot). The "history"
+// badge only turns visible when a snapshot is shown: it never adds or removes a row.
 import { formatLoss, formatStep } from "../util/format";
 
 export class Readout {
@@ -22,9 +23,10 @@ export class Readout {
     const l = formatLoss(loss);
     if (this.step.textContent !== s) this.step.textContent = s;
     if (this.loss.textContent !== l) this.loss.textContent = l;
-    const m = live ? "" : "history";
-    if (this.mode.textContent !== m) this.mode.textContent = m;
-    this.mode.hidden = live;
+    // The badge keeps its space when live (visibility, not display): nothing moves on a scrub.
+    if (this.mode.textContent !== "history") this.mode.textContent = "history";
+    this.mode.classList.toggle("bg-invisible", live);
+    this.mode.setAttribute("aria-hidden", String(live));
   }
 
   private value(role: string): HTMLSpanElement {

@@ -52,12 +52,14 @@ describe("the search box", () => {
     input.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
   }
 
-  it("sits next to the layout switch, with its error slot and an empty readout", () => {
+  it("sits in the View section with the layout switch, with its error slot and an empty readout", () => {
     const s = (current = setup());
-    const input = s.$('input[data-field="search_state"]');
+    const input = s.$<HTMLInputElement>('input[data-field="search_state"]');
     expect(input).toBeTruthy();
-    expect(input.closest(".bg-controls")).toBeTruthy();
-    expect(s.$('select[data-field="layout"]').closest("label")!.nextElementSibling).toBe(input.closest("label"));
+    expect(input.closest('[data-section="view"]')).toBe(s.$('select[data-field="layout"]').closest('[data-section="view"]'));
+    expect(input.closest('[data-section="view"]')).toBeTruthy();
+    // the placeholder names a real state of this chain (the training sequence's first window)
+    expect(input.placeholder).toBe("state, e.g. 111");
     expect(s.$('[data-error-for="search_state"]').textContent).toBe("");
     expect(s.$('[data-role="found"]').hidden).toBe(true);
   });

@@ -65,7 +65,7 @@ export class SearchBox {
     this.input.dataset.field = "search_state";
     this.input.spellcheck = false;
     this.input.autocomplete = "off";
-    this.input.placeholder = "state, e.g. 0110";
+    this.input.placeholder = "state";
     this.input.setAttribute("aria-label", "find a state by its label (Enter)");
     this.error = errorSlot("search_state");
     this.el = el("label", "bg-inline bg-group bg-search");
@@ -91,6 +91,12 @@ export class SearchBox {
     );
     // The search box's own clear button (type=search) empties it: clear the search too.
     this.input.addEventListener("search", () => this.input.value === "" && search(""), { signal });
+  }
+
+  /** The placeholder names a real state of this chain (`state, e.g. 101` / `ACG`). */
+  setExample(state: string): void {
+    const p = state ? `state, e.g. ${state}` : "state";
+    if (this.input.placeholder !== p) this.input.placeholder = p;
   }
 
   setError(message: string): void {

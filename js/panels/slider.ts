@@ -1,16 +1,27 @@
-// History slider + "live" toggle. Dragging picks a snapshot; the right end means live.
-import { indexFromSlider, sliderValue } from "../model/history";
+// History slider + "live" toggle + log-step switch. Dragging picks a snapshot; the right end
+// means live. On a log axis the first steps get room; the arrow keys then step by snapshot.
+import { counterText, indexAt, positionOf, sliderStops, stepIndex } from "./sliderStops";
+
+export interface SliderHistory {
+  steps: ArrayLike<number>;
+  length: number;
+}
 
 export class HistorySlider {
   readonly el: HTMLDivElement;
-  private readonly input: HTMLInputElement;
+  readonly input: HTMLInputElement;
   private readonly live: HTMLButtonElement;
   private readonly position: HTMLSpanElement;
-  private length = 0;
+  private readonly logBox: HTMLInputElement;
+  private history: SliderHistory = { steps: [], length: 0 };
+  private stops: number[] = [];
+  private log = false;
   private shown = -1;
+  private lastStep = NaN;
+  private shownStep = NaN;
 
-  /** `pick(shownIndex)`: -1 for live, else a history index. */
-  constructor(pick: (shownIndex: number) => void, signal: AbortSignal) {
+  /** `pick(shownIndex)`: -1 for live, else a history index. `setLog`: the log switch changed. */
+  constructor(pick: (shownIndex: number) => void, signal: AbortSignal, private readonly setLogPref: (on: boolean) => void = () => {}) {
     this.el = document.createElement("div");
     this.el.className = "bg-timeline";
     this.input = document.createElement("input");
@@ -25,29 +36,83 @@ export class HistorySlider {
     this.live.className = "bg-live";
     this.position = document.createElement("span");
     this.position.className = "bg-slider-pos";
-    this.el.append(this.input, this.live, this.position);
-    this.input.addEventListener("input", () => pick(indexFromSlider(Number(this.input.value), this.length)), { signal });
+    this.position.dataset.role = "slider-pos";
+    this.logBox = document.createElement("input");
+    this.logBox.type = "checkbox";
+    this.logBox.dataset.field = "history_log";
+    const logLabel = document.createElement("label");
+    logLabel.className = "bg-inline bg-history-log";
+    logLabel.title = "log-scaled step axis: the first steps, where the chain changes most, get room on the slider and the loss chart";
+    const logText = document.createElement("span");
+    logText.textContent = "log steps";
+    logLabel.append(this.logBox, logText);
+    this.el.append(this.input, this.position, this.live, logLabel);
+    this.input.addEventListener("input", () => pick(indexAt(this.stops, Number(this.input.value))), { signal });
+    this.input.addEventListener(
+      "keydown",
+      (ev) => {
+        // A log axis: one key press = one snapshot (positions are not snapshots there).
+        if (!this.log || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight" && ev.key !== "ArrowDown" && ev.key !== "ArrowUp")) return;
+        ev.preventDefault();
+        const dir = ev.key === "ArrowLeft" || ev.key === "ArrowDown" ? -1 : 1;
+        pick(stepIndex(this.shown, this.history.length, dir));
+      },
+      { signal },
+    );
     this.live.addEventListener(
       "click",
       // Live -> freeze on the newest snapshot; frozen -> follow training again.
-      () => pick(this.shown < 0 && this.length > 0 ? this.length - 1 : -1),
+      () => pick(this.shown < 0 && this.history.length > 0 ? this.history.length - 1 : -1),
       { signal },
     );
-    this.update(0, -1);
+    this.logBox.addEventListener("change", () => {
+      this.setLog(this.logBox.checked);
+      this.setLogPref(this.log);
+    }, { signal });
+    this.render();
   }
 
-  update(length: number, shownIndex: number): void {
-    this.length = length;
-    this.shown = shownIndex >= 0 && shownIndex < length ? shownIndex : -1;
-    this.input.max = String(Math.max(0, length - 1));
-    this.input.disabled = length <= 1;
-    const v = String(sliderValue(this.shown, length));
+  get isLog(): boolean {
+    return this.log;
+  }
+
+  setLog(on: boolean): void {
+    if (on === this.log) return;
+    this.log = on;
+    this.logBox.checked = on;
+    this.stops = sliderStops(this.history.steps, this.history.length, on);
+    this.render();
+  }
+
+  /** New history (rebuilds the positions). */
+  setHistory(h: SliderHistory): void {
+    this.history = h;
+    this.stops = sliderStops(h.steps, h.length, this.log);
+  }
+
+  /** The snapshot shown (-1 = live), its step, and the newest step. */
+  update(shownIndex: number, shownStep: number, lastStep: number): void {
+    const n = this.history.length;
+    this.shown = shownIndex >= 0 && shownIndex < n ? shownIndex : -1;
+    this.shownStep = shownStep;
+    this.lastStep = lastStep;
+    this.render();
+  }
+
+  private render(): void {
+    const n = this.stops.length;
+    this.input.max = String(Math.max(0, n - 1));
+    this.input.disabled = this.history.length <= 1;
+    const v = String(positionOf(this.stops, this.shown));
     if (this.input.value !== v) this.input.value = v;
     const isLive = this.shown < 0;
-    this.live.textContent = isLive ? "● live" : "go live";
+    const label = isLive ? "● live" : "go live";
+    if (this.live.textContent !== label) this.live.textContent = label;
     this.live.setAttribute("aria-pressed", String(isLive));
     this.live.title = isLive ? "following training; click to freeze this snapshot" : "follow training again";
     this.el.classList.toggle("bg-is-live", isLive);
-    this.position.textContent = length > 0 ? `${Number(v) + 1} / ${length}` : "";
+    const text = this.history.length > 0 ? counterText(this.shownStep, Math.max(this.lastStep, this.shownStep)) : "";
+    if (this.position.textContent !== text) this.position.textContent = text;
+    this.input.setAttribute("aria-valuetext", text || "no history yet");
   }
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { STAGE_MIN, stageHeight } from "./layout";
+
+describe("stage height", () => {
+  it("takes what the visible area leaves after the bar and the timeline", () => {
+    // 1280×720 JupyterLab: ~600 px of notebook, ~190 px of bar + chart + slider + paddings
+    expect(stageHeight({ avail: 600, rest: 190, width: 800, oneColumn: false })).toBe(410);
+  });
+
+  it("never shrinks below the minimum (a tiny area scrolls instead)", () => {
+    expect(stageHeight({ avail: 300, rest: 190, width: 800, oneColumn: false })).toBe(STAGE_MIN);
+  });
+
+  it("one column: no taller than wide (the chain is square)", () => {
+    expect(stageHeight({ avail: 1000, rest: 190, width: 340, oneColumn: true })).toBe(340);
+    expect(stageHeight({ avail: 1000, rest: 190, width: 340, oneColumn: false })).toBe(810);
+  });
+});

@@ -1,0 +1,111 @@
+// The lecture screen: a top bar (buttons, progress, step/loss readout), the drawing with the
+// loss curve and history slider under it, and a side panel of collapsible sections. On a wide
+// cell the side panel sits beside the drawing and scrolls on its own; on a narrow one
+// everything stacks. The drawing's box gets a definite size that fits the visible notebook
+// area (or the screen in full screen), so chain, slider and buttons are on screen together.
+
+/** Narrower than this, the side panel goes under the drawing (one column). */
+export const WIDE_MIN = 760;
+/** The drawing is never shorter than this (a tiny cell scrolls instead). */
+export const STAGE_MIN = 220;
+
+export interface StageInput {
+  /** Height the widget may use: the notebook's visible area, or the screen. */
+  avail: number;
+  /** Height of everything but the drawing that stacks with it (bar, timeline, paddings, gaps). */
+  rest: number;
+  /** Width of the drawing's column. */
+  width: number;
+  /** One column: the drawing need not be taller than wide. */
+  oneColumn: boolean;
+}
+
+/** Height of the drawing's box: what is left of the visible height, at least STAGE_MIN, and
+ *  (one column) no taller than wide — the chain is drawn in a square. */
+export function stageHeight(s: StageInput): number {
+  let h = Math.floor(s.avail - s.rest);
+  if (s.oneColumn) h = Math.min(h, Math.floor(s.width));
+  return Math.max(STAGE_MIN, h);
+}
+
+/** The nearest ancestor that scrolls vertically (JupyterLab's notebook, a page), or null. */
+export function scrollParent(e: HTMLElement): HTMLElement | null {
+  for (let n = e.parentElement; n; n = n.parentElement) {
+    const oy = getComputedStyle(n).overflowY;
+    if ((oy === "auto" || oy === "scroll" || oy === "overlay") && n.clientHeight > 0) return n;
+  }
+  return null;
+}
+
+export interface ShellParts {
+  root: HTMLElement;
+  frame: HTMLElement;
+  header: HTMLElement;
+  stage: HTMLElement;
+  timeline: HTMLElement;
+  side: HTMLElement;
+  /** The timeline resized: width and height for the loss chart. */
+  onTimeline(width: number): void;
+}
+
+/** Keeps the grid's sizes right as the cell, the notebook or the screen change. */
+export class ShellFit {
+  private readonly ro: ResizeObserver | null = null;
+  private scroller: HTMLElement | null = null;
+  private frameReq = 0;
+  private lastKey = "";
+
+  constructor(private readonly p: ShellParts, signal: AbortSignal) {
+    if (typeof ResizeObserver === "undefined") return;
+    this.ro = new ResizeObserver(() => this.request());
+    for (const e of [p.root, p.header, p.timeline]) this.ro.observe(e);
+    const onResize = (): void => this.request();
+    window.addEventListener("resize", onResize, { signal });
+    document.addEventListener("fullscreenchange", onResize, { signal });
+    signal.addEventListener("abort", () => {
+      this.ro?.disconnect();
+      if (this.frameReq) cancelAnimationFrame(this.frameReq);
+    });
+  }
+
+  request(): void {
+    if (this.frameReq || typeof requestAnimationFrame === "undefined") return;
+    this.frameReq = requestAnimationFrame(() => {
+      this.frameReq = 0;
+      this.fit();
+    });
+  }
+
+  /** Measure and size now. */
+  fit(): void {
+    const { root, frame, header, stage, timeline } = this.p;
+    if (!root.isConnected || root.clientWidth === 0) return;
+    const wide = root.clientWidth >= WIDE_MIN;
+    root.classList.toggle("bg-wide", wide);
+    const full = document.fullscreenElement === root;
+    if (!full && this.scroller === null) this.scroller = scrollParent(root);
+    if (this.scroller && !this.scroller.isConnected) this.scroller = scrollParent(root);
+    const view = window.innerHeight || 800;
+    // a few pixels of margin: a cell's own padding and the notebook's scroll shadow
+    const avail = full ? view : Math.min(view, this.scroller ? this.scroller.clientHeight : view) - 12;
+    const rs = getComputedStyle(root);
+    const fs = getComputedStyle(frame);
+    const gap = parseFloat(fs.rowGap) || 0;
+    const pad = (parseFloat(rs.paddingTop) || 0) + (parseFloat(rs.paddingBottom) || 0);
+    const badge = root.querySelector<HTMLElement>(".bg-static-badge");
+    const rest = header.offsetHeight + timeline.offsetHeight + 2 * gap + pad + (badge?.offsetHeight ?? 0);
+    const h = stageHeight({ avail, rest, width: stage.clientWidth || root.clientWidth, oneColumn: !wide });
+    const key = `${h}|${wide}`;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      root.style.setProperty("--bg-stage-h", `${h}px`);
+    }
+    this.p.onTimeline(timeline.clientWidth);
+  }
+}
+
+/** Full screen on the widget (Esc leaves: the browser does it). */
+export function toggleFullscreen(root: HTMLElement): void {
+  if (document.fullscreenElement === root) void document.exitFullscreen?.();
+  else void root.requestFullscreen?.().catch(() => undefined);
+}
