@@ -1,5 +1,8 @@
 // Lecture-hall shortcuts on the widget root (tabindex=0): Space play/pause, → step, S sample,
 // R reset, ? help, Esc closes help. Keys typed into inputs, and keys with Ctrl/Alt/Meta, pass.
+// JupyterLab and Notebook 7 bind keys (arrows, letters) in command mode on the document, in the
+// bubbling phase: every key the widget handles — its shortcuts, and the keys a focused control
+// uses itself (arrows on a slider, Space on a button, typing in a box) — stops at the root.
 
 export interface ShortcutActions {
   playPause(): void;
@@ -10,10 +13,31 @@ export interface ShortcutActions {
   closeHelp(): boolean;
 }
 
+const NAV = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+const TEXT_TYPES = new Set(["text", "search", "number", "email", "url", "tel", "password", ""]);
+
 /** True when a key event comes from something that uses keys itself (text, sliders, menus). */
 function ownsKeys(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+/** Does the focused element itself use this key (so Jupyter must not see it)? */
+export function nativeKey(target: EventTarget | null, ev: Pick<KeyboardEvent, "key" | "shiftKey">): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const key = ev.key;
+  if (key === "Tab" || key === "Escape") return false;
+  if (target.isContentEditable || target.tagName === "TEXTAREA") return !(key === "Enter" && ev.shiftKey);
+  if (target instanceof HTMLInputElement) {
+    const type = target.type.toLowerCase();
+    if (type === "range") return NAV.has(key);
+    if (type === "checkbox" || type === "radio") return key === " " || NAV.has(key);
+    if (TEXT_TYPES.has(type)) return !(key === "Enter" && ev.shiftKey);
+    return false;
+  }
+  if (target instanceof HTMLSelectElement) return NAV.has(key) || key === " " || key === "Enter" || key.length === 1;
+  if (target instanceof HTMLButtonElement) return key === " " || key === "Enter";
+  return false;
 }
 
 export function bindShortcuts(root: HTMLElement, actions: ShortcutActions, signal: AbortSignal): void {
@@ -21,13 +45,20 @@ export function bindShortcuts(root: HTMLElement, actions: ShortcutActions, signa
   root.addEventListener(
     "keydown",
     (ev) => {
-      if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || ownsKeys(ev.target)) return;
+      if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (ev.defaultPrevented || ownsKeys(ev.target)) {
+        if (nativeKey(ev.target, ev)) ev.stopPropagation(); // the control's own key: not Jupyter's
+        return;
+      }
       const onButton = ev.target instanceof HTMLButtonElement;
       let handled = true;
       switch (ev.key) {
         case " ":
         case "Spacebar":
-          if (onButton) return; // Space presses the focused button
+          if (onButton) {
+            ev.stopPropagation(); // Space presses the focused button
+            return;
+          }
           actions.playPause();
           break;
         case "ArrowRight":
@@ -54,6 +85,8 @@ export function bindShortcuts(root: HTMLElement, actions: ShortcutActions, signa
         // JupyterLab listens in the bubbling phase: stopping here keeps e.g. "r" (raw cell in
         // command mode) from changing the notebook while the lecturer drives the widget.
         ev.preventDefault();
+        ev.stopPropagation();
+      } else if (nativeKey(ev.target, ev)) {
         ev.stopPropagation();
       }
     },

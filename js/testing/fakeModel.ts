@@ -61,9 +61,12 @@ export class FakeModel implements WidgetModel {
     this.listeners.get(event)?.delete(callback);
   }
 
+  /** False once the kernel has "restarted": hellos go unanswered. */
+  kernelAlive = true;
+
   send(content: Command): void {
     this.sent.push(content);
-    if (content.cmd === "hello" && this.kernel) queueMicrotask(() => this.reply({ reply: "hello", ok: true }));
+    if (content.cmd === "hello" && this.kernel && this.kernelAlive) queueMicrotask(() => this.reply({ reply: "hello", ok: true }));
   }
 
   save_changes(): void {

@@ -1,0 +1,90 @@
+// Keys inside the widget never reach Jupyter's command-mode bindings (listening on the document).
+import { afterEach, describe, expect, it } from "vitest";
+import { setup } from "../testing/harness";
+import type { Setup } from "../testing/harness";
+import { nativeKey } from "./keyboard";
+
+let current: Setup | null = null;
+afterEach(() => {
+  current?.mounted.destroy();
+  current = null;
+  document.body.replaceChildren();
+});
+
+/** Keydown on `target`; returns whether a document-level listener (Jupyter) saw it. */
+function press(target: Element, key: string, init: KeyboardEventInit = {}): boolean {
+  let seen = false;
+  const spy = (): void => void (seen = true);
+  document.addEventListener("keydown", spy);
+  target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init }));
+  document.removeEventListener("keydown", spy);
+  return seen;
+}
+
+describe("keys stay inside the widget", () => {
+  it("arrows on the focused history slider do not reach the document", () => {
+    const s = (current = setup());
+    const slider = s.$('input[data-role="history-slider"]');
+    for (const k of ["ArrowLeft", "ArrowRight", "Home", "End", "PageUp"]) expect(press(slider, k)).toBe(false);
+    // ...and do not train: the slider's own arrows, not the → shortcut
+    expect(s.model.commands()).toEqual([]);
+  });
+
+  it("the widget's shortcuts stop; unhandled keys on the root and Tab / Ctrl+keys pass", () => {
+    const s = (current = setup());
+    const root = s.$(".babygpt-widget");
+    expect(press(root, "ArrowRight")).toBe(false);
+    expect(s.model.commands()).toEqual([{ cmd: "step" }]);
+    expect(press(root, "r")).toBe(false);
+    expect(press(root, "j")).toBe(true);
+    expect(press(root, "Tab")).toBe(true);
+    expect(press(s.$('input[data-field="sequence"]'), "c", { ctrlKey: true })).toBe(true);
+  });
+
+  it("typing in a box, Space on a button and arrows in a select stay inside", () => {
+    const s = (current = setup());
+    expect(press(s.$('input[data-field="lr"]'), "a")).toBe(false);
+    expect(press(s.$('button[data-action="sample"]'), " ")).toBe(false);
+    expect(press(s.$('select[data-field="layout"]'), "ArrowDown")).toBe(false);
+    expect(press(s.$('input[data-field="lr"]'), "Enter", { shiftKey: true })).toBe(true); // run the cell
+  });
+
+  it("classifies native keys by control", () => {
+    const range = document.createElement("input");
+    range.type = "range";
+    expect(nativeKey(range, { key: "ArrowLeft", shiftKey: false })).toBe(true);
+    expect(nativeKey(range, { key: "a", shiftKey: false })).toBe(false);
+    const box = document.createElement("input");
+    expect(nativeKey(box, { key: "x", shiftKey: false })).toBe(true);
+    expect(nativeKey(box, { key: "Escape", shiftKey: false })).toBe(false);
+    expect(nativeKey(document.createElement("div"), { key: "ArrowLeft", shiftKey: false })).toBe(false);
+  });
+});
+
+describe("a frozen view", () => {
+  it("Step, Train and Play return to live first; Pause is `stop` on a kernel that knows it", () => {
+    const s = (current = setup({ training: false, playing: false }));
+    const shown = (): number => s.model.get("shown_index");
+    s.model.set("shown_index", 10);
+    s.flush();
+    s.$('button[data-action="step"]').click();
+    expect(shown()).toBe(-1);
+    for (const a of ["train", "play"]) {
+      s.model.set("shown_index", 3);
+      s.$(`button[data-action="${a}"]`).click();
+      expect(shown()).toBe(-1);
+    }
+    s.model.update({ playing: true, training: true });
+    s.flush();
+    s.$('button[data-action="pause"]').click();
+    expect(s.model.commands().map((c) => c.cmd)).toEqual(["step", "train", "play", "stop"]);
+  });
+
+  it("an older kernel (no `training` trait) still gets `pause`", () => {
+    const s = (current = setup());
+    s.model.update({ playing: true });
+    s.flush();
+    s.$('button[data-action="pause"]').click();
+    expect(s.model.commands()).toEqual([{ cmd: "pause" }]);
+  });
+});

@@ -1,0 +1,147 @@
+// The lecture screen's app-level behaviour: one Stop button during any run, progress, Play speed,
+// Undo reset, kernel liveness, no-jump rows, stale errors.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setup } from "../testing/harness";
+import type { Setup } from "../testing/harness";
+import { STATIC_BADGE, STATIC_REASON } from "./app";
+
+let current: Setup | null = null;
+afterEach(() => {
+  current?.mounted.destroy();
+  current = null;
+  document.body.replaceChildren();
+  vi.useRealTimers();
+});
+
+const NEW = { training: false, progress: {}, play_speed: 0, can_undo_reset: false };
+
+describe("long runs", () => {
+  it("Train ×N in the background shows one Stop button (not Play) and its progress k / N", () => {
+    const s = (current = setup(NEW));
+    const play = s.$('button[data-action="play"]');
+    const stop = s.$('button[data-action="pause"]');
+    const progress = s.$('[data-role="progress"]');
+    expect([play.hidden, stop.hidden]).toEqual([false, true]);
+    expect(progress.classList.contains("bg-idle")).toBe(true);
+    s.model.update({ training: true, progress: { done: 1234, total: 20000 } });
+    s.flush();
+    expect([play.hidden, stop.hidden]).toEqual([true, false]);
+    expect(stop.textContent).toBe("Stop");
+    expect(stop.querySelector("svg.bg-icon")).toBeTruthy(); // an icon, not a font glyph
+    expect(progress.textContent).toBe("1,234 / 20,000");
+    expect(progress.classList.contains("bg-idle")).toBe(false);
+    stop.click();
+    expect(s.model.commands()).toEqual([{ cmd: "stop" }]);
+    s.model.update({ training: false, progress: {} });
+    s.flush();
+    expect([play.hidden, stop.hidden]).toEqual([false, true]);
+    // the slot keeps its place: hidden by visibility, not removed
+    expect(progress.classList.contains("bg-idle")).toBe(true);
+  });
+
+  it("Play shows Pause; Space stops whatever runs", () => {
+    const s = (current = setup(NEW));
+    s.model.update({ playing: true, training: true });
+    s.flush();
+    expect(s.$('button[data-action="pause"]').textContent).toBe("Pause");
+    s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
+    expect(s.model.commands()).toEqual([{ cmd: "stop" }]);
+  });
+
+  it("the Play speed select sets play_speed; an older kernel shows no speed control", () => {
+    const s = (current = setup(NEW));
+    const select = s.$<HTMLSelectElement>('select[data-field="play_speed"]');
+    expect(select.value).toBe("0");
+    expect([...select.options].map((o) => o.textContent)).toEqual(["2/s", "5/s", "10/s", "30/s", "100/s", "max"]);
+    select.value = "5";
+    select.dispatchEvent(new Event("change"));
+    expect(s.model.get("play_speed")).toBe(5);
+    current.mounted.destroy();
+    const old = (current = setup());
+    expect(old.$(".bg-speed").classList.contains("bg-unsupported")).toBe(true);
+  });
+});
+
+describe("undo reset", () => {
+  it("offers Undo reset while the kernel can undo, and sends undo_reset", () => {
+    const s = (current = setup(NEW));
+    const undo = s.$('button[data-action="undo-reset"]');
+    expect(undo.hidden).toBe(true);
+    s.$('button[data-action="reset"]').click();
+    s.model.update({ can_undo_reset: true });
+    s.flush();
+    expect(undo.hidden).toBe(false);
+    undo.click();
+    expect(s.model.commands()).toEqual([{ cmd: "reset" }, { cmd: "undo_reset" }]);
+    s.model.update({ can_undo_reset: false });
+    s.flush();
+    expect(undo.hidden).toBe(true);
+  });
+});
+
+describe("kernel liveness", () => {
+  it("a kernel that stops answering (restart, death) turns the kernel-only controls off", async () => {
+    vi.useFakeTimers();
+    const s = (current = setup(NEW, { probeIntervalMs: 4000 }));
+    await Promise.resolve(); // the first hello is answered
+    const train = s.$<HTMLButtonElement>('button[data-action="train"]');
+    const badge = s.$('[data-role="static-badge"]');
+    vi.advanceTimersByTime(4100);
+    await Promise.resolve(); // re-probe answered: still live
+    expect(train.disabled).toBe(false);
+    s.model.kernelAlive = false; // the kernel restarts: the old comm leads nowhere
+    vi.advanceTimersByTime(8200);
+    expect(train.disabled).toBe(true);
+    expect(train.title).toBe(STATIC_REASON);
+    expect(badge.hidden).toBe(false);
+    expect(badge.textContent).toBe(STATIC_BADGE);
+    expect(s.$<HTMLButtonElement>('button[data-action="step"]').disabled).toBe(true);
+    expect(s.$<HTMLSelectElement>('select[data-field="play_speed"]').disabled).toBe(true);
+    // the drawing stays
+    expect(s.$$("g.bg-node")).toHaveLength(8);
+  });
+
+  it("a closed comm turns them off at once", () => {
+    const s = (current = setup(NEW));
+    s.model.emit("comm:close");
+    expect(s.$<HTMLButtonElement>('button[data-action="train"]').disabled).toBe(true);
+    expect(s.$('[data-role="static-badge"]').hidden).toBe(false);
+  });
+});
+
+describe("no layout jumps, no stale errors", () => {
+  it("going to a history step reserves the badge's space (visibility, not display)", () => {
+    const s = (current = setup());
+    const mode = s.$(".bg-mode");
+    expect(mode.classList.contains("bg-invisible")).toBe(true);
+    expect(mode.hidden).toBe(false);
+    s.model.set("shown_index", 5);
+    s.flush();
+    expect(mode.classList.contains("bg-invisible")).toBe(false);
+    expect(mode.textContent).toBe("history");
+    expect(s.$('[data-role="slider-pos"]').textContent).toBe("step 5 / 49");
+  });
+
+  it("bar errors overlay the drawing (not a new row); saved errors from an earlier session are not shown", () => {
+    const s = (current = setup({ errors: { train_n: "train_n: must be at least 1; got 0" } }));
+    expect(s.$('[data-error-for="train_n"]').textContent).toBe("");
+    expect(s.$(".bg-bar-errors").parentElement!.classList.contains("bg-header")).toBe(true);
+    s.model.set("errors", { train: "training diverged" });
+    s.flush();
+    expect(s.$('[data-error-for="train"]').textContent).toBe("training diverged");
+    s.model.set("errors", {});
+    s.flush();
+    expect(s.$('[data-error-for="train"]').textContent).toBe("");
+  });
+
+  it("sections collapse and the side panel holds the secondary panels", () => {
+    const s = (current = setup());
+    const names = s.$$("[data-section]").map((e) => e.dataset.section);
+    expect(names).toEqual(["view", "sample", "analysis", "settings", "run"]);
+    const head = s.$('button[data-action="section-settings"]');
+    head.click();
+    expect(s.$('input[data-field="lr"]').closest<HTMLElement>(".bg-section-body")!.hidden).toBe(true);
+    expect(s.$(".bg-graph-box .bg-graph-stack")).toBeTruthy();
+    expect(s.$(".bg-history").contains(s.$('input[data-role="history-slider"]'))).toBe(true);
+  });
+});
