@@ -607,7 +607,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       stage: graphBox,
       timeline,
       side,
-      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 124 : 104),
+      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 104 : 88),
     },
     signal,
   );

@@ -6,6 +6,8 @@
 
 /** Narrower than this, the side panel goes under the drawing (one column). */
 export const WIDE_MIN = 760;
+/** Spare width (box width − height) from which the legend goes beside the drawing. */
+export const LEGEND_SIDE_MIN = 240;
 /** The drawing is never shorter than this (a tiny cell scrolls instead). */
 export const STAGE_MIN = 220;
 
@@ -28,9 +30,13 @@ export function stageHeight(s: StageInput): number {
   return Math.max(STAGE_MIN, h);
 }
 
-/** The nearest ancestor that scrolls vertically (JupyterLab's notebook, a page), or null. */
+/** The notebook's scroll area (JupyterLab 4 / Notebook 7), or the nearest ancestor that scrolls
+ *  vertically — not an output area, which takes its height from the widget. Null: the page. */
 export function scrollParent(e: HTMLElement): HTMLElement | null {
+  const known = e.closest<HTMLElement>(".jp-WindowedPanel-outer, .jp-Notebook");
+  if (known && known.clientHeight > 0) return known;
   for (let n = e.parentElement; n; n = n.parentElement) {
+    if (n.classList.contains("jp-OutputArea-output") || n.classList.contains("jp-OutputArea")) continue;
     const oy = getComputedStyle(n).overflowY;
     if ((oy === "auto" || oy === "scroll" || oy === "overlay") && n.clientHeight > 0) return n;
   }
@@ -95,10 +101,13 @@ export class ShellFit {
     const badge = root.querySelector<HTMLElement>(".bg-static-badge");
     const rest = header.offsetHeight + timeline.offsetHeight + 2 * gap + pad + (badge?.offsetHeight ?? 0);
     const h = stageHeight({ avail, rest, width: stage.clientWidth || root.clientWidth, oneColumn: !wide });
-    const key = `${h}|${wide}`;
+    // The chain is square: a box much wider than tall gives the legend the spare width.
+    const legendSide = stage.clientWidth - h >= LEGEND_SIDE_MIN;
+    const key = `${h}|${wide}|${legendSide}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       root.style.setProperty("--bg-stage-h", `${h}px`);
+      root.classList.toggle("bg-legend-side", legendSide);
     }
     this.p.onTimeline(timeline.clientWidth);
   }
