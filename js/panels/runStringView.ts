@@ -46,6 +46,7 @@ export class RunStringView {
 
   setRunString(s: string): void {
     setText(this.text, s || "–");
+    this.text.title = s; // the line may end in an ellipsis: the whole run on hover, and Copy
   }
 
   setError(msg: string | undefined): void {
