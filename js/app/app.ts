@@ -162,7 +162,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   });
   const legend = new Legend();
   const chart = new LossChart(setShown, signal);
-  const slider = new HistorySlider(setShown, signal);
+  const slider = new HistorySlider(setShown, signal, (on) => {
+    chart.setLog(on); // the loss chart's step axis follows the slider's
+    memory.set("log-steps", on);
+  });
   const help = new HelpPopover();
   const viewBar = new ViewBar(
     {
@@ -225,6 +228,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const graphBox = div("bg-graph-box", graph.el, legend.el);
   const timeline = div("bg-history", chart.svg, slider.el);
   const memory = sectionMemory(model);
+  slider.setLog(memory.get("log-steps") === true);
+  chart.setLog(slider.isLog);
   const sections = {
     view: new Section("view", "View", memory, signal),
     sample: new Section("sample", "Sample a walk", memory, signal),

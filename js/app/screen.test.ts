@@ -145,3 +145,27 @@ describe("no layout jumps, no stale errors", () => {
     expect(s.$(".bg-history").contains(s.$('input[data-role="history-slider"]'))).toBe(true);
   });
 });
+
+describe("log step axis", () => {
+  it("the switch gives the first steps room on the slider and the loss chart follows", () => {
+    const s = (current = setup({}, { h: 50 }));
+    const slider = s.$<HTMLInputElement>('input[data-role="history-slider"]');
+    expect(slider.max).toBe("49");
+    const box = s.$<HTMLInputElement>('input[data-field="history_log"]');
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+    s.flush();
+    expect(Number(slider.max)).toBeGreaterThan(49); // positions spaced in log(1 + step)
+    expect(slider.value).toBe(slider.max); // still live at the right end
+    // the middle of the slider shows an early step (≈ √50), not step 25
+    slider.value = String(Math.round(Number(slider.max) / 2));
+    slider.dispatchEvent(new Event("input"));
+    s.flush();
+    const step = Number(s.$('[data-role="step"]').textContent);
+    expect(step).toBeGreaterThan(3);
+    expect(step).toBeLessThan(12);
+    // the loss chart's axis is log too: 0, 1, 10 ticks
+    const ticks = s.$$("svg.bg-loss .bg-axis-x .tick text").map((t) => t.textContent);
+    expect(ticks).toEqual(["0", "1", "10"]);
+  });
+});
