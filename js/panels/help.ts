@@ -2,11 +2,11 @@
 import { el } from "../util/dom";
 
 export const SHORTCUTS: [string, string][] = [
-  ["Space", "play / pause training"],
-  ["→", "one training step"],
+  ["Space", "play / stop training (Play or Train ×N)"],
+  ["→", "one training step (returns to live first)"],
   ["← →", "scrub the history (when the slider has focus)"],
   ["S", "sample a walk"],
-  ["R", "reset the model"],
+  ["R", "reset the model (Undo reset brings it back)"],
   ["?", "show / hide this help"],
   ["Esc", "close this help"],
 ];
