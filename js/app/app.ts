@@ -19,10 +19,10 @@ import type { History, Shown } from "../model/history";
 import { edgeContent, nodeContent } from "../panels/hoverContent";
 import type { HoverContext } from "../panels/hoverContent";
 import { KernelProbe } from "./kernelProbe";
-import { ShellFit, toggleFullscreen } from "./layout";
+import { ShellFit } from "./layout";
+import { assembleScreen, exampleState } from "./screen";
 import { LongRunView } from "../panels/longRun";
-import { Section, sectionMemory } from "../panels/sections";
-import { icon } from "../panels/icons";
+import { sectionMemory } from "../panels/sections";
 import type { KernelState } from "./kernelProbe";
 import { bindShortcuts } from "./keyboard";
 import { Legend } from "../panels/legend";
@@ -210,42 +210,40 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   badge.dataset.role = "static-badge";
   badge.title = STATIC_BADGE;
   badge.hidden = true;
-  const fullscreen = el("button", "bg-btn bg-btn-icon bg-btn-fullscreen");
-  fullscreen.type = "button";
-  fullscreen.dataset.action = "fullscreen";
-  fullscreen.title = "full screen (Esc leaves)";
-  fullscreen.setAttribute("aria-label", "full screen");
-  fullscreen.append(icon("fullscreen"));
-  fullscreen.addEventListener("click", () => toggleFullscreen(root), { signal });
-  fullscreen.hidden = typeof document.documentElement.requestFullscreen !== "function";
 
-  // ---- the lecture screen (js/app/layout.ts): bar; drawing + timeline; side panel ----
-  const [, pauseBtn] = controls.parts.play;
-  pauseBtn.after(longRun.speedEl);
-  controls.parts.reset[0].after(longRun.slot);
-  const tools = div("bg-tools", badge, viewBar.parts.presentation, fullscreen, viewBar.parts.help);
-  const header = div("bg-header", controls.bar, readout.el, tools, controls.barErrors);
-  const graphBox = div("bg-graph-box", graph.el, legend.el);
-  const timeline = div("bg-history", chart.svg, slider.el);
+  // ---- the lecture screen (screen.ts puts the views in place, layout.ts sizes them) ----
   const memory = sectionMemory(model);
+  const viewRow = el("div", "bg-view-row");
+  viewRow.append(controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
   slider.setLog(memory.get("log-steps") === true);
   chart.setLog(slider.isLog);
-  const sections = {
-    view: new Section("view", "View", memory, signal),
-    sample: new Section("sample", "Sample a walk", memory, signal),
-    analysis: new Section("analysis", "Analysis", memory, signal),
-    settings: new Section("settings", "Model settings", memory, signal),
-    run: new Section("run", "Run string", memory, signal),
-  };
-  const viewRow = div("bg-view-row", controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
-  sections.view.body.append(viewRow, search.el, search.readout, viewBar.parts.temperature);
-  sections.sample.body.append(sampler.bar, sampler.sequences);
-  sections.analysis.body.append(analysis.el);
-  sections.settings.body.append(controls.form);
-  sections.run.body.append(runView.el);
+  const { frame, header, graphBox, timeline, side, sections } = assembleScreen(
+    {
+      root,
+      bar: controls.bar,
+      barErrors: controls.barErrors,
+      pauseBtn: controls.parts.play[1],
+      resetBtn: controls.parts.reset[0],
+      speed: longRun.speedEl,
+      runSlot: longRun.slot,
+      readout: readout.el,
+      badge,
+      presentation: viewBar.parts.presentation,
+      help: viewBar.parts.help,
+      graph: graph.el,
+      legend: legend.el,
+      lossChart: chart.svg,
+      slider: slider.el,
+      view: [viewRow, search.el, search.readout, viewBar.parts.temperature],
+      sample: [sampler.bar, sampler.sequences],
+      analysis: [analysis.el],
+      settings: [controls.form],
+      run: [runView.el],
+    },
+    memory,
+    signal,
+  );
   search.setFound(null);
-  const side = div("bg-side", div("bg-side-scroll", ...Object.values(sections).map((x) => x.el)));
-  const frame = div("bg-frame", header, graphBox, timeline, side);
   root.append(frame, help.el);
   const tooltip = new Tooltip(root);
   host.appendChild(root);
@@ -646,19 +644,4 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       root.remove();
     },
   };
-}
-
-/** A state to show in the search box's placeholder: the training sequence's first window when it
- *  is a state (e.g. `ACG`), else one from the middle of the chain (e.g. `101`). */
-export function exampleState(states: string[], sequence: string, C: number): string {
-  const first = Array.from(sequence).slice(0, C).join("");
-  if (states.includes(first) && first !== "") return first;
-  return states[Math.min(states.length - 1, Math.floor(states.length * 0.625))] ?? "";
-}
-
-function div(cls: string, ...children: Element[]): HTMLDivElement {
-  const d = document.createElement("div");
-  d.className = cls;
-  d.append(...children);
-  return d;
 }
