@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
-from .helpers import Lab, LectureView, collect_until, wait_for_widget, write_notebook
+from .helpers import Lab, LectureView, Notebook7, collect_until, wait_for_widget, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -193,6 +193,23 @@ def test_arrow_keys_scrub_the_focused_slider_and_focus_stays(lab, notebook_dir, 
     lab.page.keyboard.press("ArrowRight")
     expect(slider).to_have_value(str(start - 2), timeout=5_000)
     assert view.step() == start - 2
+
+
+def test_notebook7_arrow_keys_stay_in_the_widget(nb7: Notebook7, notebook7_server):
+    nb = write_notebook(notebook7_server.root / "nb7_keys.ipynb", CELLS + ["1 + 1"])
+    nb7.open(nb.relative_to(notebook7_server.root).as_posix())
+    nb7.run_all()
+    wait_for_widget(nb7.page, nb7.page.locator(".babygpt-widget"), timeout=DRAW_TIMEOUT)
+    view = LectureView(nb7.code_cells.nth(0).locator(".babygpt-widget"))
+    expect(view.edges).to_have_count(16, timeout=DRAW_TIMEOUT)
+    view.slider.focus()
+    cell = nb7.page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
+    start = int(view.slider.input_value())
+    for _ in range(3):
+        nb7.page.keyboard.press("ArrowLeft")
+    expect(view.slider).to_have_value(str(start - 3), timeout=5_000)
+    assert nb7.page.evaluate("() => document.activeElement.dataset.role") == "history-slider"
+    assert nb7.page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex") == cell
 
 
 def test_no_layout_jump_on_history_step_error_or_search(lab, notebook_dir, jupyter_server):
