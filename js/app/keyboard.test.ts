@@ -61,6 +61,22 @@ describe("keys stay inside the widget", () => {
   });
 });
 
+describe("Notebook 7: Lumino listens in the capture phase, before the widget", () => {
+  it("the target of a widget key carries data-lm-suppress-shortcuts while it is dispatched", () => {
+    const s = (current = setup());
+    const seen: boolean[] = [];
+    const lumino = (ev: Event): void => void seen.push((ev.target as Element).hasAttribute("data-lm-suppress-shortcuts"));
+    document.addEventListener("keydown", lumino, true);
+    const slider = s.$('input[data-role="history-slider"]');
+    slider.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
+    s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true }));
+    s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "r", bubbles: true }));
+    s.$('input[data-field="lr"]').dispatchEvent(new KeyboardEvent("keydown", { key: "s", ctrlKey: true, bubbles: true }));
+    document.removeEventListener("keydown", lumino, true);
+    expect(seen).toEqual([true, false, true, false]);
+  });
+});
+
 describe("a frozen view", () => {
   it("Step, Train and Play return to live first; Pause is `stop` on a kernel that knows it", () => {
     const s = (current = setup({ training: false, playing: false }));

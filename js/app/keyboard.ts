@@ -1,8 +1,11 @@
 // Lecture-hall shortcuts on the widget root (tabindex=0): Space play/pause, → step, S sample,
 // R reset, ? help, Esc closes help. Keys typed into inputs, and keys with Ctrl/Alt/Meta, pass.
-// JupyterLab and Notebook 7 bind keys (arrows, letters) in command mode on the document, in the
-// bubbling phase: every key the widget handles — its shortcuts, and the keys a focused control
-// uses itself (arrows on a slider, Space on a button, typing in a box) — stops at the root.
+// JupyterLab and Notebook 7 bind keys (arrows, letters) in command mode on the document —
+// JupyterLab in the bubbling phase, Notebook 7 in the capture phase, before the widget sees the
+// key. For every key the widget handles — its shortcuts, and the keys a focused control uses
+// itself (arrows on a slider, Space on a button, typing in a box) — the target carries Lumino's
+// `data-lm-suppress-shortcuts` while the event is dispatched (set in the window's capture phase,
+// the very first listener), so no Jupyter binding matches; the root also stops the key.
 
 export interface ShortcutActions {
   playPause(): void;
@@ -13,6 +16,10 @@ export interface ShortcutActions {
   closeHelp(): boolean;
 }
 
+/** Lumino (JupyterLab, Notebook 7) matches no key binding on an element with this attribute. */
+export const SUPPRESS = "data-lm-suppress-shortcuts";
+/** Keys the root's shortcuts use. */
+const SHORTCUT_KEYS = new Set([" ", "Spacebar", "ArrowRight", "s", "S", "r", "R", "?"]);
 const NAV = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
 const TEXT_TYPES = new Set(["text", "search", "number", "email", "url", "tel", "password", ""]);
 
@@ -36,12 +43,30 @@ export function nativeKey(target: EventTarget | null, ev: Pick<KeyboardEvent, "k
     return false;
   }
   if (target instanceof HTMLSelectElement) return NAV.has(key) || key === " " || key === "Enter" || key.length === 1;
-  if (target instanceof HTMLButtonElement) return key === " " || key === "Enter";
+  if (target instanceof HTMLButtonElement) return key === " " || (key === "Enter" && !ev.shiftKey);
   return false;
+}
+
+/** Is this key the widget's (a shortcut on a non-input, or the focused control's own key)? */
+export function widgetKey(target: EventTarget | null, ev: Pick<KeyboardEvent, "key" | "shiftKey">): boolean {
+  if (nativeKey(target, ev)) return true;
+  return !ownsKeys(target) && !(target instanceof HTMLButtonElement && ev.key === "Enter") && SHORTCUT_KEYS.has(ev.key);
 }
 
 export function bindShortcuts(root: HTMLElement, actions: ShortcutActions, signal: AbortSignal): void {
   root.tabIndex = 0;
+  // First listener of every key press on the page: mark the widget's own keys for Lumino.
+  window.addEventListener(
+    "keydown",
+    (ev) => {
+      const t = ev.target;
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || !(t instanceof HTMLElement) || !root.contains(t)) return;
+      if (!widgetKey(t, ev) || t.hasAttribute(SUPPRESS)) return;
+      t.setAttribute(SUPPRESS, "");
+      setTimeout(() => t.removeAttribute(SUPPRESS), 0); // after this event's dispatch
+    },
+    { capture: true, signal },
+  );
   root.addEventListener(
     "keydown",
     (ev) => {
