@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STAGE_MIN, stageHeight } from "./layout";
+import { legendBeside, STAGE_MIN, stageHeight } from "./layout";
 
 describe("stage height", () => {
   it("takes what the visible area leaves after the bar and the timeline", () => {
@@ -14,5 +14,12 @@ describe("stage height", () => {
   it("one column: no taller than wide (the chain is square)", () => {
     expect(stageHeight({ avail: 1000, rest: 190, width: 340, oneColumn: true })).toBe(340);
     expect(stageHeight({ avail: 1000, rest: 190, width: 340, oneColumn: false })).toBe(810);
+  });
+});
+
+describe("legend placement", () => {
+  it("goes beside the chain when the box is much wider than tall, else under it", () => {
+    expect(legendBeside(750, 407)).toBe(true);
+    expect(legendBeside(500, 420)).toBe(false);
   });
 });

@@ -6,28 +6,35 @@
 
 /** Narrower than this, the side panel goes under the drawing (one column). */
 export const WIDE_MIN = 760;
-/** Spare width (box width − height) from which the legend goes beside the drawing. */
-export const LEGEND_SIDE_MIN = 240;
+/** Width the legend takes beside the drawing. */
+export const LEGEND_COLUMN = 200;
 /** The drawing is never shorter than this (a tiny cell scrolls instead). */
 export const STAGE_MIN = 220;
 
 export interface StageInput {
   /** Height the widget may use: the notebook's visible area, or the screen. */
   avail: number;
-  /** Height of everything but the drawing that stacks with it (bar, timeline, paddings, gaps). */
+  /** Height of what must share the screen with it: two columns, the bar, the timeline,
+   *  paddings and gaps; one column, the bar (the page scrolls to the rest). */
   rest: number;
   /** Width of the drawing's column. */
   width: number;
-  /** One column: the drawing need not be taller than wide. */
+  /** One column: the height is the drawing's alone (the legend goes under it), and the chain
+   *  is square, so no taller than wide. */
   oneColumn: boolean;
 }
 
-/** Height of the drawing's box: what is left of the visible height, at least STAGE_MIN, and
- *  (one column) no taller than wide — the chain is drawn in a square. */
+/** Height of the drawing's box (two columns) or of the drawing (one column): what is left of
+ *  the visible height, at least STAGE_MIN. */
 export function stageHeight(s: StageInput): number {
   let h = Math.floor(s.avail - s.rest);
   if (s.oneColumn) h = Math.min(h, Math.floor(s.width));
   return Math.max(STAGE_MIN, h);
+}
+
+/** Legend beside the chain when the box is wide enough for a square drawing and a column. */
+export function legendBeside(width: number, height: number): boolean {
+  return width - LEGEND_COLUMN >= 0.85 * height;
 }
 
 /** The notebook's scroll area (JupyterLab 4 / Notebook 7), or the nearest ancestor that scrolls
@@ -98,11 +105,11 @@ export class ShellFit {
     const fs = getComputedStyle(frame);
     const gap = parseFloat(fs.rowGap) || 0;
     const pad = (parseFloat(rs.paddingTop) || 0) + (parseFloat(rs.paddingBottom) || 0);
-    const badge = root.querySelector<HTMLElement>(".bg-static-badge");
-    const rest = header.offsetHeight + timeline.offsetHeight + 2 * gap + pad + (badge?.offsetHeight ?? 0);
-    const h = stageHeight({ avail, rest, width: stage.clientWidth || root.clientWidth, oneColumn: !wide });
+    const rest = wide ? header.offsetHeight + timeline.offsetHeight + 2 * gap + pad : header.offsetHeight + gap + pad;
+    const width = stage.clientWidth || root.clientWidth;
+    const h = stageHeight({ avail, rest, width, oneColumn: !wide });
     // The chain is square: a box much wider than tall gives the legend the spare width.
-    const legendSide = stage.clientWidth - h >= LEGEND_SIDE_MIN;
+    const legendSide = wide && legendBeside(width, h);
     const key = `${h}|${wide}|${legendSide}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
