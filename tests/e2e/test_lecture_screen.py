@@ -254,6 +254,7 @@ def test_kernel_restart_disables_train_and_a_rerun_cell_works(lab, notebook_dir,
     expect(view.static_badge).to_be_visible()
     assert "needs a running Python kernel" in (view.button("train").get_attribute("title") or "")
     assert view.nodes.count() == 8  # the drawing keeps the last state
+    lab.page.screenshot(path=str(SHOTS / "kernel-restarted.png"))
     lab.wait_kernel_idle()
     lab.run_all()
     fresh = LectureView(lab.code_cells.nth(0).locator(".babygpt-widget"))
