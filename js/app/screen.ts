@@ -70,8 +70,10 @@ export function assembleScreen(v: ScreenViews, memory: Map<string, boolean>, sig
   v.pauseBtn.after(v.speed);
   v.resetBtn.after(v.runSlot);
   const tools = div("bg-tools", v.presentation, fullscreen, v.help);
-  const header = div("bg-header", v.bar, v.readout, v.badge, tools, v.barErrors);
-  const graphBox = div("bg-graph-box", v.graph, v.legend);
+  const header = div("bg-header", v.bar, v.readout, tools, v.barErrors);
+  // The kernel badge overlays the drawing's top-left corner: seen where the class looks, whole,
+  // and its appearing moves nothing.
+  const graphBox = div("bg-graph-box", v.badge, v.graph, v.legend);
   const timeline = div("bg-history", v.lossChart, v.slider);
   const sections = {} as Record<SectionName, Section>;
   for (const name of Object.keys(TITLES) as SectionName[]) {
