@@ -1,6 +1,7 @@
 // View options: temperature, the actual state space (shorter contexts), presentation mode,
 // export (SVG / PNG) and the "?" help button.
 import { button, el, errorSlot, labelled, setText, showError } from "../util/dom";
+import { setIconLabel } from "./icons";
 
 export const T_MAX = 2;
 
@@ -69,6 +70,8 @@ export class ViewBar {
     pre.append(this.prefixes, el("span", undefined, "shorter contexts"));
 
     this.present = button("presentation", "Presentation", "large fonts and thick edges for a projector");
+    setIconLabel(this.present, "present", "Presentation");
+    this.present.setAttribute("aria-label", "Presentation");
     const exp = el("span", "bg-group bg-export");
     exp.append(
       button("export-svg", "SVG ⤓", "download the chain as shown, as an SVG file"),
