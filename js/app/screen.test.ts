@@ -169,3 +169,20 @@ describe("log step axis", () => {
     expect(ticks).toEqual(["0", "1", "10"]);
   });
 });
+
+describe("small things", () => {
+  it("the `from` and search boxes are sized for C tokens; the run string shows whole on hover", () => {
+    const s = (current = setup());
+    expect(s.$(".babygpt-widget").style.getPropertyValue("--bg-context")).toBe("3");
+    expect(s.$('[data-role="run-string"]').title).toContain("babygpt1:");
+  });
+
+  it("icons are inline SVG, never font glyphs", () => {
+    const s = (current = setup());
+    for (const a of ["step", "play", "pause", "reset", "fullscreen", "presentation"]) {
+      const b = s.$(`button[data-action="${a}"]`);
+      expect(b.querySelector("svg.bg-icon path")).toBeTruthy();
+      expect(b.textContent).not.toMatch(/[\u23e9-\u23fa\u25b6\u2b1b]/u);
+    }
+  });
+});
