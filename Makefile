@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README): `make lab` and `make test`.
-.PHONY: setup lab test test-py test-js test-browser bench
+.PHONY: setup lab test test-py test-js test-browser bench dist test-marimo
 
 setup:
 	bash scripts/setup.sh
@@ -20,6 +20,14 @@ test-py:
 # whole session, which the asyncio-based widget tests must not share.
 test-browser:
 	.venv/bin/python -m pytest -q tests/e2e
+
+# sdist + wheel into dist/, twine check, listings with sizes, the packaging tests (also in test-py).
+dist: setup
+	bash scripts/check_dist.sh
+
+# marimo as a host (also part of test-browser).
+test-marimo:
+	.venv/bin/python -m pytest -q tests/e2e/test_marimo.py
 
 bench: setup
 	.venv/bin/python bench/run_all.py
