@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 rm -rf dist
-"$PY" -m build --outdir dist . >dist.log 2>&1 || { cat dist.log; exit 1; }
-rm -f dist.log
+log=$(mktemp)
+"$PY" -m build --outdir dist . >"$log" 2>&1 || { cat "$log"; exit 1; }
+rm -f "$log"
 "$PY" -m twine check --strict dist/*
 "$PY" - <<'PY'
 import pathlib, tarfile, zipfile
