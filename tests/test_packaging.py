@@ -84,7 +84,7 @@ def test_wheel_holds_the_package_bundle_notebooks_and_license_only(wheel):
 def test_wheel_metadata_declares_license_and_floors(wheel):
     meta = zipfile.ZipFile(wheel).read(f"{NAME}.dist-info/METADATA").decode()
     assert "License-Expression: MIT" in meta and "License-File: LICENSE" in meta
-    assert "Requires-Dist: torch>=2.1" in meta
+    assert "Requires-Dist: torch>=2.2" in meta
 
 
 def test_sdist_holds_every_source_and_nothing_built(sdist):
