@@ -10,12 +10,12 @@ from .trainer import TrainingDiverged
 
 __all__ = ["BabyGPT", "BabyGPTWidget", "ConfigError", "RunConfig", "TrainingDiverged", "examples"]
 __version__ = "0.1.0"
-EXAMPLES = ("babygpt.ipynb", "babygpt_marimo.py")
+EXAMPLES = ("babygpt.ipynb", "babygpt_marimo.py", "babygpt_marimo.css")
 
 
 def examples(dest: str | os.PathLike = ".") -> list[Path]:
-    """Copy the lecture notebooks (Jupyter ``babygpt.ipynb``, marimo ``babygpt_marimo.py``) into
-    ``dest``; returns their paths. Files already there are left alone."""
+    """Copy the lecture notebooks (Jupyter ``babygpt.ipynb``; marimo ``babygpt_marimo.py`` with its
+    ``babygpt_marimo.css``) into ``dest``; returns their paths. Files already there are left alone."""
     src = Path(__file__).parent / "examples"  # in the wheel: package data
     if not src.is_dir():
         src = Path(__file__).parent.parent / "examples"  # a source checkout (editable install)

@@ -118,7 +118,7 @@ MARIMO_LINES = {
 MARIMO_HEADER = '''import marimo
 
 __generated_with = "0.25.2"
-app = marimo.App(width="medium")
+app = marimo.App(width="medium", css_file="babygpt_marimo.css")
 
 
 @app.cell

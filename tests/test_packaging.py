@@ -71,6 +71,7 @@ def test_wheel_holds_the_package_bundle_notebooks_and_license_only(wheel):
     expected = package | {
         "babygpt_widget/static/widget.js", "babygpt_widget/static/widget.css",
         "babygpt_widget/examples/babygpt.ipynb", "babygpt_widget/examples/babygpt_marimo.py",
+        "babygpt_widget/examples/babygpt_marimo.css",
         f"{NAME}.dist-info/METADATA", f"{NAME}.dist-info/WHEEL", f"{NAME}.dist-info/RECORD",
         f"{NAME}.dist-info/licenses/LICENSE",
     }
@@ -115,7 +116,7 @@ svg = gpt.to_svg()
 assert svg.startswith("<?xml") and "step 1" in svg
 out = tempfile.mkdtemp()
 names = sorted(p.name for p in examples(out))
-assert names == ["babygpt.ipynb", "babygpt_marimo.py"], names
+assert names == ["babygpt.ipynb", "babygpt_marimo.css", "babygpt_marimo.py"], names
 print("smoke ok", round(losses[0], 4), len(w._esm))
 """
 
@@ -141,7 +142,7 @@ def test_wheel_installs_and_runs_in_a_fresh_venv_without_node(wheel, tmp_path):
 
 def test_examples_copies_the_notebooks_and_keeps_existing_files(tmp_path):
     first = babygpt_widget.examples(tmp_path / "lecture")
-    assert sorted(p.name for p in first) == ["babygpt.ipynb", "babygpt_marimo.py"]
+    assert sorted(p.name for p in first) == ["babygpt.ipynb", "babygpt_marimo.css", "babygpt_marimo.py"]
     assert first[0].read_bytes() == (REPO / "examples" / "babygpt.ipynb").read_bytes()
     first[0].write_text("my edits")
     babygpt_widget.examples(tmp_path / "lecture")
