@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Build the distributions a pip user gets into dist/ (sdist, then the wheel built from it), check
-# them with twine, list them with sizes, then run the packaging tests (exact listings, a fresh venv
+# them with twine (the wheel's front end built by npm offline, from its cache), list them with sizes, then run the packaging tests (exact listings, a fresh venv
 # with no node on the PATH). `make dist`; `make test` runs the same tests through test-py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 rm -rf dist
 log=$(mktemp)
-"$PY" -m build --outdir dist . >"$log" 2>&1 || { cat "$log"; exit 1; }
+npm_config_offline=true "$PY" -m build --outdir dist . >"$log" 2>&1 || { cat "$log"; exit 1; }
 rm -f "$log"
 "$PY" -m twine check --strict dist/*
 "$PY" - <<'PY'

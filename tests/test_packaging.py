@@ -26,10 +26,12 @@ NEVER = ("node_modules", "__pycache__", ".venv", "test-artifacts", ".pytest_cach
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
-    """sdist and wheel, as `python -m build` makes them (the wheel is built from the sdist)."""
+    """sdist and wheel, as `python -m build` makes them (the wheel is built from the sdist, its
+    front end by npm offline: from npm's cache, which `npm ci` in setup filled)."""
     out = tmp_path_factory.mktemp("dist")
+    env = {**os.environ, "npm_config_offline": "true"}
     done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out
 
