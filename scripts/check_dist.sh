@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Build the distributions a pip user gets into dist/ (sdist, then the wheel built from it), check
-# them with twine (the wheel's front end built by npm offline, from its cache), list them with sizes, then run the packaging tests (exact listings, a fresh venv
-# with no node on the PATH). `make dist`; `make test` runs the same tests through test-py.
+# Build the distributions a pip user gets into dist/ (sdist, then the wheel built from it; the
+# wheel's front end by npm offline, from its cache), check them with twine, list them with sizes,
+# then run the packaging tests (exact listings, a fresh venv with no node on the PATH). `make dist`; `make test` runs the same tests through test-py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
