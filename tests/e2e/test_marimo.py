@@ -219,3 +219,5 @@ def test_marimo_lecture_notebook_runs(web_page, marimo_server):
         fit = output_area_fit(view)
         assert fit["scrollHeight"] <= fit["clientHeight"] + 1, fit
     assert not [c for c in console if c.startswith("[pageerror]")], console
+    seed.root.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(ARTIFACTS / "marimo-lecture.png"))
