@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The package's declared dependency floors are real: a fresh venv gets exactly the lowest versions
-# pyproject.toml allows (anywidget, ipywidgets, traitlets, numpy, graphviz; pandas for the tests),
+# pyproject.toml allows (requirements/floors.txt: anywidget, ipywidgets, traitlets, numpy,
+# graphviz; pandas, the tests' extra),
 # with whatever pip resolves around them (IPython, comm, ...), then the engine, widget and SVG
 # tests run against them. torch comes from .venv (a plain path after the venv's own
 # site-packages, so the floor versions win): never a torch download. `make test-floors`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FLOORS=(anywidget==0.9.21 ipywidgets==8.1.0 traitlets==5.9.0 numpy==1.24.4 graphviz==0.20 pandas==2.0.3)
+mapfile -t FLOORS < <(grep -o '^[A-Za-z0-9_.-]*==[^ #]*' requirements/floors.txt)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 .venv/bin/python -m venv --without-pip "$tmp/venv"

@@ -60,6 +60,22 @@ def source_files() -> set[str]:
     return found
 
 
+def test_floors_file_pins_exactly_the_declared_lower_bounds():
+    """requirements/floors.txt (what `make test-floors` installs) = pyproject's `>=` bounds."""
+    import re
+    import tomllib
+
+    from packaging.version import Version
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", d).groups()
+                    for d in project["dependencies"] + project["optional-dependencies"]["pandas"])
+    declared.pop("torch")  # no CPU wheel of torch 2.2 on these machines: README says so
+    pinned = dict(line.split("#")[0].strip().split("==") for line in (REPO / "requirements" / "floors.txt").read_text().splitlines()
+                  if line.split("#")[0].strip())
+    assert {k: Version(v) for k, v in pinned.items()} == {k: Version(v) for k, v in declared.items()}  # 1.24 == 1.24.0
+
+
 def test_twine_check_passes(dist):
     done = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
                           capture_output=True, text=True, timeout=120)
