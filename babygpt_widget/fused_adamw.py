@@ -34,11 +34,11 @@ def make_adamw(params: Iterable[torch.Tensor], lr: float, weight_decay: float) -
     """AdamW, fused when this torch can on CPU. A run file saved under the other setting loads
     with this torch's setting (its saved 'fused' flag would otherwise come back with it)."""
     fused = cpu_fused_adamw()
-    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, **({"fused": True} if fused else {"foreach": False}))
+    setting = {"fused": True, "foreach": None} if fused else {"fused": None, "foreach": False}
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, **setting)
 
     def keep_setting(_optimizer: Any, state_dict: dict) -> dict:
-        groups = [{**g, "fused": fused or None, "foreach": None if fused else False} for g in state_dict["param_groups"]]
-        return {**state_dict, "param_groups": groups}
+        return {**state_dict, "param_groups": [{**g, **setting} for g in state_dict["param_groups"]]}
 
     if hasattr(optimizer, "register_load_state_dict_pre_hook"):  # torch >= 2.1
         optimizer.register_load_state_dict_pre_hook(keep_setting)

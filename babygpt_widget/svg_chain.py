@@ -122,24 +122,49 @@ def _arrowhead(base: Point, tip: Point, width: float) -> str:
     return " ".join(_pt(p) for p in (tip, (base[0] + n[0], base[1] + n[1]), (base[0] - n[0], base[1] - n[1])))
 
 
+def _ring(states: Sequence[str], alphabet: str, radius: float) -> list[Point]:
+    """Node centres: clockwise from the top in de Bruijn order (js/layout.ts circularPositions)."""
+    n, pos = len(states), [(0.0, 0.0)] * len(states)
+    for slot, i in enumerate(ring_order(states, alphabet, len(states[0]))):
+        a = -math.pi / 2 + 2 * math.pi * slot / n
+        pos[i] = (radius * math.cos(a), radius * math.sin(a))
+    return pos
+
+
+def _edge(src: str, dst: str, token: str, d: str, head: str, colour: str, width: float) -> str:
+    return (f'<g class="bg-edge" data-from={quoteattr(src)} data-to={quoteattr(dst)} data-token={quoteattr(token)}>'
+            f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width:.2f}" stroke-linecap="round"/>'
+            f'<polygon points="{head}" fill="{colour}"/></g>')
+
+
+def _label(src: str, dst: str, text: str, at: Point, colour: str) -> str:
+    return (f'<text class="bg-edge-label" x="{at[0]:.1f}" y="{at[1]:.1f}" fill="{colour}" '
+            f'data-from={quoteattr(src)} data-to={quoteattr(dst)}>{escape(text)}</text>')
+
+
+def _node(state: str, at: Point, r: float, unseen: bool) -> str:
+    dash = ' stroke-dasharray="6 4"' if unseen else ""  # not in the data: the model's own guess
+    size = max(5.0, min(14.0, r * 1.6 / len(state)))
+    return (f'<g class="bg-node{" bg-unseen" if unseen else ""}" data-state={quoteattr(state)}>'
+            f'<circle cx="{at[0]:.1f}" cy="{at[1]:.1f}" r="{r:.1f}" fill="{NODE_FILL}" stroke="{NODE_STROKE}" '
+            f'stroke-width="1.5"{dash}/><text x="{at[0]:.1f}" y="{at[1]:.1f}" font-family="{MONO}" '
+            f'font-size="{size:.1f}" fill="{TEXT}">{escape(state)}</text></g>')
+
+
 def draw_chain(states: Sequence[str], alphabet: str, probs: np.ndarray, unseen: Sequence[str],
                caption: Sequence[str] = (), title: str = "babyGPT Markov chain") -> str:
     """SVG document of the chain over full contexts ``states``: from state s, token t leads to
     s[1:] + t with probability ``probs[s, t]``; zero-probability edges are left out."""
-    n, C = len(states), len(states[0]) if states else 1
     index = {s: i for i, s in enumerate(states)}
-    fr = frame_for(n)
+    fr = frame_for(len(states))
     r, arrow = fr.node_radius, max(4.0, fr.node_radius * 0.38)
-    font = max(5.0, min(13.0, r * 0.5))
-    pos: list[Point] = [(0.0, 0.0)] * n
-    for slot, i in enumerate(ring_order(states, alphabet, C)):
-        a = -math.pi / 2 + 2 * math.pi * slot / max(n, 1)
-        pos[i] = (fr.radius * math.cos(a), fr.radius * math.sin(a))
+    pos = _ring(states, alphabet, fr.radius)
     edges = [(i, index[s[1:] + tok], t) for i, s in enumerate(states) for t, tok in enumerate(alphabet)
              if probs[i, t] > 0]
     pairs = {(i, j) for i, j, _ in edges}
-    lines = [f"<title>{escape(title)}</title>", f'<rect x="{-fr.half:.1f}" y="{-fr.half:.1f}" '
-             f'width="{2 * fr.half:.1f}" height="{2 * fr.half + CAPTION_LINE * len(caption) + 8:.1f}" fill="{BACKGROUND}"/>']
+    top, side, height = -fr.half, 2 * fr.half, 2 * fr.half + CAPTION_LINE * len(caption) + 8
+    parts = [f"<title>{escape(title)}</title>",
+             f'<rect x="{top:.1f}" y="{top:.1f}" width="{side:.1f}" height="{height:.1f}" fill="{BACKGROUND}"/>']
     labels = []
     for i, j, t in edges:
         p, colour = float(probs[i, t]), TOKEN_COLOURS[t % len(TOKEN_COLOURS)]
@@ -148,39 +173,33 @@ def draw_chain(states: Sequence[str], alphabet: str, probs: np.ndarray, unseen: 
         else:
             d, end, tip, at = _curve(pos[i], pos[j], BEND_PAIR if (j, i) in pairs else BEND_SINGLE, r, arrow)
         width = 0.8 + 3.2 * p  # thicker = likelier, as in the widget
-        lines.append(f'<g class="bg-edge" data-from={quoteattr(states[i])} data-to={quoteattr(states[j])} '
-                     f'data-token={quoteattr(alphabet[t])}><path d="{d}" fill="none" stroke="{colour}" '
-                     f'stroke-width="{width:.2f}" stroke-linecap="round"/><polygon points="{_arrowhead(end, tip, arrow * 0.45 + width * 0.3)}" '
-                     f'fill="{colour}"/></g>')
-        labels.append(f'<text class="bg-edge-label" x="{at[0]:.1f}" y="{at[1]:.1f}" fill="{colour}" '
-                      f'data-from={quoteattr(states[i])} data-to={quoteattr(states[j])}>{escape(edge_label(alphabet[t], p))}</text>')
+        head = _arrowhead(end, tip, arrow * 0.45 + width * 0.3)
+        parts.append(_edge(states[i], states[j], alphabet[t], d, head, colour, width))
+        labels.append(_label(states[i], states[j], edge_label(alphabet[t], p), at, colour))
     unseen_set = set(unseen)
-    for i, s in enumerate(states):
-        dash = ' stroke-dasharray="6 4"' if s in unseen_set else ""
-        lines.append(f'<g class="bg-node{" bg-unseen" if dash else ""}" data-state={quoteattr(s)}>'
-                     f'<circle cx="{pos[i][0]:.1f}" cy="{pos[i][1]:.1f}" r="{r:.1f}" fill="{NODE_FILL}" '
-                     f'stroke="{NODE_STROKE}" stroke-width="1.5"{dash}/><text x="{pos[i][0]:.1f}" '
-                     f'y="{pos[i][1]:.1f}" font-family="{MONO}" font-size="{max(5.0, min(14.0, r * 1.6 / max(C, 1))):.1f}" '
-                     f'fill="{TEXT}">{escape(s)}</text></g>')
-    # Labels last, with a white halo, so no edge or node covers them.
-    lines.append(f'<g font-family="{FONT}" font-size="{font:.1f}" paint-order="stroke" stroke="{BACKGROUND}" '
+    parts += [_node(s, pos[i], r, s in unseen_set) for i, s in enumerate(states)]
+    # Labels last, with a halo of the background, so no edge or node covers them.
+    font = max(5.0, min(13.0, r * 0.5))
+    parts.append(f'<g font-family="{FONT}" font-size="{font:.1f}" paint-order="stroke" stroke="{BACKGROUND}" '
                  f'stroke-width="3" stroke-linejoin="round">{"".join(labels)}</g>')
     for k, line in enumerate(caption):
-        lines.append(f'<text class="bg-caption" x="0" y="{fr.half + CAPTION_LINE * (k + 0.5):.1f}" '
+        parts.append(f'<text class="bg-caption" x="0" y="{fr.half + CAPTION_LINE * (k + 0.5):.1f}" '
                      f'font-family="{FONT}" font-size="13" fill="{TEXT2 if k else TEXT}">{escape(line)}</text>')
-    h = 2 * fr.half + CAPTION_LINE * len(caption) + 8
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="{-fr.half:.1f} {-fr.half:.1f} {2 * fr.half:.1f} {h:.1f}" width="{2 * fr.half:.0f}" '
-            f'height="{h:.0f}" text-anchor="middle" dominant-baseline="central">\n' + "\n".join(lines) + "\n</svg>\n")
+            f'viewBox="{top:.1f} {top:.1f} {side:.1f} {height:.1f}" width="{side:.0f}" height="{height:.0f}" '
+            f'text-anchor="middle" dominant-baseline="central">\n' + "\n".join(parts) + "\n</svg>\n")
 
 
 def caption_of(gpt: "BabyGPT", temperature: float) -> list[str]:
     """Step, loss and the settings that rebuild the run."""
     c = gpt.config
     seq = c.sequence if len(c.sequence) <= 48 else c.sequence[:45] + "…"
-    first = f"step {gpt.global_step} · loss {gpt.loss:.4f}" + ("" if temperature == 1 else f" · temperature {temperature:g}")
+    first = f"step {gpt.global_step} · loss {gpt.loss:.4f}"
+    if temperature != 1:
+        first += f" · temperature {temperature:g}"
     return [first, f"data {seq} · V={len(c.alphabet)}, C={c.context_length}",
-            f"{c.n_layer} layers, {c.n_head} heads, {c.n_embd} dims · lr {c.lr:g} · wd {c.weight_decay:g} · seed {c.seed}"]
+            f"{c.n_layer} layers, {c.n_head} heads, {c.n_embd} dims · lr {c.lr:g} · wd {c.weight_decay:g} "
+            f"· seed {c.seed}"]
 
 
 def chain_svg(gpt: "BabyGPT", temperature: float = 1.0) -> str:

@@ -147,7 +147,7 @@ def _defs_and_uses(code_text: str) -> tuple[set[str], set[str]]:
 
 def _marimo_cell(body: str, args: list[str], returns: list[str], hide_code: bool = False) -> str:
     deco = "@app.cell(hide_code=True)" if hide_code else "@app.cell"
-    ret = "return" if not returns else f"return ({returns[0]},)" if len(returns) == 1 else f"return {', '.join(returns)}"
+    ret = f"return ({returns[0]},)" if len(returns) == 1 else f"return {', '.join(returns)}" if returns else "return"
     indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
     return f"\n\n{deco}\ndef _({', '.join(args)}):\n{indented}\n    {ret}\n"
 

@@ -71,8 +71,8 @@ def test_floors_file_pins_exactly_the_declared_lower_bounds():
     declared = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", d).groups()
                     for d in project["dependencies"] + project["optional-dependencies"]["pandas"])
     declared.pop("torch")  # no CPU wheel of torch 2.2 on these machines: README says so
-    pinned = dict(line.split("#")[0].strip().split("==") for line in (REPO / "requirements" / "floors.txt").read_text().splitlines()
-                  if line.split("#")[0].strip())
+    lines = [line.split("#")[0].strip() for line in (REPO / "requirements" / "floors.txt").read_text().splitlines()]
+    pinned = dict(line.split("==") for line in lines if line)
     assert {k: Version(v) for k, v in pinned.items()} == {k: Version(v) for k, v in declared.items()}  # 1.24 == 1.24.0
 
 
