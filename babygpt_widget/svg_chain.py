@@ -181,7 +181,7 @@ def draw_chain(states: Sequence[str], alphabet: str, probs: np.ndarray, unseen: 
     # Labels last, with a halo of the background, so no edge or node covers them.
     font = max(5.0, min(13.0, r * 0.5))
     parts.append(f'<g font-family="{FONT}" font-size="{font:.1f}" paint-order="stroke" stroke="{BACKGROUND}" '
-                 f'stroke-width="3" stroke-linejoin="round">{"".join(labels)}</g>')
+                 f'stroke-width="5" stroke-linejoin="round">{"".join(labels)}</g>')
     for k, line in enumerate(caption):
         parts.append(f'<text class="bg-caption" x="0" y="{fr.half + CAPTION_LINE * (k + 0.5):.1f}" '
                      f'font-family="{FONT}" font-size="13" fill="{TEXT2 if k else TEXT}">{escape(line)}</text>')
