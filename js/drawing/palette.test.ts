@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { PALETTE_SIZE, tokenSlot } from "./palette";
 
 const MIN_DELTA_E = 10;
-const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "widget.css"), "utf8");
+const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "widget.css"), "utf8");
 
 /** The --bg-tok-N colours declared in the first CSS block whose selector ends with `selector`. */
 function paletteOf(selector: string): string[] {
