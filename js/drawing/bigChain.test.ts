@@ -189,11 +189,16 @@ describe("export and zoom around the canvas threshold", () => {
     expect(g.svg.querySelector("image")).toBeNull(); // only for the export
   });
 
-  it("small chains stay SVG with every hook; pan/zoom in circular only once labels are hidden", () => {
+  it("small chains stay SVG with every hook; zoom/pan at every size (Ctrl + wheel: the page keeps its wheel)", () => {
     const s = (current = setup());
     expect(s.$$("g.bg-node")).toHaveLength(8);
     expect(s.$("canvas.bg-graph-canvas").hidden).toBe(true);
-    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(false); // the page scrolls over it
+    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(true);
+    const plain = new WheelEvent("wheel", { deltaY: 100, bubbles: true, cancelable: true });
+    s.$("svg.bg-graph").dispatchEvent(plain);
+    expect(plain.defaultPrevented).toBe(false); // the notebook scrolls
+    expect(s.mounted.graph.zoom.k).toBe(1);
+    expect(s.$(".bg-zoom-hint").classList.contains("bg-show")).toBe(true);
     const C7 = Array.from({ length: 128 }, (_, i) => i.toString(2).padStart(7, "0"));
     expect(C7.length).toBeGreaterThan(DENSE_STATES);
     s.model.update({
