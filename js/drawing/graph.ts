@@ -20,7 +20,7 @@ import { MatrixView } from "./matrix/matrixView";
 import { PALETTE_SIZE, tokenClass } from "./palette";
 import { renderMode } from "./renderMode";
 import type { RenderMode } from "./renderMode";
-import { MIN_SCREEN_FONT, SvgScene } from "./svgScene";
+import { MIN_SCREEN_FONT, SvgScene, halfWithLabels } from "./svgScene";
 import { DrawingToolbar } from "./toolbar";
 import { Viewport } from "./viewport";
 import type { LayoutKind } from "../model/types";
@@ -37,6 +37,8 @@ export const LAYOUT_MS = 400;
 /** Zoom to a searched state until it is about this big (radius, CSS pixels). */
 const FOCUS_PX = 22;
 const ARROW = 9;
+/** The widest oval a ring is stretched to in a wide box. */
+const MAX_ASPECT = 1.8;
 let instances = 0;
 
 export interface GraphHooks {
@@ -68,6 +70,11 @@ export class GraphView {
   private focusK = 2;
   private mode: RenderMode = "svg";
   private frame: Frame = frameFor(0);
+  /** The frame's own half side, before room for outside labels is added. */
+  private baseHalf = frameFor(0).half;
+  private shownHalf = -1;
+  /** Width / height of the ring: a wide box gets an oval (more room along the top and bottom). */
+  private aspect = 1;
   private layout: LayoutKind = "circular";
   private positions: Point[] = [];
   private shapes: EdgeShape[] = [];
@@ -224,6 +231,7 @@ export class GraphView {
     this.runner.stopSettling();
     if (kind === "circular") this.runner.reset();
     if (this.nb) return; // the focus view keeps its rings
+    this.updateFrame();
     const from = this.positions.map((p) => ({ ...p }));
     const to = this.targetPositions();
     this.enableInteraction();
@@ -444,6 +452,8 @@ export class GraphView {
       focusPos = rings.positions;
       this.frame = { radius: rings.radius, nodeRadius: r, half: rings.radius + r * 3.6 };
     } else this.frame = frameFor(chain.states.length);
+    this.baseHalf = this.frame.half;
+    this.shownHalf = -1;
     this.svg.classList.toggle("bg-dense", this.mode === "svg-dense");
     this.el.classList.toggle("bg-canvas-mode", canvas);
     this.el.classList.toggle("bg-focus-view", nb !== null);
@@ -453,8 +463,6 @@ export class GraphView {
     this.scene.setChain(chain, this.frame, this.mode === "svg-dense", !canvas);
     this.cv.setChain(chain, this.frame, canvas, canvas ? (ARROW * this.frame.nodeRadius) / 26 : ARROW);
     this.marks.setMap(nb ? nb.nodes : null, chain.tokens.length);
-    const h = Math.round(this.frame.half * 10) / 10;
-    this.svg.setAttribute("viewBox", `${-h} ${-h} ${2 * h} ${2 * h}`);
     select(this.svg).interrupt("layout").interrupt("focus");
     this.onResize();
     this.applyPositions(focusPos ?? this.targetPositions());
@@ -473,7 +481,7 @@ export class GraphView {
 
   private targetPositions(): Point[] {
     const n = this.drawn.states.length;
-    if (this.layout === "circular" || n === 0) return ringLayout(this.drawn, this.frame.radius);
+    if (this.layout === "circular" || n === 0) return ringLayout(this.drawn, this.frame.radius).map((p) => ({ x: p.x * this.aspect, y: p.y }));
     return this.runner.positions(this.drawn, this.frame);
   }
 
@@ -577,13 +585,38 @@ export class GraphView {
   private onResize(): void {
     const r = this.svg.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) this.box = { width: r.width, height: r.height };
-    if (this.box) this.pixelScale = Math.min(this.box.width, this.box.height) / (2 * this.frame.half);
+    if (this.updateFrame() && this.positions.length && !this.runner.settling) this.applyPositions(this.targetPositions());
     this.scene.setScale(this.screenScale());
     if (!this.matrix.el.hidden) this.matrix.relayout();
     if (this.cv.on) {
       this.cv.sizeOverlay(this.subNode[this.found] ?? -1);
       this.cv.request();
     }
+  }
+
+  /**
+   * The viewBox for the box: an oval ring in a wide box (circular layout drawn as SVG), and
+   * room round the ring for state labels that must sit outside their nodes. True when the
+   * ring's shape changed (positions must follow).
+   */
+  private updateFrame(): boolean {
+    const box = this.box;
+    const oval = box && !this.cv.on && !this.nb && this.layout === "circular";
+    const aspect = oval ? Math.min(MAX_ASPECT, Math.max(1, box.width / box.height)) : 1;
+    const changed = Math.abs(aspect - this.aspect) > 0.02;
+    if (changed) this.aspect = aspect;
+    const a = this.aspect;
+    const chars = Array.from(this.drawn.states[0] ?? "").length;
+    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present);
+    if (changed || half !== this.shownHalf) {
+      this.shownHalf = half;
+      this.frame = { ...this.frame, half };
+      const h = Math.round(half * 10) / 10;
+      const w = Math.round(half * a * 10) / 10;
+      this.svg.setAttribute("viewBox", `${-w} ${-h} ${2 * w} ${2 * h}`);
+      this.view.setExtent(this.zoomExtentNow(), half * a);
+    }
+    return changed;
   }
 
   private overlay(): void {
@@ -607,9 +640,10 @@ export class GraphView {
     return this.box;
   }
 
+  /** The box as the scale maths see it: an oval's viewBox is `aspect` times wider. */
   private screenBox(): ScreenBox | null {
     const b = this.measure();
-    return b ? { ...b, half: this.frame.half } : null;
+    return b ? { width: b.width / this.aspect, height: b.height, half: this.frame.half } : null;
   }
 
   /** CSS pixels per drawing unit, zoom included. */

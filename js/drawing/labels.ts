@@ -108,11 +108,28 @@ export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect
   return out;
 }
 
-/** Candidate spots for an edge's label: along the curve; a loop's just outside it, then further. */
+/** Off-curve spots (parameter, offset across the curve in label heights): still touching it. */
+const BESIDE: [number, number][] = [[0.5, 0.8], [0.5, -0.8], [0.4, 0.8], [0.6, -0.8], [0.4, -0.8], [0.6, 0.8], [0.22, 0], [0.78, 0]];
+
+/** Candidate spots for an edge's label: on the curve, middle first, then just beside it; a
+ *  loop's just outside the loop, then further out. */
 export function edgeCandidates(shape: EdgeShape, loop: boolean, outward: Point, step: number): Point[] {
-  if (!loop) return CANDIDATES.map((t) => pointAt(shape, t));
+  if (!loop) {
+    const on = CANDIDATES.map((t) => pointAt(shape, t));
+    const beside = BESIDE.map(([t, k]) => {
+      const a = pointAt(shape, t - 0.01);
+      const b = pointAt(shape, t + 0.01);
+      const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+      const p = pointAt(shape, t);
+      return { x: p.x - ((b.y - a.y) / len) * k * step, y: p.y + ((b.x - a.x) / len) * k * step };
+    });
+    return [...on, ...beside];
+  }
   return [0, 1, 2].map((k) => ({ x: shape.label.x + outward.x * step * k, y: shape.label.y + outward.y * step * k }));
 }
+
+/** How far from its node's centre a state label may reach (the frame leaves this much room). */
+export const NODE_LABEL_REACH = (r: number, w: number, h: number): number => r + 14 + Math.max(w, 4.5 * h);
 
 /**
  * Candidate centres for a w × h label beside a node at p (radius r), outward from `centre`
@@ -123,14 +140,18 @@ export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h:
   let uy = p.y - centre.y;
   const len = Math.hypot(ux, uy);
   [ux, uy] = len > 1e-9 ? [ux / len, uy / len] : [0, 1];
-  const out: Point[] = [];
-  for (const turn of [0, 0.6, -0.6, 1.2, -1.2]) {
+  const out: { p: Point; cost: number }[] = [];
+  for (const turn of [0, 0.2, -0.2, 0.4, -0.4, 0.7, -0.7, 1.0, -1.0, 1.3, -1.3]) {
     const vx = ux * Math.cos(turn) - uy * Math.sin(turn);
     const vy = ux * Math.sin(turn) + uy * Math.cos(turn);
-    const reach = r + 3 + Math.abs(vx) * (w / 2) + Math.abs(vy) * (h / 2);
-    for (const extra of turn === 0 ? [0, h * 1.1, h * 2.2] : [0]) out.push({ x: p.x + vx * (reach + extra), y: p.y + vy * (reach + extra) });
+    const reach = r + 11 + Math.abs(vx) * (w / 2) + Math.abs(vy) * (h / 2); // clear of arrowheads
+    // Staggered outwards: on a crowded ring every other (or third) label steps out a line.
+    for (const extra of [0, h * 1.1, h * 2.2, h * 3.3]) {
+      if (reach + extra + Math.max(w, h) / 2 > NODE_LABEL_REACH(r, w, h)) continue;
+      out.push({ p: { x: p.x + vx * (reach + extra), y: p.y + vy * (reach + extra) }, cost: extra + Math.abs(turn) * 2 * h });
+    }
   }
-  return out;
+  return out.sort((a, b) => a.cost - b.cost).map((c) => c.p);
 }
 
 export interface ChainLabelInput {
@@ -150,6 +171,8 @@ export interface ChainLabelInput {
   /** Per edge: importance (its probability); below `minPriority` a label is not shown. */
   priority: number[];
   minPriority: number;
+  /** At most this many edge labels (the likeliest). */
+  maxEdgeLabels?: number;
   /** Candidate picks of the last placement (node labels first, then edges). */
   prefer?: number[];
 }
@@ -178,13 +201,23 @@ export function placeChainLabels(c: ChainLabelInput): ChainLabels {
     const a = c.nodes[0] ? outward(centre, s.label) : { x: 0, y: -1 };
     items.push({ candidates: edgeCandidates(s, c.loops[i], a, edgeBox.h), ...edgeBox });
   });
-  const order = Array.from({ length: base }, (_, i) => i);
+  // Round the ring, every other label first: the rest then step out between them (a stagger).
+  const byAngle = Array.from({ length: base }, (_, i) => i).sort(
+    (a, b) => Math.atan2(c.nodes[a].y - centre.y, c.nodes[a].x - centre.x) - Math.atan2(c.nodes[b].y - centre.y, c.nodes[b].x - centre.x) || a - b,
+  );
+  const order = [...byAngle.filter((_, k) => k % 2 === 0), ...byAngle.filter((_, k) => k % 2 === 1)];
   const edgeOrder = c.shapes
     .map((s, i) => ({ i, p: c.priority[i] ?? 0, len: Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y) }))
     .filter((e) => c.edgeFont > 0 && e.p >= c.minPriority)
     .sort((a, b) => b.p - a.p || a.len - b.len || a.i - b.i);
   for (const e of edgeOrder) order.push(base + e.i);
   const placed = placeGreedy(items, order, obstacles, 1, c.prefer);
+  // A cap on how many edge labels a big ring shows: the likeliest ones that found room.
+  let kept = 0;
+  for (const e of edgeOrder) {
+    const p = placed[base + e.i];
+    if (p.shown && ++kept > (c.maxEdgeLabels ?? Infinity)) p.shown = false;
+  }
   return { nodes: placed.slice(0, base), edges: placed.slice(base), nodeBox, edgeBox };
 }
 

@@ -7,7 +7,7 @@ import type { Chain, ChainEdge } from "../model/chain";
 import { edgeLabel } from "../util/format";
 import type { EdgeShape, Point } from "./geometry";
 import { edgeOpacity, edgeWidth, labelOpacity } from "./graphStyle";
-import { CHAR_EM, placeChainLabels } from "./labels";
+import { CHAR_EM, LINE_EM, NODE_LABEL_REACH, placeChainLabels } from "./labels";
 import type { ChainLabels } from "./labels";
 import type { Frame } from "./layout";
 import { NodeMarks } from "./nodeMarks";
@@ -29,9 +29,31 @@ export const LABEL_FONT = 14;
 export const PRESENT_FONT = 19;
 /** Smallest on-screen text, in CSS pixels: readable on a projector. */
 export const MIN_SCREEN_FONT = 13;
-/** Above this many states only edges at least this likely get a label (the rest on hover). */
+/** Above this many states only edges likelier than chance (1/V) get a label, at most two per
+ *  state; the rest show on hover. */
 const ALL_LABELS_STATES = 16;
 const MIN_LABEL_P = 0.1;
+
+/**
+ * Half the side of the viewBox for a ring of radius R (nodes of radius r) whose state labels
+ * (`chars` wide) may have to sit outside the nodes at ≥ MIN_SCREEN_FONT in a box `minBox` px
+ * across: the labels need room beyond the ring. `base` is the frame's own half.
+ */
+export function halfWithLabels(base: number, R: number, r: number, chars: number, minBox: number, present = false): number {
+  if (!(minBox > 0)) return base;
+  const want = present ? 19 : 15;
+  const fits = (r * 2.9) / Math.max(1, chars);
+  let half = base;
+  for (let k = 0; k < 8; k++) {
+    const unit = (MIN_SCREEN_FONT * 2 * half) / minBox; // the smallest font, in drawing units
+    // Loops' labels sit just outside the ring: one edge-label line beyond the loop.
+    let need = R + r * 3.6 + LINE_EM * Math.max(present ? PRESENT_FONT : LABEL_FONT, unit) + 4;
+    const font = Math.max(want, unit);
+    if (font > fits) need = Math.max(need, R + NODE_LABEL_REACH(r, chars * CHAR_EM * font + 2, LINE_EM * font) + 2);
+    half = Math.max(base, Math.min(3 * R + 200, need));
+  }
+  return half;
+}
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
@@ -202,7 +224,8 @@ export class SvgScene {
         const p = this.probs ? this.probs[e.fromIndex * V + e.tokenIndex] : NaN;
         return this.lastHidden[i] ? -1 : Number.isFinite(p) ? p : 0;
       }),
-      minPriority: n <= ALL_LABELS_STATES ? 0 : MIN_LABEL_P,
+      minPriority: n <= ALL_LABELS_STATES ? 0 : Math.max(MIN_LABEL_P, 1 / Math.max(1, V) + 0.01),
+      maxEdgeLabels: n <= ALL_LABELS_STATES ? Infinity : 2 * n,
       prefer: this.prefer,
     });
     this.placed = placed;

@@ -113,6 +113,8 @@ export class MatrixView {
     const chars = Math.max(1, ...this.states.slice(0, 64).map((s) => Array.from(s).length));
     this.geom = matrixGeometry(this.states.length, this.tokens.length, chars, width);
     this.spacer.style.height = `${contentHeight(this.geom)}px`;
+    const { labelW, headerH, cellW, rowH } = this.geom;
+    this.el.dataset.geometry = JSON.stringify({ labelW, headerH, cellW, rowH }); // for hit-tests in browser tests
     this.colors = null;
     this.request();
   }

@@ -1,0 +1,118 @@
+// Label placement on the fixed geometries of the circular layout: 8, 9, 14 (shorter contexts
+// shown), 27 and 64 states, in a 1280×720-ish drawing box. No two shown labels overlap, none
+// covers a node, text never drops below MIN_SCREEN_FONT on screen.
+import { describe, expect, it } from "vitest";
+import { buildChain } from "../model/chain";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
+import type { Point } from "./geometry";
+import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, rectAt } from "./labels";
+import type { Rect } from "./labels";
+import { frameFor, ringLayout } from "./layout";
+import { halfWithLabels, LABEL_FONT, MIN_SCREEN_FONT } from "./svgScene";
+
+const all = (alphabet: string, C: number): string[] => {
+  let out = [""];
+  for (let k = 0; k < C; k++) out = out.flatMap((s) => Array.from(alphabet, (t) => s + t));
+  return out;
+};
+
+function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number) {
+  const chain = buildChain(states, alphabet, C);
+  const frame = frameFor(states.length);
+  const a = Math.min(1.8, Math.max(1, boxW / boxH)); // a wide box: an oval ring (graph.ts)
+  const pos = ringLayout(chain, frame.radius).map((p) => ({ x: p.x * a, y: p.y }));
+  const style = { r: frame.nodeRadius, arrow: 9 };
+  const centre = { x: 0, y: 0 };
+  const shapes = chain.edges.map((e) =>
+    e.kind === "loop"
+      ? loopShape(pos[e.fromIndex], outwardFrom(centre, pos[e.fromIndex]), style)
+      : curveShape(pos[e.fromIndex], pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style),
+  );
+  const chars = Math.max(...states.map((s) => s.length));
+  const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH));
+  const S = Math.min(boxW / a, boxH) / (2 * half); // CSS px per drawing unit
+  const nodeFont = Math.max(15, MIN_SCREEN_FONT / S);
+  const inside = nodeFont <= (frame.nodeRadius * 2.9) / chars;
+  const edgeFont = Math.max(LABEL_FONT, MIN_SCREEN_FONT / S);
+  const V = alphabet.length;
+  // A trained-looking distribution: one token likelier in every state.
+  const priority = chain.edges.map((e) => (e.tokenIndex === (e.fromIndex % V) ? 0.7 : 0.3 / (V - 1)));
+  const n = states.length;
+  const placed = placeChainLabels({
+    nodes: pos, r: frame.nodeRadius, arrow: 9, stateChars: chars, outsideFont: inside ? null : nodeFont,
+    shapes, loops: chain.edges.map((e) => e.kind === "loop"), edgeFont, edgeChars: 7, priority,
+    minPriority: n <= 16 ? 0 : Math.max(0.1, 1 / V + 0.01), maxEdgeLabels: n <= 16 ? Infinity : 2 * n,
+  });
+  return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside };
+}
+
+function shownRects(s: ReturnType<typeof scene>): { rects: Rect[]; nodeLabels: number; edgeLabels: number } {
+  const rects: Rect[] = [];
+  let nodeLabels = 0;
+  let edgeLabels = 0;
+  s.placed.nodes.forEach((p) => {
+    if (!p.shown) return;
+    nodeLabels++;
+    rects.push(rectAt(p.at, s.placed.nodeBox.w, s.placed.nodeBox.h));
+  });
+  if (s.inside) nodeLabels = s.pos.length;
+  s.placed.edges.forEach((p) => {
+    if (!p.shown) return;
+    edgeLabels++;
+    rects.push(rectAt(p.at, s.placed.edgeBox.w, s.placed.edgeBox.h));
+  });
+  return { rects, nodeLabels, edgeLabels };
+}
+
+const CASES: [string, string[], string, number][] = [
+  ["8 states (V=2 C=3)", all("01", 3), "01", 3],
+  ["9 states (V=3 C=2)", all("abc", 2), "abc", 2],
+  ["14 states (shorter contexts)", [...all("01", 3), ...all("01", 2), ...all("01", 1)], "01", 3],
+  ["27 states (V=3 C=3)", all("abc", 3), "abc", 3],
+  ["64 states (ACGT, C=3)", all("ACGT", 3), "ACGT", 3],
+  ["64 states (V=2 C=6)", all("01", 6), "01", 6],
+];
+
+describe("label placement in the circular layout", () => {
+  for (const [w, h] of [[1180, 600], [1280, 720], [1000, 560], [720, 720]]) {
+    for (const [name, states, alphabet, C] of CASES) {
+      it(`${name} in a ${w}×${h} box: no overlaps, every state named, text ≥ 13px`, () => {
+        const s = scene(states, alphabet, C, w, h);
+        const { rects, nodeLabels, edgeLabels } = shownRects(s);
+        for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i], rects[j])).toBe(false);
+        // no label over a node (the node's centre is where the pointer finds it)
+        for (const r of rects) for (const p of s.pos) expect(overlaps(r, rectAt(p, 2 * s.frame.nodeRadius, 2 * s.frame.nodeRadius))).toBe(false);
+        expect(nodeLabels).toBe(states.length);
+        expect(edgeLabels).toBeGreaterThan(0);
+        expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(MIN_SCREEN_FONT - 1e-9);
+        expect(s.edgeFont * s.S).toBeGreaterThanOrEqual(MIN_SCREEN_FONT - 1e-9);
+        // outside labels stay inside the viewBox (nothing cut off at the box's edge)
+        for (const r of rects) {
+          expect(Math.max(Math.abs(r.x0), Math.abs(r.x1))).toBeLessThanOrEqual(s.half * s.a);
+          expect(Math.max(Math.abs(r.y0), Math.abs(r.y1))).toBeLessThanOrEqual(s.half);
+        }
+        if (states.length === 8) expect(edgeLabels).toBe(16);
+      });
+    }
+  }
+});
+
+describe("greedy placement", () => {
+  it("takes the first free candidate, hides a label with none, keeps a preferred spot", () => {
+    const items = [
+      { candidates: [{ x: 0, y: 0 }], w: 10, h: 10 },
+      { candidates: [{ x: 2, y: 0 }, { x: 30, y: 0 }], w: 10, h: 10 },
+      { candidates: [{ x: 1, y: 1 }], w: 10, h: 10 },
+    ];
+    const out = placeGreedy(items, [0, 1, 2], [], 0);
+    expect(out.map((p) => p.shown)).toEqual([true, true, false]);
+    expect(out[1].at).toEqual({ x: 30, y: 0 });
+    const again = placeGreedy(items, [1, 0, 2], [], 0, [-1, 1]);
+    expect(again[1].at).toEqual({ x: 30, y: 0 }); // stays where it was though the middle is free
+  });
+  it("respects obstacles (nodes, arrowheads)", () => {
+    const out = placeGreedy([{ candidates: [{ x: 0, y: 0 } as Point, { x: 50, y: 0 }], w: 10, h: 10 }], [0], [rectAt({ x: 0, y: 0 }, 20, 20)]);
+    expect(out[0].at.x).toBe(50);
+    expect(CHAR_EM * LINE_EM).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,233 @@
+"""The drawing in a real JupyterLab (issue 10 items 2, 3, 7; issue 11 item 4): zoom/pan stay
+inside the drawing's box, labels never overlap from 8 to 64 states, the focus view of a
+1,024-state chain, the transition matrix linked to the drawing. Geometry, not pixels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS
+from .helpers import BabyGPTView, Lab, wait_for_widget, write_notebook
+
+SHOTS = ARTIFACTS / "drawing"
+VIEWPORT = {"width": 1280, "height": 720}
+
+# (name, cell) — one widget per cell; 8, 9, 14, 27 and 64 (two ways) states.
+CHAINS = [
+    ("8", "BabyGPTWidget(context_length=3)"),
+    ("9", "BabyGPTWidget(alphabet='abc', context_length=2, sequence='abcabbcaacbbcacab')"),
+    ("14", "w14 = BabyGPTWidget(context_length=3)\nw14.show_prefixes = True\nw14"),
+    ("27", "BabyGPTWidget(alphabet='abc', context_length=3, sequence='abcabbcaacbbcacabcca')"),
+    ("64-acgt", "BabyGPTWidget(alphabet='ACGT', context_length=3, sequence='ACGTTGCAACGGTACCGTAGGCTAAC' * 2)"),
+    ("64-bin", "BabyGPTWidget(alphabet='01', context_length=6, sequence='0110100110010110' * 4)"),
+]
+STATES = {"8": 8, "9": 9, "14": 14, "27": 27, "64-acgt": 64, "64-bin": 64}
+
+IMPORT = "from babygpt_widget import BabyGPTWidget"
+
+# Pairs of visible labels (state and edge labels) whose boxes intersect by more than 0.5 px.
+OVERLAPS_JS = """root => {
+    const svg = root.querySelector('svg.bg-graph');
+    const shown = e => {
+        for (let n = e; n && n !== svg; n = n.parentNode) {
+            const cs = getComputedStyle(n);
+            if (cs.display === 'none' || cs.visibility === 'hidden' || Number(cs.opacity) === 0) return false;
+        }
+        return (e.textContent || '').trim() !== '';
+    };
+    const labels = [...svg.querySelectorAll('text.bg-node-label, text.bg-edge-label')].filter(shown);
+    const boxes = labels.map(e => ({ r: e.getBoundingClientRect(), t: e.textContent,
+                                     kind: e.classList.contains('bg-node-label') ? 'node' : 'edge' }));
+    const bad = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0.5 && h > 0.5) bad.push(`${boxes[i].kind} ${boxes[i].t} x ${boxes[j].kind} ${boxes[j].t}`);
+    }
+    const nodes = boxes.filter(b => b.kind === 'node').length;
+    const edges = boxes.filter(b => b.kind === 'edge').length;
+    const minFont = Math.min(...labels.map(e => e.getBoundingClientRect().height));
+    return { bad, nodes, edges, minFont };
+}"""
+
+
+def _open(lab: Lab, notebook_dir: Path, cells: list[str], count: int) -> list[BabyGPTView]:
+    lab.page.set_viewport_size(VIEWPORT)
+    nb = write_notebook(notebook_dir / "drawing.ipynb", [IMPORT, *cells])
+    lab.open(nb.relative_to(nb.parents[1]).as_posix())
+    lab.command("application:toggle-left-area")  # a lecturer's screen: sidebar closed
+    lab.run_all()
+    roots = lab.page.locator(".babygpt-widget")
+    wait_for_widget(lab.page, roots, count)
+    return [BabyGPTView.nth(lab, i) for i in range(count)]
+
+
+def _show(view: BabyGPTView) -> None:
+    view.root.locator(".bg-graph-stack").evaluate("el => el.scrollIntoView({block: 'center'})")
+    view.page.wait_for_timeout(300)
+
+
+def test_labels_never_overlap_from_8_to_64_states(lab, notebook_dir):
+    views = _open(lab, notebook_dir, [c for _, c in CHAINS], len(CHAINS))
+    for (name, _), view in zip(CHAINS, views):
+        expect(view.nodes).to_have_count(STATES[name], timeout=30_000)
+        _show(view)
+        got = view.root.evaluate(OVERLAPS_JS)
+        assert got["bad"] == [], f"{name} states: overlapping labels {got['bad'][:8]}"
+        # every state is named and the labels are not shrunk below a readable size
+        assert got["nodes"] == STATES[name], f"{name}: {got['nodes']} state labels shown"
+        assert got["minFont"] >= 13, f"{name}: a label is only {got['minFont']:.1f}px tall"
+        if name == "8":
+            assert got["edges"] == 16, f"8 states: only {got['edges']} of 16 edge labels"
+        elif name == "9":
+            assert got["edges"] >= 24, f"9 states: only {got['edges']} of 27 edge labels"
+        else:
+            assert got["edges"] > 0, f"{name}: no edge label at all"
+        # a node's centre is the node, not a label or an edge
+        hit = view.root.evaluate(
+            """root => { const g = root.querySelector('svg.bg-graph g.bg-node');
+                const r = g.querySelector('circle').getBoundingClientRect();
+                const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                return e && e.closest('g.bg-node') === g; }"""
+        )
+        assert hit, f"{name}: the centre of a node does not hit the node"
+        if name in ("8", "64-acgt", "64-bin"):
+            lab.screenshot(SHOTS / f"chain-{name}.png", view.root.locator(".bg-graph-stack"))
+
+
+# -- zoom and pan stay inside the drawing --------------------------------------------------------
+BUTTONS_COVERED_JS = """root => {
+    const stack = root.querySelector('.bg-graph-stack');
+    const out = [];
+    for (const b of root.querySelectorAll('button')) {
+        if (stack.contains(b)) continue;
+        const r0 = b.getBoundingClientRect();
+        if (r0.width === 0 || r0.height === 0 || getComputedStyle(b).visibility === 'hidden') continue;
+        b.scrollIntoView({block: 'center'});
+        const r = b.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        if (!hit || !b.contains(hit)) out.push(`${b.dataset.action || b.textContent.trim()} -> ${hit ? hit.tagName + '.' + hit.getAttribute('class') : null}`);
+    }
+    return out;
+}"""
+
+ZOOM_JS = """root => { const g = root.querySelector('svg.bg-graph g.bg-viewport');
+    const m = /scale\\(([\\d.]+)\\)/.exec(g.getAttribute('transform') || ''); return m ? Number(m[1]) : 1; }"""
+
+NODES_INSIDE_JS = """root => { const svg = root.querySelector('svg.bg-graph').getBoundingClientRect();
+    return [...root.querySelectorAll('svg.bg-graph g.bg-node circle')].every(c => {
+        const r = c.getBoundingClientRect();
+        return r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1; }); }"""
+
+
+def _wheel_zoom(view: BabyGPTView, notches: int, modifier: str | None = "Control") -> None:
+    box = view.graph.bounding_box()
+    assert box
+    page = view.page
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    if modifier:
+        page.keyboard.down(modifier)
+    for _ in range(notches):
+        page.mouse.wheel(0, -100)
+        page.wait_for_timeout(60)
+    if modifier:
+        page.keyboard.up(modifier)
+    page.wait_for_timeout(300)
+
+
+def test_zoom_stays_inside_the_drawing_and_fit_restores(lab, notebook_dir):
+    views = _open(lab, notebook_dir, [CHAINS[0][1], CHAINS[4][1]], 2)
+    for view, n in zip(views, (8, 64)):
+        expect(view.nodes).to_have_count(n, timeout=30_000)
+        _show(view)
+        # a plain wheel scrolls the notebook, does not zoom, and says how to zoom
+        scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+        before = lab.page.eval_on_selector(scroller, "e => e.scrollTop")
+        _wheel_zoom(view, 3, modifier=None)
+        assert view.root.evaluate(ZOOM_JS) == 1, "a plain wheel zoomed the drawing"
+        assert lab.page.eval_on_selector(scroller, "e => e.scrollTop") != before, "the notebook did not scroll"
+        expect(view.root.locator(".bg-zoom-hint")).to_have_text("Ctrl + scroll to zoom")
+        _show(view)
+        _wheel_zoom(view, 8)
+        k = view.root.evaluate(ZOOM_JS)
+        assert k > 2, f"{n} states: 8 Ctrl+wheel notches zoomed only to {k}"
+        lab.page.wait_for_timeout(300)
+        assert view.root.evaluate(BUTTONS_COVERED_JS) == [], f"{n} states: the zoomed drawing covers buttons"
+        _show(view)
+        assert not view.root.evaluate(NODES_INSIDE_JS), "zoomed in, yet every node still fits"
+        view.button("fit").click()
+        lab.page.wait_for_timeout(700)
+        assert view.root.evaluate(ZOOM_JS) == 1
+        assert view.root.evaluate(NODES_INSIDE_JS), f"{n} states: after Fit some node lies outside the box"
+        # double-click fits too
+        _wheel_zoom(view, 4)
+        box = view.graph.bounding_box()
+        lab.page.mouse.dblclick(box["x"] + 8, box["y"] + box["height"] - 8)
+        lab.page.wait_for_timeout(700)
+        assert view.root.evaluate(ZOOM_JS) == 1, "double-click did not fit"
+
+
+# -- focus view of a big chain ----------------------------------------------------------------
+def test_focus_view_of_1024_states_and_back(lab, notebook_dir):
+    (view,) = _open(lab, notebook_dir, ["BabyGPTWidget(alphabet='01', context_length=10, sequence='0110100110010110' * 8)"], 1)
+    stack = view.root.locator(".bg-graph-stack")
+    expect(stack).to_have_attribute("data-render-mode", "canvas", timeout=60_000)
+    _show(view)
+    lab.page.wait_for_timeout(500)
+    lab.screenshot(SHOTS / "chain-1024.png", stack)
+    view.root.locator('input[data-field="search_state"]').fill("0110100110")
+    view.root.locator('input[data-field="search_state"]').press("Enter")
+    view.button("focus").click()
+    expect(stack).to_have_attribute("data-render-mode", "svg")
+    expect(view.root.locator('[data-role="focus-status"]')).to_contain_text("0110100110")
+    n = view.nodes.count()
+    assert 5 <= n <= 53, f"focus view of k=2 shows {n} states"
+    assert view.root.locator('svg.bg-graph g.bg-node[data-state="0110100110"]').count() == 1
+    got = view.root.evaluate(OVERLAPS_JS)
+    assert got["bad"] == [], f"focus view: overlapping labels {got['bad'][:8]}"
+    assert got["nodes"] == n and got["edges"] > 0, got
+    lab.screenshot(SHOTS / "focus-1024.png", stack)
+    # k = 1 is smaller, still around the same state
+    view.root.locator('select[data-field="focus-k"]').select_option("1")
+    expect(view.nodes).to_have_count(5)
+    # Esc goes back to the whole chain; so does the Back button
+    lab.page.keyboard.press("Escape")
+    expect(stack).to_have_attribute("data-render-mode", "canvas")
+    assert view.nodes.count() == 0
+    view.button("focus").click()
+    expect(stack).to_have_attribute("data-render-mode", "svg")
+    view.button("focus-back").click()
+    expect(stack).to_have_attribute("data-render-mode", "canvas")
+
+
+# -- transition matrix linked to the drawing ----------------------------------------------------------
+def test_matrix_view_hover_links_cell_and_edge(lab, notebook_dir):
+    (view,) = _open(lab, notebook_dir, ["w = BabyGPTWidget()\nw.train(50)\nw"], 1)
+    expect(view.nodes).to_have_count(8, timeout=30_000)
+    _show(view)
+    view.button("matrix").click()
+    matrix = view.root.locator('[data-role="matrix"]')
+    expect(matrix).to_be_visible()
+    lab.page.wait_for_timeout(300)
+    states = view.nodes.evaluate_all("els => els.map(e => e.getAttribute('data-state'))")
+    row = states.index("101")
+    geo = matrix.evaluate("e => JSON.parse(e.dataset.geometry)")
+    box = matrix.bounding_box()
+    x = box["x"] + geo["labelW"] + 1.5 * geo["cellW"]  # column of token "1"
+    y = box["y"] + geo["headerH"] + (row + 0.5) * geo["rowH"]
+    lab.page.mouse.move(x, y)
+    path = view.root.locator('g.bg-edge-line[data-from="101"][data-token="1"] path.bg-edge-path')
+    expect(path).to_have_class(__import__("re").compile(r"\bbg-linked\b"))
+    expect(matrix).to_have_attribute("data-hover-row", str(row))
+    lab.screenshot(SHOTS / "matrix-8.png", view.root.locator(".bg-graph-stack"))
+    # and back: hovering an edge of the drawing outlines its cell
+    pt = view.root.locator('g.bg-edge-line[data-from="011"][data-token="0"] path.bg-edge-hit').evaluate(
+        """p => { const L = p.getTotalLength(); const q = p.getPointAtLength(L * 0.5);
+            const m = p.getScreenCTM(); return [q.x * m.a + q.y * m.c + m.e, q.x * m.b + q.y * m.d + m.f]; }"""
+    )
+    lab.page.mouse.move(pt[0], pt[1])
+    expect(matrix).to_have_attribute("data-linked-row", str(states.index("011")))
+    expect(matrix).to_have_attribute("data-linked-col", "0")
