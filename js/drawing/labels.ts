@@ -135,8 +135,9 @@ export const NODE_LABEL_REACH = (r: number, w: number, h: number): number => r +
  * Candidate centres for a w × h label beside a node at p (radius r), outward from `centre`
  * first (on a ring that is where no edges run), then further out, then turned to either side.
  */
-export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h: number): Point[] {
-  let ux = p.x - centre.x;
+export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h: number, aspect = 1): Point[] {
+  // Outward = the ring's normal (an oval `aspect` times wider than tall: its normal, not the radius).
+  let ux = (p.x - centre.x) / (aspect * aspect);
   let uy = p.y - centre.y;
   const len = Math.hypot(ux, uy);
   [ux, uy] = len > 1e-9 ? [ux / len, uy / len] : [0, 1];
@@ -173,6 +174,8 @@ export interface ChainLabelInput {
   minPriority: number;
   /** At most this many edge labels (the likeliest). */
   maxEdgeLabels?: number;
+  /** Width / height of the ring (an oval in a wide box). */
+  aspect?: number;
   /** Candidate picks of the last placement (node labels first, then edges). */
   prefer?: number[];
 }
@@ -195,7 +198,7 @@ export function placeChainLabels(c: ChainLabelInput): ChainLabels {
   const ef = c.edgeFont > 0 ? c.edgeFont : 14; // no edge labels: spots for hover only
   const edgeBox = { w: c.edgeChars * CHAR_EM * ef + 4, h: LINE_EM * ef };
   const items: LabelItem[] = [];
-  if (c.outsideFont) for (const p of c.nodes) items.push({ candidates: nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h), ...nodeBox });
+  if (c.outsideFont) for (const p of c.nodes) items.push({ candidates: nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1), ...nodeBox });
   const base = items.length;
   c.shapes.forEach((s, i) => {
     const a = c.nodes[0] ? outward(centre, s.label) : { x: 0, y: -1 };

@@ -34,6 +34,9 @@ export const MIN_SCREEN_FONT = 13;
 const ALL_LABELS_STATES = 16;
 const MIN_LABEL_P = 0.1;
 
+/** The widest oval a ring is stretched to in a wide box (width / height). */
+export const MAX_ASPECT = 2;
+
 /**
  * Half the side of the viewBox for a ring of radius R (nodes of radius r) whose state labels
  * (`chars` wide) may have to sit outside the nodes at ≥ MIN_SCREEN_FONT in a box `minBox` px
@@ -83,6 +86,8 @@ export class SvgScene {
   private scale = 1;
   dense = false;
   present = false;
+  /** Width / height of the ring (GraphView stretches a circle into an oval in a wide box). */
+  aspect = 1;
   widthScale = 1;
 
   constructor(
@@ -226,6 +231,7 @@ export class SvgScene {
       }),
       minPriority: n <= ALL_LABELS_STATES ? 0 : Math.max(MIN_LABEL_P, 1 / Math.max(1, V) + 0.01),
       maxEdgeLabels: n <= ALL_LABELS_STATES ? Infinity : 2 * n,
+      aspect: this.aspect,
       prefer: this.prefer,
     });
     this.placed = placed;

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
 from .helpers import BabyGPTView, Lab, wait_for_widget, write_notebook
+
+pytestmark = pytest.mark.browser
 
 SHOTS = ARTIFACTS / "drawing"
 VIEWPORT = {"width": 1280, "height": 720}
@@ -224,10 +227,11 @@ def test_matrix_view_hover_links_cell_and_edge(lab, notebook_dir):
     expect(matrix).to_have_attribute("data-hover-row", str(row))
     lab.screenshot(SHOTS / "matrix-8.png", view.root.locator(".bg-graph-stack"))
     # and back: hovering an edge of the drawing outlines its cell
-    pt = view.root.locator('g.bg-edge-line[data-from="011"][data-token="0"] path.bg-edge-hit').evaluate(
+    # the self-loop 000 -> 000 lies apart from every other edge
+    pt = view.root.locator('g.bg-edge-line[data-from="000"][data-token="0"] path.bg-edge-hit').evaluate(
         """p => { const L = p.getTotalLength(); const q = p.getPointAtLength(L * 0.5);
             const m = p.getScreenCTM(); return [q.x * m.a + q.y * m.c + m.e, q.x * m.b + q.y * m.d + m.f]; }"""
     )
     lab.page.mouse.move(pt[0], pt[1])
-    expect(matrix).to_have_attribute("data-linked-row", str(states.index("011")))
+    expect(matrix).to_have_attribute("data-linked-row", str(states.index("000")))
     expect(matrix).to_have_attribute("data-linked-col", "0")
