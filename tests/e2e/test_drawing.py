@@ -235,3 +235,54 @@ def test_matrix_view_hover_links_cell_and_edge(lab, notebook_dir):
     lab.page.mouse.move(pt[0], pt[1])
     expect(matrix).to_have_attribute("data-linked-row", str(states.index("000")))
     expect(matrix).to_have_attribute("data-linked-col", "0")
+
+
+# -- canvas by edge count (issue 11 item 4) ---------------------------------------------------------
+def test_256_tokens_context_1_is_painted_on_the_canvas(lab, notebook_dir):
+    """V=256 C=1: only 256 states but 65,536 edges -- drawn as SVG that froze the page. Now the
+    canvas paints them and the page keeps a few hundred SVG elements at most."""
+    cell = ("A = ''.join(chr(0x4E00 + i) for i in range(256))\n"
+            "w = BabyGPTWidget(alphabet=A, context_length=1, sequence=A * 2)\nw")
+    (view,) = _open(lab, notebook_dir, [cell], 1)
+    stack = view.root.locator(".bg-graph-stack")
+    expect(stack).to_have_attribute("data-render-mode", "canvas", timeout=60_000)
+    n_svg = view.root.evaluate("r => r.querySelectorAll('svg.bg-graph *').length")
+    assert n_svg < 300, f"{n_svg} SVG elements in the drawing"
+    expect(stack).not_to_have_attribute("data-canvas-edges", "0", timeout=30_000)
+    # a Step shows: the step readout moves on and the canvas repaints
+    t0 = lab.page.evaluate("performance.now()")
+    view.button("step").click()
+    expect(view.step_readout).to_contain_text("1", timeout=30_000)
+    ms = lab.page.evaluate("performance.now()") - t0
+    render = float(view.root.get_attribute("data-render-ms") or "nan")
+    print(f"\n[drawing] V=256 C=1: {n_svg} SVG elements; Step shown after {ms:.0f} ms (redraw {render:.1f} ms)")
+
+
+# -- exports: caption, legend, no walk ring, light theme ------------------------------------------------
+def test_export_has_caption_and_legend_no_walk_ring_and_a_light_theme(lab, notebook_dir, tmp_path):
+    (view,) = _open(lab, notebook_dir, ["w = BabyGPTWidget()\nw.train(50)\nw.sample(start='101', n=3)\nw"], 1)
+    expect(view.nodes).to_have_count(8, timeout=30_000)
+    expect(view.root.locator("g.bg-node.bg-walk")).to_have_count(1, timeout=30_000)  # the walk ring is on
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    lab.page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+
+    def export(theme: str) -> str:
+        view.root.locator('select[data-field="export-theme"]').select_option(theme)
+        with lab.page.expect_download(timeout=15_000) as info:
+            view.button("export-svg").click()
+        path = tmp_path / f"{theme}.svg"
+        info.value.save_as(path)
+        return path.read_text(encoding="utf-8")
+
+    page_svg = export("page")
+    light_svg = export("light")
+    walk = view.root.evaluate("r => getComputedStyle(r).getPropertyValue('--bg-walk').trim()")
+    for text in (page_svg, light_svg):
+        assert "step 50" in text and "loss" in text and "alphabet 01" in text, "no caption"
+        assert "tokens" in text and "next token t with probability p" in text, "no legend"
+        assert "stroke-width:7" not in text.replace(" ", ""), "the walk ring is baked in"
+    # the page's dark background vs the light theme's white
+    assert 'fill="#ffffff"' in light_svg
+    assert 'fill="#ffffff"' not in page_svg, "the page-theme export should keep the dark background"
+    assert view.root.locator("g.bg-node.bg-walk").count() == 1, "the walk ring did not come back after the export"
+    print(f"\n[drawing] exports: page {len(page_svg):,} B, light {len(light_svg):,} B (walk colour {walk})")
