@@ -299,3 +299,22 @@ export function densityAlpha(edgesInView: number, boxArea: number): number {
   const pxPerEdge = boxArea / edgesInView;
   return Math.max(0.22, Math.min(1, Math.sqrt(pxPerEdge / 400)));
 }
+
+/**
+ * Where a label of w × h pixels goes beside a node (offset of its centre, CSS pixels): just
+ * clear of the node (`gap` from its centre), on the side facing away from `centre`.
+ */
+export function labelOffset(p: Point, centre: Point, gap: number, w: number, h: number): Point {
+  let ux = p.x - centre.x;
+  let uy = p.y - centre.y;
+  const len = Math.hypot(ux, uy);
+  if (len < 1e-9) {
+    ux = 0;
+    uy = 1;
+  } else {
+    ux /= len;
+    uy /= len;
+  }
+  const reach = gap + Math.abs(ux) * (w / 2) + Math.abs(uy) * (h / 2);
+  return { x: ux * reach, y: uy * reach };
+}

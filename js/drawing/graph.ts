@@ -141,6 +141,7 @@ export class GraphView extends GraphRender {
   setPresentation(on: boolean): void {
     this.scene.setPresentation(on);
     this.cv.layer.widthScale = on ? 1.7 : 1;
+    this.onResize(); // bigger labels need more room round the ring
     this.setProbs(this.probs, this.hideZero);
   }
 
