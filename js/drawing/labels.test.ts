@@ -117,3 +117,21 @@ describe("greedy placement", () => {
     expect(CHAR_EM * LINE_EM).toBeGreaterThan(0);
   });
 });
+
+describe("labels keep off crossings", () => {
+  it("an edge's label moves along it, away from where another edge crosses it", () => {
+    const style = { r: 26, arrow: 9 };
+    const nodes = [{ x: -200, y: 0 }, { x: 200, y: 0 }, { x: 0, y: -200 }, { x: 0, y: 200 }];
+    const shapes = [curveShape(nodes[0], nodes[1], 0, style), curveShape(nodes[2], nodes[3], 0, style)];
+    const placed = placeChainLabels({
+      nodes, r: 26, arrow: 9, stateChars: 1, outsideFont: null, shapes, loops: [false, false],
+      edgeFont: 14, edgeChars: 6, priority: [0.9, 0.01], minPriority: 0.5,
+    });
+    expect(placed.edges[0].shown).toBe(true);
+    expect(placed.edges[1].shown).toBe(false); // below the threshold: on hover only
+    const at = placed.edges[0].at;
+    expect(Math.abs(at.x)).toBeGreaterThan(placed.edgeBox.w / 2); // not on the crossing at (0, 0)
+    expect(Math.abs(at.y)).toBeLessThan(placed.edgeBox.h); // still on (or just beside) its edge
+  });
+
+});

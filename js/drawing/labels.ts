@@ -16,6 +16,8 @@ export interface LabelItem {
   candidates: Point[];
   w: number;
   h: number;
+  /** The edge the label belongs to (its own stroke does not count as a crossing). */
+  owner?: number;
 }
 
 export interface Placement {
@@ -80,7 +82,7 @@ class Grid {
  * fixed `obstacles`. `prefer[i]` (a candidate index) is tried first: a label that still fits
  * where it was stays there. `pad` is the gap kept around every label.
  */
-export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect[], pad = 1, prefer: number[] = []): Placement[] {
+export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect[], pad = 1, prefer: number[] = [], strokes?: StrokePoints): Placement[] {
   let cell = 16;
   for (const it of items) cell = Math.max(cell, it.w, it.h);
   const grid = new Grid(cell);
@@ -90,22 +92,52 @@ export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect
     const it = items[i];
     const n = it.candidates.length;
     if (n === 0) continue;
-    const first = prefer[i] !== undefined && prefer[i] >= 0 && prefer[i] < n ? prefer[i] : 0;
-    let best = first;
+    const box = (c: number): Rect => rectAt(it.candidates[c], it.w + 2 * pad, it.h + 2 * pad);
+    const first = prefer[i] !== undefined && prefer[i] >= 0 && prefer[i] < n ? prefer[i] : -1;
+    let best = 0;
     let bestCost = Infinity;
-    for (let k = 0; k < n; k++) {
-      const c = k === 0 ? first : k <= first ? k - 1 : k; // `first`, then the rest in order
-      const cost = grid.cost(rectAt(it.candidates[c], it.w + 2 * pad, it.h + 2 * pad));
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = c;
+    let bestCross = Infinity;
+    if (first >= 0 && grid.cost(box(first)) === 0) {
+      [best, bestCost] = [first, 0]; // still free where it was: stay (no jumping labels)
+    } else {
+      // Free spots only; among them the one fewest other edges run through (off crossings).
+      for (let c = 0; c < n; c++) {
+        const cost = grid.cost(box(c));
+        const cross = cost === 0 && strokes ? strokes.count(box(c), it.owner ?? -1) : 0;
+        if (cost < bestCost || (cost === 0 && cross < bestCross)) {
+          [best, bestCost, bestCross] = [c, cost, cross];
+        }
+        if (cost === 0 && cross === 0) break;
       }
-      if (cost === 0) break;
     }
     out[i] = { at: it.candidates[best], shown: bestCost === 0, pick: best };
     if (bestCost === 0) grid.add(rectAt(it.candidates[best], it.w, it.h));
   }
   return out;
+}
+
+/** Points along every edge's stroke, to count how many OTHER edges run under a label. */
+export class StrokePoints {
+  private readonly cells = new Map<string, { x: number; y: number; owner: number }[]>();
+  constructor(private readonly size: number) {}
+
+  add(p: Point, owner: number): void {
+    const k = `${Math.floor(p.x / this.size)},${Math.floor(p.y / this.size)}`;
+    const c = this.cells.get(k);
+    if (c) c.push({ ...p, owner });
+    else this.cells.set(k, [{ ...p, owner }]);
+  }
+
+  /** Distinct edges other than `owner` with a point inside r. */
+  count(r: Rect, owner: number): number {
+    const s = this.size;
+    const seen = new Set<number>();
+    for (let i = Math.floor(r.x0 / s); i <= Math.floor(r.x1 / s); i++)
+      for (let j = Math.floor(r.y0 / s); j <= Math.floor(r.y1 / s); j++)
+        for (const q of this.cells.get(`${i},${j}`) ?? [])
+          if (q.owner !== owner && q.x >= r.x0 && q.x <= r.x1 && q.y >= r.y0 && q.y <= r.y1) seen.add(q.owner);
+    return seen.size;
+  }
 }
 
 /** Off-curve spots (parameter, offset across the curve in label heights): still touching it. */
@@ -188,8 +220,24 @@ export interface ChainLabels {
   edgeBox: { w: number; h: number };
 }
 
-/** Node labels (all of them, around the ring) first, then edge labels, likeliest first. */
-export function placeChainLabels(c: ChainLabelInput): ChainLabels {
+interface Static {
+  key: string;
+  obstacles: Rect[];
+  items: LabelItem[];
+  base: number;
+  nodeOrder: number[];
+  strokes: StrokePoints;
+  nodeBox: { w: number; h: number };
+  edgeBox: { w: number; h: number };
+}
+
+/** What depends on geometry and fonts only, kept between probability updates. */
+const statics = new WeakMap<EdgeShape[], Static>();
+
+function staticsFor(c: ChainLabelInput): Static {
+  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1].join(",");
+  const hit = statics.get(c.shapes);
+  if (hit && hit.key === key) return hit;
   const n = c.nodes.length;
   const centre = { x: c.nodes.reduce((s, p) => s + p.x, 0) / (n || 1), y: c.nodes.reduce((s, p) => s + p.y, 0) / (n || 1) };
   const obstacles: Rect[] = c.nodes.map((p) => rectAt(p, 2 * c.r + 2, 2 * c.r + 2));
@@ -202,19 +250,33 @@ export function placeChainLabels(c: ChainLabelInput): ChainLabels {
   const base = items.length;
   c.shapes.forEach((s, i) => {
     const a = c.nodes[0] ? outward(centre, s.label) : { x: 0, y: -1 };
-    items.push({ candidates: edgeCandidates(s, c.loops[i], a, edgeBox.h), ...edgeBox });
+    items.push({ candidates: edgeCandidates(s, c.loops[i], a, edgeBox.h), ...edgeBox, owner: i });
   });
   // Round the ring, every other label first: the rest then step out between them (a stagger).
-  const byAngle = Array.from({ length: base }, (_, i) => i).sort(
-    (a, b) => Math.atan2(c.nodes[a].y - centre.y, c.nodes[a].x - centre.x) - Math.atan2(c.nodes[b].y - centre.y, c.nodes[b].x - centre.x) || a - b,
-  );
-  const order = [...byAngle.filter((_, k) => k % 2 === 0), ...byAngle.filter((_, k) => k % 2 === 1)];
+  const angle = (i: number): number => Math.atan2(c.nodes[i].y - centre.y, c.nodes[i].x - centre.x);
+  const byAngle = Array.from({ length: base }, (_, i) => i).sort((a, b) => angle(a) - angle(b) || a - b);
+  const nodeOrder = [...byAngle.filter((_, k) => k % 2 === 0), ...byAngle.filter((_, k) => k % 2 === 1)];
+  // Strokes sampled every ~half a label height: labels keep off other edges where they can.
+  const strokes = new StrokePoints(Math.max(edgeBox.w, edgeBox.h));
+  c.shapes.forEach((s, i) => {
+    const len = Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y) + 1;
+    const k = Math.max(6, Math.min(60, Math.ceil(len / (edgeBox.h * 0.5))));
+    for (let j = 1; j < k; j++) strokes.add(pointAt(s, j / k), i);
+  });
+  const st = { key, obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox };
+  statics.set(c.shapes, st);
+  return st;
+}
+
+/** Node labels (all of them, round the ring) first, then edge labels, likeliest first. */
+export function placeChainLabels(c: ChainLabelInput): ChainLabels {
+  const { obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox } = staticsFor(c);
   const edgeOrder = c.shapes
     .map((s, i) => ({ i, p: c.priority[i] ?? 0, len: Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y) }))
     .filter((e) => c.edgeFont > 0 && e.p >= c.minPriority)
     .sort((a, b) => b.p - a.p || a.len - b.len || a.i - b.i);
-  for (const e of edgeOrder) order.push(base + e.i);
-  const placed = placeGreedy(items, order, obstacles, 1, c.prefer);
+  const order = [...nodeOrder, ...edgeOrder.map((e) => base + e.i)];
+  const placed = placeGreedy(items, order, obstacles, 1, c.prefer, c.edgeFont > 0 ? strokes : undefined);
   // A cap on how many edge labels a big ring shows: the likeliest ones that found room.
   let kept = 0;
   for (const e of edgeOrder) {

@@ -59,6 +59,9 @@ export function halfWithLabels(base: number, R: number, r: number, chars: number
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+/** Least time between two label placements driven by probability updates (ms). */
+const PLACE_MS = 150;
 
 export class SvgScene {
   readonly marks = new NodeMarks();
@@ -82,6 +85,8 @@ export class SvgScene {
   private placed: ChainLabels | null = null;
   private prefer: number[] = [];
   private edgeFont = LABEL_FONT;
+  private placedAt = -Infinity;
+  private placeTimer: ReturnType<typeof setTimeout> | null = null;
   /** CSS pixels per drawing unit (viewBox scale × zoom). */
   private scale = 1;
   dense = false;
@@ -169,7 +174,18 @@ export class SvgScene {
         this.sizeBackdrop(i);
       }
     }
-    if (!this.dense && edges.length > 0) this.placeLabels();
+    if (!this.dense && edges.length > 0) this.placeSoon();
+  }
+
+  /** Labels follow the probabilities (likeliest first), at most every PLACE_MS: during Play
+   *  the text updates every frame, the placement a few times a second. */
+  private placeSoon(): void {
+    const wait = this.placedAt + PLACE_MS - now();
+    if (wait <= 0) return this.placeLabels();
+    if (this.placeTimer === null) this.placeTimer = setTimeout(() => {
+      this.placeTimer = null;
+      this.placeLabels();
+    }, wait);
   }
 
   setPresentation(on: boolean): void {
@@ -208,6 +224,9 @@ export class SvgScene {
 
   /** Node labels (inside the node, else beside it) and edge labels, without overlaps. */
   private placeLabels(): void {
+    if (this.placeTimer !== null) clearTimeout(this.placeTimer);
+    this.placeTimer = null;
+    this.placedAt = now();
     if (!this.positions.length || this.positions.length !== this.nodeEls.length) return;
     const { font, inside } = this.nodeFont();
     this.edgeFont = Math.max(this.present ? PRESENT_FONT : LABEL_FONT, MIN_SCREEN_FONT / this.scale);
