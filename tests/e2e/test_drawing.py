@@ -205,6 +205,19 @@ def test_focus_view_of_1024_states_and_back(lab, notebook_dir):
     view.button("focus-back").click()
     expect(stack).to_have_attribute("data-render-mode", "canvas")
 
+    # the matrix of 1,024 rows scrolls (only the rows in view are painted) and stays linked
+    view.button("matrix").click()
+    matrix = view.root.locator('[data-role="matrix"]')
+    expect(matrix).to_be_visible()
+    matrix.locator(".bg-matrix-scroll").evaluate("e => { e.scrollTop = e.scrollHeight; }")
+    lab.page.wait_for_timeout(300)
+    geo = matrix.evaluate("e => JSON.parse(e.dataset.geometry)")
+    box = matrix.bounding_box()
+    lab.page.mouse.move(box["x"] + geo["labelW"] + 0.5 * geo["cellW"], box["y"] + box["height"] - geo["rowH"] / 2 - 2)
+    expect(matrix).to_have_attribute("data-hover-row", "1023")
+    expect(view.root.locator("svg.bg-graph .bg-overlay path.bg-linked")).to_have_count(1)
+    lab.screenshot(SHOTS / "matrix-1024.png", stack)
+
 
 # -- transition matrix linked to the drawing ----------------------------------------------------------
 def test_matrix_view_hover_links_cell_and_edge(lab, notebook_dir):
@@ -260,8 +273,15 @@ def test_256_tokens_context_1_is_painted_on_the_canvas(lab, notebook_dir):
 
 # -- exports: caption, legend, no walk ring, light theme ------------------------------------------------
 def test_export_has_caption_and_legend_no_walk_ring_and_a_light_theme(lab, notebook_dir, tmp_path):
-    (view,) = _open(lab, notebook_dir, ["w = BabyGPTWidget()\nw.train(50)\nw.sample(start='101', n=3)\nw"], 1)
+    (view,) = _open(lab, notebook_dir, ["w = BabyGPTWidget()\nw.train(50)\nw.sample(start='101', n=3)\nw.naughty = ['000']\nw"], 1)
     expect(view.nodes).to_have_count(8, timeout=30_000)
+    # '000' is not in the data and marked naughty: red AND still dashed
+    ring = view.root.locator('g.bg-node[data-state="000"] > circle').first
+    expect(view.root.locator('g.bg-node[data-state="000"]')).to_have_class(__import__("re").compile(r"bg-naughty.*bg-unseen|bg-unseen.*bg-naughty"))
+    style = ring.evaluate("c => { const cs = getComputedStyle(c); return [cs.strokeDasharray, cs.stroke]; }")
+    naughty = view.root.evaluate("r => getComputedStyle(r).getPropertyValue('--bg-naughty').trim()")
+    assert style[0] not in ("none", ""), f"a naughty unseen node lost its dashes: {style}"
+    assert style[1].replace(" ", "") in (naughty.replace(" ", ""), "rgb(224,49,49)"), style
     expect(view.root.locator("g.bg-node.bg-walk")).to_have_count(1, timeout=30_000)  # the walk ring is on
     lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
     lab.page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
