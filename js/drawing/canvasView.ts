@@ -121,8 +121,10 @@ export class CanvasView {
       this.layer.colors = readColors(this.svg);
       this.colorsAt = now();
     }
+    const t0 = now();
     this.lastPaint = this.layer.paint(this.ctx, { ...box, half: this.frame.half }, this.zoom(), dpr);
     this.el.dataset.canvasEdges = String(this.lastPaint.edges);
+    this.el.dataset.paintMs = (now() - t0).toFixed(2); // benchmarks read it
   }
 
   /** What is under the mouse: a node first, else the nearest edge. */
