@@ -107,7 +107,7 @@ export abstract class GraphRender {
   /** Pan (and zoom in if needed) so node i (full chain) is in the middle and readable. */
   focusOn(index: number, animate = true): void {
     const p = this.positions[this.map.node(index)];
-    if (!p) return;
+    if (!p || (this.mode === "svg" && this.view.state.k <= 1)) return; // all in view and readable already
     const sb = this.screenBox() ?? { width: 600, height: 600, half: this.frame.half };
     const [lo, hi] = this.zoomExtentNow();
     const want = this.cv.on || this.mode === "svg-dense" ? scaleForRadius(sb, this.frame.nodeRadius, FOCUS_PX) : 1;
