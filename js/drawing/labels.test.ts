@@ -8,7 +8,7 @@ import type { Point } from "./geometry";
 import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, rectAt } from "./labels";
 import type { Rect } from "./labels";
 import { frameFor, ringLayout } from "./layout";
-import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_SCREEN_FONT } from "./svgScene";
+import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./svgScene";
 
 const all = (alphabet: string, C: number): string[] => {
   let out = [""];
@@ -16,7 +16,7 @@ const all = (alphabet: string, C: number): string[] => {
   return out;
 };
 
-function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number) {
+function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number, present = false) {
   const chain = buildChain(states, alphabet, C);
   const frame = frameFor(states.length);
   const a = Math.min(MAX_ASPECT, Math.max(1, boxW / boxH)); // a wide box: an oval ring (graph.ts)
@@ -29,11 +29,12 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
       : curveShape(pos[e.fromIndex], pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style),
   );
   const chars = Math.max(...states.map((s) => s.length));
-  const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH));
+  const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH), present);
   const S = Math.min(boxW / a, boxH) / (2 * half); // CSS px per drawing unit
-  const nodeFont = Math.max(15, MIN_SCREEN_FONT / S);
+  const min = present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT;
+  const nodeFont = Math.max(present ? 19 : 15, min / S);
   const inside = nodeFont <= (frame.nodeRadius * 2.9) / chars;
-  const edgeFont = Math.max(LABEL_FONT, MIN_SCREEN_FONT / S);
+  const edgeFont = Math.max(present ? PRESENT_FONT : LABEL_FONT, min / S);
   const V = alphabet.length;
   // A trained-looking distribution: one token likelier in every state.
   const priority = chain.edges.map((e) => (e.tokenIndex === (e.fromIndex % V) ? 0.7 : 0.3 / (V - 1)));
@@ -43,7 +44,7 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
     shapes, loops: chain.edges.map((e) => e.kind === "loop"), edgeFont, edgeChars: 7, priority,
     minPriority: n <= 16 ? 0 : Math.max(0.1, 1 / V + 0.01), maxEdgeLabels: n <= 16 ? Infinity : 2 * n, aspect: a,
   });
-  return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside };
+  return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside, min };
 }
 
 function shownRects(s: ReturnType<typeof scene>): { rects: Rect[]; nodeLabels: number; edgeLabels: number } {
@@ -74,19 +75,21 @@ const CASES: [string, string[], string, number][] = [
 ];
 
 describe("label placement in the circular layout", () => {
-  for (const [w, h] of [[1180, 600], [1150, 540], [1280, 720], [1000, 560], [720, 720]]) {
+  for (const [w, h, present] of [[1180, 600, 0], [1150, 540, 0], [1280, 720, 0], [1000, 560, 0], [720, 720, 0], [1280, 720, 1], [1150, 540, 1]]) {
     for (const [name, states, alphabet, C] of CASES) {
-      it(`${name} in a ${w}×${h} box: no overlaps, every state named, text ≥ 13px`, () => {
-        const s = scene(states, alphabet, C, w, h);
+      it(`${name} in a ${w}×${h} box${present ? ", presentation" : ""}: no overlaps, every state named (or on hover), text ≥ ${present ? 17 : 13}px`, () => {
+        const s = scene(states, alphabet, C, w, h, present === 1);
         const { rects, nodeLabels, edgeLabels } = shownRects(s);
         for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i], rects[j])).toBe(false);
         // no label over a node (the node's centre is where the pointer finds it)
         for (const r of rects) for (const p of s.pos) expect(overlaps(r, rectAt(p, 2 * s.frame.nodeRadius, 2 * s.frame.nodeRadius))).toBe(false);
-        if (nodeLabels !== states.length) console.log("DBG", w, h, s.placed.nodes.map((p, i) => (p.shown ? "" : `${states[i]}@${Math.round((Math.atan2(s.pos[i].y, s.pos[i].x) * 180) / Math.PI)}`)).filter(Boolean).join(" "), "half", s.half.toFixed(0), "S", s.S.toFixed(3));
-        expect(nodeLabels).toBe(states.length);
+        // Presentation text (≥ 17 px) for 64 six-letter states in a 540 px tall box does not all
+        // fit: the few without room show on hover (never drawn over another label).
+        if (present && states.length === 64 && h < 600) expect(nodeLabels).toBeGreaterThanOrEqual(0.8 * states.length);
+        else expect(nodeLabels).toBe(states.length);
         expect(edgeLabels).toBeGreaterThan(0);
-        expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(MIN_SCREEN_FONT - 1e-9);
-        expect(s.edgeFont * s.S).toBeGreaterThanOrEqual(MIN_SCREEN_FONT - 1e-9);
+        expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
+        expect(s.edgeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
         // outside labels stay inside the viewBox (nothing cut off at the box's edge)
         for (const r of rects) {
           expect(Math.max(Math.abs(r.x0), Math.abs(r.x1))).toBeLessThanOrEqual(s.half * s.a);

@@ -29,6 +29,9 @@ export const LABEL_FONT = 14;
 export const PRESENT_FONT = 19;
 /** Smallest on-screen text, in CSS pixels: readable on a projector. */
 export const MIN_SCREEN_FONT = 13;
+/** ... and in presentation mode (the back row of a lecture hall). */
+export const MIN_PRESENT_FONT = 17;
+const minPx = (present: boolean): number => (present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT);
 /** Above this many states only edges likelier than chance (1/V) get a label, at most two per
  *  state; the rest show on hover. */
 const ALL_LABELS_STATES = 16;
@@ -48,7 +51,7 @@ export function halfWithLabels(base: number, R: number, r: number, chars: number
   const fits = (r * 2.9) / Math.max(1, chars);
   let half = base;
   for (let k = 0; k < 8; k++) {
-    const unit = (MIN_SCREEN_FONT * 2 * half) / minBox; // the smallest font, in drawing units
+    const unit = (minPx(present) * 2 * half) / minBox; // the smallest font, in drawing units
     // Loops' labels sit just outside the ring: one edge-label line beyond the loop.
     let need = R + r * 3.6 + LINE_EM * Math.max(present ? PRESENT_FONT : LABEL_FONT, unit) + 4;
     const font = Math.max(want, unit);
@@ -216,7 +219,7 @@ export class SvgScene {
   nodeFont(): { font: number; inside: boolean } {
     const r = this.frame.nodeRadius;
     const chars = Math.max(1, Array.from(this.chain.states[0] ?? "").length);
-    const want = Math.max(this.present ? 19 : 15, MIN_SCREEN_FONT / this.scale);
+    const want = Math.max(this.present ? 19 : 15, minPx(this.present) / this.scale);
     const fits = (r * 2.9) / chars; // widest font whose text stays inside the circle
     if (want <= fits) return { font: want, inside: true };
     return { font: want, inside: false };
@@ -229,7 +232,7 @@ export class SvgScene {
     this.placedAt = now();
     if (!this.positions.length || this.positions.length !== this.nodeEls.length) return;
     const { font, inside } = this.nodeFont();
-    this.edgeFont = Math.max(this.present ? PRESENT_FONT : LABEL_FONT, MIN_SCREEN_FONT / this.scale);
+    this.edgeFont = Math.max(this.present ? PRESENT_FONT : LABEL_FONT, minPx(this.present) / this.scale);
     this.labelLayer.ownerSVGElement?.style.setProperty("--bg-label-font", `${r1(this.edgeFont)}px`);
     const V = this.chain.tokens.length;
     const n = this.chain.states.length;

@@ -70,6 +70,7 @@ def _open(lab: Lab, notebook_dir: Path, cells: list[str], count: int) -> list[Ba
 
 def _show(view: BabyGPTView) -> None:
     view.root.locator(".bg-graph-stack").evaluate("el => el.scrollIntoView({block: 'center'})")
+    view.page.mouse.move(2, 300)  # off the drawing: no hovered node revealing its labels
     view.page.wait_for_timeout(300)
 
 
@@ -99,6 +100,16 @@ def test_labels_never_overlap_from_8_to_64_states(lab, notebook_dir):
         assert hit, f"{name}: the centre of a node does not hit the node"
         if name in ("8", "64-acgt", "64-bin"):
             lab.screenshot(SHOTS / f"chain-{name}.png", view.root.locator(".bg-graph-stack"))
+    # presentation mode: bigger text, still no overlaps and every state named
+    view = views[4]
+    view.button("presentation").click()
+    expect(view.root).to_have_class(__import__("re").compile(r"\bbg-presentation\b"))
+    _show(view)
+    lab.page.wait_for_timeout(500)
+    got = view.root.evaluate(OVERLAPS_JS)
+    assert got["bad"] == [], f"presentation, 64 states: overlapping labels {got['bad'][:8]}"
+    assert got["nodes"] == 64 and got["minFont"] >= 17, got  # bigger text for the back row
+    lab.screenshot(SHOTS / "chain-64-acgt-presentation.png", view.root.locator(".bg-graph-stack"))
 
 
 # -- zoom and pan stay inside the drawing --------------------------------------------------------
