@@ -175,6 +175,7 @@ export class GraphView extends GraphRender {
   setWalk(node: number, edge: number): void {
     const was = this.walk;
     this.walk = { node, edge };
+    this.el.dataset.hasWalk = node >= 0 ? "1" : ""; // the legend's walk key shows only then
     if (this.cv.on) return this.overlay();
     const [a, b] = [this.map.node(was.node), this.map.node(node)];
     if (a !== b) {
@@ -203,6 +204,7 @@ export class GraphView extends GraphRender {
     const i = index >= 0 && index < this.map.full.states.length ? index : -1;
     this.scene.nodeEls[this.map.node(this.found)]?.classList.remove("bg-found");
     this.found = i;
+    this.el.dataset.hasFound = i >= 0 ? "1" : ""; // the legend's search key shows only then
     const d = this.map.node(i);
     if (!this.cv.on) return void this.scene.nodeEls[d]?.classList.add("bg-found");
     this.cv.layer.skipLabel = d;

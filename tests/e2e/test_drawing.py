@@ -294,6 +294,18 @@ def test_export_has_caption_and_legend_no_walk_ring_and_a_light_theme(lab, noteb
     assert style[0] not in ("none", ""), f"a naughty unseen node lost its dashes: {style}"
     assert style[1].replace(" ", "") in (naughty.replace(" ", ""), "rgb(224,49,49)"), style
     expect(view.root.locator("g.bg-node.bg-walk")).to_have_count(1, timeout=30_000)  # the walk ring is on
+    # the legend explains the gold walk ring (shown while there is a walk); no search yet
+    expect(view.root.locator(".bg-legend-walk")).to_be_visible()
+    expect(view.root.locator(".bg-legend-walk")).to_contain_text("gold ring")
+    expect(view.root.locator(".bg-legend-found")).to_be_hidden()
+    view.root.locator('input[data-field="search_state"]').fill("011")
+    view.root.locator('input[data-field="search_state"]').press("Enter")
+    expect(view.root.locator(".bg-legend-found")).to_be_visible()
+    found = view.root.locator('g.bg-node[data-state="011"] > circle').first.evaluate(
+        "c => { const cs = getComputedStyle(c); return [cs.stroke, cs.strokeDasharray]; }")
+    accent = view.root.evaluate("r => getComputedStyle(r).getPropertyValue('--bg-accent').trim()")
+    assert found[1] in ("none", ""), f"the search mark is dashed like the unseen/naughty marks: {found}"
+    print(f"\n[drawing] search mark stroke {found[0]} (accent {accent})")
     lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
     lab.page.wait_for_function("document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
 
