@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README): `make lab` and `make test`.
-.PHONY: setup lab test test-py test-js test-browser bench
+.PHONY: setup lab test test-py test-js test-browser test-floors bench dist test-marimo
 
 setup:
 	bash scripts/setup.sh
@@ -7,7 +7,7 @@ setup:
 lab: setup
 	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) examples/babygpt.ipynb
 
-test: setup test-js test-py test-browser
+test: setup test-js test-py test-floors test-browser
 
 test-js:
 	npm run --silent typecheck
@@ -20,6 +20,18 @@ test-py:
 # whole session, which the asyncio-based widget tests must not share.
 test-browser:
 	.venv/bin/python -m pytest -q tests/e2e
+
+# The declared dependency floors (anywidget, ipywidgets, traitlets, numpy) in a fresh venv.
+test-floors:
+	bash scripts/check_floors.sh
+
+# sdist + wheel into dist/, twine check, listings with sizes, the packaging tests (also in test-py).
+dist: setup
+	bash scripts/check_dist.sh
+
+# marimo as a host (also part of test-browser).
+test-marimo:
+	.venv/bin/python -m pytest -q tests/e2e/test_marimo.py
 
 bench: setup
 	.venv/bin/python bench/run_all.py

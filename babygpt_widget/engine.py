@@ -234,10 +234,10 @@ class BabyGPT:
 
     def to_graphviz(self, temperature: float = 1.0) -> "graphviz.Digraph":
         """The seed's picture: one node per state, edges labelled ``t(p%)``, circo layout."""
-        import graphviz
+        from .graphviz_chain import Digraph  # says in one line what to install when `dot` is missing
 
         probs = self.transition_matrix(temperature)
-        dot = graphviz.Digraph(comment="Baby GPT", engine="circo")
+        dot = Digraph(comment="Baby GPT", engine="circo")
         for s in self.states:
             dot.node(s, s)
         for i, s in enumerate(self.states):
@@ -248,8 +248,10 @@ class BabyGPT:
         return dot
 
     def to_svg(self, temperature: float = 1.0) -> str:
-        """The chain as an SVG document (graphviz circo, the seed's picture)."""
-        return self.to_graphviz(temperature).pipe(format="svg").decode()
+        """The chain as an SVG document, drawn in Python like the widget's circle (no Graphviz needed)."""
+        from .svg_chain import chain_svg
+
+        return chain_svg(self, temperature)
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:

@@ -60,6 +60,7 @@ window.runBench = async (raw, nUpdates) => {
   const root = el.querySelector(".babygpt-widget") || el;
   const base = new Float32Array(state.probs.buffer.slice(0));
   const updates = [];
+  const paints = [];
   for (let i = 0; i < nUpdates; i++) {
     const p = new Float32Array(base.length);
     for (let j = 0; j < p.length; j += 2) { const q = Math.random(); p[j] = q; p[j + 1] = 1 - q; }
@@ -69,16 +70,18 @@ window.runBench = async (raw, nUpdates) => {
     (model.listeners["change:global_step"] || []).forEach(f => f());
     await frame();
     updates.push(parseFloat(root.dataset.renderMs || root.querySelector("[data-render-ms]")?.dataset.renderMs || "NaN"));
+    paints.push(parseFloat(root.querySelector("[data-paint-ms]")?.dataset.paintMs || "NaN"));
   }
-  return {full, updates, nodes: el.querySelectorAll("g.bg-node").length};
+  return {full, updates, paints, nodes: el.querySelectorAll("g.bg-node").length};
 };
 window.ready = true;
 </script></body></html>
 """
 
 
-def widget_state(context_length: int) -> dict:
-    w = BabyGPTWidget(context_length=context_length, sequence="0110101110010111" * 4)
+def widget_state(context_length: int, **settings) -> dict:
+    settings.setdefault("sequence", "0110101110010111" * 4)
+    w = BabyGPTWidget(context_length=context_length, **settings)
     state = {}
     for name in w.trait_names(sync=True):
         value = getattr(w, name)
@@ -106,6 +109,16 @@ def main() -> None:
             result = page.evaluate("([s, n]) => runBench(s, n)", [widget_state(C), 60])
             upd, full = statistics.median(result["updates"]), statistics.median(result["full"])
             print(f"{2 ** C:5d} states: update {upd:7.2f} ms (target <= {target:g} ms)   "
+                  f"full render {full:8.1f} ms   ratio full/update {full / upd:6.1f}x   nodes drawn {result['nodes']}")
+        # The drawing's other regimes: 64 states as SVG with placed labels (ACGT, C=3), and
+        # 256 states x 256 tokens = 65,536 edges painted on the canvas (canvas by edge count).
+        big_v = "".join(chr(0x4E00 + i) for i in range(256))
+        for name, settings, target in (("64 ACGT", dict(context_length=3, alphabet="ACGT", sequence="ACGTTGCAACGGTACCGTAGGCTAAC" * 2), 16.0),
+                                       ("V=256 C=1", dict(context_length=1, alphabet=big_v, sequence=big_v * 2), 16.0)):
+            result = page.evaluate("([s, n]) => runBench(s, n)", [widget_state(**settings), 20])
+            upd, full = statistics.median(result["updates"]), statistics.median(result["full"])
+            paint = statistics.median(result["paints"])
+            print(f"{name:>9}: update {upd:7.2f} ms (target <= {target:g} ms; canvas paint {paint:.1f} ms)   "
                   f"full render {full:8.1f} ms   ratio full/update {full / upd:6.1f}x   nodes drawn {result['nodes']}")
         browser.close()
 

@@ -1,9 +1,11 @@
-"""Writes examples/babygpt.ipynb: the seed's lecture told with the widget.
+"""Writes examples/babygpt.ipynb and examples/babygpt_marimo.py: the seed's lecture told with the
+widget, for Jupyter and for marimo, from one list of cells.
 
-The notebook is generated so its text stays reviewable as a diff; run
-`python examples/make_notebook.py` after editing and commit both files.
+The notebooks are generated so their text stays reviewable as a diff; run
+`python examples/make_notebook.py` after editing and commit all three files.
 """
 
+import ast
 from pathlib import Path
 
 import nbformat as nbf
@@ -61,8 +63,10 @@ print(w.config["sequence"], "<- the training data, for comparison")"""),
 A computer is a deterministic finite-state machine. A GPT is a *stochastic* one (a Markov
 chain). Greedy decoding — always take the most likely token, temperature 0 — turns the chain
 back into a plain FSM: one outgoing edge per state, and a walk that must end in a cycle."""),
-    code("""print(w.sample(20, start="111", temperature=0))
-w.to_graphviz(temperature=0)"""),
+    code("""from IPython.display import SVG
+
+print(w.sample(20, start="111", temperature=0))
+SVG(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed"""),
     md("""## 5. Where does the walk spend its time?
 
 The stationary distribution is the long-run fraction of time a walk spends in each state."""),
@@ -102,14 +106,84 @@ w3"""),
 ]
 
 
-def main() -> None:
+# marimo shows a widget through mo.ui.anywidget and an SVG through mo.Html; these lines differ
+# (None: the line is left out), every other line is the same in both notebooks.
+MARIMO_LINES = {
+    "w": "mo.ui.anywidget(w)",
+    "w3": "mo.ui.anywidget(w3)",
+    "from IPython.display import SVG": None,
+    "SVG(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed":
+        "mo.Html(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed",
+}
+MARIMO_HEADER = '''import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", css_file="babygpt_marimo.css")
+
+
+@app.cell
+def _():
+    import marimo as mo
+    return (mo,)
+'''
+
+
+def marimo_source(code_text: str) -> str:
+    lines = [MARIMO_LINES.get(line, line) for line in code_text.split("\n")]
+    text = "\n".join(line for line in lines if line is not None)
+    return text.replace("\n\n\n", "\n\n").strip("\n")
+
+
+def _defs_and_uses(code_text: str) -> tuple[set[str], set[str]]:
+    """Top-level names a cell defines and names it reads (marimo wires cells by these)."""
+    defs, uses = set(), set()
+    for node in ast.walk(ast.parse(code_text)):
+        if isinstance(node, ast.Name):
+            (defs if isinstance(node.ctx, ast.Store) else uses).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defs.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return defs, uses
+
+
+def _marimo_cell(body: str, args: list[str], returns: list[str], hide_code: bool = False) -> str:
+    deco = "@app.cell(hide_code=True)" if hide_code else "@app.cell"
+    ret = f"return ({returns[0]},)" if len(returns) == 1 else f"return {', '.join(returns)}" if returns else "return"
+    indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
+    return f"\n\n{deco}\ndef _({', '.join(args)}):\n{indented}\n    {ret}\n"
+
+
+def marimo_notebook() -> str:
+    """The lecture as a marimo app file (the format `marimo edit` writes)."""
+    sources = [marimo_source(c.source) if c.cell_type == "code" else c.source for c in CELLS]
+    analysed = [_defs_and_uses(s) if c.cell_type == "code" else (set(), set()) for c, s in zip(CELLS, sources)]
+    defined = set().union(*(d for d, _ in analysed)) | {"mo"}
+    used_later = set().union(*(u for _, u in analysed))
+    out = [MARIMO_HEADER]
+    for cell, text, (defs, uses) in zip(CELLS, sources, analysed):
+        if cell.cell_type == "markdown":
+            out.append(_marimo_cell(f'mo.md(r"""\n{text}\n""")', ["mo"], [], hide_code=True))
+        else:
+            args = sorted((uses - defs) & defined)
+            out.append(_marimo_cell(text, args, sorted(defs & used_later)))
+    out.append('\n\nif __name__ == "__main__":\n    app.run()\n')
+    return "".join(out)
+
+
+def jupyter_notebook() -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells = CELLS
-    path = Path(__file__).with_name("babygpt.ipynb")
-    nbf.write(nb, path)
-    print("wrote", path)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # stable ids: regenerating leaves no diff
+    return nb
+
+
+def main() -> None:
+    here = Path(__file__).parent
+    nbf.write(jupyter_notebook(), here / "babygpt.ipynb")
+    (here / "babygpt_marimo.py").write_text(marimo_notebook(), encoding="utf-8")
+    print("wrote", here / "babygpt.ipynb", "and", here / "babygpt_marimo.py")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import { derive, deriveSteps, temperShown, topShares } from "../model/derive";
 import type { DeriveInput, Derived } from "../model/derive";
 import { el } from "../util/dom";
 import { exportChain } from "../drawing/exporter";
+import type { ExportInfo } from "../drawing/exporter";
 import { frameScheduler } from "./frame";
 import type { FrameScheduler } from "./frame";
 import { GraphView } from "../drawing/graph";
@@ -172,8 +173,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       setTemperature: (t) => save("temperature", t),
       setShowPrefixes: (on) => save("show_prefixes", on),
       setPresentation: (on) => save("presentation", on),
-      exportSvg: () => graph.withSnapshot(() => exportChain(graph.svg, root, shown.step, temperature, "svg")),
-      exportPng: () => graph.withSnapshot(() => exportChain(graph.svg, root, shown.step, temperature, "png")),
+      exportSvg: () => graph.withSnapshot(() => exportChain(graph.svg, root, shown.step, temperature, "svg", exportInfo())),
+      exportPng: () => graph.withSnapshot(() => exportChain(graph.svg, root, shown.step, temperature, "png", exportInfo())),
       toggleHelp: () => help.toggle(),
     },
     signal,
@@ -247,6 +248,16 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   root.append(frame, help.el);
   const tooltip = new Tooltip(root);
   host.appendChild(root);
+
+  // ---- drawing wiring (js/drawing/: exports' caption and theme; the drawing's toolbar lives in graph.el) ----
+  function exportInfo(): ExportInfo {
+    const c = model.get("config");
+    const settings = c
+      ? `alphabet ${c.alphabet} · context ${c.context_length} · ${c.n_layer} layer(s), ${c.n_head} head(s), n_embd ${c.n_embd} · lr ${c.lr} · seed ${c.seed}`
+      : "";
+    return { loss: shown.loss, settings, theme: graph.exportTheme };
+  }
+  // ---- end of drawing wiring ----
 
   // ---- actions ----
   function toggleNaughty(index: number): void {

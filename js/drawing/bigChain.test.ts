@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { toScreen } from "./canvasGeometry";
 import { buildChain } from "../model/chain";
 import { serializeSvg } from "./exporter";
-import { ASYNC_FORCE_STATES, CANVAS_STATES, DENSE_STATES } from "./graph";
+import { ASYNC_FORCE_STATES, CANVAS_EDGES, CANVAS_STATES, DENSE_STATES } from "./graph";
 import { frameFor, ringLayout } from "./layout";
 import { f32, i32 } from "../testing/fakeModel";
 import { setup } from "../testing/harness";
@@ -189,11 +189,16 @@ describe("export and zoom around the canvas threshold", () => {
     expect(g.svg.querySelector("image")).toBeNull(); // only for the export
   });
 
-  it("small chains stay SVG with every hook; pan/zoom in circular only once labels are hidden", () => {
+  it("small chains stay SVG with every hook; zoom/pan at every size (Ctrl + wheel: the page keeps its wheel)", () => {
     const s = (current = setup());
     expect(s.$$("g.bg-node")).toHaveLength(8);
     expect(s.$("canvas.bg-graph-canvas").hidden).toBe(true);
-    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(false); // the page scrolls over it
+    expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(true);
+    const plain = new WheelEvent("wheel", { deltaY: 100, bubbles: true, cancelable: true });
+    s.$("svg.bg-graph").dispatchEvent(plain);
+    expect(plain.defaultPrevented).toBe(false); // the notebook scrolls
+    expect(s.mounted.graph.zoom.k).toBe(1);
+    expect(s.$(".bg-zoom-hint").classList.contains("bg-show")).toBe(true);
     const C7 = Array.from({ length: 128 }, (_, i) => i.toString(2).padStart(7, "0"));
     expect(C7.length).toBeGreaterThan(DENSE_STATES);
     s.model.update({
@@ -207,5 +212,25 @@ describe("export and zoom around the canvas threshold", () => {
     expect(s.$$("g.bg-node")).toHaveLength(128);
     expect(s.$$("g.bg-edge")).toHaveLength(256);
     expect(s.$("svg.bg-graph").classList.contains("bg-interactive")).toBe(true);
+  });
+
+  it("a chain with few states but many edges is painted on the canvas (canvas by edge count)", () => {
+    const s = (current = setup());
+    const alphabet = Array.from({ length: 40 }, (_, i) => String.fromCharCode(0x4e00 + i)).join("");
+    const states = Array.from(alphabet);
+    s.model.update({
+      config: { ...s.model.get("config"), alphabet, context_length: 1 },
+      states,
+      probs: f32(states.flatMap(() => new Array(40).fill(1 / 40))),
+      data_counts: i32(new Array(1600).fill(0)),
+      prefix_states: [],
+    });
+    s.flush();
+    expect(states.length).toBeLessThan(CANVAS_STATES);
+    expect(states.length * 40).toBeGreaterThan(CANVAS_EDGES);
+    expect(s.mounted.graph.isCanvas).toBe(true);
+    expect(s.$$("g.bg-edge")).toHaveLength(0);
+    expect(s.$$("g.bg-node")).toHaveLength(0);
+    expect(s.$(".bg-graph-stack").dataset.renderMode).toBe("canvas");
   });
 });

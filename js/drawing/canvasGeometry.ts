@@ -102,32 +102,42 @@ export function edgeArrays(shapes: EdgeShape[], arrow: number): EdgeArrays {
     poly: new Float64Array(2 * P * m),
     label: new Float64Array(2 * m),
   };
+  const { curve, tip: tips, box, poly, label, cubic } = out;
   shapes.forEach((s, i) => {
     const c1 = s.controls[0] ?? s.start;
     const c2 = s.controls[1] ?? c1;
-    out.curve.set([s.start.x, s.start.y, c1.x, c1.y, c2.x, c2.y, s.end.x, s.end.y], 8 * i);
-    out.cubic[i] = s.controls.length > 1 ? 1 : 0;
+    const o = 8 * i;
+    curve[o] = s.start.x;
+    curve[o + 1] = s.start.y;
+    curve[o + 2] = c1.x;
+    curve[o + 3] = c1.y;
+    curve[o + 4] = c2.x;
+    curve[o + 5] = c2.y;
+    curve[o + 6] = s.end.x;
+    curve[o + 7] = s.end.y;
+    cubic[i] = s.controls.length > 1 ? 1 : 0;
     const tip = arrowTip(s, arrow);
     const len = Math.hypot(tip.x - s.end.x, tip.y - s.end.y) || 1;
-    out.tip.set([tip.x, tip.y, (tip.x - s.end.x) / len, (tip.y - s.end.y) / len], 4 * i);
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
+    tips[4 * i] = tip.x;
+    tips[4 * i + 1] = tip.y;
+    tips[4 * i + 2] = (tip.x - s.end.x) / len;
+    tips[4 * i + 3] = (tip.y - s.end.y) / len;
     for (let k = 0; k < P; k++) {
       const p = k <= HIT_SEGMENTS ? pointAt(s, k / HIT_SEGMENTS) : tip;
-      out.poly[2 * (P * i + k)] = p.x;
-      out.poly[2 * (P * i + k) + 1] = p.y;
+      poly[2 * (P * i + k)] = p.x;
+      poly[2 * (P * i + k) + 1] = p.y;
     }
     // The control polygon holds the whole Bezier curve: a safe box for culling.
-    for (const p of [s.start, ...s.controls, s.end, tip]) {
-      x0 = Math.min(x0, p.x);
-      y0 = Math.min(y0, p.y);
-      x1 = Math.max(x1, p.x);
-      y1 = Math.max(y1, p.y);
-    }
-    out.box.set([x0, y0, x1, y1], 4 * i);
-    out.label.set([s.label.x, s.label.y], 2 * i);
+    const x0 = Math.min(s.start.x, s.end.x, tip.x, c1.x, c2.x);
+    const y0 = Math.min(s.start.y, s.end.y, tip.y, c1.y, c2.y);
+    const x1 = Math.max(s.start.x, s.end.x, tip.x, c1.x, c2.x);
+    const y1 = Math.max(s.start.y, s.end.y, tip.y, c1.y, c2.y);
+    box[4 * i] = x0;
+    box[4 * i + 1] = y0;
+    box[4 * i + 2] = x1;
+    box[4 * i + 3] = y1;
+    label[2 * i] = s.label.x;
+    label[2 * i + 1] = s.label.y;
   });
   return out;
 }
@@ -298,4 +308,23 @@ export function densityAlpha(edgesInView: number, boxArea: number): number {
   if (edgesInView <= 0) return 1;
   const pxPerEdge = boxArea / edgesInView;
   return Math.max(0.22, Math.min(1, Math.sqrt(pxPerEdge / 400)));
+}
+
+/**
+ * Where a label of w × h pixels goes beside a node (offset of its centre, CSS pixels): just
+ * clear of the node (`gap` from its centre), on the side facing away from `centre`.
+ */
+export function labelOffset(p: Point, centre: Point, gap: number, w: number, h: number): Point {
+  let ux = p.x - centre.x;
+  let uy = p.y - centre.y;
+  const len = Math.hypot(ux, uy);
+  if (len < 1e-9) {
+    ux = 0;
+    uy = 1;
+  } else {
+    ux /= len;
+    uy /= len;
+  }
+  const reach = gap + Math.abs(ux) * (w / 2) + Math.abs(uy) * (h / 2);
+  return { x: ux * reach, y: uy * reach };
 }

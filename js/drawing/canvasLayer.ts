@@ -14,6 +14,7 @@ import {
   hitEdge,
   hitNode,
   screenScale,
+  labelOffset,
   toScreen,
   visibleRect,
 } from "./canvasGeometry";
@@ -22,52 +23,12 @@ import { edgeLabel } from "../util/format";
 import type { EdgeShape, Point } from "./geometry";
 import { edgeOpacity, edgeWidth } from "./graphStyle";
 import { PALETTE_SIZE, tokenSlot } from "./palette";
+import { DEFAULT_COLORS } from "./canvasColors";
+import type { CanvasColors } from "./canvasColors";
 
-export interface CanvasColors {
-  tokens: string[];
-  node: string;
-  accent: string;
-  fg: string;
-  fg2: string;
-  bg: string;
-  naughty: string;
-  naughtySoft: string;
-  shade: string;
-  mono: string;
-}
-
-/** The light theme's colours (widget.css), for when CSS variables cannot be read. */
-export const DEFAULT_COLORS: CanvasColors = {
-  tokens: ["#1c6fd1", "#e8590c", "#2b8a3e", "#9c36b5", "#0c8599", "#a0522d", "#d6336c", "#5c940d"],
-  node: "#e8f1fb",
-  accent: "#1a73c8",
-  fg: "#1f2328",
-  fg2: "#57606a",
-  bg: "#ffffff",
-  naughty: "#e03131",
-  naughtySoft: "rgba(224, 49, 49, 0.16)",
-  shade: "#1a73c8",
-  mono: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
-};
-
-/** The theme's colours from the widget's CSS variables (the canvas cannot use var()). */
-export function readColors(el: Element): CanvasColors {
-  if (typeof getComputedStyle !== "function") return DEFAULT_COLORS;
-  const cs = getComputedStyle(el);
-  const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
-  return {
-    tokens: DEFAULT_COLORS.tokens.map((c, k) => v(`--bg-tok-${k}`, c)),
-    node: v("--bg-node", DEFAULT_COLORS.node),
-    accent: v("--bg-accent", DEFAULT_COLORS.accent),
-    fg: v("--bg-fg", DEFAULT_COLORS.fg),
-    fg2: v("--bg-fg2", DEFAULT_COLORS.fg2),
-    bg: v("--bg-bg", DEFAULT_COLORS.bg),
-    naughty: v("--bg-naughty", DEFAULT_COLORS.naughty),
-    naughtySoft: v("--bg-naughty-soft", DEFAULT_COLORS.naughtySoft),
-    shade: v("--bg-shade", DEFAULT_COLORS.shade),
-    mono: v("--bg-mono", DEFAULT_COLORS.mono),
-  };
-}
+export { DEFAULT_COLORS, readColors } from "./canvasColors";
+export { labelOffset } from "./canvasGeometry";
+export type { CanvasColors } from "./canvasColors";
 
 /** The 2D context calls the layer makes (a real context, or a recording mock in tests). */
 export type Ctx2D = Pick<
@@ -323,7 +284,8 @@ export class CanvasLayer {
       if (x + r >= view.x0 && x - r <= view.x1 && y + r >= view.y0 && y - r <= view.y1) visible.push(i);
     }
     stats.nodes = visible.length;
-    const kindOf = (i: number): number => (this.naughty[i] ? 2 : this.unseen[i] ? 1 : 0);
+    // 0 plain, 1 unseen (dashed), 2 naughty (red), 3 naughty and unseen (red, dashed)
+    const kindOf = (i: number): number => (this.naughty[i] ? (this.unseen[i] ? 3 : 2) : this.unseen[i] ? 1 : 0);
     const circles = (pick: (i: number) => boolean, radius: number): void => {
       ctx.beginPath();
       for (const i of visible) {
@@ -334,15 +296,15 @@ export class CanvasLayer {
     };
     ctx.globalAlpha = 1;
     if (!detail.outlines) {
-      const dot = [this.colors.accent, this.colors.fg2, this.colors.naughty];
-      for (let kind = 0; kind < 3; kind++) {
+      const dot = [this.colors.accent, this.colors.fg2, this.colors.naughty, this.colors.naughty];
+      for (let kind = 0; kind < 4; kind++) {
         ctx.fillStyle = dot[kind];
         circles((i) => kindOf(i) === kind, r);
         ctx.fill();
       }
     } else {
-      const fills = [this.colors.node, this.colors.bg, this.colors.naughtySoft];
-      for (let kind = 0; kind < 3; kind++) {
+      const fills = [this.colors.node, this.colors.bg, this.colors.naughtySoft, this.colors.naughtySoft];
+      for (let kind = 0; kind < 4; kind++) {
         ctx.fillStyle = fills[kind];
         circles((i) => kindOf(i) === kind, r);
         ctx.fill();
@@ -354,13 +316,13 @@ export class CanvasLayer {
         ctx.fill();
       }
       ctx.globalAlpha = 1;
-      const strokes = [this.colors.accent, this.colors.fg2, this.colors.naughty];
-      const widths = [1, 1, 2];
+      const strokes = [this.colors.accent, this.colors.fg2, this.colors.naughty, this.colors.naughty];
+      const widths = [1, 1, 2, 2];
       const lw = Math.min(Math.max(0.12 * detail.nodePx, 1), 3) * px;
-      for (let kind = 0; kind < 3; kind++) {
+      for (let kind = 0; kind < 4; kind++) {
         ctx.strokeStyle = strokes[kind];
         ctx.lineWidth = lw * widths[kind];
-        ctx.setLineDash(kind === 1 ? [3 * lw, 2 * lw] : []);
+        ctx.setLineDash(kind === 1 || kind === 3 ? [3 * lw, 2 * lw] : []);
         circles((i) => kindOf(i) === kind, r);
         ctx.stroke();
       }
@@ -416,25 +378,6 @@ export class CanvasLayer {
     ctx.globalAlpha = 1;
     return stats;
   }
-}
-
-/**
- * Where a label of w × h pixels goes beside a node (offset of its centre, CSS pixels): just
- * clear of the node (`gap` from its centre), on the side facing away from `centre`.
- */
-export function labelOffset(p: Point, centre: Point, gap: number, w: number, h: number): Point {
-  let ux = p.x - centre.x;
-  let uy = p.y - centre.y;
-  const len = Math.hypot(ux, uy);
-  if (len < 1e-9) {
-    ux = 0;
-    uy = 1;
-  } else {
-    ux /= len;
-    uy /= len;
-  }
-  const reach = gap + Math.abs(ux) * (w / 2) + Math.abs(uy) * (h / 2);
-  return { x: ux * reach, y: uy * reach };
 }
 
 function copyFlags(into: Uint8Array, flags: boolean[]): boolean {

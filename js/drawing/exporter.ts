@@ -28,6 +28,18 @@ export interface ExportOptions {
   /** Background colour painted behind the drawing ("" for transparent). */
   background: string;
   title: string;
+  /** Lines under the drawing: what it shows (step, loss, settings). */
+  caption?: string[];
+  /** Key under the caption: token colours and what the marks mean. */
+  legend?: { tokens: { text: string; colour: string }[]; notes: string[]; fg: string; fg2: string };
+}
+
+/** What the export's caption says besides the step. */
+export interface ExportInfo {
+  loss?: number;
+  /** e.g. "alphabet 01 · context 3 · 2 layers × 2 heads × 16". */
+  settings?: string;
+  theme?: "page" | "light";
 }
 
 function hidden(e: Element, cs: CSSStyleDeclaration): boolean {
@@ -56,12 +68,16 @@ export function serializeSvg(svg: SVGSVGElement, opts: ExportOptions): string {
     if (style.length) copy.setAttribute("style", style.join(";"));
   });
   for (const d of drop) d.remove();
+  // Transient marks are not part of the picture (the walk, hover, search and matrix link).
+  for (const e of clone.querySelectorAll(".bg-walk-ring, .bg-hover-ring, .bg-found-ring, .bg-found-label, .bg-overlay > *")) e.remove();
   for (const e of clone.querySelectorAll(".bg-edge-hit")) e.remove(); // invisible hover targets
   // XMLSerializer declares the SVG namespace itself (setting "xmlns" by hand can duplicate it).
   clone.removeAttribute("class");
+  const extra = addCaption(clone, opts);
   const [, , w, h] = (clone.getAttribute("viewBox") ?? "0 0 600 600").split(/[\s,]+/).map(Number);
   clone.setAttribute("width", String(Math.round(w || 600)));
   clone.setAttribute("height", String(Math.round(h || 600)));
+  void extra;
   const title = document.createElementNS(SVGNS, "title");
   title.textContent = opts.title;
   clone.insertBefore(title, clone.firstChild);
@@ -76,6 +92,59 @@ export function serializeSvg(svg: SVGSVGElement, opts: ExportOptions): string {
     title.after(bg);
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+}
+
+/** Caption and legend under the drawing: the viewBox grows downwards to hold them. */
+function addCaption(clone: SVGSVGElement, opts: ExportOptions): number {
+  const lines = opts.caption ?? [];
+  const legend = opts.legend;
+  if (!lines.length && !legend) return 0;
+  const [x, y, w, h] = (clone.getAttribute("viewBox") ?? "0 0 600 600").split(/[\s,]+/).map(Number);
+  const font = Math.max(12, w / 42);
+  const g = document.createElementNS(SVGNS, "g");
+  g.setAttribute("class", "bg-export-caption");
+  g.setAttribute("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif");
+  let at = y + h + font * 0.6;
+  const text = (s: string, tx: number, colour: string, size = font, anchor = "start"): SVGTextElement => {
+    const t = document.createElementNS(SVGNS, "text");
+    t.setAttribute("x", String(Math.round(tx * 10) / 10));
+    t.setAttribute("y", String(Math.round(at * 10) / 10));
+    t.setAttribute("font-size", String(Math.round(size * 10) / 10));
+    t.setAttribute("fill", colour);
+    t.setAttribute("text-anchor", anchor);
+    t.textContent = s;
+    g.appendChild(t);
+    return t;
+  };
+  const fg = legend?.fg ?? "#1f2328";
+  const fg2 = legend?.fg2 ?? "#57606a";
+  for (const line of lines) {
+    at += font * 1.35;
+    text(line, x + font, fg);
+  }
+  if (legend) {
+    at += font * 1.5;
+    let tx = x + font;
+    text("tokens", tx, fg2, font * 0.9);
+    tx += font * 4;
+    for (const t of legend.tokens) {
+      const sw = document.createElementNS(SVGNS, "rect");
+      for (const [k, v] of Object.entries({ x: tx, y: at - font * 0.75, width: font * 1.6, height: font * 0.8, rx: font * 0.2 }))
+        sw.setAttribute(k, String(Math.round(v * 10) / 10));
+      sw.setAttribute("fill", t.colour);
+      g.appendChild(sw);
+      text(t.text, tx + font * 2, fg, font, "start").setAttribute("font-family", "DejaVu Sans Mono, monospace");
+      tx += font * (3 + t.text.length * 0.7);
+    }
+    for (const note of legend.notes) {
+      at += font * 1.3;
+      text(note, x + font, fg2, font * 0.9);
+    }
+  }
+  const grow = at + font * 0.8 - (y + h);
+  clone.setAttribute("viewBox", `${x} ${y} ${w} ${Math.round((h + grow) * 10) / 10}`);
+  clone.appendChild(g);
+  return grow;
 }
 
 /** Save a blob as a file through a Blob-URL anchor with a `download` attribute. */
@@ -131,12 +200,42 @@ export function exportName(step: number, temperature: number): string {
   return `babygpt-chain-step-${Number.isFinite(step) ? step : "live"}${t}`;
 }
 
-/** The Export buttons: the chain as drawn (theme colours baked in), named after step and T. */
-export function exportChain(svg: SVGSVGElement, root: HTMLElement, step: number, temperature: number, kind: "svg" | "png"): void {
-  const text = serializeSvg(svg, {
-    background: getComputedStyle(root).backgroundColor || "#ffffff",
-    title: `babyGPT as a Markov chain, step ${formatStep(step)}`,
-  });
+/** The caption's lines for a step, loss, temperature and settings. */
+export function captionLines(step: number, temperature: number, info: ExportInfo): string[] {
+  const loss = info.loss !== undefined && Number.isFinite(info.loss) ? ` · loss ${info.loss.toFixed(3)}` : "";
+  const first = `babyGPT as a Markov chain · step ${formatStep(step)}${loss} · temperature ${temperature}`;
+  return info.settings ? [first, info.settings] : [first];
+}
+
+/** The key of the drawing as the page shows it: token swatches and the marks in use. */
+function legendOf(root: HTMLElement): ExportOptions["legend"] {
+  const cs = getComputedStyle(root);
+  const tokens = [...root.querySelectorAll<HTMLElement>(".bg-legend-token")].map((e) => ({
+    text: e.dataset.token ?? e.textContent ?? "",
+    colour: getComputedStyle(e).getPropertyValue("--bg-swatch").trim() || cs.color,
+  }));
+  const notes = ["edge t(p%): next token t with probability p; thicker = likelier"];
+  if (root.querySelector(".bg-graph .bg-node.bg-unseen")) notes.push("dashed ring: state not in the data (the model's own guess)");
+  if (root.querySelector(".bg-graph .bg-node.bg-naughty")) notes.push("red ring: marked (naughty) state");
+  return { tokens, notes, fg: cs.getPropertyValue("--bg-fg").trim() || "#1f2328", fg2: cs.getPropertyValue("--bg-fg2").trim() || "#57606a" };
+}
+
+/** The Export buttons: the chain as drawn (theme colours baked in, or the light theme),
+ *  with a caption (step, loss, settings) and a legend, named after step and T. */
+export function exportChain(svg: SVGSVGElement, root: HTMLElement, step: number, temperature: number, kind: "svg" | "png", info: ExportInfo = {}): void {
+  const light = info.theme === "light";
+  if (light) root.classList.add("bg-export-light");
+  let text: string;
+  try {
+    text = serializeSvg(svg, {
+      background: light ? "#ffffff" : getComputedStyle(root).backgroundColor || "#ffffff",
+      title: `babyGPT as a Markov chain, step ${formatStep(step)}`,
+      caption: captionLines(step, temperature, info),
+      legend: legendOf(root),
+    });
+  } finally {
+    if (light) root.classList.remove("bg-export-light");
+  }
   const name = exportName(step, temperature);
   if (kind === "svg") download(new Blob([text], { type: "image/svg+xml" }), `${name}.svg`, root);
   else

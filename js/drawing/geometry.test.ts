@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { arrowTip, BEND_PAIR, curveShape, loopShape, outwardFrom, pointAt } from "./geometry";
 import type { Point } from "./geometry";
-import { placeLabels } from "./labels";
+import { placeChainLabels } from "./labels";
 
 const style = { r: 26, arrow: 9 };
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
@@ -64,8 +64,13 @@ describe("label placement", () => {
       { x: 0, y: 150 },
     ];
     const shapes = [curveShape(nodes[0], nodes[1], 0, style), curveShape(nodes[2], nodes[3], 0, style)];
-    const box = { w: 56, h: 17 };
-    const spots = placeLabels(shapes, [false, false], nodes, style.r, style.arrow, box);
+    const placed = placeChainLabels({
+      nodes, r: style.r, arrow: style.arrow, stateChars: 1, outsideFont: null, shapes, loops: [false, false],
+      edgeFont: 14, edgeChars: 6, priority: [0.5, 0.5], minPriority: 0,
+    });
+    const box = placed.edgeBox;
+    expect(placed.edges.every((p) => p.shown)).toBe(true);
+    const spots = placed.edges.map((p) => p.at);
     const overlapX = Math.abs(spots[0].x - spots[1].x) < box.w;
     const overlapY = Math.abs(spots[0].y - spots[1].y) < box.h;
     expect(overlapX && overlapY).toBe(false);

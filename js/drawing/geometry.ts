@@ -56,7 +56,7 @@ export function curveShape(a: Point, b: Point, bend: number, style: ShapeStyle):
     x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x,
     y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y,
   };
-  return { d: `M${pt(start)}Q${pt(control)} ${pt(end)}`, start, end, controls: [control], label };
+  return lazyPath({ start, end, controls: [control], label }, () => `M${pt(start)}Q${pt(control)} ${pt(end)}`);
 }
 
 /** Self-loop on the side of the node facing `outward` (away from the drawing's centre). */
@@ -75,7 +75,14 @@ export function loopShape(c: Point, outward: Point, style: ShapeStyle): EdgeShap
     y: (start.y + 3 * c1.y + 3 * c2.y + end.y) / 8,
   };
   const label = along(apex, dir(base), style.r * 0.55);
-  return { d: `M${pt(start)}C${pt(c1)} ${pt(c2)} ${pt(end)}`, start, end, controls: [c1, c2], label };
+  return lazyPath({ start, end, controls: [c1, c2], label }, () => `M${pt(start)}C${pt(c1)} ${pt(c2)} ${pt(end)}`);
+}
+
+/** The SVG path text is made when first read: a canvas drawing of 65,536 edges needs the
+ *  numbers only (building every string cost ~40 ms per layout). */
+function lazyPath(shape: Omit<EdgeShape, "d">, make: () => string): EdgeShape {
+  let d: string | null = null;
+  return Object.defineProperty(shape, "d", { get: () => (d ??= make()), enumerable: true }) as EdgeShape;
 }
 
 /** Where a path must stop so an arrowhead of length `arrow`, aligned with the path's end

@@ -1,4 +1,6 @@
-// Key to the drawing: token colours, what edges and node marks mean, unseen and marked states.
+// Key to the drawing: token colours, what edges and node marks mean, unseen and marked states,
+// the walk's gold ring and the search mark (a solid blue halo: unlike the naughty red ring and
+// the unseen grey dashed one).
 import { el } from "../util/dom";
 import { tokenClass } from "../drawing/palette";
 
@@ -26,7 +28,15 @@ export class Legend {
     const red = el("span", "bg-legend-mark bg-legend-mark-naughty");
     red.setAttribute("aria-hidden", "true");
     this.naughty.append(red, document.createTextNode("marked (naughty): click a node to toggle"));
-    this.el.append(this.tokens, edges, this.bars, this.unseen, this.naughty);
+    const walk = el("span", "bg-legend-walk");
+    const gold = el("span", "bg-legend-mark bg-legend-mark-walk");
+    gold.setAttribute("aria-hidden", "true");
+    walk.append(gold, document.createTextNode("gold ring: where a sampled walk is"));
+    const found = el("span", "bg-legend-found");
+    const halo = el("span", "bg-legend-mark bg-legend-mark-found");
+    halo.setAttribute("aria-hidden", "true");
+    found.append(halo, document.createTextNode("blue halo: the state you searched for"));
+    this.el.append(this.tokens, edges, this.bars, this.unseen, this.naughty, walk, found);
     this.setUnseen(false);
   }
 

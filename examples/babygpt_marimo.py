@@ -1,0 +1,229 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", css_file="babygpt_marimo.css")
+
+
+@app.cell
+def _():
+    import marimo as mo
+    return (mo,)
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    # babyGPT: a GPT is a finite-state Markov chain
+
+    A GPT with a vocabulary of **V** tokens and a context of **C** tokens only ever sees V<sup>C</sup>
+    different contexts. Feed each context to the model: its next-token probabilities are the
+    probabilities of moving to the *shifted* context (drop the oldest token, append the new one).
+    So the whole model is a Markov chain over V<sup>C</sup> states — and we can draw it.
+
+    Below is Andrej Karpathy's **babyGPT**: two tokens (`0`, `1`), context 3 (so 2<sup>3</sup> = 8
+    states), 4 layers, 4 heads, 16 dimensions — 12,656 parameters. It is about to be trained on
+    the sequence `111101111011110`.
+    """)
+    return
+
+
+@app.cell
+def _(mo):
+    from babygpt_widget import BabyGPTWidget
+
+    w = BabyGPTWidget()
+    mo.ui.anywidget(w)
+    return BabyGPTWidget, w
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 1. Before training: a coin flip everywhere
+
+    Each node is a context; each arrow is "emit token t", labelled `t(p%)`. Freshly initialised,
+    the network knows nothing, so every state says ≈50/50.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    print(w)  # vocab, context, states, parameters, step, loss
+    w.probabilities_table()
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 2. Train for 50 steps
+
+    Press **Train ×50** in the widget above, or run the next cell: the drawing updates either way.
+    The seed's loss goes from 0.6635 to 0.4700.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    losses = w.train(50)
+    print(f"step 0 loss {losses[0]:.4f}   step 49 loss {losses[-1]:.4f}")
+    p = dict(zip(w.states, w.probabilities[:, 1]))
+    print(f"P(1 | 101) = {p['101']:.0%}   (data: 101 is always followed by 1)")
+    print(f"P(1 | 111) = {p['111']:.0%}   (data: 111 is followed by 0 and 1 equally often)")
+    print(f"P(1 | 000) = {p['000']:.0%}   (data: 000 never occurs!)")
+    return losses, p
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    Read the edges: `101 → 011` now says ≈79% (the data says 100%; 50 small steps is not
+    enough to get there). `111` sits near 45/55, the data's 50/50.
+
+    Now look at `000`: it never occurs in the training data (the widget marks such states), yet the
+    model is confident that `1` follows (≈73%). Nothing in the data says so — that guess is the
+    transformer's **inductive bias**: what it learned from the seen states generalises, for better
+    or worse, to the unseen ones. Drag the **history slider** back to step 0 and forth to watch
+    the chain learn.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    w.unseen_states
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 3. Sampling is a walk on the chain
+
+    Generating text is a random walk: start in a state, draw a token from its edges, move to the
+    shifted state, repeat. Here, 20 tokens from `111` (seeded, so reproducible):
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    print(w.sample(20, start="111", seed=1337))
+    print(w.config["sequence"], "<- the training data, for comparison")
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 4. Temperature 0: the stochastic FSM becomes a deterministic one
+
+    A computer is a deterministic finite-state machine. A GPT is a *stochastic* one (a Markov
+    chain). Greedy decoding — always take the most likely token, temperature 0 — turns the chain
+    back into a plain FSM: one outgoing edge per state, and a walk that must end in a cycle.
+    """)
+    return
+
+
+@app.cell
+def _(mo, w):
+    print(w.sample(20, start="111", temperature=0))
+    mo.Html(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 5. Where does the walk spend its time?
+
+    The stationary distribution is the long-run fraction of time a walk spends in each state.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    import numpy as np
+
+    for state, share in zip(w.states, w.stationary_distribution()):
+        print(f"{state}  {share:6.1%}  {'#' * int(round(share * 60))}")
+    return share, state
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 6. "Naughty" states and AI safety
+
+    Suppose some states are forbidden. The safety question becomes a number: how likely is a walk
+    from `111` to hit one of them within k steps? Training — and temperature — move that number.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    naughty = ["000"]
+    for k in (1, 5, 20):
+        print(f"P(reach {naughty} within {k:2d} steps from 111) = {w.reach_probability(naughty, k, start='111'):.3f}")
+    print("greedy:", w.reach_probability(naughty, 20, start="111", temperature=0))
+    return k, naughty
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 7. The actual state space is bigger
+
+    A GPT also predicts from *fewer* than C tokens — at the start of generation the context is
+    just `1`, then `11`, … So the chain it really runs has the shorter contexts too: 2 + 4 + 8 = 14
+    states for babyGPT. A short context grows by one token until it is full.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    space = w.state_space(include_prefixes=True)
+    print(len(space), "states:", space.labels)
+    w.transition_matrix(include_prefixes=True)[:6]
+    return (space,)
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 8. Exercise: three tokens, context two
+
+    With V = 3 and C = 2 there are 3<sup>2</sup> = 9 states, each with 3 outgoing edges. Train it on
+    a sequence of your own and read the chain.
+    """)
+    return
+
+
+@app.cell
+def _(BabyGPTWidget, mo):
+    w3 = BabyGPTWidget(alphabet="012", context_length=2, sequence="0120120120112012")
+    w3.train(100)
+    mo.ui.anywidget(w3)
+    return (w3,)
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## Your turn
+
+    - Change the training sequence in the widget's settings (the model keeps its weights) and
+      keep training: which edges move first?
+    - Try a larger learning rate, then reset.
+    - Save a run with `w.save("run.pt")` and bring it back with `BabyGPTWidget.load("run.pt")`.
+    """)
+    return
+
+
+if __name__ == "__main__":
+    app.run()

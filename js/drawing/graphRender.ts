@@ -1,0 +1,262 @@
+// Drawing the chain as shown (the whole chain or a focus view) into its box: the frame and
+// viewBox for the box's size (an oval ring in a wide box, room for labels), node positions,
+// edge shapes, the SVG scene or the canvas, and zoom/pan. GraphView (graph.ts) adds the data,
+// the interaction and the public API on top.
+import { select } from "d3-selection";
+import "d3-transition";
+import { focusZoom, scaleForRadius, screenScale, zoomExtent } from "./canvasGeometry";
+import type { ScreenBox, ZoomState } from "./canvasGeometry";
+import { CanvasView } from "./canvasView";
+import type { Marks } from "./canvasView";
+import type { PaintStats } from "./canvasLayer";
+import { DrawnMap } from "./drawnMap";
+import { focusLayout } from "./focus/neighbourhood";
+import { ForceRunner } from "./forceRunner";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
+import type { EdgeShape, Point } from "./geometry";
+import { ARROW, buildGraphDom } from "./graphDom";
+import type { GraphDom } from "./graphDom";
+import { frameFor, ringLayout } from "./layout";
+import type { Frame } from "./layout";
+import { renderMode } from "./renderMode";
+import type { RenderMode } from "./renderMode";
+import { halfWithLabels, MAX_ASPECT, SvgScene } from "./svgScene";
+import type { SceneHooks } from "./svgScene";
+import { Viewport } from "./viewport";
+import type { LayoutKind } from "../model/types";
+
+export const LAYOUT_MS = 400;
+/** Zoom to a searched state until it is about this big (radius, CSS pixels). */
+const FOCUS_PX = 22;
+/** Node radius and ring spacing of a focus view (drawing units). */
+const FOCUS_R = 26;
+let instances = 0;
+
+export abstract class GraphRender {
+  protected readonly dom: GraphDom;
+  protected readonly scene: SvgScene;
+  protected readonly cv: CanvasView;
+  protected readonly view: Viewport;
+  protected readonly runner: ForceRunner;
+  protected readonly map = new DrawnMap();
+  protected mode: RenderMode = "svg";
+  protected frame: Frame = frameFor(0);
+  protected layout: LayoutKind = "circular";
+  protected positions: Point[] = [];
+  protected shapes: EdgeShape[] = [];
+  protected box: { width: number; height: number } | null = null;
+  protected pixelScale = 1;
+  /** The frame's own half side, before room for outside labels is added. */
+  private baseHalf = frameFor(0).half;
+  private shownHalf = -1;
+  /** Width / height of the ring: a wide box gets an oval (more room along the top and bottom). */
+  private aspect = 1;
+
+  constructor(sceneHooks: SceneHooks) {
+    const markerId = `bg-arrow-${++instances}`;
+    this.dom = buildGraphDom(markerId);
+    const d = this.dom;
+    this.scene = new SvgScene(d.nodes, d.lines, d.labels, `${markerId}`, sceneHooks);
+    this.cv = new CanvasView(d.el, d.svg, d.canvas, d.overlay, () => this.measure(), () => this.view.state);
+    this.view = new Viewport(d.svg, d.viewport, () => this.onZoom(), () => this.scene.setScale(this.screenScale()));
+    this.runner = new ForceRunner((pos) => this.applyPositions(pos));
+    d.pane.append(this.view.hint);
+  }
+
+  /** Marks the canvas overlay shows (drawn indices). */
+  protected abstract marksNow(): Marks;
+
+  get isCanvas(): boolean {
+    return this.cv.on;
+  }
+
+  get zoom(): ZoomState {
+    return { ...this.view.state };
+  }
+
+  get lastPaint(): PaintStats | null {
+    return this.cv.lastPaint;
+  }
+
+  getLayout(): LayoutKind {
+    return this.layout;
+  }
+
+  /** Switch layouts, animating node positions unless `animate` is false. */
+  setLayout(kind: LayoutKind, animate = true): void {
+    if (kind === this.layout) return;
+    this.layout = kind;
+    this.runner.stopSettling();
+    if (kind === "circular") this.runner.reset();
+    if (this.map.nb) return; // the focus view keeps its rings
+    this.updateFrame();
+    const from = this.positions.map((p) => ({ ...p }));
+    const to = this.targetPositions();
+    this.enableInteraction();
+    const svg = select(this.dom.svg);
+    svg.interrupt("layout");
+    if (!animate || from.length !== to.length || this.runner.settling) return this.applyPositions(to);
+    svg
+      .transition("layout")
+      .duration(LAYOUT_MS)
+      .tween("positions", () => (t: number) => {
+        this.applyPositions(from.map((a, i) => ({ x: a.x + (to[i].x - a.x) * t, y: a.y + (to[i].y - a.y) * t })));
+      });
+  }
+
+  /** Pan (and zoom in if needed) so node i (full chain) is in the middle and readable. */
+  focusOn(index: number, animate = true): void {
+    const p = this.positions[this.map.node(index)];
+    if (!p || (this.mode === "svg" && this.view.state.k <= 1)) return; // all in view and readable already
+    const sb = this.screenBox() ?? { width: 600, height: 600, half: this.frame.half };
+    const [lo, hi] = this.zoomExtentNow();
+    const want = this.cv.on || this.mode === "svg-dense" ? scaleForRadius(sb, this.frame.nodeRadius, FOCUS_PX) : 1;
+    const k = Math.min(hi, Math.max(lo, this.view.state.k, want));
+    this.view.set(focusZoom(p, k), animate);
+  }
+
+  /** The whole chain in the box. */
+  fit(animate = true): void {
+    this.view.fit(animate);
+  }
+
+  /** Run a pending canvas paint now (the app calls this at the end of its redraw). */
+  flush(): void {
+    this.cv.flush();
+  }
+
+  /** (Re)build the drawing of `map.chain`: mode, frame, elements, positions, zoom. */
+  protected render(): void {
+    const nb = this.map.nb;
+    const chain = this.map.chain;
+    this.mode = renderMode(chain.states.length, chain.edges.length);
+    const canvas = this.mode === "canvas";
+    let focusPos: Point[] | null = null;
+    if (nb) {
+      const rings = focusLayout(nb, 2 * FOCUS_R + 48, 170);
+      focusPos = rings.positions;
+      this.frame = { radius: rings.radius, nodeRadius: FOCUS_R, half: rings.radius + FOCUS_R * 3.6 };
+    } else this.frame = frameFor(chain.states.length);
+    this.baseHalf = this.frame.half;
+    this.shownHalf = -1;
+    const { el, svg } = this.dom;
+    svg.classList.toggle("bg-dense", this.mode === "svg-dense");
+    el.classList.toggle("bg-canvas-mode", canvas);
+    el.classList.toggle("bg-focus-view", nb !== null);
+    el.classList.remove("bg-focus", "bg-edge-focus");
+    svg.classList.remove("bg-focus", "bg-over-node", "bg-picking");
+    el.dataset.renderMode = this.mode;
+    this.scene.setChain(chain, this.frame, this.mode === "svg-dense", !canvas);
+    this.cv.setChain(chain, this.frame, canvas, canvas ? (ARROW * this.frame.nodeRadius) / 26 : ARROW);
+    select(svg).interrupt("layout").interrupt("focus");
+    this.onResize();
+    this.applyPositions(focusPos ?? this.targetPositions());
+    this.enableInteraction();
+  }
+
+  protected targetPositions(): Point[] {
+    const chain = this.map.chain;
+    if (this.layout === "circular" || chain.states.length === 0) return ringLayout(chain, this.frame.radius).map((p) => ({ x: p.x * this.aspect, y: p.y }));
+    return this.runner.positions(chain, this.frame);
+  }
+
+  /** Geometry for all nodes and edges: layout changes and drags only. */
+  protected applyPositions(pos: Point[]): void {
+    this.positions = pos;
+    const style = { r: this.frame.nodeRadius, arrow: this.cv.on ? (ARROW * this.frame.nodeRadius) / 26 : ARROW };
+    const n = pos.length || 1;
+    const centre = { x: pos.reduce((s, p) => s + p.x, 0) / n, y: pos.reduce((s, p) => s + p.y, 0) / n };
+    this.shapes = this.map.chain.edges.map((e) => {
+      const a = pos[e.fromIndex];
+      return e.kind === "loop"
+        ? loopShape(a, outwardFrom(centre, a), style)
+        : curveShape(a, pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style);
+    });
+    if (this.cv.on) this.cv.setGeometry(pos, this.shapes, this.marksNow());
+    else this.scene.setGeometry(pos, this.shapes);
+  }
+
+  /** Zoom and pan at every size; dragging nodes: the force layout drawn in SVG. */
+  private enableInteraction(): void {
+    this.view.setExtent(this.zoomExtentNow(), this.frame.half * this.aspect);
+    this.view.fit(false);
+    this.dom.svg.classList.add("bg-interactive");
+    const drag = this.layout === "force" && !this.cv.on && !this.map.nb && this.runner.force !== null;
+    this.runner.bindDrag(this.dom.nodes, drag, () => this.positions, this.dom.svg);
+  }
+
+  private zoomExtentNow(): [number, number] {
+    return this.mode === "svg" ? [0.5, 8] : zoomExtent(this.frame.half, this.frame.nodeRadius);
+  }
+
+  /**
+   * The viewBox for the box: an oval ring in a wide box (circular layout drawn as SVG), and
+   * room round the ring for state labels that must sit outside their nodes. True when the
+   * ring's shape changed (positions must follow).
+   */
+  private updateFrame(): boolean {
+    const box = this.box;
+    const oval = box !== null && !this.cv.on && !this.map.nb && this.layout === "circular";
+    const aspect = oval ? Math.min(MAX_ASPECT, Math.max(1, box.width / box.height)) : 1;
+    const changed = Math.abs(aspect - this.aspect) > 0.02;
+    if (changed) this.aspect = aspect;
+    const a = this.aspect;
+    this.scene.aspect = a;
+    const chars = Array.from(this.map.chain.states[0] ?? "").length;
+    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present);
+    if (changed || half !== this.shownHalf) {
+      this.shownHalf = half;
+      this.frame = { ...this.frame, half };
+      const h = Math.round(half * 10) / 10;
+      const w = Math.round(half * a * 10) / 10;
+      this.dom.svg.setAttribute("viewBox", `${-w} ${-h} ${2 * w} ${2 * h}`);
+      this.view.setExtent(this.zoomExtentNow(), half * a);
+    }
+    return changed;
+  }
+
+  protected onResize(): void {
+    const r = this.dom.svg.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) this.box = { width: r.width, height: r.height };
+    if (this.updateFrame() && this.positions.length && !this.runner.settling) this.applyPositions(this.targetPositions());
+    if (this.box) this.pixelScale = Math.min(this.box.width / this.aspect, this.box.height) / (2 * this.frame.half);
+    this.scene.setScale(this.screenScale());
+    if (this.cv.on) {
+      this.cv.sizeOverlay(this.marksNow().found);
+      this.cv.request();
+    }
+  }
+
+  private onZoom(): void {
+    if (!this.cv.on) return;
+    this.cv.sizeOverlay(this.marksNow().found);
+    this.cv.request();
+  }
+
+  protected measure(): { width: number; height: number } | null {
+    if (!this.box) {
+      const r = this.dom.svg.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) this.box = { width: r.width, height: r.height };
+    }
+    return this.box;
+  }
+
+  /** The box as the scale maths see it: an oval's viewBox is `aspect` times wider. */
+  private screenBox(): ScreenBox | null {
+    const b = this.measure();
+    return b ? { width: b.width / this.aspect, height: b.height, half: this.frame.half } : null;
+  }
+
+  /** CSS pixels per drawing unit, zoom included. */
+  protected screenScale(): number {
+    const sb = this.screenBox();
+    return sb ? screenScale(sb, this.view.state) : this.pixelScale * this.view.state.k;
+  }
+
+  protected destroyRender(): void {
+    this.runner.reset();
+    this.cv.destroy();
+    this.view.destroy();
+    select(this.dom.svg).interrupt("layout");
+  }
+}

@@ -1,0 +1,140 @@
+// Label placement on the fixed geometries of the circular layout: 8, 9, 14 (shorter contexts
+// shown), 27 and 64 states, in a 1280×720-ish drawing box. No two shown labels overlap, none
+// covers a node, text never drops below MIN_SCREEN_FONT on screen.
+import { describe, expect, it } from "vitest";
+import { buildChain } from "../model/chain";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
+import type { Point } from "./geometry";
+import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, rectAt } from "./labels";
+import type { Rect } from "./labels";
+import { frameFor, ringLayout } from "./layout";
+import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./svgScene";
+
+const all = (alphabet: string, C: number): string[] => {
+  let out = [""];
+  for (let k = 0; k < C; k++) out = out.flatMap((s) => Array.from(alphabet, (t) => s + t));
+  return out;
+};
+
+function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number, present = false) {
+  const chain = buildChain(states, alphabet, C);
+  const frame = frameFor(states.length);
+  const a = Math.min(MAX_ASPECT, Math.max(1, boxW / boxH)); // a wide box: an oval ring (graph.ts)
+  const pos = ringLayout(chain, frame.radius).map((p) => ({ x: p.x * a, y: p.y }));
+  const style = { r: frame.nodeRadius, arrow: 9 };
+  const centre = { x: 0, y: 0 };
+  const shapes = chain.edges.map((e) =>
+    e.kind === "loop"
+      ? loopShape(pos[e.fromIndex], outwardFrom(centre, pos[e.fromIndex]), style)
+      : curveShape(pos[e.fromIndex], pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style),
+  );
+  const chars = Math.max(...states.map((s) => s.length));
+  const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH), present);
+  const S = Math.min(boxW / a, boxH) / (2 * half); // CSS px per drawing unit
+  const min = present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT;
+  const nodeFont = Math.max(present ? 19 : 15, min / S);
+  const inside = nodeFont <= (frame.nodeRadius * 2.9) / chars;
+  const edgeFont = Math.max(present ? PRESENT_FONT : LABEL_FONT, min / S);
+  const V = alphabet.length;
+  // A trained-looking distribution: one token likelier in every state.
+  const priority = chain.edges.map((e) => (e.tokenIndex === (e.fromIndex % V) ? 0.7 : 0.3 / (V - 1)));
+  const n = states.length;
+  const placed = placeChainLabels({
+    nodes: pos, r: frame.nodeRadius, arrow: 9, stateChars: chars, outsideFont: inside ? null : nodeFont,
+    shapes, loops: chain.edges.map((e) => e.kind === "loop"), edgeFont, edgeChars: 7, priority,
+    minPriority: n <= 16 ? 0 : Math.max(0.1, 1 / V + 0.01), maxEdgeLabels: n <= 16 ? Infinity : 2 * n, aspect: a,
+  });
+  return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside, min };
+}
+
+function shownRects(s: ReturnType<typeof scene>): { rects: Rect[]; nodeLabels: number; edgeLabels: number } {
+  const rects: Rect[] = [];
+  let nodeLabels = 0;
+  let edgeLabels = 0;
+  s.placed.nodes.forEach((p) => {
+    if (!p.shown) return;
+    nodeLabels++;
+    rects.push(rectAt(p.at, s.placed.nodeBox.w, s.placed.nodeBox.h));
+  });
+  if (s.inside) nodeLabels = s.pos.length;
+  s.placed.edges.forEach((p) => {
+    if (!p.shown) return;
+    edgeLabels++;
+    rects.push(rectAt(p.at, s.placed.edgeBox.w, s.placed.edgeBox.h));
+  });
+  return { rects, nodeLabels, edgeLabels };
+}
+
+const CASES: [string, string[], string, number][] = [
+  ["8 states (V=2 C=3)", all("01", 3), "01", 3],
+  ["9 states (V=3 C=2)", all("abc", 2), "abc", 2],
+  ["14 states (shorter contexts)", [...all("01", 3), ...all("01", 2), ...all("01", 1)], "01", 3],
+  ["27 states (V=3 C=3)", all("abc", 3), "abc", 3],
+  ["64 states (ACGT, C=3)", all("ACGT", 3), "ACGT", 3],
+  ["64 states (V=2 C=6)", all("01", 6), "01", 6],
+];
+
+describe("label placement in the circular layout", () => {
+  for (const [w, h, present] of [[1180, 600, 0], [1150, 540, 0], [1280, 720, 0], [1000, 560, 0], [720, 720, 0], [1280, 720, 1], [1150, 540, 1]]) {
+    for (const [name, states, alphabet, C] of CASES) {
+      it(`${name} in a ${w}×${h} box${present ? ", presentation" : ""}: no overlaps, every state named (or on hover), text ≥ ${present ? 17 : 13}px`, () => {
+        const s = scene(states, alphabet, C, w, h, present === 1);
+        const { rects, nodeLabels, edgeLabels } = shownRects(s);
+        for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i], rects[j])).toBe(false);
+        // no label over a node (the node's centre is where the pointer finds it)
+        for (const r of rects) for (const p of s.pos) expect(overlaps(r, rectAt(p, 2 * s.frame.nodeRadius, 2 * s.frame.nodeRadius))).toBe(false);
+        // Presentation text (≥ 17 px) for 64 six-letter states in a 540 px tall box does not all
+        // fit: the few without room show on hover (never drawn over another label).
+        if (present && states.length === 64 && h < 600) expect(nodeLabels).toBeGreaterThanOrEqual(0.8 * states.length);
+        else expect(nodeLabels).toBe(states.length);
+        expect(edgeLabels).toBeGreaterThan(0);
+        expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
+        expect(s.edgeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
+        // outside labels stay inside the viewBox (nothing cut off at the box's edge)
+        for (const r of rects) {
+          expect(Math.max(Math.abs(r.x0), Math.abs(r.x1))).toBeLessThanOrEqual(s.half * s.a);
+          expect(Math.max(Math.abs(r.y0), Math.abs(r.y1))).toBeLessThanOrEqual(s.half);
+        }
+        if (states.length === 8) expect(edgeLabels).toBe(16);
+      });
+    }
+  }
+});
+
+describe("greedy placement", () => {
+  it("takes the first free candidate, hides a label with none, keeps a preferred spot", () => {
+    const items = [
+      { candidates: [{ x: 0, y: 0 }], w: 10, h: 10 },
+      { candidates: [{ x: 2, y: 0 }, { x: 30, y: 0 }], w: 10, h: 10 },
+      { candidates: [{ x: 1, y: 1 }], w: 10, h: 10 },
+    ];
+    const out = placeGreedy(items, [0, 1, 2], [], 0);
+    expect(out.map((p) => p.shown)).toEqual([true, true, false]);
+    expect(out[1].at).toEqual({ x: 30, y: 0 });
+    const again = placeGreedy(items, [1, 0, 2], [], 0, [-1, 1]);
+    expect(again[1].at).toEqual({ x: 30, y: 0 }); // stays where it was though the middle is free
+  });
+  it("respects obstacles (nodes, arrowheads)", () => {
+    const out = placeGreedy([{ candidates: [{ x: 0, y: 0 } as Point, { x: 50, y: 0 }], w: 10, h: 10 }], [0], [rectAt({ x: 0, y: 0 }, 20, 20)]);
+    expect(out[0].at.x).toBe(50);
+    expect(CHAR_EM * LINE_EM).toBeGreaterThan(0);
+  });
+});
+
+describe("labels keep off crossings", () => {
+  it("an edge's label moves along it, away from where another edge crosses it", () => {
+    const style = { r: 26, arrow: 9 };
+    const nodes = [{ x: -200, y: 0 }, { x: 200, y: 0 }, { x: 0, y: -200 }, { x: 0, y: 200 }];
+    const shapes = [curveShape(nodes[0], nodes[1], 0, style), curveShape(nodes[2], nodes[3], 0, style)];
+    const placed = placeChainLabels({
+      nodes, r: 26, arrow: 9, stateChars: 1, outsideFont: null, shapes, loops: [false, false],
+      edgeFont: 14, edgeChars: 6, priority: [0.9, 0.01], minPriority: 0.5,
+    });
+    expect(placed.edges[0].shown).toBe(true);
+    expect(placed.edges[1].shown).toBe(false); // below the threshold: on hover only
+    const at = placed.edges[0].at;
+    expect(Math.abs(at.x)).toBeGreaterThan(placed.edgeBox.w / 2); // not on the crossing at (0, 0)
+    expect(Math.abs(at.y)).toBeLessThan(placed.edgeBox.h); // still on (or just beside) its edge
+  });
+
+});
