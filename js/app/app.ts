@@ -621,7 +621,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       stage: graphBox,
       timeline,
       side,
-      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 104 : 88),
+      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 92 : 88),
     },
     signal,
   );
