@@ -262,3 +262,30 @@ def test_kernel_restart_disables_train_and_a_rerun_cell_works(lab, notebook_dir,
     before = fresh.step()
     fresh.button("step").click()
     collect_until(fresh.step, lambda s: s == before + 1, timeout=30, page=lab.page)
+
+
+def test_reset_then_undo_brings_the_run_back(lab, notebook_dir, jupyter_server):
+    view = _open(lab, notebook_dir, jupyter_server)
+    assert view.step() == 50
+    view.root.focus()
+    lab.page.keyboard.press("r")  # the shortcut resets at once...
+    collect_until(view.step, lambda s: s == 0, timeout=30, page=lab.page)
+    undo = view.button("undo-reset")
+    expect(undo).to_be_visible(timeout=10_000)  # ...and can be undone
+    undo.click()
+    collect_until(view.step, lambda s: s == 50, timeout=30, page=lab.page)
+    expect(view.edge_label("101", "011")).to_have_text("1(79%)", timeout=30_000)
+    expect(undo).to_be_hidden(timeout=10_000)
+
+
+def test_play_at_2_steps_per_second_is_slow_motion(lab, notebook_dir, jupyter_server):
+    view = _open(lab, notebook_dir, jupyter_server)
+    view.root.locator('select[data-field="play_speed"]').select_option("2")
+    view.button("play").click()
+    expect(view.button("pause")).to_be_visible(timeout=10_000)
+    start = view.step()
+    lab.page.wait_for_timeout(3000)
+    moved = view.step() - start
+    view.button("pause").click()
+    expect(view.button("play")).to_be_visible(timeout=10_000)
+    assert 1 <= moved <= 12, f"2 steps/s for 3 s moved {moved} steps"
