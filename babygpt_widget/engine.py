@@ -217,14 +217,19 @@ class BabyGPT:
         with one_thread():
             self._cache = None
             step = self._trainer.step
-            if report is None:
-                for _ in range(n):
-                    losses.append(step())
-            else:
-                for i in range(n):
-                    losses.append(step())
-                    report(i + 1)
-            self._refresh()
+            try:
+                if report is None:
+                    for _ in range(n):
+                        losses.append(step())
+                else:
+                    for i in range(n):
+                        losses.append(step())
+                        report(i + 1)
+                self._refresh()
+            except BaseException:  # each step is whole; no gradient may outlive the call
+                self._cache = None
+                self._trainer.clear_grads()
+                raise
         return losses
 
     @_locked

@@ -165,6 +165,10 @@ class Trainer:
             return f"{kept} Lower lr (now {lr:g}) or reset."
         return f"{kept} lr (now {lr:g}) is small, so lowering it may not help: reset, or change the data."
 
+    def clear_grads(self) -> None:
+        for p in self._parameters:
+            p.grad = None
+
     # -- undo: a checkpoint plus a deterministic replay ----------------------------------------
     # Training is deterministic (full batch, one thread), so restoring a checkpoint and replaying
     # the steps since reaches any later step exactly. Checkpoints are taken often enough that a
