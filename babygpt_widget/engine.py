@@ -214,7 +214,7 @@ class BabyGPT:
         n = check_count("n", n, 0, MAX_TRAIN_STEPS)
         report = _progress_reporter(progress, n)
         losses: list[float] = []
-        with one_thread():
+        with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
             self._cache = None
             step = self._trainer.step
             try:
