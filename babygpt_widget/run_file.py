@@ -191,11 +191,11 @@ def _reference_group(config: RunConfig) -> dict:
 
 def _same(a: Any, b: Any) -> bool:
     """Equal values of exactly the same types (1 is not True, nan is not nan)."""
-    if type(a) is not type(b):
+    if type(a) is not type(b) or type(a) not in (int, float, bool, str, type(None), tuple, list):
         return False
-    if isinstance(a, tuple):
+    if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
+    return bool(a == b)
 
 
 def _check_optimizer(saved: Any, config: RunConfig, param_shapes: list[tuple[int, ...]], global_step: int) -> dict:
@@ -211,7 +211,7 @@ def _check_optimizer(saved: Any, config: RunConfig, param_shapes: list[tuple[int
     for key, expected in reference.items():
         _require(_same(group[key], expected),
                  f"optimizer {key} must be {expected!r} (the config's); got {echo(group[key])}")
-    _require(_same(group["params"], list(range(n))) if isinstance(group["params"], list) else False,
+    _require(_same(group["params"], list(range(n))),
              f"optimizer params must be the list 0..{n - 1}")
     state = saved["state"]
     _require(isinstance(state, dict), "optimizer.state must be a dict")
