@@ -11,6 +11,8 @@ import numbers
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from .checks import echo
+
 MAX_STATES = 4096  # V**C cap: the chain is drawn and evaluated in full
 MAX_EDGES = 16_384  # V**C * V cap: the front end draws every edge (canvas) and gets the matrix every update
 MAX_SEQUENCE_LENGTH = 100_000
@@ -122,24 +124,24 @@ def _check_alphabet(alphabet: Any) -> str:
     if not isinstance(alphabet, str):
         raise ConfigError("alphabet", f"must be a string of distinct single characters, e.g. '01'; got {type(alphabet).__name__}")
     if len(alphabet) < 2:
-        raise ConfigError("alphabet", f"needs at least 2 distinct characters, e.g. '01'; got {alphabet!r}")
+        raise ConfigError("alphabet", f"needs at least 2 distinct characters, e.g. '01'; got {echo(alphabet)}")
     if len(alphabet) ** 2 > MAX_EDGES:
         raise ConfigError("alphabet", f"at most {math.isqrt(MAX_EDGES)} characters (V*V edges at context 1 must stay "
                                       f"within {MAX_EDGES}); got {len(alphabet)}")
     if len(set(alphabet)) != len(alphabet):
         dupes = sorted({c for c in alphabet if alphabet.count(c) > 1})
-        raise ConfigError("alphabet", f"characters must be distinct; {''.join(dupes)!r} repeats in {alphabet!r}")
+        raise ConfigError("alphabet", f"characters must be distinct; {echo(''.join(dupes))} repeats in {echo(alphabet)}")
     if any(c.isspace() or not c.isprintable() for c in alphabet):
-        raise ConfigError("alphabet", f"characters must be printable and not whitespace; got {alphabet!r}")
+        raise ConfigError("alphabet", f"characters must be printable and not whitespace; got {echo(alphabet)}")
     return alphabet
 
 
 def _check_sequence(sequence: Any, alphabet: str, context_length: int) -> str:
     if not isinstance(sequence, str):
-        raise ConfigError("sequence", f"must be a string over the alphabet {alphabet!r}; got {type(sequence).__name__}")
+        raise ConfigError("sequence", f"must be a string over the alphabet {echo(alphabet)}; got {echo(sequence)}")
     bad = sorted({c for c in sequence if c not in alphabet})
     if bad:
-        raise ConfigError("sequence", f"characters {''.join(bad)!r} are not in the alphabet {alphabet!r}")
+        raise ConfigError("sequence", f"characters {echo(''.join(bad))} are not in the alphabet {echo(alphabet)}")
     if not context_length + 1 <= len(sequence) <= MAX_SEQUENCE_LENGTH:
         raise ConfigError(
             "sequence",
@@ -150,22 +152,22 @@ def _check_sequence(sequence: Any, alphabet: str, context_length: int) -> str:
 
 def _check_int(field: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ConfigError(field, f"must be an integer from {low} to {high}; got {value!r}")
+        raise ConfigError(field, f"must be an integer from {low} to {high}; got {echo(value)}")
     value = int(value)
     if not low <= value <= high:
-        raise ConfigError(field, f"must be an integer from {low} to {high}; got {value}")
+        raise ConfigError(field, f"must be an integer from {low} to {high}; got {echo(value)}")
     return value
 
 
 def _check_float(field: str, value: Any, low: float, high: float, low_open: bool = False) -> float:
     allowed = f"{'greater than' if low_open else 'from'} {low:g} {'and at most' if low_open else 'to'} {high:g}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ConfigError(field, f"must be a finite number {allowed}; got {value!r}")
+        raise ConfigError(field, f"must be a finite number {allowed}; got {echo(value)}")
     if not low <= value <= high:  # compare before float(): a huge int would overflow it
-        raise ConfigError(field, f"must be a finite number {allowed}; got {value!r}")
+        raise ConfigError(field, f"must be a finite number {allowed}; got {echo(value)}")
     value = float(value)
     if not math.isfinite(value) or value < low or (low_open and value == low) or value > high:
-        raise ConfigError(field, f"must be a finite number {allowed}; got {value!r}")
+        raise ConfigError(field, f"must be a finite number {allowed}; got {echo(value)}")
     return value
 
 
