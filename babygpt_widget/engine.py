@@ -196,7 +196,13 @@ class BabyGPT:
         ``progress=True`` prints the steps done now and then; a callable gets (done, total)."""
         config, steps = parse_run_string(text)
         run = cls(**config.to_dict())
-        run.train(steps, progress=progress)
+        try:
+            run.train(steps, progress=progress)
+        except KeyboardInterrupt as e:  # keep what was trained: the run is at a whole step
+            e.run = run  # type: ignore[attr-defined]
+            e.add_note(f"from_run_string: stopped at step {run.global_step:,} of {steps:,}; "
+                       f"the run so far is this exception's .run")
+            raise
         return run
 
     @_locked

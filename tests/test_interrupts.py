@@ -265,3 +265,31 @@ def test_interrupt_at_250_random_moments(reference):
             landed += 1
         check_consistent(run, reference)
     assert landed >= 100, f"only {landed} of 250 interrupts landed inside training"
+
+
+def test_an_interrupted_from_run_string_hands_over_the_run_so_far(reference, monkeypatch):
+    """A pasted run string with many steps can be stopped with Ctrl-C: the exception carries the
+    run at its last whole step, which trains on exactly as the uninterrupted one."""
+    run = new_run()
+    text = run.run_string.replace("steps=0", f"steps={N}")
+    calls = [0]
+    real = History.record
+
+    def record(self, *args):
+        calls[0] += 1
+        if calls[0] == 6:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(History, "record", record)
+    with pytest.raises(KeyboardInterrupt) as info:
+        BabyGPT.from_run_string(text)
+    monkeypatch.setattr(History, "record", real)
+    partial = info.value.run
+    assert 0 < partial.global_step < N
+    assert any("stopped at step" in note for note in info.value.__notes__)
+    assert all(p.grad is None for p in partial.model.parameters())
+    ref = BabyGPT(**SMALL)
+    ref.train(partial.global_step)
+    assert all(torch.equal(a, b) for a, b in zip(partial.model.parameters(), ref.model.parameters()))
+    assert partial.train(3) == ref.train(3)
