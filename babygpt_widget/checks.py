@@ -71,5 +71,6 @@ def check_path(value: Any, mode: str) -> str | io.IOBase:
     except Exception:
         raise ValueError(f"path: must be a file path (str or pathlib.Path); got {echo(value)}") from None
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_PATH_CHARS or "\0" in text:
-        raise ValueError(f"path: must be a non-empty file path of at most {MAX_PATH_CHARS} characters; got {echo(value)}")
+        raise ValueError(f"path: must be a non-empty file path of at most {MAX_PATH_CHARS} characters; "
+                         f"got {echo(value)}")
     return text

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import os
 import threading
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
@@ -445,7 +444,8 @@ class BabyGPT:
     def _check_state(self, field: str, state: Any, space: chain.StateSpace) -> None:
         if not isinstance(state, str) or state not in space.index:
             raise ValueError(f"{field}: {echo(state)} is not a state; states are 1 to {self._config.context_length} "
-                             f"characters of the alphabet {echo(self._config.alphabet)}, e.g. {self._default_start()!r}")
+                             f"characters of the alphabet {echo(self._config.alphabet)}, "
+                             f"e.g. {self._default_start()!r}")
 
     @_locked
     def __repr__(self) -> str:

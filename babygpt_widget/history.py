@@ -112,6 +112,7 @@ class History:
         stride = int(state["stride"])
         if stride < 1:
             raise ValueError(f"history: stride must be at least 1; got {stride}")
-        new_steps, new_losses, new_probs = np.zeros_like(self._steps), np.zeros_like(self._losses), np.zeros_like(self._probs)
+        new_steps, new_losses = np.zeros_like(self._steps), np.zeros_like(self._losses)
+        new_probs = np.zeros_like(self._probs)
         new_steps[:n], new_losses[:n], new_probs[:n] = steps, losses, probs
         self._steps, self._losses, self._probs, self.stride, self._n = new_steps, new_losses, new_probs, stride, n

@@ -157,8 +157,8 @@ def _tensor(where: str, value: Any, shape: tuple[int, ...], dtype: torch.dtype =
     _require(isinstance(value, torch.Tensor) and value.layout == torch.strided and not value.is_quantized
              and value.device.type == "cpu" and value.dtype == dtype and tuple(value.shape) == shape,
              f"{where} must be a {dtype} tensor of shape {shape}; got {_describe(value)}")
-    copy = torch.Tensor(value.detach()).clone(memory_format=torch.contiguous_format) if type(value) is not torch.Tensor \
-        else value.detach().clone(memory_format=torch.contiguous_format)
+    plain = value.detach() if type(value) is torch.Tensor else value.detach().as_subclass(torch.Tensor)
+    copy = plain.clone(memory_format=torch.contiguous_format)
     if dtype.is_floating_point:
         _require(bool(torch.isfinite(copy).all()), f"{where} has non-finite values")
     return copy
@@ -207,7 +207,8 @@ def _check_optimizer(saved: Any, config: RunConfig, param_shapes: list[tuple[int
              "optimizer.param_groups must be a list of one group")
     reference = _reference_group(config)
     group = groups[0]
-    _require(_keys(group) == set(reference) | {"params"}, f"optimizer settings must be exactly {', '.join(reference)}, params")
+    _require(_keys(group) == set(reference) | {"params"},
+             f"optimizer settings must be exactly {', '.join(reference)}, params")
     for key, expected in reference.items():
         _require(_same(group[key], expected),
                  f"optimizer {key} must be {expected!r} (the config's); got {echo(group[key])}")

@@ -61,7 +61,8 @@ def parse_run_string(text: Any) -> tuple[RunConfig, int]:
         seen.add(key)
         value = unquote(raw)
         kind = int if key in ("steps", "C", "layers", "heads", "embd", "seed") else _KEYS[key][1]
-        if (kind is int and not _INT.fullmatch(value)) or (kind is float and not (_FLOAT.fullmatch(value) and any(c.isdigit() for c in value))):
+        number = _INT if kind is int else _FLOAT if kind is float else None
+        if number is not None and not (number.fullmatch(value) and any(c.isdigit() for c in value)):
             raise ValueError(f"run_string: {key}={echo(value)} is not a valid {kind.__name__} (ASCII digits only)")
         if key == "steps":
             steps = int(value)
@@ -76,6 +77,7 @@ def parse_run_string(text: Any) -> tuple[RunConfig, int]:
         raise ValueError(f"run_string: {e}") from None
     seconds = steps * config_cost(config).step_seconds
     if seconds > MAX_REPLAY_SECONDS:
-        raise ValueError(f"run_string: retraining {steps:,} steps at these settings would take ~{seconds / 60:,.0f} min "
-                         f"(the limit is {MAX_REPLAY_SECONDS / 60:.0f} min); share a saved run file instead, or fewer steps")
+        raise ValueError(f"run_string: retraining {steps:,} steps at these settings would take "
+                         f"~{seconds / 60:,.0f} min (the limit is {MAX_REPLAY_SECONDS / 60:.0f} min); "
+                         f"share a saved run file instead, or fewer steps")
     return config, steps
