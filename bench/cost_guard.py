@@ -28,7 +28,7 @@ import json, random, resource, statistics, sys, time
 import torch
 torch.set_num_threads(1)
 from babygpt_widget import BabyGPT
-cfg = json.loads(sys.argv[1])
+cfg = json.loads(sys.stdin.read())
 t = time.perf_counter(); run = BabyGPT(**cfg); build = time.perf_counter() - t
 run.train(1)  # the first step also creates the optimizer (imports torch._dynamo, ~1 s once per process)
 times = []
@@ -62,7 +62,7 @@ def main() -> None:
             print(f"{V:>4} {C:>3} {L:>3} {n:>7}  (no size allowed)")
             continue
         cost = config_cost(config)
-        out = subprocess.run([sys.executable, "-c", CHILD, json.dumps(config.to_dict())], capture_output=True,
+        out = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(config.to_dict()), capture_output=True,
                              text=True, timeout=600)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         worst_step, worst_rss = max(worst_step, r["step"]), max(worst_rss, r["rss"] / 1e9)
