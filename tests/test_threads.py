@@ -125,3 +125,31 @@ def test_threads_mixing_every_kind_of_call_keep_the_run_consistent():
         # the cached chain is the model's own
         np.testing.assert_allclose(run.probabilities, model_probabilities(run.model, run.state_space()), atol=1e-6)
         assert all(p.grad is None for p in run.model.parameters())
+
+
+CALLS = {  # every public method and property that reads or changes the run
+    "train": lambda r: r.train(1), "step": lambda r: r.step(), "reset": lambda r: r.reset(),
+    "configure": lambda r: r.configure(lr=0.002), "sample": lambda r: r.sample(3),
+    "reach_probability": lambda r: r.reach_probability("000", 2), "transition_matrix": lambda r: r.transition_matrix(),
+    "probabilities": lambda r: r.probabilities, "history": lambda r: r.history, "loss": lambda r: r.loss,
+    "global_step": lambda r: r.global_step, "config": lambda r: r.config, "run_string": lambda r: r.run_string,
+    "states": lambda r: r.states, "alphabet": lambda r: r.alphabet, "num_parameters": lambda r: r.num_parameters,
+    "unseen_states": lambda r: r.unseen_states, "data_counts": lambda r: r.data_counts(),
+    "state_space": lambda r: r.state_space(), "stationary_distribution": lambda r: r.stationary_distribution(),
+    "probabilities_table": lambda r: r.probabilities_table(), "to_graphviz": lambda r: r.to_graphviz(),
+    "save": lambda r: r.save(io.BytesIO()), "repr": repr, "to_svg": lambda r: r.to_svg(),
+}
+
+
+def test_every_public_method_waits_for_the_lock():
+    public = {n for n in dir(BabyGPT) if not n.startswith("_")} - {"lock", "load", "from_run_string"}
+    assert public <= set(CALLS), f"untested public names: {public - set(CALLS)}"
+    run = BabyGPT(**SMALL)
+    for name, call in CALLS.items():
+        done = threading.Event()
+        with run.lock:
+            t = threading.Thread(target=lambda: (call(run), done.set()))
+            t.start()
+            assert not done.wait(0.05), f"{name} ran while another thread held the lock"
+        t.join(30)
+        assert done.is_set(), f"{name} did not finish after the lock was released"
