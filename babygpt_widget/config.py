@@ -34,6 +34,7 @@ TRIE_MIN_STATES = 256  # chain.TRIE_MIN_STATES: from here only the data's states
 _FLOPS_PER_SECOND = 5e9  # dense float32 work, one busy core of these machines
 _SECONDS_PER_PARAMETER = 6e-8  # AdamW, gradients, checkpoint copies: per parameter per step
 _SECONDS_PER_OP = 8e-6  # torch per-op overhead; a step runs ~40 ops per layer
+_SECONDS_PER_TOKEN = 1.5e-6  # per trained token and layer, whatever the width (measured at V=4, C=6, d=4)
 _SECONDS_PER_WIDTH = 2.5e-7  # elementwise work per token, layer and embedding dim (forward + backward)
 _SECONDS_PER_ATTENTION = 2e-8  # trie attention per node, layer, ancestor and dim (elementwise kernels)
 _SECONDS_PER_STATE = 6e-6  # per context: data, history snapshot, trie bookkeeping
@@ -205,7 +206,8 @@ def estimate_cost(V: int, C: int, n_layer: int, n_head: int, n_embd: int, sequen
     positions = sum(V**k for k in range(1, C + 1)) if states >= TRIE_MIN_STATES else 0
     # per token and layer: matmul flops (12d² weights, x2 forward, x3 with backward), attention
     # over <= C positions, and elementwise work (LayerNorm, GELU, softmax) that runs at memory speed
-    train_seconds = tokens * L * (3 * (24 * d * d + 4 * C * d) / _FLOPS_PER_SECOND + d * _SECONDS_PER_WIDTH)
+    train_seconds = tokens * L * (3 * (24 * d * d + 4 * C * d) / _FLOPS_PER_SECOND + d * _SECONDS_PER_WIDTH
+                                  + n_head * C * _SECONDS_PER_ATTENTION + _SECONDS_PER_TOKEN)
     trie_seconds = positions * L * ((24 * d * d) / _FLOPS_PER_SECOND + C * d * _SECONDS_PER_ATTENTION + 5e-7)
     ops = 40 * L + (40 * L * C if positions else 0)
     seconds = (train_seconds + trie_seconds + parameters * _SECONDS_PER_PARAMETER + ops * _SECONDS_PER_OP
