@@ -70,6 +70,13 @@ def shared_run() -> BabyGPT:
     return BabyGPT(**SMALL)
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path, monkeypatch):
+    """save() with a random string as path succeeds when it is a valid file name: keep those files
+    out of the repository."""
+    monkeypatch.chdir(tmp_path)
+
+
 @settings(max_examples=2200, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                      HealthCheck.too_slow])
 @given(data=st.data())
