@@ -221,12 +221,11 @@ class Trainer:
         step, saved = checkpoint
         for p in self._parameters:
             p.grad = None
-        live = self._live_tensors()
-        if len(live) != len(saved):  # the checkpoint predates the optimizer's first step
-            self.optimizer.state.clear()
+        if len(saved) == len(self._parameters):  # the checkpoint predates the optimizer's first step,
+            self.optimizer.state.clear()  # whose state may now be half made (even `state[p] = {}`)
             if self._fused_step is not None:  # (the kernel's own, even while a test wraps optimizer_step)
                 self._fused_step.invalidate()
-            live = self._live_tensors()
+        live = self._live_tensors()
         with torch.no_grad():
             torch._foreach_copy_(live, saved)
         self.global_step = step

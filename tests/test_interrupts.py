@@ -10,6 +10,7 @@ moments from another thread (PyThreadState_SetAsyncExc), as Ctrl-C / a kernel in
 from __future__ import annotations
 
 import ctypes
+import os
 import random
 import sys
 import threading
@@ -164,8 +165,8 @@ def test_interrupt_at_each_phase(reference, phase, at, error):
 class LineInterrupt:
     """Raise KeyboardInterrupt at the k-th line executed inside babygpt_widget (once)."""
 
-    def __init__(self, k: int) -> None:
-        self.k, self.count, self.fired = k, 0, False
+    def __init__(self, k: int, where: str = "babygpt_widget") -> None:
+        self.k, self.count, self.fired, self.where = k, 0, False, where
 
     def local(self, frame, event, arg):
         if event == "line" and not self.fired:
@@ -177,7 +178,7 @@ class LineInterrupt:
         return self.local
 
     def global_(self, frame, event, arg):
-        if "babygpt_widget" in frame.f_code.co_filename and not self.fired:
+        if self.where in frame.f_code.co_filename and not self.fired:
             return self.local
         return None
 
@@ -194,9 +195,9 @@ class LineInterrupt:
         return Armed()
 
 
-def count_lines() -> int:
+def count_lines(where: str = "babygpt_widget") -> int:
     run = new_run()
-    probe = LineInterrupt(k=10**9)
+    probe = LineInterrupt(k=10**9, where=where)
     with probe(run):
         train_to_n(run)
     return probe.count
@@ -214,6 +215,19 @@ def test_interrupt_at_every_line_of_the_first_steps(reference):
         fired += probe.fired
         check_consistent(run, reference)
     assert fired == 400
+
+
+def test_interrupt_at_every_line_of_torch_optimizer_code(reference):
+    """Inside AdamW's first step the state is created parameter by parameter (`state[p] = {}`,
+    then its tensors): an interrupt there leaves a half-made state that must not survive."""
+    where = f"torch{os.sep}optim{os.sep}"
+    total = count_lines(where)
+    assert total > 100
+    for k in range(1, min(total, 1500) + 1):
+        probe = LineInterrupt(k, where)
+        run = run_interrupted(probe)
+        assert probe.fired
+        check_consistent(run, reference)
 
 
 def test_interrupt_at_200_lines_spread_over_the_whole_run(reference):
