@@ -12,6 +12,8 @@ import numbers
 import os
 from typing import Any
 
+import numpy as np
+
 ECHO_CHARS = 120  # of the input echoed in a message; messages stay well under 300 characters
 MAX_PATH_CHARS = 4096
 
@@ -54,6 +56,12 @@ def check_number(field: str, value: Any, low: float, high: float) -> float:
     if not inside:
         raise ValueError(f"{field}: must be a finite number from {low:g} to {high:g}; got {echo(value)}")
     return float(value)
+
+
+def check_flag(field: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{field}: must be True or False; got {echo(value)}")
+    return bool(value)
 
 
 def check_path(value: Any, mode: str) -> str | io.IOBase:

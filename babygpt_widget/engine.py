@@ -19,10 +19,11 @@ import numpy as np
 import torch
 
 from . import chain, run_file
-from .checks import check_count, check_number, check_path, echo
+from .checks import check_count, check_flag, check_number, check_path, echo
 from .config import ARCHITECTURE_FIELDS, ConfigError, RunConfig
 from .history import HistoryView
 from .model import GPT, GPTConfig
+from .progress import progress_reporter
 from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
 from .tokens import decode, encode
@@ -217,7 +218,7 @@ class BabyGPT:
         Safe to interrupt (KeyboardInterrupt): the run stays at its last completed step.
         ``progress=True`` prints the steps done about once a second; a callable gets (done, n)."""
         n = check_count("n", n, 0, MAX_TRAIN_STEPS)
-        report = _progress_reporter(progress, n)
+        report = progress_reporter(progress, n)
         losses: list[float] = []
         with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
             self._cache = None
@@ -285,14 +286,14 @@ class BabyGPT:
 
     @_locked
     def state_space(self, include_prefixes: bool = False) -> chain.StateSpace:
-        include_prefixes = _check_flag("include_prefixes", include_prefixes)
+        include_prefixes = check_flag("include_prefixes", include_prefixes)
         return self._every if include_prefixes else self._space
 
     @_locked
     def transition_matrix(self, temperature: float = 1.0, include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) next-token probabilities at a temperature (0 = greedy: the FSM)."""
         temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
-        include_prefixes = _check_flag("include_prefixes", include_prefixes)
+        include_prefixes = check_flag("include_prefixes", include_prefixes)
         probs = self._all_probs if include_prefixes else self._probs
         if temperature == 1.0:
             return probs.copy()
@@ -302,7 +303,7 @@ class BabyGPT:
     @_locked
     def data_counts(self, include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) int64: how often each token follows each state in the sequence."""
-        include_prefixes = _check_flag("include_prefixes", include_prefixes)
+        include_prefixes = check_flag("include_prefixes", include_prefixes)
         return (self._all_counts if include_prefixes else self._counts).copy()
 
     @property
@@ -467,36 +468,6 @@ def one_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
-
-
-def _progress_reporter(progress: Any, total: int) -> Callable[[int], None] | None:
-    """None (no reporting), or a function of steps done that prints or calls back ~once a second."""
-    if progress is False or progress is None:
-        return None
-    if progress is True:
-        def show(done: int, total: int) -> None:
-            print(f"\rtrained {done:,} / {total:,} steps", end="\n" if done == total else "", flush=True)
-        callback: Callable[[int, int], Any] = show
-    elif callable(progress):
-        callback = progress
-    else:
-        raise ValueError(f"progress: must be True, False or a function of (done, total); got {echo(progress)}")
-    import time
-
-    last = [time.monotonic()]
-
-    def report(done: int) -> None:
-        now = time.monotonic()
-        if done == total or now - last[0] >= 1.0:
-            last[0] = now
-            callback(done, total)
-    return report
-
-
-def _check_flag(field: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{field}: must be True or False; got {echo(value)}")
-    return bool(value)
 
 
 def _check_count(field: str, value: Any, low: int, high: int) -> int:

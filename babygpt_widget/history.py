@@ -103,7 +103,7 @@ class History:
         return {"steps": v.steps, "losses": v.losses, "probs": v.probs, "stride": self.stride, "capacity": self.capacity}
 
     def load_state_dict(self, state: dict) -> None:
-        """Load a history checked by `run_file.check_history` (that module owns the validation);
+        """Load a history checked by `run_file.check_run_state` (that module owns the validation);
         the shape checks here only keep a bad call from writing out of bounds."""
         steps, losses, probs = (np.asarray(state[k]) for k in ("steps", "losses", "probs"))
         n = len(steps)
