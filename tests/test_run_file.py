@@ -69,12 +69,23 @@ def test_moments_of_the_wrong_shape_are_refused(valid):
 
 @pytest.mark.parametrize("key,value", [
     ("lr", 1e9), ("lr", -0.5), ("lr", math.nan), ("weight_decay", 5.0), ("maximize", True),
-    ("amsgrad", True), ("betas", (0.5, 0.5)), ("eps", 1.0), ("capturable", True), ("foreach", True),
+    ("amsgrad", True), ("betas", (0.5, 0.5)), ("eps", 1.0), ("capturable", True),
 ])
 def test_optimizer_settings_must_equal_the_config(valid, key, value):
     state = copy.deepcopy(valid)
     state["optimizer"]["param_groups"][0][key] = value
     refused(state, f"optimizer {key}")
+
+
+@pytest.mark.parametrize("key,value", [("foreach", True), ("fused", None)])
+def test_how_adamw_runs_follows_this_torch_not_the_file(valid, tmp_path, key, value):
+    """fused/foreach say how AdamW runs, not what it computes: a file from another torch loads
+    with this torch's setting (plain AdamW before 2.4, the fused kernel after)."""
+    state = copy.deepcopy(valid)
+    state["optimizer"]["param_groups"][0][key] = value
+    torch.save(state, tmp_path / "run.pt")
+    group = BabyGPT.load(tmp_path / "run.pt")._trainer.optimizer.param_groups[0]
+    assert (group["fused"], group["foreach"]) == (True, None)
 
 
 def test_global_step_must_agree_with_the_optimizer_and_history(valid):
