@@ -26,7 +26,8 @@ from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import save_widget_html
 from .runstring import parse_run_string
-from .widget_checks import FieldError, check_count, check_speed, clip, echo, field_message, json_safe
+from .widget_checks import (Bool, Dict, FieldError, Float, Int, List, Unicode, check_count, check_speed, clip, echo,
+                            field_message, json_safe)
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -73,42 +74,42 @@ class BabyGPTWidget(RunOwner, anywidget.AnyWidget):
     _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING_BUNDLE
     _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
 
-    config = traitlets.Dict().tag(sync=True)
-    states = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    config = Dict().tag(sync=True)
+    states = List(Unicode()).tag(sync=True)
     probs = traitlets.Bytes(b"").tag(sync=True)
     data_counts = traitlets.Bytes(b"").tag(sync=True)
-    global_step = traitlets.Int(0).tag(sync=True)
-    loss = traitlets.Float(0.0).tag(sync=True)
+    global_step = Int(0).tag(sync=True)
+    loss = Float(0.0).tag(sync=True)
     history_steps = traitlets.Bytes(b"").tag(sync=True)
     history_losses = traitlets.Bytes(b"").tag(sync=True)
     history_probs = traitlets.Bytes(b"").tag(sync=True)
-    shown_index = traitlets.Int(-1).tag(sync=True)
+    shown_index = Int(-1).tag(sync=True)
     # not `layout`: that name is ipywidgets' own (a Layout model) on every DOMWidget
-    graph_layout = traitlets.Unicode("circular").tag(sync=True)
-    playing = traitlets.Bool(False).tag(sync=True)
-    training = traitlets.Bool(False).tag(sync=True)  # Play or a background Train ×N is running
-    progress = traitlets.Dict().tag(sync=True)  # {"done", "total"} of a background Train ×N; {} when idle
-    play_speed = traitlets.Float(0.0).tag(sync=True)  # Play's steps/s; 0 = full speed
-    can_undo_reset = traitlets.Bool(False).tag(sync=True)
-    train_n = traitlets.Int(50).tag(sync=True)
-    errors = traitlets.Dict().tag(sync=True)
+    graph_layout = Unicode("circular").tag(sync=True)
+    playing = Bool(False).tag(sync=True)
+    training = Bool(False).tag(sync=True)  # Play or a background Train ×N is running
+    progress = Dict().tag(sync=True)  # {"done", "total"} of a background Train ×N; {} when idle
+    play_speed = Float(0.0).tag(sync=True)  # Play's steps/s; 0 = full speed
+    can_undo_reset = Bool(False).tag(sync=True)
+    train_n = Int(50).tag(sync=True)
+    errors = Dict().tag(sync=True)
     # the actual state space: shorter contexts, shown on demand
-    prefix_states = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    prefix_states = List(Unicode()).tag(sync=True)
     prefix_probs = traitlets.Bytes(b"").tag(sync=True)
     prefix_data_counts = traitlets.Bytes(b"").tag(sync=True)
     history_prefix_probs = traitlets.Bytes(b"").tag(sync=True)
-    show_prefixes = traitlets.Bool(False).tag(sync=True)
+    show_prefixes = Bool(False).tag(sync=True)
     # lecture view state; the front end computes walks, long-run shares and reachability itself
-    temperature = traitlets.Float(1.0).tag(sync=True)
-    walk = traitlets.Dict().tag(sync=True)
-    sample_n = traitlets.Int(20).tag(sync=True)
-    sample_start = traitlets.Unicode("").tag(sync=True)
-    sample_seed = traitlets.Int(0).tag(sync=True)
-    naughty = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    reach_k = traitlets.Int(10).tag(sync=True)
-    controls = traitlets.List(traitlets.Unicode(), default_value=list(CONTROLS)).tag(sync=True)
-    presentation = traitlets.Bool(False).tag(sync=True)
-    run_string = traitlets.Unicode("").tag(sync=True)
+    temperature = Float(1.0).tag(sync=True)
+    walk = Dict().tag(sync=True)
+    sample_n = Int(20).tag(sync=True)
+    sample_start = Unicode("").tag(sync=True)
+    sample_seed = Int(0).tag(sync=True)
+    naughty = List(Unicode()).tag(sync=True)
+    reach_k = Int(10).tag(sync=True)
+    controls = List(Unicode(), default_value=list(CONTROLS)).tag(sync=True)
+    presentation = Bool(False).tag(sync=True)
+    run_string = Unicode("").tag(sync=True)
 
     def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, controls: list[str] | None = None,
                  presentation: bool = False, play_speed: float = 0.0, **run_settings: Any) -> None:

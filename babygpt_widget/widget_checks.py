@@ -70,3 +70,39 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+class _FieldErrors:
+    """Trait types whose type errors are FieldErrors too ("train_n: must be an int; got 'abc'")."""
+
+    name: str
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> None:
+        raise FieldError(self.name or "value", f"must be {self.info()}; got {echo(value)}")
+
+
+class Int(_FieldErrors, traitlets.Int):
+    pass
+
+
+class Float(_FieldErrors, traitlets.Float):
+    def validate(self, obj: Any, value: Any) -> float:
+        if isinstance(value, bool):  # traitlets would take True as 1.0
+            self.error(obj, value)
+        return super().validate(obj, value)
+
+
+class Unicode(_FieldErrors, traitlets.Unicode):
+    pass
+
+
+class Bool(_FieldErrors, traitlets.Bool):
+    pass
+
+
+class List(_FieldErrors, traitlets.List):
+    pass
+
+
+class Dict(_FieldErrors, traitlets.Dict):
+    pass
