@@ -26,8 +26,8 @@ from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import save_widget_html
 from .runstring import parse_run_string
-from .widget_checks import (Bool, Dict, FieldError, Float, Int, List, Unicode, check_count, check_speed, clip, echo,
-                            field_message, json_safe)
+from .widget_checks import (Bool, Dict, FieldError, Float, Int, List, Unicode, check_count, check_optional,
+                            check_printable, check_speed, clip, echo, field_message, json_safe, short_errors)
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _MISSING_BUNDLE = """
@@ -273,7 +273,9 @@ class BabyGPTWidget(RunOwner, anywidget.AnyWidget):
     def configure(self, **values: Any) -> None:
         """Change settings (see ``BabyGPT.configure``). A bad value raises ValueError, is shown
         inline next to its field, and changes nothing."""
-        with self._owner():
+        for field, value in values.items():
+            check_printable(field, value)
+        with self._owner(), short_errors():
             try:
                 rebuilt_before = self.engine.model
                 self.engine.configure(**values)
@@ -308,7 +310,11 @@ class BabyGPTWidget(RunOwner, anywidget.AnyWidget):
 
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0, seed: int | None = None) -> str:
         """Walk the chain (see ``BabyGPT.sample``); the widget animates the walk."""
-        with self._owner():
+        check_optional("n", n, (int, np.integer), "an integer")
+        check_optional("start", start, str, "a state (a string)")
+        check_optional("temperature", temperature, (int, float, np.number), "a number")
+        check_optional("seed", seed, (int, np.integer), "an integer or None")
+        with self._owner(), short_errors():
             text = self.engine.sample(n, start=start, temperature=temperature, seed=seed)
             begin = text[: len(text) - int(n)]  # the engine accepted n: an integer
             self.walk = {"start": begin, "tokens": text[len(begin):], "temperature": float(temperature),
@@ -321,7 +327,10 @@ class BabyGPTWidget(RunOwner, anywidget.AnyWidget):
         if targets is not None and not isinstance(targets, str) and (
                 not isinstance(targets, (list, tuple, set, frozenset)) or not all(isinstance(t, str) for t in targets)):
             raise FieldError("targets", f"must be a state or a list of states; got {echo(targets)}")
-        with self._owner():
+        check_optional("k", k, (int, np.integer), "an integer")
+        check_optional("start", start, str, "a state (a string)")
+        check_optional("temperature", temperature, (int, float, np.number), "a number")
+        with self._owner(), short_errors():
             return self.engine.reach_probability(
                 self.naughty if targets is None else targets, self.reach_k if k is None else k,
                 start=start or self.sample_start or None,
@@ -335,9 +344,10 @@ class BabyGPTWidget(RunOwner, anywidget.AnyWidget):
                 raise FieldError("run_string", f"must be a string; got {echo(run_string)}")
             config, steps = parse_run_string(run_string)
         except ValueError as e:
+            message = field_message("run_string", e, run_string)
             with self._owner():
-                self.errors = {**self.errors, "run_string": field_message("run_string", e, run_string)}
-            raise
+                self.errors = {**self.errors, "run_string": message}
+            raise FieldError("run_string", message.removeprefix("run_string: ")) from None
         self.stop()
         with self._owner():
             self.engine = BabyGPT(**config.to_dict())

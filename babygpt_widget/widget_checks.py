@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 import traitlets
@@ -57,6 +58,36 @@ def field_message(field: str, error: BaseException, value: Any) -> str:
     if isinstance(error, FieldError) or text.startswith(f"{field}:"):
         return clip(text)
     return clip(f"{field}: {echo(value)} is not allowed here ({type(error).__name__})")
+
+
+@contextmanager
+def short_errors() -> Iterator[None]:
+    """Re-raise a long ValueError (one that echoes a 10 MB input) as a clipped FieldError."""
+    try:
+        yield
+    except FieldError:
+        raise
+    except ValueError as e:
+        text = str(e)
+        if len(text) <= MAX_MESSAGE:
+            raise
+        field = getattr(e, "field", None) or text.split(":")[0][:40]
+        raise FieldError(field, text[len(field) + 2:]) from None
+
+
+def check_optional(field: str, value: Any, kind: type | tuple[type, ...], what: str) -> None:
+    """Types the engine expects (its own checks do the ranges): a wrong type is a ValueError here."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+        raise FieldError(field, f"must be {what}; got {echo(value)}")
+    check_printable(field, value)
+
+
+def check_printable(field: str, value: Any) -> None:
+    """Refuse values no message can quote (an int of 10**5000 digits cannot be formatted)."""
+    try:
+        repr(value)
+    except ValueError:
+        raise FieldError(field, f"out of range; got {echo(value)}") from None
 
 
 def json_safe(value: Any) -> Any:
