@@ -118,7 +118,7 @@ def test_slow_play_pushes_every_step(w):
 def test_first_play_slice_of_a_heavier_model_is_one_timed_step(w, monkeypatch):
     replies = listen(w, monkeypatch)
     w.train(200)  # a fast model: slices of many steps
-    assert w._steps_per_chunk() > 10
+    assert w._steps_per_chunk() > 1
     assert command(w, replies, cmd="configure", values={"n_layer": 4, "n_embd": 64, "n_head": 4})["ok"]
     slices: list[int] = []
     real = w.engine.train
