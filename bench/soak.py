@@ -1,0 +1,67 @@
+"""Soak: N minutes of Play in a real kernel (commands over a subshell, as JupyterLab sends them).
+
+Reports kernel RSS at the start, once history is full (after the first minute) and at the end,
+the steps trained, and whether the run is still whole (every optimizer counter at global_step).
+Target: RSS flat within 10% once history is full.
+
+    .venv/bin/python bench/soak.py [--minutes 10] [--model default|heavy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import psutil
+from jupyter_client.manager import start_new_kernel
+from pause_latency import MODELS, SETUP, Front, create_subshell, run_code
+
+CHECK = """
+w.stop()
+e = w.engine
+c = {int(s['step']) for s in e._trainer.optimizer.state.values()}
+print(e.global_step, c <= {e.global_step} and w.global_step == e.global_step)
+"""
+
+
+def rss_mb(pid: int) -> float:
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--model", choices=sorted(MODELS), default="default")
+    args = parser.parse_args()
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    pid = km.provisioner.process.pid
+    try:
+        comm_id = run_code(kc, SETUP.format(settings=MODELS[args.model])).strip().splitlines()[-1]
+        front = Front(kc, comm_id, create_subshell(kc))
+        start = rss_mb(pid)
+        t0 = time.perf_counter()
+        front.command({"cmd": "play"})
+        samples: list[tuple[float, float]] = []
+        while (elapsed := time.perf_counter() - t0) < args.minutes * 60:
+            time.sleep(5)
+            samples.append((elapsed, rss_mb(pid)))
+        sent = front.command({"cmd": "stop"})
+        front.wait_training(False, sent)
+        front.close()
+        steps, whole = run_code(kc, CHECK).split()
+        after_warmup = next((r for t, r in samples if t >= 60), samples[0][1])
+        end = samples[-1][1]
+        print(f"\n== Soak: {args.minutes:g} min of Play ({args.model} model, commands over a subshell) ==")
+        print(f"steps trained      {int(steps):,}")
+        print(f"kernel RSS         start {start:.0f} MB, after 1 min {after_warmup:.0f} MB, end {end:.0f} MB, "
+              f"max {max(r for _, r in samples):.0f} MB")
+        print(f"growth after 1 min {100 * (end - after_warmup) / after_warmup:+.1f}% (target within ±10%)")
+        print(f"run whole          {whole}")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main()
