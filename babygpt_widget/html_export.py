@@ -34,5 +34,5 @@ def save_widget_html(widget: Any, path: Any, title: Any) -> None:
     try:
         embed_minimal_html(path, views=[widget], state=state, title=html.escape(title), drop_defaults=False)
     except OSError as e:
-        raise FieldError("path", f"cannot write {echo(os.fspath(path) if isinstance(path, (str, os.PathLike)) else path)}"
-                                 f" ({e.strerror or type(e).__name__})") from None
+        name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+        raise FieldError("path", f"cannot write {echo(name)} ({e.strerror or type(e).__name__})") from None
