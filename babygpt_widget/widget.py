@@ -98,11 +98,13 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
 
     def undo_reset(self) -> None:
         """Bring back the run a ``reset()`` replaced (until the next training step or config change)."""
+        nothing = FieldError("undo_reset", "nothing to undo: no reset since the last training step or settings change")
+        if self._undo_engine is None:
+            raise nothing  # before stop(): a refused command changes nothing
         self.stop()
         with self._owner():
-            if self._undo_engine is None:
-                raise FieldError("undo_reset", "nothing to undo: no reset since the last training step or "
-                                               "settings change")
+            if self._undo_engine is None:  # another thread trained in between
+                raise nothing
             self.engine, self._undo_engine = self._undo_engine, None
             with self.hold_sync():
                 self.can_undo_reset = False

@@ -134,6 +134,21 @@ def test_first_play_slice_of_a_heavier_model_is_one_timed_step(w, monkeypatch):
     assert slices[0] == 1, f"first slice of the new model was {slices[0]} steps, sized from the old model"
 
 
+@pytest.mark.timeout(60)
+def test_a_refused_undo_does_not_stop_play(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+
+    async def main() -> None:
+        w.play()
+        await asyncio.sleep(0.05)
+        assert command(w, replies, cmd="undo_reset")["ok"] is False and replies[-1]["field"] == "undo_reset"
+        assert w.playing is True and w.training is True
+        w.stop()
+        await wait_idle(w)
+
+    asyncio.run(main())
+
+
 def test_undo_reset(w, monkeypatch):
     replies = listen(w, monkeypatch)
     w.train(7)
