@@ -282,9 +282,8 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             raise FieldError(name, f"{cmd} takes no argument {echo(unknown[0])}")
         handlers: dict[str, Callable[[], Any]] = {
             "step": lambda: self._live_then(lambda: self._queue_or_run(1)),
-            "train": lambda: self._live_then(lambda: self._queue_or_run(
-                check_count("train_n", content.get("n", self.train_n), 1, MAX_TRAIN_N))),
-            "play": lambda: self._live_then(self.play),
+            "train": lambda: self._train_command(content.get("n", self.train_n)),
+            "play": self._play_command,
             "pause": self.stop,
             "stop": self.stop,
             "reset": self.reset,
@@ -294,6 +293,15 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             "hello": lambda: None,  # the front end's "is there a kernel?" probe
         }
         handlers[cmd]()
+
+    def _train_command(self, n: Any) -> None:
+        n = check_count("train_n", n, 1, MAX_TRAIN_N)  # checked first: a refused command changes nothing
+        self._live_then(lambda: self._queue_or_run(n))
+
+    def _play_command(self) -> None:
+        if self._main_loop() is None:
+            raise RuntimeError("play: needs a running event loop (a Jupyter kernel); use train(n) instead")
+        self._live_then(self.play)
 
     def _live_then(self, action: Callable[[], Any]) -> None:
         """step / train / play act on the live model: return the view to live first."""

@@ -187,6 +187,15 @@ def test_step_train_play_return_the_view_to_live(w, monkeypatch):
     asyncio.run(main())
 
 
+def test_a_refused_train_or_play_keeps_the_shown_step(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    w.train(4)
+    w.shown_index = 2
+    assert command(w, replies, cmd="train", n=0)["ok"] is False
+    assert command(w, replies, cmd="play")["ok"] is False  # no event loop here
+    assert w.shown_index == 2 and w.global_step == 4
+
+
 def test_stale_errors_are_cleared_by_the_next_success(w, monkeypatch):
     replies = listen(w, monkeypatch)
     assert command(w, replies, cmd="train", n=0)["ok"] is False and "train_n" in w.errors
