@@ -84,9 +84,15 @@ def random_action(rng: random.Random, view: BabyGPTView) -> str:
     return f"click {actions[i]}"
 
 
+def kernel_log_since(server, offset: int) -> str:
+    """What the server (and the kernels it started: their stderr) logged since ``offset``."""
+    return server.log.read_text(errors="replace")[offset:]
+
+
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("seed", [11, 12])
-def test_150_random_clicks_leave_the_kernel_alive_and_the_run_whole(lab, widget_notebook, seed):
+def test_150_random_clicks_leave_the_kernel_alive_and_the_run_whole(lab, widget_notebook, jupyter_server, seed):
+    log_start = len(jupyter_server.log.read_text(errors="replace"))
     view = open_and_draw(lab, widget_notebook)
     rng = random.Random(seed)
     done: list[str] = []
@@ -106,10 +112,13 @@ def test_150_random_clicks_leave_the_kernel_alive_and_the_run_whole(lab, widget_
     wait_step(view, lambda s: s == before + 1, what=f"== {before + 1} after a Step")
     errors = [m for m in lab.console if m.startswith("[pageerror]")]
     assert not errors, "\n".join(errors)
+    logged = kernel_log_since(jupyter_server, log_start)
+    assert "Traceback" not in logged and "Segmentation" not in logged, logged[-3000:]
 
 
 @pytest.mark.timeout(600)
-def test_play_while_a_cell_trains_keeps_counters_consistent(lab, widget_notebook):
+def test_play_while_a_cell_trains_keeps_counters_consistent(lab, widget_notebook, jupyter_server):
+    log_start = len(jupyter_server.log.read_text(errors="replace"))
     view = open_and_draw(lab, widget_notebook)
     view.button("play").click()
     first = wait_step(view, lambda s: s > 0, what="> 0 after Play")
@@ -120,3 +129,5 @@ def test_play_while_a_cell_trains_keeps_counters_consistent(lab, widget_notebook
     for _ in range(3):  # Step clicks during Play count too
         view.button("step").click()
     assert_consistent(lab)
+    logged = kernel_log_since(jupyter_server, log_start)
+    assert "Traceback" not in logged, logged[-3000:]
