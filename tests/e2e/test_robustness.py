@@ -131,3 +131,35 @@ def test_play_while_a_cell_trains_keeps_counters_consistent(lab, widget_notebook
     assert_consistent(lab)
     logged = kernel_log_since(jupyter_server, log_start)
     assert "Traceback" not in logged, logged[-3000:]
+
+
+@pytest.mark.timeout(600)
+def test_interrupting_a_training_cell_leaves_the_widget_equal_to_the_engine(lab, widget_notebook):
+    """Kernel > Interrupt during `w.train(100000)`: the drawn step, `w.global_step` and
+    `w.run_string` are the engine's (a shared run string reproduces the run that is shown)."""
+    view = open_and_draw(lab, widget_notebook)
+    for round_ in range(2):
+        n = lab.code_cells.count()
+        lab.page.evaluate(
+            """() => { const nb = window.jupyterapp.shell.currentWidget.content;
+                       nb.mode = 'command'; nb.activeCellIndex = nb.widgets.length - 1; }""")
+        lab.command("notebook:insert-cell-below")
+        expect(lab.code_cells).to_have_count(n + 1)
+        lab.code_cells.nth(n).locator(".jp-InputArea-editor .cm-content").click()
+        lab.page.keyboard.insert_text("w.train(100000)")
+        lab.page.keyboard.press("Control+Enter")
+        first = wait_step(view, lambda s: s > 0 if round_ == 0 else True, what="training")
+        wait_step(view, lambda s: s > first + 50, what=f"> {first + 50} while the cell trains")
+        lab.command("kernelmenu:interrupt")
+        expect(lab.code_cells.nth(n).locator(".jp-OutputArea-output")).to_contain_text("KeyboardInterrupt",
+                                                                                       timeout=30_000)
+        lab.wait_kernel_idle()
+    cell = lab.add_and_run_cell("import numpy as np\ne = w.engine\n"
+                                "last = int(np.frombuffer(w.history_steps, '<i4')[-1])\n"
+                                "print('equal', w.global_step == e.global_step == last and "
+                                "w.run_string == e.run_string, e.global_step)")
+    out = cell.locator(".jp-OutputArea-output")
+    expect(out).to_contain_text("equal")
+    assert "equal True" in out.inner_text(), out.inner_text()
+    step = int(out.inner_text().split()[-1])
+    wait_step(view, lambda s: s == step, what=f"the drawn step == {step}")
