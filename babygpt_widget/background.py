@@ -206,10 +206,11 @@ class RunOwner:
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         """Yield to the loop; pace slow Play in short naps that notice Stop at once."""
-        serial = self._stop_serial
+        serial, speed = self._stop_serial, self.play_speed
         deadline = time.perf_counter() + seconds
         await asyncio.sleep(0.001 if self._others_waiting() else 0)
-        while self._stop_serial == serial and (left := deadline - time.perf_counter()) > 0:
+        while (self._stop_serial == serial and self.play_speed == speed and not self._pending_steps
+               and (left := deadline - time.perf_counter()) > 0):  # a new speed or a Train ×N wakes it
             await asyncio.sleep(min(left, 0.01))
 
     def _finish_background(self, me: asyncio.Task | None) -> None:

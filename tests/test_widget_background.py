@@ -226,3 +226,20 @@ def test_malformed_commands_follow_the_error_contract(w, monkeypatch, content):
     assert len(str(reply["reply"])) <= 60
     assert synced(w, drop=("errors",)) == {k: v for k, v in before.items() if k != "errors"}
     assert w.engine.global_step == 0
+
+
+@pytest.mark.timeout(60)
+def test_a_new_play_speed_applies_without_waiting_out_a_slow_nap(w):
+    async def main() -> int:
+        w.play_speed = 0.5  # one step every 2 s
+        w.play()
+        await asyncio.sleep(0.3)
+        slow = w.engine.global_step
+        w.play_speed = 0  # full speed: the 2 s nap ends now
+        await asyncio.sleep(0.5)
+        fast = w.engine.global_step
+        w.stop()
+        await wait_idle(w)
+        return fast - slow
+
+    assert asyncio.run(main()) > 5

@@ -78,7 +78,8 @@ def random_action(rng: random.Random, view: BabyGPTView) -> str:
     if not choices:
         return "none"
     # Play/Step/Train/Pause/Reset are the point: weigh them up
-    weights = [4 if actions[i] in ("play", "pause", "stop", "step", "train", "reset") else 1 for i in choices]
+    weights = [4 if actions[i] in ("play", "pause", "stop", "step", "train") else 2 if actions[i] == "reset" else 1
+               for i in choices]
     i = rng.choices(choices, weights=weights)[0]
     buttons.nth(i).click(timeout=2_000, no_wait_after=True)
     return f"click {actions[i]}"
