@@ -55,7 +55,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
         self._last_history_push = 0.0
         self._shown_step: int | None = None
         self._undo_engine: BabyGPT | None = None
-        self._step_timing: tuple[Any, float] | None = None  # (model it was measured on, s/step)
+        self._step_timing: tuple[Any, Any, float] | None = None  # (model, config measured on, s/step)
         self.on_msg(self._on_message)
         self._push(history=True)
         _warm_up_optimizer_imports()
@@ -335,7 +335,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             raise
         steps = self.engine.global_step - before
         if steps and self.engine.model is model:
-            self._step_timing = (model, (time.perf_counter() - start) / steps)
+            self._step_timing = (model, self.engine.config, (time.perf_counter() - start) / steps)
         return result
 
     def _report_train_error(self, error: BaseException) -> None:
@@ -353,10 +353,13 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             self.can_undo_reset = False
 
     def _seconds_per_step(self) -> float | None:
-        """Measured on the current model only: after switching to a heavier model the first
-        slice is one step, timed, instead of a slice sized from the old model's speed."""
+        """Measured on the current model and settings only: after switching to a heavier model
+        or a longer sequence the first slice is one step, timed, instead of a slice sized from the
+        old speed."""
         timing = self._step_timing
-        return timing[1] if timing is not None and timing[0] is self.engine.model else None
+        if timing is None or timing[0] is not self.engine.model or timing[1] != self.engine.config:
+            return None  # a new model or new data (a longer sequence is slower): time it again
+        return timing[2]
 
     def _steps_per_chunk(self) -> int:
         seconds = self._seconds_per_step()

@@ -243,3 +243,12 @@ def test_a_new_play_speed_applies_without_waiting_out_a_slow_nap(w):
         return fast - slow
 
     assert asyncio.run(main()) > 5
+
+
+def test_a_longer_sequence_is_timed_again(w):
+    w.train(50)
+    assert w._seconds_per_step() is not None
+    w.configure(sequence="0110" * 5000)  # same model, 20,000 windows: much slower steps
+    assert w._seconds_per_step() is None and w._steps_per_chunk() == 1
+    w.train(1)
+    assert w._seconds_per_step() is not None
