@@ -219,8 +219,8 @@ class RunOwner:
         self._want_play = False
         self._pending_steps = 0
         self._progress_done = self._progress_total = 0
-        with self.hold_sync():
+        with self.hold_sync():  # first, alone: the small message that says training stopped
             self.playing = False
             self.training = False
             self.progress = {}
-            self._push(history=True)
+        self._push(history=True)  # then the whole history (can be megabytes)
