@@ -1,19 +1,30 @@
-"""BabyGPT: the seed's experiment as one object — model, data, trainer, chain, history."""
+"""BabyGPT: the seed's experiment as one object — model, data, trainer, chain, history.
+
+One owner of the run: every public method holds ``BabyGPT.lock`` (a re-entrant lock), so a
+notebook cell, a comm message on an ipykernel subshell thread and the widget's Play task never
+touch the model at the same time. Training steps are atomic (see ``Trainer.step``), and the
+cached loss and chain are recomputed on the next read whenever a step or refresh was cut short.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
-import os
+import threading
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 import numpy as np
 import torch
 
-from . import chain
+from . import chain, run_file
+from .checks import check_count, check_flag, check_number, check_path, echo
 from .config import ARCHITECTURE_FIELDS, ConfigError, RunConfig
 from .history import HistoryView
 from .model import GPT, GPTConfig
+from .progress import progress_reporter
+from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
@@ -25,7 +36,18 @@ MAX_TRAIN_STEPS = 1_000_000
 MAX_SAMPLE_TOKENS = 100_000
 MAX_REACH_STEPS = 10_000
 MAX_TEMPERATURE = 100.0
-FILE_FORMAT = "babygpt-widget/run/1"
+FILE_FORMAT = run_file.FILE_FORMAT
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _locked(method: _F) -> _F:
+    """Run the method holding the run's lock."""
+    @functools.wraps(method)
+    def locked(self: "BabyGPT", *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked  # type: ignore[return-value]
 
 
 class BabyGPT:
@@ -39,12 +61,22 @@ class BabyGPT:
                  context_length: int = RunConfig.context_length, n_layer: int = RunConfig.n_layer,
                  n_head: int = RunConfig.n_head, n_embd: int = RunConfig.n_embd, lr: float = RunConfig.lr,
                  weight_decay: float = RunConfig.weight_decay, seed: int = RunConfig.seed) -> None:
+        self._lock = threading.RLock()
         config = RunConfig(sequence=sequence, alphabet=alphabet, context_length=context_length, n_layer=n_layer,
                            n_head=n_head, n_embd=n_embd, lr=lr, weight_decay=weight_decay, seed=seed).validated()
         self._build(config)
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The run's re-entrant lock: hold it to make several calls one operation."""
+        return self._lock
+
     def _build(self, config: RunConfig) -> None:
         """(Re)create model, optimizer and history from the seed; all-or-nothing."""
+        self.__dict__.update(self._fresh_parts(config))
+
+    @staticmethod
+    def _fresh_parts(config: RunConfig) -> dict[str, Any]:
         space = chain.StateSpace(config.alphabet, config.context_length)
         every = chain.StateSpace(config.alphabet, config.context_length, include_prefixes=True)
         counts = chain.data_counts(encode(config.sequence, config.alphabet), every)
@@ -54,19 +86,41 @@ class BabyGPT:
                                   n_layer=config.n_layer, n_head=config.n_head, n_embd=config.n_embd,
                                   fused_attention=True))
         trainer = Trainer(model, every, counts, config.lr, config.weight_decay)
-        self._config, self._space, self._every, self.model, self._trainer = config, space, every, model, trainer
-        self._n_prefix = len(every) - len(space)
-        self._all_counts = counts
-        self._refresh()
+        with one_thread():
+            cache = trainer.evaluate()
+        return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer,
+                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache)
 
     def _refresh(self) -> None:
-        """Loss and chain (every context, shorter ones first) of the current weights."""
+        """Loss and chain (every context, shorter ones first) of the current weights; raises
+        TrainingDiverged (after rolling back) when the last update made them non-finite."""
+        self._cache = None
         try:
-            self._loss, self._all_probs = self._trainer.evaluate()
-        except TrainingDiverged:  # the trainer rolled back: show the last finite state, then report
+            self._cache = self._trainer.evaluate()
+        except TrainingDiverged:  # the trainer rolled back: keep the last finite state, then report
             with suppress(TrainingDiverged):
-                self._loss, self._all_probs = self._trainer.evaluate()
+                self._cache = self._trainer.evaluate()
             raise
+
+    def _current(self) -> tuple[float, np.ndarray]:
+        """(loss, every context's probabilities) of the current weights; recomputed after a step
+        or refresh was interrupted (the cache is dropped before anything changes the weights)."""
+        cache = self._cache
+        if cache is None:
+            with one_thread(), suppress(TrainingDiverged):
+                self._refresh()
+            cache = self._cache
+            if cache is None:  # non-finite weights with nothing to roll back to: show them as they are
+                cache = self._cache = (math.nan, chain.model_probabilities(self.model, self._every))
+        return cache
+
+    @property
+    def _loss(self) -> float:
+        return self._current()[0]
+
+    @property
+    def _all_probs(self) -> np.ndarray:
+        return self._current()[1]
 
     @property
     def _probs(self) -> np.ndarray:
@@ -76,152 +130,236 @@ class BabyGPT:
     def _counts(self) -> np.ndarray:
         return self._all_counts[self._n_prefix :]
 
+    # -- copies: a lock is not copied, each copy gets its own ---------------------------------------
+    def __deepcopy__(self, memo: dict) -> "BabyGPT":
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        with self._lock:
+            state = {k: copy.deepcopy(v, memo) for k, v in self.__dict__.items() if k != "_lock"}
+        new.__dict__.update(state)
+        new._lock = threading.RLock()
+        return new
+
+    def __getstate__(self) -> dict:
+        with self._lock:
+            return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
     # -- configuration ---------------------------------------------------------------------------
     @property
+    @_locked
     def config(self) -> RunConfig:
         return self._config
 
+    @_locked
     def configure(self, **values: Any) -> None:
         """Change settings. lr, weight_decay and sequence apply to the running model; alphabet,
         context_length, n_layer, n_head, n_embd and seed rebuild it from the seed.
         Raises ValueError naming the field and changes nothing when a value is not allowed."""
-        new = self._config.updated(**values)
-        if any(getattr(new, f) != getattr(self._config, f) for f in ARCHITECTURE_FIELDS):
+        old = self._config
+        new = old.updated(**values)
+        if any(getattr(new, f) != getattr(old, f) for f in ARCHITECTURE_FIELDS):
             self._build(new)
             return
-        if new.sequence != self._config.sequence:
-            self._all_counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
-            self._trainer.set_counts(self._all_counts)
-            self._refresh()
-        self._trainer.set_hyperparameters(new.lr, new.weight_decay)
-        self._config = new
+        old_counts = self._all_counts
+        try:
+            if new.sequence != old.sequence:
+                counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
+                self._cache = None
+                self._trainer.set_counts(counts)
+                self._all_counts = counts
+                with one_thread():
+                    self._refresh()
+            self._trainer.set_hyperparameters(new.lr, new.weight_decay)
+            self._config = new
+        except BaseException:  # e.g. KeyboardInterrupt: all or nothing
+            self._cache = None
+            self._trainer.set_counts(old_counts)
+            self._trainer.set_hyperparameters(old.lr, old.weight_decay)
+            self._all_counts, self._config = old_counts, old
+            raise
 
     @property
+    @_locked
     def run_string(self) -> str:
         """Settings and step count in one line; ``BabyGPT.from_run_string`` rebuilds the run
         (exactly, unless lr, weight decay or the sequence were changed part-way through)."""
         return format_run_string(self._config, self.global_step)
 
     @classmethod
-    def from_run_string(cls, text: str) -> "BabyGPT":
-        """Rebuild a shared run exactly: same settings, trained for the same number of steps."""
+    def from_run_string(cls, text: str, progress: bool | Callable[[int, int], Any] = False) -> "BabyGPT":
+        """Rebuild a shared run exactly: same settings, trained for the same number of steps
+        (at most runstring.MAX_STEPS). Safe to interrupt: the run stops at its last whole step.
+        ``progress=True`` prints the steps done now and then; a callable gets (done, total)."""
         config, steps = parse_run_string(text)
         run = cls(**config.to_dict())
-        run.train(steps)
+        try:
+            run.train(steps, progress=progress)
+        except KeyboardInterrupt as e:  # keep what was trained: the run is at a whole step
+            e.run = run  # type: ignore[attr-defined]
+            e.add_note(f"from_run_string: stopped at step {run.global_step:,} of {steps:,}; "
+                       f"the run so far is this exception's .run")
+            raise
         return run
 
+    @_locked
     def reset(self) -> None:
         """Re-initialise weights and optimizer from the seed and clear the history."""
         self._build(self._config)
 
     # -- training --------------------------------------------------------------------------------
-    def train(self, n: int = 1) -> list[float]:
+    @_locked
+    def train(self, n: int = 1, progress: bool | Callable[[int, int], Any] = False) -> list[float]:
         """Run n optimizer steps; returns their n losses in order (loss of the weights each step
-        started from, as the seed prints them). Stops with ValueError if the loss diverges."""
-        n = _check_count("n", n, 0, MAX_TRAIN_STEPS)
+        started from, as the seed prints them). Stops with ValueError if the loss diverges.
+        Safe to interrupt (KeyboardInterrupt): the run stays at its last completed step.
+        ``progress=True`` prints the steps done about once a second; a callable gets (done, n)."""
+        n = check_count("n", n, 0, MAX_TRAIN_STEPS)
+        report = progress_reporter(progress, n)
         losses: list[float] = []
-        with one_thread():
+        with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
+            self._cache = None
+            step = self._trainer.step
             try:
-                for _ in range(n):
-                    losses.append(self._trainer.step())
-            finally:
+                if report is None:
+                    for _ in range(n):
+                        losses.append(step())
+                else:
+                    for i in range(n):
+                        losses.append(step())
+                        report(i + 1)
                 self._refresh()
+            except BaseException:  # each step is whole; no gradient may outlive the call
+                self._cache = None
+                self._trainer.clear_grads()
+                raise
         return losses
 
+    @_locked
     def step(self) -> float:
         """One optimizer step; returns its loss."""
         return self.train(1)[0]
 
     @property
+    @_locked
     def global_step(self) -> int:
         return self._trainer.global_step
 
     @property
+    @_locked
     def loss(self) -> float:
         """Loss of the current weights on the training windows."""
         return self._loss
 
     @property
+    @_locked
     def num_parameters(self) -> int:
         return self.model.num_parameters
 
     @property
+    @_locked
     def history(self) -> HistoryView:
         """Recorded (step, loss, probabilities) snapshots, evenly thinned beyond a memory cap;
         ``prefix_probs`` holds the shorter contexts' rows of each snapshot."""
+        self._current()  # the newest snapshot is the live state
         return self._trainer.history.view(self._n_prefix)
 
     # -- the chain -------------------------------------------------------------------------------
     @property
+    @_locked
     def alphabet(self) -> str:
         return self._config.alphabet
 
     @property
+    @_locked
     def states(self) -> list[str]:
         return list(self._space.labels)
 
     @property
+    @_locked
     def probabilities(self) -> np.ndarray:
         """(states, vocab) float32: row i is the next-token distribution of ``states[i]``."""
         return self._probs.copy()
 
+    @_locked
     def state_space(self, include_prefixes: bool = False) -> chain.StateSpace:
+        include_prefixes = check_flag("include_prefixes", include_prefixes)
         return self._every if include_prefixes else self._space
 
+    @_locked
     def transition_matrix(self, temperature: float = 1.0, include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) next-token probabilities at a temperature (0 = greedy: the FSM)."""
-        temperature = _check_temperature(temperature)
+        temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
+        include_prefixes = check_flag("include_prefixes", include_prefixes)
         probs = self._all_probs if include_prefixes else self._probs
         if temperature == 1.0:
             return probs.copy()
-        return chain.model_probabilities(self.model, self.state_space(include_prefixes), temperature)
+        with one_thread():
+            return chain.model_probabilities(self.model, self.state_space(include_prefixes), temperature)
 
+    @_locked
     def data_counts(self, include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) int64: how often each token follows each state in the sequence."""
+        include_prefixes = check_flag("include_prefixes", include_prefixes)
         return (self._all_counts if include_prefixes else self._counts).copy()
 
     @property
+    @_locked
     def unseen_states(self) -> list[str]:
         """States that never occur in the training data: the model's guesses there are its own."""
         return [s for s, row in zip(self._space.labels, self._counts) if row.sum() == 0]
 
+    @_locked
     def stationary_distribution(self, temperature: float = 1.0) -> np.ndarray:
         """Long-run fraction of time in each state (see ``chain.stationary_distribution``)."""
         return chain.stationary_distribution(self.transition_matrix(temperature), self._space.next_index)
 
-    def reach_probability(self, targets: Iterable[str], k: int, start: str | None = None,
+    @_locked
+    def reach_probability(self, targets: Any, k: int, start: str | None = None,
                           temperature: float = 1.0) -> float:
-        """Probability that a walk from ``start`` visits any of ``targets`` within k steps."""
+        """Probability that a walk from ``start`` visits any of ``targets`` (a state or a list,
+        tuple or set of states) within k steps."""
         space = self.state_space(include_prefixes=True)
-        targets = [targets] if isinstance(targets, str) else list(targets)
+        if isinstance(targets, str):
+            targets = [targets]
+        elif not isinstance(targets, (list, tuple, set, frozenset)) or len(targets) > len(space):
+            raise ValueError(f"targets: must be a state or a list of at most {len(space):,} states, "
+                             f"e.g. [{self._default_start()!r}]; got {echo(targets)}")
         for t in targets:
             self._check_state("targets", t, space)
         start = self._default_start() if start is None else start
         self._check_state("start", start, space)
-        k = _check_count("k", k, 0, MAX_REACH_STEPS)
+        k = check_count("k", k, 0, MAX_REACH_STEPS)
         marked = set(targets)
         mask = np.array([s in marked for s in space.labels])
         probs = self.transition_matrix(temperature, include_prefixes=True)
         return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
 
+    @_locked
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0,
                seed: int | None = None) -> str:
         """Walk the chain for n tokens from ``start`` (default: all-last-token context, "111");
         returns start followed by the n sampled tokens, as the seed prints it."""
-        n = _check_count("n", n, 0, MAX_SAMPLE_TOKENS)
-        temperature = _check_temperature(temperature)
+        n = check_count("n", n, 0, MAX_SAMPLE_TOKENS)
+        temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
         start = self._default_start() if start is None else start
-        space = self.state_space(include_prefixes=isinstance(start, str) and len(start) < self._config.context_length)
-        self._check_state("start", start, space)
+        self._check_state("start", start, self._every)
+        if seed is not None:
+            seed = check_count("seed", seed, 0, 2**63 - 1)
+        space = self.state_space(include_prefixes=len(start) < self._config.context_length)
         generator = torch.Generator()
         if seed is None:
             generator.seed()
         else:
-            generator.manual_seed(_check_count("seed", seed, 0, 2**63 - 1))
+            generator.manual_seed(seed)
         probs = self.transition_matrix(temperature, include_prefixes=space is self._every)
         tokens, _ = chain.sample_walk(probs, space.next_index, space.index[start], n, generator)
         return start + decode(tokens, self.alphabet)
 
+    @_locked
     def probabilities_table(self) -> Any:
         """The chain as a table: a pandas DataFrame when pandas is installed, else text."""
         header = ["state"] + [f"P({t})" for t in self.alphabet] + [f"data {t}" for t in self.alphabet]
@@ -232,6 +370,7 @@ class BabyGPT:
             return "\n".join("\t".join(f"{v:.4f}" if isinstance(v, float) else str(v) for v in r) for r in [header, *rows])
         return pd.DataFrame([r[1:] for r in rows], index=pd.Index([r[0] for r in rows], name="state"), columns=header[1:])
 
+    @_locked
     def to_graphviz(self, temperature: float = 1.0) -> "graphviz.Digraph":
         """The seed's picture: one node per state, edges labelled ``t(p%)``, circo layout."""
         from .graphviz_chain import Digraph  # says in one line what to install when `dot` is missing
@@ -247,6 +386,7 @@ class BabyGPT:
                 dot.edge(s, self._space.labels[self._space.next_index[i, t]], label=chain.edge_label(token, probs[i, t]))
         return dot
 
+    @_locked
     def to_svg(self, temperature: float = 1.0) -> str:
         """The chain as an SVG document, drawn in Python like the widget's circle (no Graphviz needed)."""
         from .svg_chain import chain_svg
@@ -254,9 +394,13 @@ class BabyGPT:
         return chain_svg(self, temperature)
 
     # -- persistence -----------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike) -> None:
-        """Save the whole run: config, weights, optimizer state, step and history."""
-        torch.save({
+    @_locked
+    def save(self, path: Any) -> None:
+        """Save the whole run: config, weights, optimizer state, step and history. ``path`` is a
+        file path or a writable binary file object (e.g. io.BytesIO)."""
+        target = check_path(path, "w")
+        self._current()  # the history ends at the live state
+        state = {
             "format": FILE_FORMAT,
             "config": self._config.to_dict(),
             "model": self.model.state_dict(),
@@ -264,48 +408,53 @@ class BabyGPT:
             "global_step": self.global_step,
             "history": {k: torch.as_tensor(v) if isinstance(v, np.ndarray) else v
                         for k, v in self._trainer.history.state_dict().items()},
-        }, path)
+        }
+        run_file.write_run_file(state, target, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "BabyGPT":
-        """Load a run saved with ``save``. Uses PyTorch's weights_only loader: a file carrying
-        pickled code is refused with ValueError."""
+    def load(cls, path: Any) -> "BabyGPT":
+        """Load a run saved with ``save`` (a file path or a readable binary file object). Uses
+        PyTorch's weights_only loader and checks every field before use: a file carrying pickled
+        code, or anything inconsistent, is refused with ValueError."""
         run = cls.__new__(cls)
-        run._restore(_read_run_file(path))
+        run._lock = threading.RLock()
+        run._restore(run_file.read_run_file(path))
         return run
 
-    def _restore(self, state: dict) -> None:
-        """Replace this run with a saved one; all-or-nothing."""
-        try:
-            self._restore_unchecked(state)
-        except (KeyError, TypeError, RuntimeError, AttributeError) as e:  # damaged or foreign content
-            raise ValueError(f"path: not a complete babygpt-widget run ({type(e).__name__}: {e})") from None
-
-    def _restore_unchecked(self, state: dict) -> None:
-        config = RunConfig(**state["config"]).validated()
-        probe = BabyGPT.__new__(BabyGPT)
-        probe._build(config)
-        probe.model.load_state_dict(state["model"])
-        probe._trainer.optimizer.load_state_dict(state["optimizer"])
-        probe._trainer.global_step = int(state["global_step"])
-        probe._trainer.history.load_state_dict({k: v.numpy() if isinstance(v, torch.Tensor) else v
-                                                for k, v in state["history"].items()})
-        probe._refresh()
-        self.__dict__.update(probe.__dict__)
+    def _restore(self, state: Any) -> None:
+        """Replace this run with a saved one; all-or-nothing. Every field is checked before any
+        object is touched (the fused AdamW kernel trusts the optimizer state's shapes)."""
+        checked = run_file.check_run_state(state)
+        parts = self._fresh_parts(checked.config)
+        trainer: Trainer = parts["_trainer"]
+        parts["model"].load_state_dict(checked.model)
+        if checked.optimizer["state"]:
+            trainer.optimizer.load_state_dict(checked.optimizer)
+        trainer.global_step = checked.global_step
+        trainer.history.load_state_dict(checked.history)
+        with one_thread():
+            try:
+                parts["_cache"] = trainer.evaluate()  # the live snapshot, as after any step
+            except TrainingDiverged:
+                raise ValueError("path: the saved weights give a non-finite loss; refused") from None
+        with self.__dict__.get("_lock") or threading.RLock():
+            self.__dict__.update(parts)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _default_start(self) -> str:
-        return self.alphabet[-1] * self._config.context_length
+        return self._config.alphabet[-1] * self._config.context_length
 
     def _check_state(self, field: str, state: Any, space: chain.StateSpace) -> None:
         if not isinstance(state, str) or state not in space.index:
-            raise ValueError(f"{field}: {state!r} is not a state; states are 1 to {self._config.context_length} "
-                             f"characters of the alphabet {self.alphabet!r}, e.g. {self._default_start()!r}")
+            raise ValueError(f"{field}: {echo(state)} is not a state; states are 1 to {self._config.context_length} "
+                             f"characters of the alphabet {echo(self._config.alphabet)}, "
+                             f"e.g. {self._default_start()!r}")
 
+    @_locked
     def __repr__(self) -> str:
         c = self._config
-        return (f"BabyGPT(V={len(c.alphabet)}, C={c.context_length}, {len(self.states)} states, "
-                f"{self.num_parameters:,} parameters, step {self.global_step}, loss {self.loss:.4f})")
+        return (f"BabyGPT(V={len(c.alphabet)}, C={c.context_length}, {len(self._space)} states, "
+                f"{self.model.num_parameters:,} parameters, step {self._trainer.global_step}, loss {self._loss:.4f})")
 
 
 @contextmanager
@@ -313,6 +462,9 @@ def one_thread() -> Iterator[None]:
     """Run torch on one intra-op thread: a model this small only loses to thread hand-offs,
     and badly so when another process (the browser, the server) busies the other core."""
     before = torch.get_num_threads()
+    if before == 1:
+        yield
+        return
     torch.set_num_threads(1)
     try:
         yield
@@ -320,28 +472,9 @@ def one_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def _read_run_file(path: str | os.PathLike) -> dict:
-    try:
-        state = torch.load(path, weights_only=True, map_location="cpu")
-    except FileNotFoundError:
-        raise
-    except Exception as e:  # the weights_only unpickler refuses code objects and unknown globals
-        raise ValueError(f"path: {os.fspath(path)!r} is not a babygpt-widget run file that loads safely ({e})") from None
-    if not isinstance(state, dict) or state.get("format") != FILE_FORMAT:
-        raise ValueError(f"path: {os.fspath(path)!r} is not a babygpt-widget run file (format {FILE_FORMAT})")
-    return state
-
-
 def _check_count(field: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{field}: must be an integer from {low} to {high}; got {value!r}")
-    return int(value)
+    """Kept for the widget: an integer in [low, high] (see checks.check_count)."""
+    return check_count(field, value, low, high)
 
 
-def _check_temperature(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_TEMPERATURE:
-        raise ValueError(f"temperature: must be a finite number from 0 to {MAX_TEMPERATURE:g}; got {value!r}")
-    return float(value)
-
-
-__all__ = ["BabyGPT", "ConfigError", "TrainingDiverged"]
+__all__ = ["BabyGPT", "ConfigError", "TrainingDiverged", "MAX_RUN_STRING_STEPS"]

@@ -62,24 +62,35 @@ class History:
         return int(self._steps[self._n - 1]) if self._n else None
 
     def record(self, step: int, loss: float, probs: np.ndarray) -> None:
-        n = self._n
-        if n and self._steps[n - 1] == step:  # same step again (e.g. a re-evaluation): refresh it
+        """Append a snapshot; atomic: on any exception (KeyboardInterrupt included) the history
+        is as before. Thinning writes fresh arrays, so the old ones stay intact until the commit."""
+        before = (self._steps, self._losses, self._probs, self.stride, self._n)
+        steps, losses, snaps, stride, n = before
+        if n and steps[n - 1] == step:  # same step again (e.g. a re-evaluation): refresh it
             n -= 1
-        elif n and self._steps[n - 1] % self.stride:  # the previous off-stride tip gives way
+        elif n and steps[n - 1] % stride:  # the previous off-stride tip gives way
             n -= 1
         if n == self.capacity:
-            n = self._thin(n)
-        self._steps[n], self._losses[n], self._probs[n] = step, loss, probs
-        self._n = n + 1
+            steps, losses, snaps, stride, n = self._thinned(n, stride)
+        row = (steps[n].copy(), losses[n].copy(), snaps[n].copy())
+        try:
+            steps[n], losses[n], snaps[n] = step, loss, probs
+            self._steps, self._losses, self._probs, self.stride, self._n = steps, losses, snaps, stride, n + 1
+        except BaseException:
+            steps[n], losses[n], snaps[n] = row
+            self._steps, self._losses, self._probs, self.stride, self._n = before
+            raise
 
-    def _thin(self, n: int) -> int:
+    def _thinned(self, n: int, stride: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """Copies keeping every (2·stride)-th step (doubling until there is room)."""
+        steps, losses, snaps = self._steps, self._losses, self._probs
         while n == self.capacity:
-            self.stride *= 2
-            keep = np.flatnonzero(self._steps[:n] % self.stride == 0)
-            k = len(keep)
-            self._steps[:k], self._losses[:k], self._probs[:k] = self._steps[keep], self._losses[keep], self._probs[keep]
-            n = k
-        return n
+            stride *= 2
+            keep = np.flatnonzero(steps[:n] % stride == 0)
+            n = len(keep)
+        new_steps, new_losses, new_snaps = np.zeros_like(steps), np.zeros_like(losses), np.zeros_like(snaps)
+        new_steps[:n], new_losses[:n], new_snaps[:n] = steps[keep], losses[keep], snaps[keep]
+        return new_steps, new_losses, new_snaps, stride, n
 
     def view(self, n_prefix_rows: int = 0) -> HistoryView:
         """A copy; the first `n_prefix_rows` rows of each snapshot are reported as prefix_probs."""
@@ -92,10 +103,16 @@ class History:
         return {"steps": v.steps, "losses": v.losses, "probs": v.probs, "stride": self.stride, "capacity": self.capacity}
 
     def load_state_dict(self, state: dict) -> None:
+        """Load a history checked by `run_file.check_run_state` (that module owns the validation);
+        the shape checks here only keep a bad call from writing out of bounds."""
         steps, losses, probs = (np.asarray(state[k]) for k in ("steps", "losses", "probs"))
         n = len(steps)
         if not (len(losses) == n == len(probs)) or probs.shape[1:] != self._probs.shape[1:] or n > self.capacity:
             raise ValueError("history: saved arrays do not match the run's state space")
-        self.stride = int(state["stride"])
-        self._steps[:n], self._losses[:n], self._probs[:n] = steps, losses, probs
-        self._n = n
+        stride = int(state["stride"])
+        if stride < 1:
+            raise ValueError(f"history: stride must be at least 1; got {stride}")
+        new_steps, new_losses = np.zeros_like(self._steps), np.zeros_like(self._losses)
+        new_probs = np.zeros_like(self._probs)
+        new_steps[:n], new_losses[:n], new_probs[:n] = steps, losses, probs
+        self._steps, self._losses, self._probs, self.stride, self._n = new_steps, new_losses, new_probs, stride, n

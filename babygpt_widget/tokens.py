@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from .checks import echo
 from .config import ConfigError
 
 
@@ -12,7 +13,7 @@ def encode(text: str, alphabet: str, field: str = "sequence") -> list[int]:
     try:
         return [index[c] for c in text]
     except KeyError as e:
-        raise ConfigError(field, f"character {e.args[0]!r} is not in the alphabet {alphabet!r}") from None
+        raise ConfigError(field, f"character {echo(e.args[0])} is not in the alphabet {echo(alphabet)}") from None
 
 
 def decode(ids: list[int] | torch.Tensor, alphabet: str) -> str:

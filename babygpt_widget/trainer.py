@@ -10,6 +10,7 @@ positions also give the shorter contexts (the "actual" state space) for the snap
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import torch
@@ -20,8 +21,9 @@ from .fused_adamw import FusedAdamWStep, make_adamw
 from .history import History
 from .model import GPT
 
+CHECKPOINT_EVERY = 64  # steps between checkpoints at most
+REPLAY_SECONDS = 0.2  # and at most this much replay after an interrupted step
 
-CHECKPOINT_EVERY = 64
 
 
 class TrainingDiverged(ValueError):
@@ -38,23 +40,23 @@ class Trainer:
         self._lr, self._weight_decay = lr, weight_decay
         self._optimizer: torch.optim.AdamW | None = None
         self._optimizer_step: FusedAdamWStep | None = None
+        self._fused_step: FusedAdamWStep | None = None
         self.history = History(len(space), space.vocab_size)
         self.global_step = 0
         self._inputs = space.token_ids(space.context_length)
         self._rows, self._positions = space.prefix_rows()
         self._n_full = len(self._inputs)
-        self._checkpoint: list[torch.Tensor] | None = None
-        self._checkpoint_step = 0
+        self._checkpoint: tuple[int, list[torch.Tensor]] | None = None  # (step, weights + optimizer state)
+        self._step_seconds = 0.0  # the last step's duration: sets how often to checkpoint
         self._rolled_back_to: int | None = None
         self.set_counts(counts)
-        self.evaluate()
 
     # -- configuration that applies without resetting the model --------------------------------
     def set_counts(self, counts: np.ndarray) -> None:
         """Per-state next-token counts (the data); the full-length rows are the training windows."""
-        self._counts = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
-        self._n_windows = float(self._counts.sum())
-        self._seen = torch.nonzero(self._counts.sum(1)).squeeze(1)  # states that occur in the data
+        full = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
+        seen = torch.nonzero(full.sum(1)).squeeze(1)  # states that occur in the data
+        self._counts, self._n_windows, self._seen = full, float(full.sum()), seen  # one commit
         self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -77,7 +79,7 @@ class Trainer:
     def optimizer_step(self) -> FusedAdamWStep:
         """optimizer.step() without its Python bookkeeping (~5% of a training step)."""
         if self._optimizer_step is None:
-            self._optimizer_step = FusedAdamWStep(self.optimizer)
+            self._optimizer_step = self._fused_step = FusedAdamWStep(self.optimizer)
         return self._optimizer_step
 
     # -- training --------------------------------------------------------------------------------
@@ -101,20 +103,39 @@ class Trainer:
         return F.cross_entropy(logits, counts, reduction="sum") / self._n_windows
 
     def step(self) -> float:
-        """One optimizer step; returns the loss of the weights it started from."""
-        loss, probs = self._loss_and_probs()
-        value = self._record(loss.item(), probs)
-        if self._checkpoint is None or self.global_step - self._checkpoint_step >= CHECKPOINT_EVERY:
-            self._save_checkpoint()
-        self._update(loss)
-        return value
+        """One optimizer step; returns the loss of the weights it started from.
 
-    def _update(self, loss: torch.Tensor) -> None:
-        loss.backward()
-        self.optimizer_step()
-        for p in self._parameters:  # zero_grad(set_to_none=True), minus its overhead
+        Atomic: on any exception or KeyboardInterrupt the run is at a completed step (the one it
+        started from, or the new one if the optimizer had finished), gradients cleared. A copy
+        per step would cost ~5-10% of a step; a checkpoint plus deterministic replay costs ~0."""
+        params = self._parameters
+        for p in params:  # a gradient left by an interrupted `finally` below must not accumulate
             p.grad = None
-        self.global_step += 1
+        started = time.perf_counter()
+        loss, probs = self._loss_and_probs()
+        value = self._record(loss.item(), probs)  # atomic; the weights it describes are current
+        start = self.global_step
+        checkpoint = self._checkpoint
+        if checkpoint is None or start - checkpoint[0] >= self._checkpoint_every:
+            self._save_checkpoint()
+        phase = 0  # 0: nothing changed yet, 1: the optimizer may have run part-way, 2: it ran
+        try:
+            loss.backward()
+            phase = 1
+            self.optimizer_step()
+            phase = 2
+            self.global_step = start + 1
+        except BaseException:
+            if phase == 2:
+                self.global_step = start + 1  # the update is complete: commit it
+            elif phase == 1:
+                self._replay_to(start)
+            raise
+        finally:
+            for p in params:  # zero_grad(set_to_none=True), minus its overhead
+                p.grad = None
+        self._step_seconds = time.perf_counter() - started
+        return value
 
     def evaluate(self) -> tuple[float, np.ndarray]:
         """Loss and chain of the current weights, recorded as the newest history snapshot.
@@ -126,46 +147,101 @@ class Trainer:
     def _record(self, loss: float, probs: torch.Tensor) -> float:
         """Snapshot the current weights; a non-finite loss rolls back one step and raises."""
         if not math.isfinite(loss):
+            bad = self.global_step
             self._rollback()
-            raise TrainingDiverged(
-                f"train: the loss became {loss} at step {self.global_step + 1}; training stopped and the model "
-                f"was kept at step {self.global_step}. Lower lr (now {self._lr:g}) or reset.")
+            raise TrainingDiverged(f"train: the loss became {loss} at step {bad}; {self._divergence_advice(bad)}")
         self.history.record(self.global_step, loss, probs.numpy())
         return loss
 
-    # -- divergence: keep the last weights whose loss was finite ---------------------------------
-    # A copy of weights and optimizer state every step would cost ~5% of a step. Training is
-    # deterministic (full batch, one thread), so a checkpoint every CHECKPOINT_EVERY steps plus a
-    # replay reaches the step before a divergence exactly.
+    def _divergence_advice(self, bad: int) -> str:
+        """What will actually help, given what was kept and the likely cause."""
+        if self.global_step == bad:  # nothing to go back to (e.g. a run loaded with these weights)
+            return "the weights are no longer finite and could not be rolled back. Reset (or load a saved run)."
+        kept = f"training stopped and the model was kept at step {self.global_step}."
+        lr, wd = self._lr, self._weight_decay
+        if lr * wd >= 1:
+            return (f"{kept} Lower lr (now {lr:g}) or weight_decay (now {wd:g}): with lr × weight_decay ≥ 1 "
+                    f"every step flips and grows the weights.")
+        if lr > 0.01:
+            return f"{kept} Lower lr (now {lr:g}) or reset."
+        return f"{kept} lr (now {lr:g}) is small, so lowering it may not help: reset, or change the data."
+
+    def clear_grads(self) -> None:
+        for p in self._parameters:
+            p.grad = None
+
+    # -- undo: a checkpoint plus a deterministic replay ----------------------------------------
+    # Training is deterministic (full batch, one thread), so restoring a checkpoint and replaying
+    # the steps since reaches any later step exactly. Checkpoints are taken often enough that a
+    # replay takes at most ~REPLAY_SECONDS, and dropped when data or hyperparameters change.
     def _live_tensors(self) -> list[torch.Tensor]:
         """Weights and optimizer state (the Parameters themselves, so a deep copy stays linked)."""
         tensors: list[torch.Tensor] = list(self._parameters)
-        for state in self.optimizer.state.values():
-            tensors.extend(v for v in state.values() if isinstance(v, torch.Tensor))
+        state = self.optimizer.state
+        for p in self._parameters:
+            tensors.extend(v for v in state.get(p, {}).values() if isinstance(v, torch.Tensor))
         return tensors
+
+    @property
+    def _checkpoint_every(self) -> int:
+        return max(1, min(CHECKPOINT_EVERY, int(REPLAY_SECONDS / max(self._step_seconds, 1e-6))))
 
     def _save_checkpoint(self) -> None:
         with torch.no_grad():
-            self._checkpoint = [t.detach().clone() for t in self._live_tensors()]
-        self._checkpoint_step = self.global_step
+            tensors = [t.detach().clone() for t in self._live_tensors()]
+        self._checkpoint = (self.global_step, tensors)  # one assignment: never half a checkpoint
 
     def invalidate_checkpoint(self) -> None:
         """The data or hyperparameters changed: a replay from an older checkpoint would differ."""
         self._checkpoint = None
 
-    def _rollback(self) -> None:
-        """Back to the step before the current one: restore the checkpoint, replay the rest."""
-        target = self.global_step - 1
-        if self._checkpoint is None or target < self._checkpoint_step or self.global_step == self._rolled_back_to:
-            return  # (once: a state already rolled back to had a finite loss when it was trained)
+    def _replay_to(self, target: int) -> bool:
+        """Restore the checkpoint and replay up to step `target`; False if there is none at or
+        before it. A KeyboardInterrupt during the replay is held until the replay is done, so an
+        impatient second Ctrl-C cannot leave the run between steps."""
+        checkpoint = self._checkpoint
+        if checkpoint is None or checkpoint[0] > target:
+            return False
+        held: BaseException | None = None
+        while True:
+            try:
+                self._restore_checkpoint(checkpoint)
+                while self.global_step < target:
+                    self._update(self._compute()[0])
+                break
+            except KeyboardInterrupt as e:
+                held = e
+        for p in self._parameters:
+            p.grad = None
+        if held is not None:
+            raise held
+        return True
+
+    def _restore_checkpoint(self, checkpoint: tuple[int, list[torch.Tensor]]) -> None:
+        step, saved = checkpoint
+        for p in self._parameters:
+            p.grad = None
+        if len(saved) == len(self._parameters):  # the checkpoint predates the optimizer's first step,
+            self.optimizer.state.clear()  # whose state may now be half made (even `state[p] = {}`)
+            if self._fused_step is not None:  # (the kernel's own, even while a test wraps optimizer_step)
+                self._fused_step.invalidate()
         live = self._live_tensors()
-        if len(live) != len(self._checkpoint):  # the checkpoint predates the optimizer's first step
-            self.optimizer.state.clear()
-            self.optimizer_step.invalidate()
-            live = self._live_tensors()
         with torch.no_grad():
-            torch._foreach_copy_(live, self._checkpoint)
-        self.global_step = self._checkpoint_step
-        while self.global_step < target:
-            self._update(self._compute()[0])
-        self._rolled_back_to = target
+            torch._foreach_copy_(live, saved)
+        self.global_step = step
+
+    def _update(self, loss: torch.Tensor) -> None:
+        """A replayed step: no history record (it holds these steps already), and torch's own
+        AdamW.step() (bit-identical to the direct kernel call, and independent of it)."""
+        loss.backward()
+        self.optimizer.step()
+        for p in self._parameters:
+            p.grad = None
+        self.global_step += 1
+
+    def _rollback(self) -> None:
+        """The loss became non-finite: back to the step before the last update, if reachable
+        (once: a state rolled back to had a finite loss when it was trained)."""
+        target = self.global_step - 1
+        if target >= 0 and self.global_step != self._rolled_back_to and self._replay_to(target):
+            self._rolled_back_to = target

@@ -342,3 +342,98 @@ def test_random_method_arguments_raise_only_value_error(n, start, temperature, s
             call()
         except ValueError:
             pass
+
+
+# -- cost guard: no allowed setting freezes or exhausts the machine ----------------------------------
+from babygpt_widget.config import (  # noqa: E402
+    MAX_EDGES, MAX_STEP_BYTES, MAX_STEP_SECONDS, config_cost, estimate_cost,
+)
+
+
+@pytest.mark.parametrize("values,field", [
+    (dict(context_length=12, n_layer=12, n_head=16, n_embd=256, sequence="01" * 8), "n_embd"),
+    (dict(alphabet="0123456789abcdef", context_length=2, n_layer=12, n_head=16, n_embd=256,
+          sequence="0123456789abcdef" * 40), "n_embd"),
+])
+def test_settings_that_would_take_minutes_per_step_are_refused_before_building(monkeypatch, values, field):
+    import babygpt_widget.engine as engine
+
+    def no_model(*a, **k):
+        raise AssertionError("a model was built before the cost check")
+
+    monkeypatch.setattr(engine, "GPT", no_model)
+    with pytest.raises(ValueError, match=rf"^{field}: .*per training step.*the limit is") as info:
+        BabyGPT(**values)
+    assert info.value.field == field and len(str(info.value)) < 400
+
+
+def test_the_changed_field_is_named_and_nothing_changes(trained):
+    trained.configure(n_layer=12, n_embd=64)
+    before = snapshot(trained)
+    with pytest.raises(ValueError, match=r"^context_length: .*per training step") as info:
+        trained.configure(context_length=12, sequence="01" * 20)
+    assert "n_embd at most" in str(info.value)
+    assert_same_snapshot(before, snapshot(trained))
+
+
+def test_a_long_sequence_on_a_large_chain_is_refused_naming_sequence():
+    import random
+
+    run = BabyGPT(context_length=12, n_layer=2, n_head=2, n_embd=16, sequence="01" * 8)
+    rng = random.Random(0)
+    long = "".join(rng.choice("01") for _ in range(100_000))
+    with pytest.raises(ValueError, match="^sequence: .*per training step"):
+        run.configure(sequence=long)
+    assert run.config.sequence == "01" * 8
+
+
+def test_edges_are_capped_for_the_front_end():
+    """V=256, C=1 was drawn as 65,536 edges (the page froze for 10 s)."""
+    alphabet = "".join(chr(0x100 + i) for i in range(256))
+    with pytest.raises(ValueError, match="^alphabet: .*16384"):
+        BabyGPT(alphabet=alphabet, context_length=1, sequence=alphabet[:10], **SMALL)
+    with pytest.raises(ValueError, match="^context_length: "):
+        BabyGPT(alphabet="0123456789abcdef", context_length=4, sequence="0123456789abcdef", **SMALL)
+    run = BabyGPT(alphabet=alphabet[:128], context_length=1, sequence=alphabet[:10], **SMALL)
+    assert len(run.states) * 128 == MAX_EDGES
+
+
+def test_every_allowed_setting_is_estimated_under_the_limits():
+    """Sweep the settings grid: whatever validates has an estimate within the limits, and the
+    estimate grows with every size setting (so refusing the largest refuses everything above)."""
+    for V, C in [(2, 3), (2, 8), (2, 12), (4, 6), (16, 3), (128, 1)]:
+        for L in (1, 2, 4, 8, 12):
+            for d in (4, 16, 64, 128, 256):
+                for n in (C + 1, 1000, 100_000):
+                    cost = estimate_cost(V, C, L, 4, d, n)
+                    bigger = [estimate_cost(V, C, L + 1, 4, d, n), estimate_cost(V, C, L, 4, d + 4, n),
+                              estimate_cost(V, C, L, 4, d, n + 1000)]
+                    assert all(b.step_seconds >= cost.step_seconds for b in bigger)
+                    alphabet = "".join(chr(0x100 + i) for i in range(V))
+                    config = RunConfig(sequence=(alphabet * n)[:n], alphabet=alphabet, context_length=C,
+                                       n_layer=L, n_head=4, n_embd=d)
+                    try:
+                        config.validated()
+                    except ValueError:
+                        continue
+                    assert config_cost(config).step_seconds <= MAX_STEP_SECONDS
+                    assert config_cost(config).step_bytes <= MAX_STEP_BYTES
+
+
+# -- run strings parse strictly ------------------------------------------------------------------------
+@pytest.mark.parametrize("text,match", [
+    ("babygpt1:steps=٣", "ASCII digits"),
+    ("babygpt1:steps=1_000", "ASCII digits"),
+    ("babygpt1:C=３", "ASCII digits"),
+    ("babygpt1:lr=nan", "not a valid float"),
+    ("babygpt1:lr=inf", "not a valid float"),
+    ("babygpt1:steps=1;steps=2", "steps is given twice"),
+    ("babygpt1:lr=0.1;lr=0.2", "lr is given twice"),
+    ("babygpt1:steps=" + "9" * 5000, "ASCII digits"),
+    ("babygpt1:seq=" + "1" * 400_000, "at most"),
+    ("babygpt1:C=12;layers=4;heads=4;embd=44;seq=0101010101010101;steps=1000000", "would take"),
+])
+def test_run_strings_parse_strictly(text, match):
+    with pytest.raises(ValueError, match=f"^run_string: .*{match}") as info:
+        BabyGPT.from_run_string(text)
+    assert len(str(info.value)) < 400

@@ -169,8 +169,10 @@ def test_load_refuses_pickled_code(tmp_path, payload):
     state = torch.load(path, weights_only=True)
     state["extra"] = payload
     torch.save(state, path)
-    with pytest.raises(ValueError, match=r"^path: .*not a babygpt-widget run file that loads safely"):
+    with pytest.raises(ValueError, match=r"^path: not a babygpt-widget run file, or one that would need to run "
+                                         r"code to load; refused") as info:
         BabyGPT.load(path)
+    assert "weights_only" not in str(info.value), "never pass on PyTorch's advice to load unsafely"
     assert not os.path.exists(marker), "loading ran the file's code"
 
 
@@ -191,8 +193,10 @@ def test_load_refuses_non_run_files(tmp_path):
     pickled.write_bytes(pickle.dumps({"format": FILE_FORMAT}))
     with pytest.raises(ValueError, match="^path:"):
         BabyGPT.load(pickled)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ValueError, match="^path: no such file: .*missing.pt"):
         BabyGPT.load(tmp_path / "missing.pt")
+    with pytest.raises(ValueError, match="^path: .* is a folder"):
+        BabyGPT.load(tmp_path)
 
 
 @pytest.mark.parametrize("tamper", [

@@ -249,3 +249,21 @@ def test_direct_fused_adamw_matches_optimizer_step_bit_for_bit():
         for key in s_fast:
             assert torch.equal(s_fast[key], s_plain[key]), key
     assert fast._trainer.optimizer_step._bound is not None, "the direct call was never used"
+
+
+def test_divergence_advice_names_what_will_help():
+    """'Lower lr' only when lr is the likely cause; lr × weight_decay >= 1 names weight_decay."""
+    run = BabyGPT(**SMALL)
+    PoisonedOptimizerStep(run, 3)
+    with pytest.raises(ValueError) as info:
+        run.train(10)
+    msg = str(info.value)
+    assert "kept at step 2" in msg and "Lower lr" not in msg and "reset" in msg
+    run = _diverging()
+    with pytest.raises(ValueError) as info:
+        run.train(200)
+    assert "weight_decay" in str(info.value) and "Lower lr" in str(info.value)
+    run = BabyGPT(**SMALL, lr=0.5, weight_decay=0.0)
+    PoisonedOptimizerStep(run, 2)
+    with pytest.raises(ValueError, match=r"Lower lr \(now 0.5\) or reset"):
+        run.train(10)

@@ -1,0 +1,226 @@
+"""One owner of the run: the widget's lock, the kernel's main event loop, background training.
+
+With ipykernel 7 and JupyterLab's default `commsOverSubshells`, comm messages are handled on a
+subshell thread (with its own event loop) while cells run on the main thread. So:
+- every engine operation of the widget holds `self._lock` (an RLock, taken before the engine's);
+- long work (Play, big Train ×N, loaded runs) always runs as one task on the *main* loop, in
+  slices that release the lock, so Stop and other commands get through between slices;
+- Stop needs no lock to take effect: it bumps a counter the loop checks before every slice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
+SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
+LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, history included
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The IPython kernel's main (cell) loop, when this process is a running kernel."""
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if Kernel.initialized():
+            io_loop = Kernel.instance().io_loop
+            return getattr(io_loop, "asyncio_loop", None)
+    except Exception:  # noqa: BLE001 - not a kernel, or an ipykernel without these attributes
+        return None
+    return None
+
+
+class RunOwner:
+    """Mixin for the widget: serialized engine access and the background training task.
+
+    The widget provides `engine`, traits `playing training progress play_speed`, `_push`,
+    `_guarded`, `_report_train_error`, `_forget_undo`, `_seconds_per_step` and `_steps_per_chunk`.
+    """
+
+    def _init_owner(self) -> None:
+        self._lock = threading.RLock()
+        self._waiting = 0  # threads waiting for the lock: Play then yields a moment between slices
+        self._waiting_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task | None = None
+        self._want_play = False
+        self._pending_steps = 0  # accepted Train ×N steps not yet run by the background task
+        self._progress_done = 0
+        self._progress_total = 0
+        self._stop_serial = 0  # bumped by stop() from any thread, without the lock
+        self._seen_stop = 0
+        self._main_loop()
+
+    @contextmanager
+    def _owner(self) -> Iterator[None]:
+        with self._waiting_lock:
+            self._waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _others_waiting(self) -> bool:
+        return self._waiting > 0
+
+    # -- which loop runs background work ---------------------------------------------------------
+    def _main_loop(self) -> asyncio.AbstractEventLoop | None:
+        """The main thread's running loop (remembered), else the kernel's; None in plain Python."""
+        loop = running_loop()
+        if loop is not None and threading.current_thread() is threading.main_thread():
+            self._loop = loop
+            return loop
+        if self._loop is not None and not self._loop.is_closed() and self._loop.is_running():
+            return self._loop
+        return kernel_loop()
+
+    def _run_on_main_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        if running_loop() is loop:
+            self._ensure_task()
+        else:
+            loop.call_soon_threadsafe(self._ensure_task)
+
+    def _ensure_task(self) -> None:
+        """On the main loop: start the background task unless one is alive (all under the lock,
+        so a task deciding to end and a new request cannot miss each other)."""
+        with self._owner():
+            if self._task is not None and not self._task.done():
+                return
+            if not (self._want_play or self._pending_steps > 0):
+                return
+            self._task = asyncio.get_running_loop().create_task(self._background_loop())
+
+    # -- requests ---------------------------------------------------------------------------------
+    def _start_play(self) -> None:
+        loop = self._main_loop()
+        if loop is None:
+            raise RuntimeError("play: needs a running event loop (a Jupyter kernel); use train(n) instead")
+        with self._owner():
+            self._absorb_stop()
+            self._want_play = True
+            self.playing = True
+            self.training = True
+        self._run_on_main_loop(loop)
+
+    def _queue_steps(self, n: int, loop: asyncio.AbstractEventLoop) -> None:
+        with self._owner():
+            self._absorb_stop()
+            if self._pending_steps == 0:
+                self._progress_done = self._progress_total = 0
+            self._pending_steps += n
+            self._progress_total += n
+            self.progress = {"done": self._progress_done, "total": self._progress_total}
+            self.training = True
+        self._run_on_main_loop(loop)
+
+    def _request_stop(self) -> None:
+        self._stop_serial += 1  # seen by the background task before its next slice, lock or not
+        with self._owner():
+            self._absorb_stop()
+
+    def _absorb_stop(self) -> None:
+        """Under the lock: apply any Stop not yet applied (drop Play and queued steps)."""
+        if self._stop_serial == self._seen_stop:
+            return
+        self._seen_stop = self._stop_serial
+        self._want_play = False
+        self._pending_steps = 0
+        self._progress_done = self._progress_total = 0
+        with self.hold_sync():
+            self.playing = False
+            self.training = False
+            self.progress = {}
+
+    def _busy(self) -> bool:
+        return self._want_play or self._pending_steps > 0
+
+    # -- the background task ----------------------------------------------------------------------
+    async def _background_loop(self) -> None:
+        me = asyncio.current_task()
+        try:
+            while True:
+                with self._owner():
+                    if self._stop_serial != self._seen_stop or not self._busy():
+                        self._absorb_stop()
+                        self._finish_background(me)
+                        return
+                    started = time.perf_counter()
+                    pace = self._background_slice()
+                    if pace is None:  # the slice failed (divergence): everything stopped
+                        self._finish_background(me)
+                        return
+                # outside the lock: let Stop, commands and other threads in
+                wait = pace - (time.perf_counter() - started)
+                await self._sleep_unless_stopped(wait)
+        finally:
+            if self._task is me:  # cancelled or crashed: leave a consistent, idle widget
+                with self._owner():
+                    self._finish_background(me)
+
+    def _background_slice(self) -> float | None:
+        """Under the lock: one slice; returns how long the slice should take (pacing), None on failure."""
+        speed = self.play_speed
+        if self._pending_steps > 0:  # queued Train ×N runs at full speed, before Play's own steps
+            n = min(self._pending_steps, self._steps_per_chunk())
+            pace = 0.0
+        elif speed > 0:
+            n = max(1, min(self._steps_per_chunk(), int(speed * CHUNK_SECONDS)))
+            pace = n / speed
+        else:
+            n, pace = self._steps_per_chunk(), 0.0
+        try:
+            self._forget_undo()
+            self._guarded(lambda: self.engine.train(n))
+        except Exception as e:  # noqa: BLE001 - _guarded reported it in errors["train"]
+            if not isinstance(e, ValueError):
+                self._report_train_error(e)
+            return None
+        queued = min(n, self._pending_steps)
+        self._pending_steps -= queued
+        with self.hold_sync():
+            self._clear_error("train")
+            if queued:
+                self._progress_done += queued
+                self.progress = ({"done": self._progress_done, "total": self._progress_total}
+                                 if self._pending_steps else {})
+                self.training = self._busy()
+            slow = 0 < speed <= LIVE_PUSH_SPEED and not queued
+            self._push(history=slow)
+        return pace
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        """Yield to the loop; pace slow Play in short naps that notice Stop at once."""
+        serial, speed = self._stop_serial, self.play_speed
+        deadline = time.perf_counter() + seconds
+        await asyncio.sleep(0.001 if self._others_waiting() else 0)
+        while (self._stop_serial == serial and self.play_speed == speed and not self._pending_steps
+               and (left := deadline - time.perf_counter()) > 0):  # a new speed or a Train ×N wakes it
+            await asyncio.sleep(min(left, 0.01))
+
+    def _finish_background(self, me: asyncio.Task | None) -> None:
+        if self._task is me:
+            self._task = None
+        self._want_play = False
+        self._pending_steps = 0
+        self._progress_done = self._progress_total = 0
+        with self.hold_sync():  # first, alone: the small message that says training stopped
+            self.playing = False
+            self.training = False
+            self.progress = {}
+        self._push(history=True)  # then the whole history (can be megabytes)

@@ -1,0 +1,254 @@
+"""Long runs under control: Stop, progress, training, Play speed, undo reset, back to live, stale
+errors cleared, the first Play slice of a heavier model timed on that model."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import SMALL
+from test_widget import assert_traits_mirror_engine, command, i32, listen, optimizer_steps
+from test_widget_threads import wait_idle
+
+from babygpt_widget import BabyGPT, BabyGPTWidget
+
+
+@pytest.fixture
+def w() -> BabyGPTWidget:
+    return BabyGPTWidget(**SMALL)
+
+
+def watch(w: BabyGPTWidget, name: str) -> list:
+    seen: list = []
+    w.observe(lambda change: seen.append(change["new"]), names=name)
+    return seen
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("cmd", ["stop", "pause"])
+def test_stop_ends_play_and_background_train_before_the_next_slice(w, monkeypatch, cmd):
+    replies = listen(w, monkeypatch)
+    training = watch(w, "training")
+
+    async def main() -> tuple[int, int]:
+        w.train(10)
+        assert command(w, replies, cmd="train", n=100_000)["ok"]
+        assert command(w, replies, cmd="play")["ok"]
+        await asyncio.sleep(0.2)
+        assert w.training is True and w.playing is True and w.progress["total"] == 100_000
+        assert command(w, replies, cmd=cmd) == {"reply": cmd, "ok": True}
+        stopped_at = w.engine.global_step  # no slice may start after the reply
+        assert w.training is False and w.playing is False and w.progress == {}
+        await wait_idle(w)
+        await asyncio.sleep(0.05)
+        return stopped_at, w.engine.global_step
+
+    stopped_at, final = asyncio.run(main())
+    assert 10 < stopped_at == final < 100_010
+    assert training[0] is True and training[-1] is False
+    assert optimizer_steps(w) == {final} and w.global_step == final
+
+
+@pytest.mark.timeout(120)
+def test_background_train_reports_progress(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    progress = watch(w, "progress")
+
+    async def main() -> None:
+        w.train(10)
+        assert command(w, replies, cmd="train", n=3000)["ok"]
+        assert w.training is True
+        await wait_idle(w)
+
+    asyncio.run(main())
+    done = [p["done"] for p in progress if p]
+    assert {p["total"] for p in progress if p} == {3000}
+    assert done[0] == 0 and done == sorted(done) and len(done) >= 3
+    assert progress[-1] == {} and w.training is False and w.global_step == 3010
+
+
+@pytest.mark.timeout(120)
+def test_load_run_trains_in_the_background_with_progress(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    text = BabyGPT(**SMALL).run_string.replace("steps=0", "steps=2500")
+
+    async def main() -> None:
+        w.train(5)
+        assert command(w, replies, cmd="load_run", value=text)["ok"]
+        await asyncio.sleep(0.05)
+        assert w.training is True and w.progress["total"] == 2500 and w.engine.global_step < 2500
+        await wait_idle(w)
+
+    asyncio.run(main())
+    assert w.global_step == 2500 and w.run_string == text
+    assert_traits_mirror_engine(w)
+
+
+def test_play_speed_validation(w):
+    for ok in (0, 0.5, 2, 5000):
+        w.play_speed = ok
+        assert w.play_speed == ok
+    for bad in (0.4, -1, 5001, float("nan"), float("inf"), True, "fast"):
+        with pytest.raises(ValueError, match="^play_speed: "):
+            w.play_speed = bad
+    assert w.play_speed == 5000
+
+
+@pytest.mark.timeout(120)
+def test_slow_play_pushes_every_step(w):
+    w.play_speed = 20
+    steps = watch(w, "global_step")
+    history_ends = []
+    w.observe(lambda c: history_ends.append(int(i32(c["new"])[-1])), names="history_steps")
+
+    async def main() -> None:
+        w.play()
+        await asyncio.sleep(0.5)
+        w.stop()
+        await wait_idle(w)
+
+    asyncio.run(main())
+    n = w.engine.global_step
+    assert 2 <= n <= 20, f"{n} steps in 0.5 s at 20 steps/s"
+    assert steps == list(range(1, n + 1)), "slow motion must show every step"
+    assert history_ends[-n:] == list(range(1, n + 1)), "the slider follows every step"
+
+
+@pytest.mark.timeout(120)
+def test_first_play_slice_of_a_heavier_model_is_one_timed_step(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    w.train(200)  # a fast model: slices of many steps
+    assert w._steps_per_chunk() > 1
+    assert command(w, replies, cmd="configure", values={"n_layer": 4, "n_embd": 64, "n_head": 4})["ok"]
+    slices: list[int] = []
+    real = w.engine.train
+    monkeypatch.setattr(w.engine, "train", lambda n: (slices.append(n), real(n))[1])
+
+    async def main() -> None:
+        w.play()
+        await asyncio.sleep(0.3)
+        w.stop()
+        await wait_idle(w)
+
+    asyncio.run(main())
+    assert slices[0] == 1, f"first slice of the new model was {slices[0]} steps, sized from the old model"
+
+
+@pytest.mark.timeout(60)
+def test_a_refused_undo_does_not_stop_play(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+
+    async def main() -> None:
+        w.play()
+        await asyncio.sleep(0.05)
+        assert command(w, replies, cmd="undo_reset")["ok"] is False and replies[-1]["field"] == "undo_reset"
+        assert w.playing is True and w.training is True
+        w.stop()
+        await wait_idle(w)
+
+    asyncio.run(main())
+
+
+def test_undo_reset(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    w.train(7)
+    probs, history = w.probs, w.history_steps
+    assert w.can_undo_reset is False
+    assert command(w, replies, cmd="undo_reset")["ok"] is False and replies[-1]["field"] == "undo_reset"
+    assert command(w, replies, cmd="reset")["ok"] and w.global_step == 0 and w.can_undo_reset is True
+    assert command(w, replies, cmd="undo_reset") == {"reply": "undo_reset", "ok": True}
+    assert w.global_step == 7 and w.probs == probs and w.history_steps == history and w.can_undo_reset is False
+    assert_traits_mirror_engine(w)
+    w.reset()
+    w.step()  # the next training step drops the kept run
+    assert w.can_undo_reset is False
+    with pytest.raises(ValueError, match="^undo_reset: "):
+        w.undo_reset()
+    w.reset()
+    w.configure(lr=0.002)  # … and so does a settings change
+    assert w.can_undo_reset is False and w.global_step == 0
+
+
+def test_step_train_play_return_the_view_to_live(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    w.train(5)
+    for content in ({"cmd": "step"}, {"cmd": "train", "n": 2}):
+        w.shown_index = 2
+        assert command(w, replies, **content)["ok"]
+        assert w.shown_index == -1
+
+    async def main() -> None:
+        w.shown_index = 1
+        assert command(w, replies, cmd="play")["ok"]
+        assert w.shown_index == -1
+        w.stop()
+        await wait_idle(w)
+
+    asyncio.run(main())
+
+
+def test_a_refused_train_or_play_keeps_the_shown_step(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    w.train(4)
+    w.shown_index = 2
+    assert command(w, replies, cmd="train", n=0)["ok"] is False
+    assert command(w, replies, cmd="play")["ok"] is False  # no event loop here
+    assert w.shown_index == 2 and w.global_step == 4
+
+
+def test_stale_errors_are_cleared_by_the_next_success(w, monkeypatch):
+    replies = listen(w, monkeypatch)
+    assert command(w, replies, cmd="train", n=0)["ok"] is False and "train_n" in w.errors
+    assert command(w, replies, cmd="train", n=2)["ok"] and "train_n" not in w.errors
+    w.errors = {"train": "train: diverged"}
+    w.train(1)
+    assert "train" not in w.errors
+    w.errors = {"train": "train: diverged"}
+    w.reset()
+    assert "train" not in w.errors
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("content", [
+    {"cmd": "step", "n": 3}, {"cmd": "train", "n": 5, "extra": 1}, {"cmd": None}, {"cmd": {"a": 1}},
+    {"cmd": "train", "n": 10**5000}, {"cmd": "train", "n": 1e308}, {"cmd": "configure", "values": None},
+    {"cmd": "configure", "values": {"lr": 10**400}}, {"cmd": "load_run", "value": None},
+    {"cmd": "load_run", "value": ["babygpt1:"]}, {"cmd": "x" * 10**6},
+], ids=lambda c: f"{c['cmd']!s:.12}-{sorted(c)[-1]}")
+def test_malformed_commands_follow_the_error_contract(w, monkeypatch, content):
+    from test_widget import synced
+
+    replies = listen(w, monkeypatch)
+    before = synced(w)
+    reply = command(w, replies, **content)
+    assert reply["ok"] is False and isinstance(reply["field"], str) and len(reply["field"]) <= 40
+    assert reply["error"].startswith(reply["field"] + ":") and len(reply["error"]) <= 300
+    assert len(str(reply["reply"])) <= 60
+    assert synced(w, drop=("errors",)) == {k: v for k, v in before.items() if k != "errors"}
+    assert w.engine.global_step == 0
+
+
+@pytest.mark.timeout(60)
+def test_a_new_play_speed_applies_without_waiting_out_a_slow_nap(w):
+    async def main() -> int:
+        w.play_speed = 0.5  # one step every 2 s
+        w.play()
+        await asyncio.sleep(0.3)
+        slow = w.engine.global_step
+        w.play_speed = 0  # full speed: the 2 s nap ends now
+        await asyncio.sleep(0.5)
+        fast = w.engine.global_step
+        w.stop()
+        await wait_idle(w)
+        return fast - slow
+
+    assert asyncio.run(main()) > 5
+
+
+def test_a_longer_sequence_is_timed_again(w):
+    w.train(50)
+    assert w._seconds_per_step() is not None
+    w.configure(sequence="0110" * 5000)  # same model, 20,000 windows: much slower steps
+    assert w._seconds_per_step() is None and w._steps_per_chunk() == 1
+    w.train(1)
+    assert w._seconds_per_step() is not None
