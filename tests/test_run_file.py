@@ -263,7 +263,7 @@ def tweak_tensor(t: torch.Tensor, how: int) -> torch.Tensor:
     if how == 2:
         return t.double()
     if how == 3:
-        out = t.clone()
+        out = t.clone(memory_format=torch.contiguous_format)  # a saved weight may be a strided view
         if out.numel():
             out.view(-1)[0] = float("nan") if out.is_floating_point() else -1
         return out
