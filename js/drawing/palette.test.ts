@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { differenceCiede2000, filterDeficiencyDeuter, filterDeficiencyProt, parse } from "culori";
+import { differenceCiede2000, filterDeficiencyDeuter, filterDeficiencyProt, parse, wcagContrast } from "culori";
 import { describe, expect, it } from "vitest";
 import { PALETTE_SIZE, tokenSlot } from "./palette";
 
@@ -83,5 +83,13 @@ describe("token palette under colour-vision deficiency (Machado 2009, CIEDE2000)
 
   it("V > 2 palette: every pair of the first V colours (V = 3..8) stays distinguishable", () => {
     expect(tooClose(pairs(PALETTE_SIZE))).toEqual([]);
+  });
+
+  it("every token colour keeps 3:1 contrast on its theme's background (thin edges stay visible)", () => {
+    const background = { light: "#ffffff", dark: "#111111" };
+    for (const [theme, colours] of Object.entries(THEMES) as [keyof typeof background, string[]][]) {
+      const faint = colours.filter((c) => wcagContrast(c, background[theme]) < 3);
+      expect(faint, theme).toEqual([]);
+    }
   });
 });
