@@ -108,7 +108,11 @@ export class LossChart {
     const xs = select(this.xAxis);
     const xAxis = axisBottom(this.x).tickSizeOuter(0);
     if (this.log) xAxis.tickValues(logTicks(domain[0], domain[1])).tickFormat((v) => Number(v).toLocaleString("en-US"));
-    else xAxis.ticks(Math.max(2, Math.floor(this.innerW() / 90)), "d");
+    else {
+      // steps are whole numbers: a short history (e.g. steps 0..1) must not print "0 0 0 1 1 1"
+      const ticks = this.x.ticks(Math.max(2, Math.floor(this.innerW() / 90))).filter(Number.isInteger);
+      xAxis.tickValues(ticks).tickFormat((v) => Number(v).toLocaleString("en-US"));
+    }
     xs.call(xAxis);
     const yTicks = Math.max(2, Math.min(4, Math.floor(this.innerH() / 22)));
     select(this.yAxis).call(axisLeft(this.y).ticks(yTicks, ".2f").tickSizeOuter(0));
