@@ -21,7 +21,7 @@ from .fused_adamw import FusedAdamWStep, make_adamw
 from .history import History
 from .model import GPT
 from .trie_train import fits as trie_fits
-from .trie_train import trie_logits
+from .trie_train import trie_logits, trie_rows
 
 CHECKPOINT_EVERY = 64  # steps between checkpoints at most
 REPLAY_SECONDS = 0.2  # and at most this much replay after an interrupted step
@@ -61,7 +61,8 @@ class Trainer:
         """Per-state next-token counts (the data); the full-length rows are the training windows."""
         full = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
         seen = torch.nonzero(full.sum(1)).squeeze(1)  # states that occur in the data
-        self._counts, self._n_windows, self._seen = full, float(full.sum()), seen  # one commit
+        rows = trie_rows(self.space.vocab_size, self.space.context_length, seen) if self._flat_trie else None
+        self._counts, self._n_windows, self._seen, self._trie_rows = full, float(full.sum()), seen, rows  # one commit
         self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -94,10 +95,16 @@ class Trainer:
 
     def _compute(self) -> tuple[torch.Tensor, torch.Tensor]:
         if self._flat_trie and torch.is_grad_enabled():
-            logits = trie_logits(self.model, self.space.context_length)  # every state, space order
+            logits = trie_logits(self.model, self.space.context_length, self._trie_rows)  # every state, space order
             seen = self._seen
             loss = self._cross_entropy(logits[-self._n_full :][seen], self._counts[seen])
             return loss, torch.softmax(logits.detach(), dim=-1)
+        if self._n_full >= TRIE_MIN_STATES and not torch.is_grad_enabled():
+            # evaluation only: the gradient-free trie pass gives the loss's logits too
+            logits = model_logits(self.model, self.space)
+            seen = self._seen
+            loss = self._cross_entropy(logits[-self._n_full :][seen], self._counts[seen])
+            return loss, torch.softmax(logits, dim=-1)
         if self._n_full >= TRIE_MIN_STATES:
             # Large chains: backpropagate through the few states in the data only; the snapshot
             # comes from the (gradient-free) prefix-trie pass over every context.

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from babygpt_widget import BabyGPT
 from babygpt_widget.chain import StateSpace
 from babygpt_widget.model import GPT, GPTConfig
-from babygpt_widget.trie_train import fits, trie_logits
+from babygpt_widget.trie_train import fits, trie_logits, trie_rows
 
 
 def plain_logits(model: GPT, V: int, C: int) -> torch.Tensor:
@@ -75,3 +75,26 @@ def test_too_wide_models_fall_back_to_the_windows_forward():
     wide = GPT(GPTConfig(block_size=12, vocab_size=2, n_layer=12, n_head=4, n_embd=256))
     assert not fits(wide, 12)
     assert fits(GPT(GPTConfig(block_size=12, vocab_size=2)), 12)
+
+
+def test_rows_outside_the_data_run_without_autograd_and_change_nothing():
+    torch.manual_seed(1)
+    V, C = 2, 7
+    model = GPT(GPTConfig(block_size=C, vocab_size=V, n_layer=2))
+    for p in model.parameters():
+        p.data.add_(0.3 * torch.randn_like(p))
+    seen = torch.tensor([0, 5, 17, 64, 100, 127])
+    rows = trie_rows(V, C, seen)
+    assert len(rows.trained.token) + len(rows.free.token) == 2**(C + 1) - 2
+    assert len(rows.free.token) == V**C - len(seen)
+    weights = torch.randn(len(seen), V)
+    results = []
+    for r in (None, rows):
+        logits = trie_logits(model, C, r)
+        (logits[-V**C:][seen] * weights).sum().backward()
+        results.append((logits.detach(), {n: p.grad.clone() for n, p in model.named_parameters()}))
+        model.zero_grad(set_to_none=True)
+    (all_rows, all_grads), (split, split_grads) = results
+    assert torch.allclose(all_rows, split, atol=1e-6)
+    for name in all_grads:
+        assert torch.allclose(all_grads[name], split_grads[name], atol=1e-6), name
