@@ -8,7 +8,7 @@ import torch
 
 from babygpt_widget import BabyGPT
 from babygpt_widget.block_function import block_forward
-from babygpt_widget.model import Block, GPTConfig
+from babygpt_widget.model import GPT, Block, GPTConfig
 
 
 def perturbed_block(config: GPTConfig) -> Block:
@@ -58,3 +58,23 @@ def test_the_engine_trains_one_node_blocks_and_keeps_the_seed_numbers():
     losses = run.train(50)
     assert losses[0] == 0.663539469242096  # the forward is the same ops: the same float
     assert losses[49] == pytest.approx(0.4699831008911133, abs=1e-6)
+
+
+def test_all_blocks_as_one_node_match_autograd_through_the_whole_model():
+    torch.manual_seed(3)
+    model = GPT(GPTConfig(block_size=5, vocab_size=3, n_layer=3, fused_attention=True))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.3 * torch.randn_like(p))
+    idx = torch.randint(0, 3, (11, 5))
+    target = torch.randn(11, 5, 3)
+    results = []
+    for one_node in (True, False):
+        for block in model.transformer.h:  # the reference: autograd op by op, the seed's attention
+            block.one_node = block.attn.fused = one_node
+        logits = model.forward_all(idx)
+        (logits * target).sum().backward()
+        results.append([logits.detach()] + [p.grad.clone() for p in model.parameters()])
+        model.zero_grad(set_to_none=True)
+    for a, b in zip(*results):
+        close(a, b)
