@@ -20,6 +20,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.autograd.function import once_differentiable
 
 # backward kernels torch exposes only as ops; resolved overloads skip the packet's per-call
 # overload lookup (~2-8 us each, a lot next to these ~3 us kernels)
@@ -71,6 +72,7 @@ class BlocksFunction(torch.autograd.Function):
         return x
 
     @staticmethod
+    @once_differentiable  # a clear error, not wrong numbers, if anyone asks for double backward
     def backward(ctx: Any, dx: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
         saved = ctx.saved
         del ctx.saved  # free the activations as soon as they are used, like autograd does
