@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .block_function import block_forward, blocks_forward, supports
+
 
 @dataclass(frozen=True)
 class GPTConfig:
@@ -76,8 +78,15 @@ class Block(nn.Module):
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.n_embd)
         self.mlp = MLP(config)
+        self.one_node = supports(self)  # train as one autograd node (block_function.py)
 
     def forward(self, x: torch.Tensor, B: int, T: int) -> torch.Tensor:
+        if self.one_node and torch.is_grad_enabled():
+            return block_forward(self, x, B, T)
+        return self.forward_modules(x, B, T)
+
+    def forward_modules(self, x: torch.Tensor, B: int, T: int) -> torch.Tensor:
+        """The block op by op (autograd records each): the reference for block_function.py."""
         x = x + self.attn(self.ln_1(x), B, T)
         return x + self.mlp(self.ln_2(x))
 
@@ -135,6 +144,9 @@ class GPT(nn.Module):
             raise ValueError(f"sequence length {T} must be between 1 and {self.config.block_size}")
         pos = torch.arange(T, dtype=torch.long, device=idx.device)
         x = (self.transformer.wte(idx) + self.transformer.wpe(pos)).view(B * T, self.config.n_embd)
-        for block in self.transformer.h:
+        blocks = self.transformer.h
+        if torch.is_grad_enabled() and all(block.one_node for block in blocks):
+            return blocks_forward(list(blocks), x, B, T)  # one autograd node (block_function.py)
+        for block in blocks:
             x = block(x, B, T)
         return x

@@ -20,6 +20,8 @@ from .chain import TRIE_MIN_STATES, StateSpace, model_logits
 from .fused_adamw import FusedAdamWStep, make_adamw
 from .history import History
 from .model import GPT
+from .trie_train import fits as trie_fits
+from .trie_train import trie_logits, trie_rows
 
 CHECKPOINT_EVERY = 64  # steps between checkpoints at most
 REPLAY_SECONDS = 0.2  # and at most this much replay after an interrupted step
@@ -46,6 +48,9 @@ class Trainer:
         self._inputs = space.token_ids(space.context_length)
         self._rows, self._positions = space.prefix_rows()
         self._n_full = len(self._inputs)
+        # large chains train through the prefix trie (one pass: loss and snapshot) when its
+        # gathered keys/values fit; else the windows' forward plus a gradient-free trie pass
+        self._flat_trie = self._n_full >= TRIE_MIN_STATES and trie_fits(model, space.context_length)
         self._checkpoint: tuple[int, list[torch.Tensor]] | None = None  # (step, weights + optimizer state)
         self._step_seconds = 0.0  # the last step's duration: sets how often to checkpoint
         self._rolled_back_to: int | None = None
@@ -56,7 +61,8 @@ class Trainer:
         """Per-state next-token counts (the data); the full-length rows are the training windows."""
         full = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
         seen = torch.nonzero(full.sum(1)).squeeze(1)  # states that occur in the data
-        self._counts, self._n_windows, self._seen = full, float(full.sum()), seen  # one commit
+        rows = trie_rows(self.space.vocab_size, self.space.context_length, seen) if self._flat_trie else None
+        self._counts, self._n_windows, self._seen, self._trie_rows = full, float(full.sum()), seen, rows  # one commit
         self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -88,6 +94,17 @@ class Trainer:
         return self._compute()
 
     def _compute(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if self._flat_trie and torch.is_grad_enabled():
+            logits = trie_logits(self.model, self.space.context_length, self._trie_rows)  # every state, space order
+            seen = self._seen
+            loss = self._cross_entropy(logits[-self._n_full :][seen], self._counts[seen])
+            return loss, torch.softmax(logits.detach(), dim=-1)
+        if self._n_full >= TRIE_MIN_STATES and not torch.is_grad_enabled():
+            # evaluation only: the gradient-free trie pass gives the loss's logits too
+            logits = model_logits(self.model, self.space)
+            seen = self._seen
+            loss = self._cross_entropy(logits[-self._n_full :][seen], self._counts[seen])
+            return loss, torch.softmax(logits, dim=-1)
         if self._n_full >= TRIE_MIN_STATES:
             # Large chains: backpropagate through the few states in the data only; the snapshot
             # comes from the (gradient-free) prefix-trie pass over every context.

@@ -6,5 +6,5 @@ import sys
 
 here = pathlib.Path(__file__).parent
 sys.path.insert(0, str(here))
-for name in ("train_speed", "state_eval", "history_memory", "widget_live", "frontend_update", "startup_payload"):
+for name in ("train_speed", "large_chain", "state_eval", "history_memory", "widget_live", "frontend_update", "startup_payload"):
     runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
