@@ -36,6 +36,10 @@ def widget_notebook(notebook_dir, jupyter_server) -> str:
 
 
 def assert_consistent(lab: Lab) -> str:
+    # a random click may have put the widget in full screen, above the notebook: leave it as a
+    # user would (Esc) before typing into the next cell
+    lab.page.evaluate("() => document.fullscreenElement && document.exitFullscreen()")
+    lab.page.wait_for_function("() => !document.fullscreenElement")
     cell = lab.add_and_run_cell(CHECK, timeout=60_000)
     out = cell.locator(".jp-OutputArea-output")
     expect(out).to_contain_text("consistent", timeout=30_000)
