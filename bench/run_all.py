@@ -6,5 +6,6 @@ import sys
 
 here = pathlib.Path(__file__).parent
 sys.path.insert(0, str(here))
-for name in ("train_speed", "large_chain", "state_eval", "history_memory", "widget_live", "frontend_update", "startup_payload"):
+for name in ("train_speed", "large_chain", "state_eval", "history_memory", "widget_live", "frontend_update", "startup_payload",
+             "pause_latency", "cost_guard"):
     runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
