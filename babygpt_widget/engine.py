@@ -26,11 +26,14 @@ from .model import GPT, GPTConfig
 from .progress import progress_reporter
 from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
+from .snapshots import SnapshotStore
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
 
 if TYPE_CHECKING:
     import graphviz
+
+    from .explain import Explanation
 
 MAX_TRAIN_STEPS = 1_000_000
 MAX_SAMPLE_TOKENS = 100_000
@@ -88,8 +91,10 @@ class BabyGPT:
         trainer = Trainer(model, every, counts, config.lr, config.weight_decay)
         with one_thread():
             cache = trainer.evaluate()
+        snapshots = SnapshotStore(model.num_parameters)  # past weights, for explain(step=...)
+        snapshots.take(0, model, None, config.lr, config.weight_decay, counts)
         return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer,
-                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache)
+                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache, _snapshots=snapshots)
 
     def _refresh(self) -> None:
         """Loss and chain (every context, shorter ones first) of the current weights; raises
@@ -175,6 +180,8 @@ class BabyGPT:
                     self._refresh()
             self._trainer.set_hyperparameters(new.lr, new.weight_decay)
             self._config = new
+            if new != old:  # replay must not cross a settings change: keep the weights at it
+                self._take_snapshot(pinned=True)
         except BaseException:  # e.g. KeyboardInterrupt: all or nothing
             self._cache = None
             self._trainer.set_counts(old_counts)
@@ -222,19 +229,20 @@ class BabyGPT:
         losses: list[float] = []
         with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
             self._cache = None
-            step = self._trainer.step
+            trainer, snapshots = self._trainer, self._snapshots
+            step = trainer.step
             try:
-                if report is None:
-                    for _ in range(n):
-                        losses.append(step())
-                else:
-                    for i in range(n):
-                        losses.append(step())
+                for i in range(n):
+                    losses.append(step())
+                    if snapshots.due(trainer.global_step):
+                        self._take_snapshot()
+                    if report is not None:
                         report(i + 1)
                 self._refresh()
             except BaseException:  # each step is whole; no gradient may outlive the call
                 self._cache = None
                 self._trainer.clear_grads()
+                snapshots.truncate(trainer.global_step)  # a divergence rolls back a step
                 raise
         return losses
 
@@ -432,6 +440,9 @@ class BabyGPT:
             trainer.optimizer.load_state_dict(checked.optimizer)
         trainer.global_step = checked.global_step
         trainer.history.load_state_dict(checked.history)
+        parts["_snapshots"].restart_at(checked.global_step)  # the file has no past weights
+        parts["_snapshots"].take(checked.global_step, parts["model"], trainer.optimizer if checked.optimizer["state"] else None,
+                                 checked.config.lr, checked.config.weight_decay, parts["_all_counts"])
         with one_thread():
             try:
                 parts["_cache"] = trainer.evaluate()  # the live snapshot, as after any step
@@ -439,6 +450,42 @@ class BabyGPT:
                 raise ValueError("path: the saved weights give a non-finite loss; refused") from None
         with self.__dict__.get("_lock") or threading.RLock():
             self.__dict__.update(parts)
+
+    # -- inside the model, runs compared ------------------------------------------------------
+    def _take_snapshot(self, pinned: bool = False) -> None:
+        t = self._trainer
+        self._snapshots.take(t.global_step, self.model, t._optimizer, self._config.lr,
+                             self._config.weight_decay, self._all_counts, pinned)
+
+    def _model_at(self, step: Any) -> tuple[GPT, int]:
+        """The model after `step` optimizer steps (None: now), rebuilt from a snapshot if past."""
+        now = self._trainer.global_step
+        if step is None or (isinstance(step, int) and not isinstance(step, bool) and step == now):
+            return self.model, now
+        floor = self._snapshots.floor
+        step = check_count("step", step, floor, now)
+        return self._snapshots.model_at(step, self.model.config, self._every), step
+
+    @_locked
+    def explain(self, state: str, step: int | None = None) -> "Explanation":
+        """The forward pass behind ``state``'s outgoing edges (embeddings, attention per layer and
+        head, the logit lens, logits, probabilities) for the current weights or those at a
+        recorded training ``step`` (rebuilt by replay from the nearest weight snapshot)."""
+        from .explain import explain_model
+
+        self._check_state("state", state, self._every)
+        model, step = self._model_at(step)
+        with one_thread():
+            return explain_model(model, encode(state, self.alphabet), self.alphabet, step)
+
+    @_locked
+    def probabilities_at(self, step: int | None = None, temperature: float = 1.0,
+                         include_prefixes: bool = False) -> np.ndarray:
+        """(states, vocab) next-token probabilities of the weights at ``step`` (None: now)."""
+        temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
+        model, _ = self._model_at(step)
+        with one_thread():
+            return chain.model_probabilities(model, self.state_space(include_prefixes), temperature)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _default_start(self) -> str:

@@ -1,0 +1,113 @@
+"""Weights at past steps: coarse snapshots plus deterministic replay.
+
+Training is deterministic (full batch, one thread), so weights + AdamW state at step s and the
+settings in force after s rebuild any later step exactly. Snapshots are kept every `stride`
+steps (the stride doubles when the count passes the cap, like the history's thinning) and
+always at a settings change (lr, weight_decay or sequence), so a replay never crosses one. Too
+many changes drop the oldest snapshots: steps before `floor` can then not be rebuilt.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .chain import StateSpace
+from .model import GPT, GPTConfig
+
+BUDGET_BYTES = 8 * 2**20  # weights + AdamW moments, all snapshots together
+MIN_SNAPSHOTS, MAX_SNAPSHOTS = 8, 64
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    step: int
+    params: tuple[torch.Tensor, ...]  # model.parameters() order (the tied weight once)
+    optimizer: dict | None  # AdamW state_dict, None before its first step
+    lr: float  # settings in force for the steps after this one
+    weight_decay: float
+    counts: np.ndarray  # (len(space with prefixes), V) the data, shared, never mutated
+    pinned: bool  # a settings change: never thinned
+
+    @property
+    def nbytes(self) -> int:
+        moments = 0 if self.optimizer is None else sum(
+            v.nbytes for s in self.optimizer["state"].values() for v in s.values() if isinstance(v, torch.Tensor))
+        return sum(p.nbytes for p in self.params) + moments
+
+
+class SnapshotStore:
+    def __init__(self, num_parameters: int) -> None:
+        per_snapshot = 3 * 4 * num_parameters  # weights, exp_avg, exp_avg_sq
+        self.capacity = int(np.clip(BUDGET_BYTES // per_snapshot, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
+        self.stride = 1
+        self.floor = 0  # the first step that can be rebuilt
+        self.snapshots: list[Snapshot] = []
+        self.cached: tuple[int, GPT] | None = None  # the last rebuilt step
+
+    @property
+    def nbytes(self) -> int:
+        return sum(s.nbytes for s in self.snapshots)
+
+    def due(self, step: int) -> bool:
+        return step % self.stride == 0 and not (self.snapshots and self.snapshots[-1].step == step)
+
+    def take(self, step: int, model: GPT, optimizer: torch.optim.Optimizer | None, lr: float,
+             weight_decay: float, counts: np.ndarray, pinned: bool = False) -> None:
+        """Record the weights now at `step`; atomic (the list is replaced in one assignment)."""
+        with torch.no_grad():
+            params = tuple(p.detach().clone() for p in model.parameters())
+        opt = copy.deepcopy(optimizer.state_dict()) if optimizer is not None and optimizer.state else None
+        kept = [s for s in self.snapshots if s.step < step]  # a same-step one is replaced, later ones are gone
+        was_pinned = any(s.step == step and s.pinned for s in self.snapshots)
+        kept.append(Snapshot(step, params, opt, lr, weight_decay, counts, pinned or was_pinned))
+        stride = self.stride
+        while len(kept) > self.capacity:
+            regular = [s for s in kept if not s.pinned and s.step != step]
+            if len(regular) > 1:  # thin the regular ones onto a doubled stride (step 0 stays)
+                stride *= 2
+                kept = [s for s in kept if s.pinned or s.step == step or s.step % stride == 0]
+            else:  # pinned ones alone overflow: forget the oldest
+                kept = kept[1:]
+        floor = max(self.floor, kept[0].step)
+        self.snapshots, self.stride, self.floor = kept, stride, floor
+
+    def truncate(self, step: int) -> None:
+        """The run went back to `step` (a rollback): later snapshots no longer describe it."""
+        self.snapshots = [s for s in self.snapshots if s.step <= step]
+        if self.cached is not None and self.cached[0] > step:
+            self.cached = None
+
+    def restart_at(self, step: int) -> None:
+        """A loaded run: its past weights are unknown."""
+        self.snapshots, self.floor, self.cached = [], step, None
+
+    def model_at(self, step: int, config: GPTConfig, every: StateSpace) -> GPT:
+        """The model as it was after `step` optimizer steps, rebuilt by replay."""
+        from .engine import one_thread  # the engine owns the threading policy
+        from .trainer import Trainer
+
+        if self.cached is not None and self.cached[0] == step:
+            return self.cached[1]
+        base = next((s for s in reversed(self.snapshots) if s.step <= step), None)
+        if base is None or step < self.floor:
+            raise ValueError(f"step: {step} cannot be rebuilt (this run's weights are known from step {self.floor})")
+        with torch.random.fork_rng(devices=[]):
+            model = GPT(config)
+        with torch.no_grad():
+            for p, saved in zip(model.parameters(), base.params):
+                p.copy_(saved)
+        if step > base.step:
+            trainer = Trainer(model, every, base.counts, base.lr, base.weight_decay)
+            if base.optimizer is not None:
+                trainer.optimizer.load_state_dict(copy.deepcopy(base.optimizer))
+            trainer.global_step = base.step
+            with one_thread(), torch.enable_grad():
+                for _ in range(step - base.step):
+                    trainer.step()
+        model.requires_grad_(False)
+        self.cached = (step, model)
+        return model
