@@ -33,6 +33,7 @@ from .trainer import Trainer, TrainingDiverged
 if TYPE_CHECKING:
     import graphviz
 
+    from .ensemble import SeedEnsemble
     from .explain import Explanation
 
 MAX_TRAIN_STEPS = 1_000_000
@@ -486,6 +487,31 @@ class BabyGPT:
         model, _ = self._model_at(step)
         with one_thread():
             return chain.model_probabilities(model, self.state_space(include_prefixes), temperature)
+
+    def compare_seeds(self, k: int = 8, steps: int | None = None, seeds: Any = None,
+                      progress: bool | Callable[[int, int], Any] = False,
+                      cancel: threading.Event | None = None) -> "SeedEnsemble":
+        """Train k copies of this run that differ only in the seed (default: this run's seed and
+        the next k-1), with the current settings, for ``steps`` steps (default: the current step
+        count), as one batched computation; returns their chains (per seed, median, min, max,
+        and ``table()``). Holds the run's lock only to read the settings, so the run stays usable
+        meanwhile; ``cancel`` (a threading.Event) stops it with ``ensemble.Cancelled``,
+        KeyboardInterrupt works too. ``progress``: True prints, a callable gets (done, total)."""
+        from .config import MAX_SEED
+        from .ensemble import MAX_K, train_seed_ensemble
+
+        with self._lock:
+            config, now, counts = self._config, self._trainer.global_step, self._counts.copy()
+        k = check_count("k", k, 1, MAX_K)
+        steps = now if steps is None else check_count("steps", steps, 0, MAX_TRAIN_STEPS)
+        if seeds is None:
+            seeds = [(config.seed + i) % (MAX_SEED + 1) for i in range(k)]
+        elif (not isinstance(seeds, (list, tuple)) or len(seeds) != k
+              or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s <= MAX_SEED for s in seeds)):
+            raise ValueError(f"seeds: must be a list of k={k} integers from 0 to {MAX_SEED}; got {echo(seeds)}")
+        if cancel is not None and not hasattr(cancel, "is_set"):
+            raise ValueError(f"cancel: must be a threading.Event or None; got {echo(cancel)}")
+        return train_seed_ensemble(config, counts, [int(s) for s in seeds], steps, progress, cancel)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _default_start(self) -> str:
