@@ -33,6 +33,7 @@ from .trainer import Trainer, TrainingDiverged
 if TYPE_CHECKING:
     import graphviz
 
+    from .compare import Comparison, HittingCurve
     from .ensemble import SeedEnsemble
     from .explain import Explanation
 
@@ -332,6 +333,13 @@ class BabyGPT:
         """Probability that a walk from ``start`` visits any of ``targets`` (a state or a list,
         tuple or set of states) within k steps."""
         space = self.state_space(include_prefixes=True)
+        mask, start, k = self._reach_args(targets, k, start)
+        probs = self.transition_matrix(temperature, include_prefixes=True)
+        return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
+
+    def _reach_args(self, targets: Any, k: Any, start: Any) -> tuple[np.ndarray, str, int]:
+        """Checked (targets as a mask over every context, start, k)."""
+        space = self.state_space(include_prefixes=True)
         if isinstance(targets, str):
             targets = [targets]
         elif not isinstance(targets, (list, tuple, set, frozenset)) or len(targets) > len(space):
@@ -343,9 +351,7 @@ class BabyGPT:
         self._check_state("start", start, space)
         k = check_count("k", k, 0, MAX_REACH_STEPS)
         marked = set(targets)
-        mask = np.array([s in marked for s in space.labels])
-        probs = self.transition_matrix(temperature, include_prefixes=True)
-        return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
+        return np.array([s in marked for s in space.labels]), start, k
 
     @_locked
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0,
@@ -512,6 +518,72 @@ class BabyGPT:
         if cancel is not None and not hasattr(cancel, "is_set"):
             raise ValueError(f"cancel: must be a threading.Event or None; got {echo(cancel)}")
         return train_seed_ensemble(config, counts, [int(s) for s in seeds], steps, progress, cancel)
+
+    def compare(self, other: Any, progress: bool | Callable[[int, int], Any] = False) -> "Comparison":
+        """This run's chain (current weights) against ``other``'s: another BabyGPT (or widget), a
+        run string (rebuilt by training; ``progress`` as in ``train``), a saved run's path, or an
+        int step of this run's history. Returns per-state total variation, mean / max and the
+        probability difference, in this run's state order (same alphabet and context needed)."""
+        from .compare import Comparison
+
+        other_probs = self._other_probs(other, progress)
+        with self._lock:
+            return Comparison.of(self.states, self.alphabet, self._probs, other_probs)
+
+    def _other_probs(self, other: Any, progress: Any) -> np.ndarray:
+        import os
+
+        from .runstring import PREFIX
+
+        other = getattr(other, "engine", other)  # a BabyGPTWidget
+        if isinstance(other, (int, np.integer)) and not isinstance(other, bool):
+            with self._lock:
+                step = check_count("other", other, self._snapshots.floor, self._trainer.global_step)
+                return self.probabilities_at(step=step)
+        if isinstance(other, str) and other.startswith(PREFIX):
+            try:
+                other = BabyGPT.from_run_string(other, progress=progress)
+            except ValueError as e:
+                raise ValueError(f"other: {e}") from None
+        elif isinstance(other, (str, os.PathLike)):
+            try:
+                other = BabyGPT.load(other)
+            except ValueError as e:
+                raise ValueError(f"other: {e}") from None
+        if not isinstance(other, BabyGPT):
+            raise ValueError(f"other: must be a BabyGPT or widget, a run string ({PREFIX}...), a saved run's path "
+                             f"or a step of this run's history; got {echo(other)}")
+        with other.lock:
+            theirs, their_probs = other._config, other._probs.copy()
+        mine = self.config
+        if (theirs.alphabet, theirs.context_length) != (mine.alphabet, mine.context_length):
+            raise ValueError(f"other: its alphabet {theirs.alphabet!r} and context length {theirs.context_length} "
+                             f"must equal this run's ({mine.alphabet!r}, {mine.context_length}) to compare states")
+        return their_probs
+
+    @_locked
+    def hitting_curve(self, targets: Any, k: int, start: str | None = None, temperatures: Any = None,
+                      step: int | None = None) -> "HittingCurve":
+        """P(a walk from ``start`` visits any of ``targets`` within k steps) at each temperature
+        (default 0, 0.1, ..., 2), for the current weights or those at a history ``step``."""
+        from .compare import HittingCurve, hitting_probabilities
+
+        mask, start, k = self._reach_args(targets, k, start)
+        temps = np.linspace(0, 2, 21) if temperatures is None else temperatures
+        try:
+            temps = np.asarray(temps, dtype=np.float64)
+        except (TypeError, ValueError):
+            temps = np.array([np.nan])
+        if temps.ndim != 1 or not 1 <= len(temps) <= 1000 or not np.all((temps >= 0) & (temps <= MAX_TEMPERATURE)):
+            raise ValueError(f"temperatures: must be 1 to 1,000 numbers from 0 to {MAX_TEMPERATURE:g}; "
+                             f"got {echo(temperatures)}")
+        model, step = self._model_at(step)
+        space = self._every
+        with one_thread():
+            probs = hitting_probabilities(model, space, mask, space.index[start], k, temps)
+        temps.setflags(write=False)
+        targets = (targets,) if isinstance(targets, str) else tuple(sorted(targets))
+        return HittingCurve(targets, k, start, step, temps, probs)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _default_start(self) -> str:

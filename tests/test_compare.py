@@ -83,3 +83,60 @@ def test_compare_seeds_reports_progress_and_cancels(trained):
 def test_compare_seeds_bad_input_names_the_field(trained, kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}: "):
         trained.compare_seeds(**kwargs)
+
+
+def test_compare_with_another_run_string_file_and_step(trained, tmp_path):
+    other = BabyGPT(seed=7)
+    other.train(20)
+    c = trained.compare(other)
+    np.testing.assert_allclose(c.diff, trained.probabilities.astype(np.float64) - other.probabilities, atol=1e-7)
+    np.testing.assert_allclose(c.tv, 0.5 * np.abs(trained.probabilities - other.probabilities).sum(1), atol=1e-6)
+    assert c.mean_tv == pytest.approx(c.tv.mean()) and c.max_tv == pytest.approx(c.tv.max()) and c.max_tv > 0.01
+    assert c.states == tuple(trained.states)
+    np.testing.assert_allclose(trained.compare(other.run_string).tv, c.tv, atol=1e-6)  # rebuilt by training
+    other.save(tmp_path / "other.pt")
+    np.testing.assert_allclose(trained.compare(str(tmp_path / "other.pt")).tv, c.tv, atol=1e-6)
+    np.testing.assert_allclose(trained.compare(tmp_path / "other.pt").tv, c.tv, atol=1e-6)
+    assert trained.compare(trained).max_tv == 0
+
+
+def test_compare_with_a_history_step(trained):
+    h = trained.history
+    c = trained.compare(10)
+    np.testing.assert_allclose(c.other_probs, h.probs[10], atol=1e-6)
+    np.testing.assert_allclose(c.diff, trained.probabilities - h.probs[10], atol=1e-6)
+    assert trained.compare(50).max_tv < 1e-6
+
+
+@pytest.mark.parametrize("other", [51, -1, True, 2.0, None, "nonsense-file.pt", "babygpt1:seq=1",
+                                   BabyGPT(**SMALL, context_length=2), BabyGPT(**SMALL, alphabet="012")])
+def test_compare_bad_other_names_the_field(trained, other):
+    with pytest.raises(ValueError, match="^other: "):
+        trained.compare(other)
+
+
+def test_hitting_curve_agrees_with_reach_probability(trained):
+    curve = trained.hitting_curve(["000", "010"], 10, start="111")
+    assert curve.temperatures.shape == curve.probabilities.shape == (21,)
+    for t, p in zip(curve.temperatures, curve.probabilities):
+        assert p == pytest.approx(trained.reach_probability(["000", "010"], 10, start="111", temperature=t), abs=1e-6)
+    assert curve.probabilities[0] in (0.0, 1.0)  # greedy: the walk is determined
+    assert curve.targets == ("000", "010") and curve.step == 50
+
+
+def test_hitting_curve_at_a_past_step_uses_those_weights(trained):
+    early = trained.hitting_curve("000", 5, temperatures=[0.5, 1.0], step=0)
+    fresh = BabyGPT()
+    assert early.probabilities[1] == pytest.approx(fresh.reach_probability("000", 5), abs=1e-6)
+    assert early.probabilities[0] == pytest.approx(fresh.reach_probability("000", 5, temperature=0.5), abs=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(targets="0000", k=3), "targets"), (dict(targets="000", k=-1), "k"),
+    (dict(targets="000", k=3, start="2"), "start"), (dict(targets="000", k=3, temperatures=[-1]), "temperatures"),
+    (dict(targets="000", k=3, temperatures="hot"), "temperatures"), (dict(targets="000", k=3, temperatures=[]), "temperatures"),
+    (dict(targets="000", k=3, step=99), "step"),
+])
+def test_hitting_curve_bad_input_names_the_field(trained, kwargs, field):
+    with pytest.raises(ValueError, match=f"^{field}: "):
+        trained.hitting_curve(**kwargs)
