@@ -18,8 +18,9 @@ import torch
 from .chain import StateSpace
 from .model import GPT, GPTConfig
 
-BUDGET_BYTES = 8 * 2**20  # weights + AdamW moments, all snapshots together
-MIN_SNAPSHOTS, MAX_SNAPSHOTS = 8, 64
+BUDGET_BYTES = 16 * 2**20  # weights + AdamW moments, all snapshots together (a larger model keeps 2)
+MIN_SNAPSHOTS, MAX_SNAPSHOTS = 2, 64
+FIRST_STRIDE = 16  # a snapshot every step would cost ~50% of a step; a replay of <16 steps ~30 ms
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class SnapshotStore:
     def __init__(self, num_parameters: int) -> None:
         per_snapshot = 3 * 4 * num_parameters  # weights, exp_avg, exp_avg_sq
         self.capacity = int(np.clip(BUDGET_BYTES // per_snapshot, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
-        self.stride = 1
+        self.stride = FIRST_STRIDE
         self.floor = 0  # the first step that can be rebuilt
         self.snapshots: list[Snapshot] = []
         self.cached: tuple[int, GPT] | None = None  # the last rebuilt step

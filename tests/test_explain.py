@@ -70,9 +70,10 @@ def test_replay_is_exact_across_settings_changes():
 
 def test_long_runs_thin_snapshots_and_keep_memory_bounded():
     run = BabyGPT(**SMALL)
-    run.train(600)
     store = run._snapshots
-    assert len(store.snapshots) <= store.capacity and store.stride > 1
+    store.capacity = 4  # thinning, without training thousands of steps
+    run.train(600)
+    assert len(store.snapshots) <= 4 and store.stride == 256
     h = run.history
     for k in (0, 1, 299, 513, 599):
         i = int(np.flatnonzero(h.steps == k)[0])
@@ -99,3 +100,18 @@ def test_bad_step_names_the_field(trained, step):
     with pytest.raises(ValueError, match="^step: must be an integer from 0 to 50"):
         trained.explain("000", step=step)
     assert trained.global_step == 50
+
+
+def test_too_many_settings_changes_forget_the_oldest_steps_and_say_so():
+    run = BabyGPT(**SMALL)
+    run._snapshots.capacity = 2
+    for lr in (0.002, 0.003, 0.004):
+        run.train(3)
+        run.configure(lr=lr)
+    run.train(2)
+    assert run._snapshots.floor == 6  # the two newest changes (steps 6 and 9) are kept
+    with pytest.raises(ValueError, match="^step: must be an integer from 6 to 11"):
+        run.explain("000", step=5)
+    h = run.history
+    for k in range(6, 12):
+        np.testing.assert_allclose(run.probabilities_at(step=k), h.probs[k], atol=1e-6)
