@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from . import chain
 from .config import RunConfig
-from .fused_adamw import make_adamw
+from .fused_adamw import FusedAdamWStep, make_adamw
 from .model import GPT, GPTConfig
 from .progress import progress_reporter
 
@@ -78,7 +78,7 @@ def _linear(x: torch.Tensor, P: dict[str, torch.Tensor], name: str) -> torch.Ten
 
 
 def _layer_norm(x: torch.Tensor, P: dict[str, torch.Tensor], name: str) -> torch.Tensor:
-    return F.layer_norm(x, x.shape[-1:]) * P[name + ".weight"].unsqueeze(1) + P[name + ".bias"].unsqueeze(1)
+    return torch.addcmul(P[name + ".bias"].unsqueeze(1), F.layer_norm(x, x.shape[-1:]), P[name + ".weight"].unsqueeze(1))
 
 
 def batched_last_logits(P: dict[str, torch.Tensor], idx: torch.Tensor, config: GPTConfig) -> torch.Tensor:
@@ -133,6 +133,8 @@ def train_seed_ensemble(config: RunConfig, counts: np.ndarray, seeds: list[int],
     n_windows, k = float(full.sum()), len(seeds)
     targets = full.repeat(k, 1)
     optimizer = make_adamw(list(P.values()), config.lr, config.weight_decay)
+    optimizer_step = FusedAdamWStep(optimizer)  # the trainer's direct kernel call
+    params = list(P.values())
     gcfg = gpt_config(config)
     with one_thread(), torch.enable_grad():
         for i in range(steps):
@@ -141,8 +143,9 @@ def train_seed_ensemble(config: RunConfig, counts: np.ndarray, seeds: list[int],
             logits = batched_last_logits(P, idx, gcfg)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets, reduction="sum") / n_windows
             loss.backward()
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
+            optimizer_step()
+            for p in params:
+                p.grad = None
             if report is not None:
                 report(i + 1)
         probs = []
