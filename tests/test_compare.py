@@ -140,3 +140,17 @@ def test_hitting_curve_at_a_past_step_uses_those_weights(trained):
 def test_hitting_curve_bad_input_names_the_field(trained, kwargs, field):
     with pytest.raises(ValueError, match=f"^{field}: "):
         trained.hitting_curve(**kwargs)
+
+
+def test_the_lectures_figures(trained):
+    """Section 8 and 9 of examples/babygpt.ipynb state these numbers in prose."""
+    inside = trained.explain("000")
+    assert [round(100 * p) for p in inside.lens_probs[:, 1]] == [26, 55, 64, 70, 73]
+    assert inside.decided_at == 1
+    np.testing.assert_allclose(inside.attention[:, :, -1], 1 / 3, atol=0.01)  # near-uniform
+    ens, late = trained.compare_seeds(k=8), trained.compare_seeds(k=8, steps=300)
+    assert (round(100 * ens.min[0, 1]), round(100 * ens.max[0, 1])) == (44, 78)
+    assert (round(100 * ens.min[7, 1]), round(100 * ens.max[7, 1])) == (45, 76)
+    assert (round(100 * late.min[0, 1]), round(100 * late.max[0, 1])) == (92, 96)
+    assert (round(1000 * late.min[7, 1]), round(1000 * late.max[7, 1])) == (500, 502)
+    assert late.min[~late.seen, 1].min() > 0.9  # every seed guesses 1 after every unseen state
