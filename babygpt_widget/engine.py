@@ -171,7 +171,7 @@ class BabyGPT:
         if any(getattr(new, f) != getattr(old, f) for f in ARCHITECTURE_FIELDS):
             self._build(new)
             return
-        old_counts = self._all_counts
+        old_counts, old_snapshots = self._all_counts, self._snapshots.snapshots
         try:
             if new.sequence != old.sequence:
                 counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
@@ -189,6 +189,7 @@ class BabyGPT:
             self._trainer.set_counts(old_counts)
             self._trainer.set_hyperparameters(old.lr, old.weight_decay)
             self._all_counts, self._config = old_counts, old
+            self._snapshots.snapshots = old_snapshots  # no snapshot may claim the new settings
             raise
 
     @property

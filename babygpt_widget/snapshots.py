@@ -74,7 +74,10 @@ class SnapshotStore:
             else:  # pinned ones alone overflow: forget the oldest
                 kept = kept[1:]
         floor = max(self.floor, kept[0].step)
-        self.snapshots, self.stride, self.floor = kept, stride, floor
+        # floor first: cut short between these, the store refuses more steps, never replays wrongly
+        self.floor = floor
+        self.stride = stride
+        self.snapshots = kept
 
     def truncate(self, step: int) -> None:
         """The run went back to `step` (a rollback): later snapshots no longer describe it."""

@@ -154,3 +154,14 @@ def test_the_lectures_figures(trained):
     assert (round(100 * late.min[0, 1]), round(100 * late.max[0, 1])) == (92, 96)
     assert (round(1000 * late.min[7, 1]), round(1000 * late.max[7, 1])) == (500, 502)
     assert late.min[~late.seen, 1].min() > 0.9  # every seed guesses 1 after every unseen state
+
+
+def test_compare_seeds_on_a_large_chain_trains_the_seen_states_only_as_the_trainer_does():
+    run = BabyGPT(**SMALL, alphabet="0123", context_length=4, sequence="0123012301230123321")
+    run.train(5)
+    ens = run.compare_seeds(k=2)
+    other = BabyGPT(**SMALL, alphabet="0123", context_length=4, sequence="0123012301230123321", seed=1338)
+    other.train(5)
+    assert ens.probs.shape == (2, 256, 4)
+    np.testing.assert_allclose(ens.probs[0], run.probabilities, atol=1e-5)
+    np.testing.assert_allclose(ens.probs[1], other.probabilities, atol=1e-5)
