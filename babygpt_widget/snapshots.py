@@ -9,7 +9,6 @@ many changes drop the oldest snapshots: steps before `floor` can then not be reb
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +25,8 @@ FIRST_STRIDE = 16  # a snapshot every step would cost ~50% of a step; a replay o
 @dataclass(frozen=True)
 class Snapshot:
     step: int
-    params: tuple[torch.Tensor, ...]  # model.parameters() order (the tied weight once)
-    optimizer: dict | None  # AdamW state_dict, None before its first step
+    flat: torch.Tensor  # weights in model.parameters() order, then AdamW's exp_avg, exp_avg_sq, step
+    groups: list[dict] | None  # AdamW's param_groups without "params"; None before its first step
     lr: float  # settings in force for the steps after this one
     weight_decay: float
     counts: np.ndarray  # (len(space with prefixes), V) the data, shared, never mutated
@@ -35,9 +34,23 @@ class Snapshot:
 
     @property
     def nbytes(self) -> int:
-        moments = 0 if self.optimizer is None else sum(
-            v.nbytes for s in self.optimizer["state"].values() for v in s.values() if isinstance(v, torch.Tensor))
-        return sum(p.nbytes for p in self.params) + moments
+        return self.flat.nbytes
+
+    def load_into(self, model: GPT, optimizer: torch.optim.Optimizer) -> None:
+        params = list(model.parameters())
+        sizes = [p.numel() for p in params]
+        n = len(params)
+        if self.groups is not None:
+            sizes = sizes * 3 + [1] * n
+        chunks = self.flat.split(sizes)
+        with torch.no_grad():
+            for p, c in zip(params, chunks):
+                p.copy_(c.view_as(p))
+        if self.groups is not None:
+            state = {i: {"step": chunks[3 * n + i].reshape(()).clone(),
+                         "exp_avg": chunks[n + i].view_as(p).clone(),
+                         "exp_avg_sq": chunks[2 * n + i].view_as(p).clone()} for i, p in enumerate(params)}
+            optimizer.load_state_dict({"state": state, "param_groups": [{**g, "params": list(range(n))} for g in self.groups]})
 
 
 class SnapshotStore:
@@ -59,12 +72,17 @@ class SnapshotStore:
     def take(self, step: int, model: GPT, optimizer: torch.optim.Optimizer | None, lr: float,
              weight_decay: float, counts: np.ndarray, pinned: bool = False) -> None:
         """Record the weights now at `step`; atomic (the list is replaced in one assignment)."""
+        params = list(model.parameters())
+        tensors, groups = list(params), None
+        if optimizer is not None and optimizer.state:  # one cat copies everything: ~10x cheaper than deepcopy
+            states = [optimizer.state[p] for p in params]
+            tensors += [s["exp_avg"] for s in states] + [s["exp_avg_sq"] for s in states] + [s["step"] for s in states]
+            groups = [{k: v for k, v in g.items() if k != "params"} for g in optimizer.param_groups]
         with torch.no_grad():
-            params = tuple(p.detach().clone() for p in model.parameters())
-        opt = copy.deepcopy(optimizer.state_dict()) if optimizer is not None and optimizer.state else None
+            flat = torch.cat([t.detach().reshape(-1) for t in tensors])  # all float32 (AdamW keeps step as float32)
         kept = [s for s in self.snapshots if s.step < step]  # a same-step one is replaced, later ones are gone
         was_pinned = any(s.step == step and s.pinned for s in self.snapshots)
-        kept.append(Snapshot(step, params, opt, lr, weight_decay, counts, pinned or was_pinned))
+        kept.append(Snapshot(step, flat, groups, lr, weight_decay, counts, pinned or was_pinned))
         stride = self.stride
         while len(kept) > self.capacity:
             regular = [s for s in kept if not s.pinned and s.step != step]
@@ -101,13 +119,9 @@ class SnapshotStore:
             raise ValueError(f"step: {step} cannot be rebuilt (this run's weights are known from step {self.floor})")
         with torch.random.fork_rng(devices=[]):
             model = GPT(config)
-        with torch.no_grad():
-            for p, saved in zip(model.parameters(), base.params):
-                p.copy_(saved)
+        trainer = Trainer(model, every, base.counts, base.lr, base.weight_decay)
+        base.load_into(model, trainer.optimizer)
         if step > base.step:
-            trainer = Trainer(model, every, base.counts, base.lr, base.weight_decay)
-            if base.optimizer is not None:
-                trainer.optimizer.load_state_dict(copy.deepcopy(base.optimizer))
             trainer.global_step = base.step
             with one_thread(), torch.enable_grad():
                 for _ in range(step - base.step):
