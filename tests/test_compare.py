@@ -165,3 +165,10 @@ def test_compare_seeds_on_a_large_chain_trains_the_seen_states_only_as_the_train
     assert ens.probs.shape == (2, 256, 4)
     np.testing.assert_allclose(ens.probs[0], run.probabilities, atol=1e-5)
     np.testing.assert_allclose(ens.probs[1], other.probabilities, atol=1e-5)
+
+
+def test_compare_with_a_widget_uses_its_run(trained):
+    from babygpt_widget import BabyGPTWidget
+
+    w = BabyGPTWidget()
+    np.testing.assert_allclose(trained.compare(w).other_probs, w.engine.probabilities)
