@@ -468,10 +468,11 @@ class BabyGPT:
     def _model_at(self, step: Any) -> tuple[GPT, int]:
         """The model after `step` optimizer steps (None: now), rebuilt from a snapshot if past."""
         now = self._trainer.global_step
-        if step is None or (isinstance(step, int) and not isinstance(step, bool) and step == now):
+        if step is None:
             return self.model, now
-        floor = self._snapshots.floor
-        step = check_count("step", step, floor, now)
+        step = check_count("step", step, min(self._snapshots.floor, now), now)
+        if step == now:
+            return self.model, now
         return self._snapshots.model_at(step, self.model.config, self._every), step
 
     @_locked
