@@ -506,11 +506,11 @@ class BabyGPT:
         meanwhile; ``cancel`` (a threading.Event) stops it with ``ensemble.Cancelled``,
         KeyboardInterrupt works too. ``progress``: True prints, a callable gets (done, total)."""
         from .config import MAX_SEED
-        from .ensemble import MAX_K, train_seed_ensemble
+        from .ensemble import max_seeds, train_seed_ensemble
 
         with self._lock:
             config, now, counts = self._config, self._trainer.global_step, self._counts.copy()
-        k = check_count("k", k, 1, MAX_K)
+        k = check_count("k", k, 1, max_seeds(config))
         steps = now if steps is None else check_count("steps", steps, 0, MAX_TRAIN_STEPS)
         if seeds is None:
             seeds = [(config.seed + i) % (MAX_SEED + 1) for i in range(k)]

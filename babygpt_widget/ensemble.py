@@ -18,13 +18,22 @@ import torch
 import torch.nn.functional as F
 
 from . import chain
-from .config import RunConfig
+from .config import _BASE_BYTES, MAX_STEP_BYTES, RunConfig, config_cost
 from .fused_adamw import FusedAdamWStep, make_adamw
 from .model import GPT, GPTConfig
 from .progress import progress_reporter
 
 
 MAX_K = 64  # seeds per ensemble: k copies cost about k/4 of one run's time (bench/seed_ensemble.py)
+_HISTORY_BYTES = 2 * 32 * 2**20  # counted in a run's step estimate; an ensemble keeps no history
+
+
+def max_seeds(config: RunConfig) -> int:
+    """Seeds one ensemble may train: MAX_K, fewer where k copies of the model's training state
+    (weights, gradients, AdamW moments, activations) would pass the cost guard's memory limit."""
+    cost = config_cost(config)
+    per_copy = cost.step_bytes - _BASE_BYTES - _HISTORY_BYTES  # the run's own step, minus shared parts
+    return int(max(1, min(MAX_K, (MAX_STEP_BYTES - _BASE_BYTES) // max(per_copy, 1))))
 
 
 class Cancelled(RuntimeError):

@@ -172,3 +172,10 @@ def test_compare_with_a_widget_uses_its_run(trained):
 
     w = BabyGPTWidget()
     np.testing.assert_allclose(trained.compare(w).other_probs, w.engine.probabilities)
+
+
+def test_compare_seeds_caps_k_by_memory_for_wide_models():
+    run = BabyGPT(n_layer=6, n_embd=256)
+    with pytest.raises(ValueError, match="^k: must be an integer from 1 to 5; got 8"):
+        run.compare_seeds(k=8, steps=0)
+    assert run.compare_seeds(k=2, steps=0).probs.shape == (2, 8, 2)
