@@ -151,8 +151,10 @@ def test_the_lectures_figures(trained):
     ens, late = trained.compare_seeds(k=8), trained.compare_seeds(k=8, steps=300)
     assert (round(100 * ens.min[0, 1]), round(100 * ens.max[0, 1])) == (44, 78)
     assert (round(100 * ens.min[7, 1]), round(100 * ens.max[7, 1])) == (45, 76)
-    assert (round(100 * late.min[0, 1]), round(100 * late.max[0, 1])) == (92, 96)
-    assert (round(1000 * late.min[7, 1]), round(1000 * late.max[7, 1])) == (500, 502)
+    # 300 float32 steps amplify rounding to ~1e-3 for some seeds (bench/seed_ensemble.py): a
+    # change in how a step rounds (e.g. a hand-written backward) may move these that much
+    assert late.min[0, 1] == pytest.approx(0.920, abs=3e-3) and late.max[0, 1] == pytest.approx(0.963, abs=3e-3)
+    assert late.min[7, 1] == pytest.approx(0.500, abs=2e-3) and late.max[7, 1] == pytest.approx(0.502, abs=2e-3)
     assert late.min[~late.seen, 1].min() > 0.9  # every seed guesses 1 after every unseen state
 
 
