@@ -22,6 +22,8 @@ from common import header
 def plain_float64(seed: int, steps: int, run: BabyGPT) -> np.ndarray:
     """One seed, the trainer's loss and AdamW, in float64."""
     model = BabyGPT(seed=seed).model.double()
+    for block in model.transformer.h:
+        block.one_node = False  # op by op: a one-autograd-node block (if the model has one) is float32-only
     idx = run.state_space().token_ids(run.config.context_length)
     counts = torch.as_tensor(run.data_counts(), dtype=torch.float64)
     opt = torch.optim.AdamW(model.parameters(), lr=run.config.lr, weight_decay=run.config.weight_decay)
@@ -67,6 +69,7 @@ def main() -> None:
         a, b2 = BabyGPT(seed=s), BabyGPT(seed=s)
         for block in b2.model.transformer.h:
             block.attn.fused = False
+            block.one_node = False  # op by op, if the model has one-node blocks
         a.train(steps)
         b2.train(steps)
         floor = max(floor, float(np.abs(a.probabilities - b2.probabilities).max()))
