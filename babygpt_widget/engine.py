@@ -26,11 +26,16 @@ from .model import GPT, GPTConfig
 from .progress import progress_reporter
 from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
+from .snapshots import SnapshotStore
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
 
 if TYPE_CHECKING:
     import graphviz
+
+    from .compare import Comparison, HittingCurve
+    from .ensemble import SeedEnsemble
+    from .explain import Explanation
 
 MAX_TRAIN_STEPS = 1_000_000
 MAX_SAMPLE_TOKENS = 100_000
@@ -88,8 +93,10 @@ class BabyGPT:
         trainer = Trainer(model, every, counts, config.lr, config.weight_decay)
         with one_thread():
             cache = trainer.evaluate()
+        snapshots = SnapshotStore(model.num_parameters)  # past weights, for explain(step=...)
+        snapshots.take(0, model, None, config.lr, config.weight_decay, counts)
         return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer,
-                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache)
+                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache, _snapshots=snapshots)
 
     def _refresh(self) -> None:
         """Loss and chain (every context, shorter ones first) of the current weights; raises
@@ -164,7 +171,7 @@ class BabyGPT:
         if any(getattr(new, f) != getattr(old, f) for f in ARCHITECTURE_FIELDS):
             self._build(new)
             return
-        old_counts = self._all_counts
+        old_counts, old_snapshots = self._all_counts, self._snapshots.snapshots
         try:
             if new.sequence != old.sequence:
                 counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
@@ -175,11 +182,14 @@ class BabyGPT:
                     self._refresh()
             self._trainer.set_hyperparameters(new.lr, new.weight_decay)
             self._config = new
+            if new != old:  # replay must not cross a settings change: keep the weights at it
+                self._take_snapshot(pinned=True)
         except BaseException:  # e.g. KeyboardInterrupt: all or nothing
             self._cache = None
             self._trainer.set_counts(old_counts)
             self._trainer.set_hyperparameters(old.lr, old.weight_decay)
             self._all_counts, self._config = old_counts, old
+            self._snapshots.snapshots = old_snapshots  # no snapshot may claim the new settings
             raise
 
     @property
@@ -222,19 +232,20 @@ class BabyGPT:
         losses: list[float] = []
         with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
             self._cache = None
-            step = self._trainer.step
+            trainer, snapshots = self._trainer, self._snapshots
+            step = trainer.step
             try:
-                if report is None:
-                    for _ in range(n):
-                        losses.append(step())
-                else:
-                    for i in range(n):
-                        losses.append(step())
+                for i in range(n):
+                    losses.append(step())
+                    if snapshots.due(trainer.global_step):
+                        self._take_snapshot()
+                    if report is not None:
                         report(i + 1)
                 self._refresh()
             except BaseException:  # each step is whole; no gradient may outlive the call
                 self._cache = None
                 self._trainer.clear_grads()
+                snapshots.truncate(trainer.global_step)  # a divergence rolls back a step
                 raise
         return losses
 
@@ -323,6 +334,13 @@ class BabyGPT:
         """Probability that a walk from ``start`` visits any of ``targets`` (a state or a list,
         tuple or set of states) within k steps."""
         space = self.state_space(include_prefixes=True)
+        mask, start, k = self._reach_args(targets, k, start)
+        probs = self.transition_matrix(temperature, include_prefixes=True)
+        return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
+
+    def _reach_args(self, targets: Any, k: Any, start: Any) -> tuple[np.ndarray, str, int]:
+        """Checked (targets as a mask over every context, start, k)."""
+        space = self.state_space(include_prefixes=True)
         if isinstance(targets, str):
             targets = [targets]
         elif not isinstance(targets, (list, tuple, set, frozenset)) or len(targets) > len(space):
@@ -334,9 +352,7 @@ class BabyGPT:
         self._check_state("start", start, space)
         k = check_count("k", k, 0, MAX_REACH_STEPS)
         marked = set(targets)
-        mask = np.array([s in marked for s in space.labels])
-        probs = self.transition_matrix(temperature, include_prefixes=True)
-        return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
+        return np.array([s in marked for s in space.labels]), start, k
 
     @_locked
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0,
@@ -432,6 +448,9 @@ class BabyGPT:
             trainer.optimizer.load_state_dict(checked.optimizer)
         trainer.global_step = checked.global_step
         trainer.history.load_state_dict(checked.history)
+        parts["_snapshots"].restart_at(checked.global_step)  # the file has no past weights
+        parts["_snapshots"].take(checked.global_step, parts["model"], trainer.optimizer if checked.optimizer["state"] else None,
+                                 checked.config.lr, checked.config.weight_decay, parts["_all_counts"])
         with one_thread():
             try:
                 parts["_cache"] = trainer.evaluate()  # the live snapshot, as after any step
@@ -439,6 +458,134 @@ class BabyGPT:
                 raise ValueError("path: the saved weights give a non-finite loss; refused") from None
         with self.__dict__.get("_lock") or threading.RLock():
             self.__dict__.update(parts)
+
+    # -- inside the model, runs compared ------------------------------------------------------
+    def _take_snapshot(self, pinned: bool = False) -> None:
+        t = self._trainer
+        self._snapshots.take(t.global_step, self.model, t._optimizer, self._config.lr,
+                             self._config.weight_decay, self._all_counts, pinned)
+
+    def _model_at(self, step: Any) -> tuple[GPT, int]:
+        """The model after `step` optimizer steps (None: now), rebuilt from a snapshot if past."""
+        now = self._trainer.global_step
+        if step is None:
+            return self.model, now
+        step = check_count("step", step, min(self._snapshots.floor, now), now)
+        if step == now:
+            return self.model, now
+        return self._snapshots.model_at(step, self.model.config, self._every), step
+
+    @_locked
+    def explain(self, state: str, step: int | None = None) -> "Explanation":
+        """The forward pass behind ``state``'s outgoing edges (embeddings, attention per layer and
+        head, the logit lens, logits, probabilities) for the current weights or those at a
+        recorded training ``step`` (rebuilt by replay from the nearest weight snapshot)."""
+        from .explain import explain_model
+
+        self._check_state("state", state, self._every)
+        model, step = self._model_at(step)
+        with one_thread():
+            return explain_model(model, encode(state, self.alphabet), self.alphabet, step)
+
+    @_locked
+    def probabilities_at(self, step: int | None = None, temperature: float = 1.0,
+                         include_prefixes: bool = False) -> np.ndarray:
+        """(states, vocab) next-token probabilities of the weights at ``step`` (None: now)."""
+        temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
+        model, _ = self._model_at(step)
+        with one_thread():
+            return chain.model_probabilities(model, self.state_space(include_prefixes), temperature)
+
+    def compare_seeds(self, k: int = 8, steps: int | None = None, seeds: Any = None,
+                      progress: bool | Callable[[int, int], Any] = False,
+                      cancel: threading.Event | None = None) -> "SeedEnsemble":
+        """Train k copies of this run that differ only in the seed (default: this run's seed and
+        the next k-1), with the current settings, for ``steps`` steps (default: the current step
+        count), as one batched computation; returns their chains (per seed, median, min, max,
+        and ``table()``). Holds the run's lock only to read the settings, so the run stays usable
+        meanwhile; ``cancel`` (a threading.Event) stops it with ``ensemble.Cancelled``,
+        KeyboardInterrupt works too. ``progress``: True prints, a callable gets (done, total)."""
+        from .config import MAX_SEED
+        from .ensemble import max_seeds, train_seed_ensemble
+
+        with self._lock:
+            config, now, counts = self._config, self._trainer.global_step, self._counts.copy()
+        k = check_count("k", k, 1, max_seeds(config))
+        steps = now if steps is None else check_count("steps", steps, 0, MAX_TRAIN_STEPS)
+        if seeds is None:
+            seeds = [(config.seed + i) % (MAX_SEED + 1) for i in range(k)]
+        elif (not isinstance(seeds, (list, tuple)) or len(seeds) != k
+              or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s <= MAX_SEED for s in seeds)):
+            raise ValueError(f"seeds: must be a list of k={k} integers from 0 to {MAX_SEED}; got {echo(seeds)}")
+        if cancel is not None and not hasattr(cancel, "is_set"):
+            raise ValueError(f"cancel: must be a threading.Event or None; got {echo(cancel)}")
+        return train_seed_ensemble(config, counts, [int(s) for s in seeds], steps, progress, cancel)
+
+    def compare(self, other: Any, progress: bool | Callable[[int, int], Any] = False) -> "Comparison":
+        """This run's chain (current weights) against ``other``'s: another BabyGPT (or widget), a
+        run string (rebuilt by training; ``progress`` as in ``train``), a saved run's path, or an
+        int step of this run's history. Returns per-state total variation, mean / max and the
+        probability difference, in this run's state order (same alphabet and context needed)."""
+        from .compare import Comparison
+
+        other_probs = self._other_probs(other, progress)
+        with self._lock:
+            return Comparison.of(self.states, self.alphabet, self._probs, other_probs)
+
+    def _other_probs(self, other: Any, progress: Any) -> np.ndarray:
+        import os
+
+        from .runstring import PREFIX
+
+        other = getattr(other, "engine", other)  # a BabyGPTWidget
+        if isinstance(other, (int, np.integer)) and not isinstance(other, bool):
+            with self._lock:
+                step = check_count("other", other, self._snapshots.floor, self._trainer.global_step)
+                return self.probabilities_at(step=step)
+        if isinstance(other, str) and other.startswith(PREFIX):
+            try:
+                other = BabyGPT.from_run_string(other, progress=progress)
+            except ValueError as e:
+                raise ValueError(f"other: {e}") from None
+        elif isinstance(other, (str, os.PathLike)):
+            try:
+                other = BabyGPT.load(other)
+            except ValueError as e:
+                raise ValueError(f"other: {e}") from None
+        if not isinstance(other, BabyGPT):
+            raise ValueError(f"other: must be a BabyGPT or widget, a run string ({PREFIX}...), a saved run's path "
+                             f"or a step of this run's history; got {echo(other)}")
+        with other.lock:
+            theirs, their_probs = other._config, other._probs.copy()
+        mine = self.config
+        if (theirs.alphabet, theirs.context_length) != (mine.alphabet, mine.context_length):
+            raise ValueError(f"other: its alphabet {theirs.alphabet!r} and context length {theirs.context_length} "
+                             f"must equal this run's ({mine.alphabet!r}, {mine.context_length}) to compare states")
+        return their_probs
+
+    @_locked
+    def hitting_curve(self, targets: Any, k: int, start: str | None = None, temperatures: Any = None,
+                      step: int | None = None) -> "HittingCurve":
+        """P(a walk from ``start`` visits any of ``targets`` within k steps) at each temperature
+        (default 0, 0.1, ..., 2), for the current weights or those at a history ``step``."""
+        from .compare import HittingCurve, hitting_probabilities
+
+        mask, start, k = self._reach_args(targets, k, start)
+        temps = np.linspace(0, 2, 21) if temperatures is None else temperatures
+        try:
+            temps = np.asarray(temps, dtype=np.float64)
+        except (TypeError, ValueError):
+            temps = np.array([np.nan])
+        if temps.ndim != 1 or not 1 <= len(temps) <= 1000 or not np.all((temps >= 0) & (temps <= MAX_TEMPERATURE)):
+            raise ValueError(f"temperatures: must be 1 to 1,000 numbers from 0 to {MAX_TEMPERATURE:g}; "
+                             f"got {echo(temperatures)}")
+        model, step = self._model_at(step)
+        space = self._every
+        with one_thread():
+            probs = hitting_probabilities(model, space, mask, space.index[start], k, temps)
+        temps.setflags(write=False)
+        targets = (targets,) if isinstance(targets, str) else tuple(sorted(targets))
+        return HittingCurve(targets, k, start, step, temps, probs)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _default_start(self) -> str:

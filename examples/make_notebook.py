@@ -90,7 +90,43 @@ states for babyGPT. A short context grows by one token until it is full."""),
     code("""space = w.state_space(include_prefixes=True)
 print(len(space), "states:", space.labels)
 w.transition_matrix(include_prefixes=True)[:6]"""),
-    md("""## 8. Exercise: three tokens, context two
+    md("""## 8. Inside the model: which layer decides `000`?
+
+Why does `000`, never seen in the data, say `1`? Open the model for that one state:
+`explain` recomputes its forward pass and keeps the attention weights of every layer and head,
+and the **logit lens** — the next-token distribution the residual stream would give if it were
+decoded (by the final LayerNorm and the output layer) right after the embeddings and after
+each block. `w.engine` is the `BabyGPT` behind the widget."""),
+    code("""inside = w.engine.explain("000")
+for _row, _p in enumerate(inside.lens_probs):
+    print(f"{'embeddings' if _row == 0 else f'after block {_row}':>14}: P(1) = {_p[1]:.0%}")
+print(f"the top token is the final one from row {inside.decided_at} on")
+print("last position's attention in layer 1 (one row per head, one column per position):")
+print(inside.attention[0, :, -1].round(2))"""),
+    md("""At step 50 the embeddings alone would say `0` (P(1) ≈ 26%: the token `0` looks like
+itself); the **first block** already turns it into `1` (≈ 55%), and each later block adds a
+little more (64%, 70%, 73%). The attention of `000`'s last position is almost exactly uniform
+(⅓ each): all three tokens are `0`, so there is little to choose between. Pass `step=` to see
+the same at any earlier step of the history."""),
+    md("""## 9. Is it the seed? Eight seeds side by side
+
+Is `000 → 1` the transformer's bias or just seed 1337's luck? `compare_seeds` trains 8 copies
+that differ only in the seed (one batched computation) for the same steps and settings."""),
+    code("""ens = w.engine.compare_seeds(k=8)  # the widget's 50 steps
+ens.table().round(3)"""),
+    code("""ens300 = w.engine.compare_seeds(k=8, steps=300)
+for _name, _e in (("50 steps", ens), ("300 steps", ens300)):
+    _spread = _e.spread[:, 1]
+    print(f"{_name:>9}: P(1) spread across seeds: seen states up to {_spread[_e.seen].max():.3f}, "
+          f"unseen up to {_spread[~_e.seen].max():.3f};  P(1 | 000) from {_e.min[0, 1]:.0%} to {_e.max[0, 1]:.0%}, "
+          f"P(1 | 111) from {_e.min[7, 1]:.1%} to {_e.max[7, 1]:.1%}")"""),
+    md("""What the numbers say (no more): after 50 steps the seed still matters for **every** state —
+the seen `111` ranges from ≈45% to ≈76% and the unseen `000` from ≈44% to ≈78%, so training
+is not yet over. After 300 steps the seen states agree with each other and with the data
+(`111` at 50.0–50.2%), and the unseen states do not scatter much either: every seed says `1`
+follows `000` (≈92–96%). So the guess for `000` is not seed 1337's luck — it is what this
+architecture makes of this data (four in five tokens are `1`)."""),
+    md("""## 10. Exercise: three tokens, context two
 
 With V = 3 and C = 2 there are 3<sup>2</sup> = 9 states, each with 3 outgoing edges. Train it on
 a sequence of your own and read the chain."""),
