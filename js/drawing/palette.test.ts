@@ -93,3 +93,18 @@ describe("token palette under colour-vision deficiency (Machado 2009, CIEDE2000)
     }
   });
 });
+
+describe("tokens differ by more than colour", () => {
+  const dashOf = (k: number): string | null => {
+    const m = new RegExp(`\\.bg-edge-path\\.bg-tok-${k} \\{ stroke-dasharray: ([^;]+);`).exec(css);
+    return m ? m[1].trim() : null;
+  };
+
+  it("edges of tokens 3..8 each have their own dash pattern; the two-token pair stays solid", () => {
+    expect(dashOf(0)).toBeNull();
+    expect(dashOf(1)).toBeNull();
+    const dashes = Array.from({ length: PALETTE_SIZE - 2 }, (_, i) => dashOf(i + 2));
+    expect(dashes.every((d) => d !== null && d !== "none")).toBe(true);
+    expect(new Set(dashes).size).toBe(dashes.length);
+  });
+});
