@@ -16,13 +16,6 @@ from babygpt_widget.svg_chain import de_bruijn, draw_chain, ring_order
 NS = {"s": "http://www.w3.org/2000/svg"}
 
 
-@pytest.fixture(scope="module")
-def trained() -> BabyGPT:
-    gpt = BabyGPT()
-    gpt.train(50)
-    return gpt
-
-
 @pytest.fixture
 def no_dot(monkeypatch, tmp_path):
     """A PATH on which Graphviz's `dot` cannot be found."""
