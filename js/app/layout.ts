@@ -32,6 +32,15 @@ export function stageHeight(s: StageInput): number {
   return Math.max(STAGE_MIN, h);
 }
 
+/** Presentation on a short screen (a 1280×720 projector inside JupyterLab): the loss curve and
+ *  slider move to the top of the side column, so the chain gets the whole height under the bar.
+ *  Decided from what does not move with the choice (the visible height and the bar's). */
+export const TIMELINE_BESIDE_BELOW = 700;
+
+export function timelineBeside(presentation: boolean, wide: boolean, avail: number, header: number): boolean {
+  return presentation && wide && avail - header < TIMELINE_BESIDE_BELOW;
+}
+
 /** Legend beside the chain when the box is wide enough for a square drawing and a column. */
 export function legendBeside(width: number, height: number): boolean {
   return width - LEGEND_COLUMN >= 0.85 * height;
@@ -105,12 +114,15 @@ export class ShellFit {
     const fs = getComputedStyle(frame);
     const gap = parseFloat(fs.rowGap) || 0;
     const pad = (parseFloat(rs.paddingTop) || 0) + (parseFloat(rs.paddingBottom) || 0);
-    const rest = wide ? header.offsetHeight + timeline.offsetHeight + 2 * gap + pad : header.offsetHeight + gap + pad;
+    const beside = timelineBeside(root.classList.contains("bg-presentation"), wide, avail, header.offsetHeight);
+    root.classList.toggle("bg-time-side", beside);
+    const under = wide && !beside ? timeline.offsetHeight + gap : 0;
+    const rest = header.offsetHeight + gap + pad + under;
     const width = stage.clientWidth || root.clientWidth;
     const h = stageHeight({ avail, rest, width, oneColumn: !wide });
     // The chain is square: a box much wider than tall gives the legend the spare width.
     const legendSide = wide && legendBeside(width, h);
-    const key = `${h}|${wide}|${legendSide}`;
+    const key = `${h}|${wide}|${legendSide}|${beside}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       root.style.setProperty("--bg-stage-h", `${h}px`);

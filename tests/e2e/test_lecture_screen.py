@@ -103,6 +103,13 @@ def test_1280x720_everything_on_screen_normal_presentation_dark(lab, notebook_di
     # bigger legend text than in normal mode
     size = view.root.locator(".bg-legend").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 17, size
+    # a short screen: loss + slider go beside, the chain takes the height under the bar
+    lab.page.wait_for_function("el => el.classList.contains('bg-time-side')", arg=view.root.element_handle())
+    box = view.root.locator(".bg-graph-box").bounding_box()
+    assert box["height"] >= 1.2 * drawing["height"], f"presentation chain box not taller: {box} vs {drawing}"
+    ring = view.root.evaluate("""e => { const r = [...e.querySelectorAll('.bg-node')].map(n => n.getBoundingClientRect());
+        return Math.max(...r.map(b => b.bottom)) - Math.min(...r.map(b => b.top)); }""")
+    assert ring >= 300, f"presentation: the chain is only {ring:.0f} px tall"
     lab.page.screenshot(path=str(SHOTS / "1280x720-presentation.png"))
     view.button("presentation").click()
 
