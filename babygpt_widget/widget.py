@@ -76,8 +76,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             with self._owner():
                 self._clear_error("train", "train_n")
         finally:  # an interrupt (or any error) still leaves the traits equal to the engine's
-            with self._owner():
-                self._push(history=True)
+            self._settle()
         return losses
 
     def step(self) -> float:
@@ -390,6 +389,20 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             if history or now - self._last_history_push >= self._history_interval():
                 self._push_history(view_live)
                 self._last_history_push = now
+
+    def _settle(self, attempts: int = 3) -> None:
+        """The closing push after train(): a second Ctrl-C landing inside it would leave the
+        traits half-sent, so the push is redone (the interrupt is re-raised afterwards)."""
+        interrupt: KeyboardInterrupt | None = None
+        for _ in range(attempts):
+            try:
+                with self._owner():
+                    self._push(history=True)
+                break
+            except KeyboardInterrupt as e:
+                interrupt = e
+        if interrupt is not None:
+            raise interrupt
 
     def _push_structure(self) -> None:
         """Settings, state labels and data counts: change only with the settings."""

@@ -131,6 +131,32 @@ def test_keyboard_interrupt_during_train_leaves_traits_equal_to_the_engine(w, mo
     assert_traits_mirror_engine(w)
 
 
+def test_second_interrupt_inside_the_closing_push_still_leaves_traits_equal(w, monkeypatch):
+    engine = w.engine
+    real_train, real_push = engine.train, w._push
+    pushes = [0]
+
+    def interrupted_train(n: int) -> list:
+        real_train(n)
+        raise KeyboardInterrupt  # the first Ctrl-C
+
+    def push(*args, **kwargs) -> None:
+        pushes[0] += 1
+        if pushes[0] == 1:
+            w.global_step = -7  # half-sent: one trait updated, then the second Ctrl-C
+            raise KeyboardInterrupt
+        real_push(*args, **kwargs)
+
+    before = engine.global_step
+    monkeypatch.setattr(engine, "train", interrupted_train)
+    monkeypatch.setattr(w, "_push", push)
+    with pytest.raises(KeyboardInterrupt):
+        w.train(5)
+    assert pushes[0] == 2, "the interrupted closing push was not redone"
+    assert w.global_step == engine.global_step == before + 5
+    assert_traits_mirror_engine(w)
+
+
 # -- save_html ----------------------------------------------------------------------------------------
 def _model_ids(page: str) -> set[str]:
     return set(re.findall(r'"model_id": "([0-9a-f]{32})"', page)) | set(
