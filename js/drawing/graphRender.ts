@@ -20,7 +20,7 @@ import { frameFor, ringLayout } from "./layout";
 import type { Frame } from "./layout";
 import { renderMode } from "./renderMode";
 import type { RenderMode } from "./renderMode";
-import { halfWithLabels, MAX_ASPECT, SvgScene } from "./svgScene";
+import { halfWithLabels, MAX_ASPECT, radialLabels, SvgScene } from "./svgScene";
 import type { SceneHooks } from "./svgScene";
 import { Viewport } from "./viewport";
 import type { LayoutKind } from "../model/types";
@@ -202,8 +202,9 @@ export abstract class GraphRender {
     if (changed) this.aspect = aspect;
     const a = this.aspect;
     this.scene.aspect = a;
+    this.scene.ring = this.layout === "circular";
     const chars = Array.from(this.map.chain.states[0] ?? "").length;
-    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present);
+    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present, radialLabels(this.layout === "circular", this.map.chain.states.length, chars));
     if (changed || half !== this.shownHalf) {
       this.shownHalf = half;
       this.frame = { ...this.frame, half };

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildChain } from "../model/chain";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
 import type { Point } from "./geometry";
-import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, rectAt } from "./labels";
+import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, radialBox, radialNodeLabels, rectAt } from "./labels";
 import type { Rect } from "./labels";
 import { frameFor, ringLayout } from "./layout";
 import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./svgScene";
@@ -16,7 +16,7 @@ const all = (alphabet: string, C: number): string[] => {
   return out;
 };
 
-function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number, present = false) {
+function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number, present = false, radial = false) {
   const chain = buildChain(states, alphabet, C);
   const frame = frameFor(states.length);
   const a = Math.min(MAX_ASPECT, Math.max(1, boxW / boxH)); // a wide box: an oval ring (graph.ts)
@@ -29,7 +29,7 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
       : curveShape(pos[e.fromIndex], pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style),
   );
   const chars = Math.max(...states.map((s) => s.length));
-  const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH), present);
+  const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH), present, radial);
   const S = Math.min(boxW / a, boxH) / (2 * half); // CSS px per drawing unit
   const min = present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT;
   const nodeFont = Math.max(present ? 19 : 15, min / S);
@@ -42,7 +42,7 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
   const placed = placeChainLabels({
     nodes: pos, r: frame.nodeRadius, arrow: 9, stateChars: chars, outsideFont: inside ? null : nodeFont,
     shapes, loops: chain.edges.map((e) => e.kind === "loop"), edgeFont, edgeChars: 7, priority,
-    minPriority: n <= 16 ? 0 : Math.max(0.1, 1 / V + 0.01), maxEdgeLabels: n <= 16 ? Infinity : 2 * n, aspect: a,
+    minPriority: n <= 16 ? 0 : Math.max(0.1, 1 / V + 0.01), maxEdgeLabels: n <= 16 ? Infinity : 2 * n, aspect: a, radial,
   });
   return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside, min };
 }
@@ -137,4 +137,49 @@ describe("labels keep off crossings", () => {
     expect(Math.abs(at.y)).toBeLessThan(placed.edgeBox.h); // still on (or just beside) its edge
   });
 
+});
+
+describe("radial state labels on a crowded ring", () => {
+  const ring = (n: number, R: number): Point[] =>
+    Array.from({ length: n }, (_, i) => ({ x: R * Math.cos((2 * Math.PI * i) / n), y: R * Math.sin((2 * Math.PI * i) / n) }));
+
+  it("point away from the centre, never upside down, all shown when the ring has room", () => {
+    const nodes = ring(64, 200); // ~19.6 units between neighbours
+    const got = radialNodeLabels(nodes, { x: 0, y: 0 }, 4, 15);
+    expect(got.every((l) => l.shown)).toBe(true);
+    got.forEach((l, i) => {
+      const out = Math.atan2(nodes[i].y, nodes[i].x);
+      // the label starts just outside its node, on the line from the centre through the node
+      expect(Math.hypot(l.at.x, l.at.y)).toBeCloseTo(200 + 4 + 4, 5);
+      expect(Math.abs(Math.atan2(l.at.y, l.at.x) - out) % (2 * Math.PI)).toBeLessThan(1e-6);
+      // text reads left to right: turned at most a quarter either way
+      expect(Math.abs(l.angle ?? 99)).toBeLessThanOrEqual(90);
+      expect(l.anchor).toBe(Math.cos(out) < -1e-9 ? "end" : "start");
+    });
+  });
+
+  it("shows every other label when neighbours are closer than a glyph", () => {
+    const got = radialNodeLabels(ring(64, 120), { x: 0, y: 0 }, 4, 15); // ~11.8 apart < 13.5
+    expect(got.filter((l) => l.shown).length).toBe(32);
+    got.forEach((l, i) => expect(l.shown).not.toBe(got[(i + 1) % 64].shown)); // alternating
+  });
+
+  it("name all 64 states of V=2 C=6 in the lecture layout's box (≥ 13 px), clear of every edge label and node", () => {
+    // 1280×720 JupyterLab, legend beside the chain: the drawing gets about 480×360 px
+    const s = scene(all("01", 6), "01", 6, 480, 360, false, true);
+    expect(s.inside).toBe(false);
+    expect(s.placed.nodes.every((l) => l.shown && l.angle !== undefined)).toBe(true);
+    const boxes = s.placed.nodes.map((l) => radialBox(l, s.placed.nodeBox.w, s.nodeFont));
+    for (const e of s.placed.edges.filter((p) => p.shown)) {
+      const r = rectAt(e.at, s.placed.edgeBox.w, s.placed.edgeBox.h);
+      expect(boxes.some((b) => overlaps(b, r))).toBe(false);
+    }
+    expect(s.placed.edges.some((p) => p.shown)).toBe(true);
+    expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(13 - 1e-9);
+    // inside the viewBox: nothing cut off at the box's edge
+    for (const b of boxes) {
+      expect(Math.max(Math.abs(b.x0), Math.abs(b.x1))).toBeLessThanOrEqual(s.half * s.a);
+      expect(Math.max(Math.abs(b.y0), Math.abs(b.y1))).toBeLessThanOrEqual(s.half);
+    }
+  });
 });

@@ -26,6 +26,10 @@ export interface Placement {
   shown: boolean;
   /** Which candidate was taken (callers pass it back to keep labels still between updates). */
   pick: number;
+  /** A radial state label: turned this many degrees about `at`, the text starting (or, on the
+   *  ring's left half, ending) there so that it never reads upside down. */
+  angle?: number;
+  anchor?: "start" | "end";
 }
 
 /** Spots along a curve, middle first; the ends are left to nodes and arrowheads. */
@@ -210,6 +214,8 @@ export interface ChainLabelInput {
   aspect?: number;
   /** Candidate picks of the last placement (node labels first, then edges). */
   prefer?: number[];
+  /** A crowded ring: state labels point away from the centre (see radialNodeLabels). */
+  radial?: boolean;
 }
 
 export interface ChainLabels {
@@ -229,24 +235,26 @@ interface Static {
   strokes: StrokePoints;
   nodeBox: { w: number; h: number };
   edgeBox: { w: number; h: number };
+  radial: Placement[] | null;
 }
 
 /** What depends on geometry and fonts only, kept between probability updates. */
 const statics = new WeakMap<EdgeShape[], Static>();
 
 function staticsFor(c: ChainLabelInput): Static {
-  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1].join(",");
+  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1, c.radial === true].join(",");
   const hit = statics.get(c.shapes);
   if (hit && hit.key === key) return hit;
-  const n = c.nodes.length;
-  const centre = { x: c.nodes.reduce((s, p) => s + p.x, 0) / (n || 1), y: c.nodes.reduce((s, p) => s + p.y, 0) / (n || 1) };
+  const centre = centreOf(c.nodes);
   const obstacles: Rect[] = c.nodes.map((p) => rectAt(p, 2 * c.r + 2, 2 * c.r + 2));
   for (const s of c.shapes) obstacles.push(rectAt(arrowTip(s, c.arrow / 2), c.arrow + 2, c.arrow + 2));
   const nodeBox = c.outsideFont ? { w: c.stateChars * CHAR_EM * c.outsideFont + 2, h: LINE_EM * c.outsideFont } : { w: 0, h: 0 };
   const ef = c.edgeFont > 0 ? c.edgeFont : 14; // no edge labels: spots for hover only
   const edgeBox = { w: c.edgeChars * CHAR_EM * ef + 4, h: LINE_EM * ef };
   const items: LabelItem[] = [];
-  if (c.outsideFont) for (const p of c.nodes) items.push({ candidates: nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1), ...nodeBox });
+  const radial = c.radial && c.outsideFont ? radialNodeLabels(c.nodes, centre, c.r, c.outsideFont, c.aspect ?? 1) : null;
+  if (radial) for (const l of radial) if (l.shown) obstacles.push(radialBox(l, nodeBox.w, c.outsideFont ?? 0));
+  if (c.outsideFont && !radial) for (const p of c.nodes) items.push({ candidates: nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1), ...nodeBox });
   const base = items.length;
   c.shapes.forEach((s, i) => {
     const a = c.nodes[0] ? outward(centre, s.label) : { x: 0, y: -1 };
@@ -263,27 +271,98 @@ function staticsFor(c: ChainLabelInput): Static {
     const k = Math.max(6, Math.min(60, Math.ceil(len / (edgeBox.h * 0.5))));
     for (let j = 1; j < k; j++) strokes.add(pointAt(s, j / k), i);
   });
-  const st = { key, obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox };
+  const st = { key, obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox, radial };
   statics.set(c.shapes, st);
   return st;
 }
 
 /** Node labels (all of them, round the ring) first, then edge labels, likeliest first. */
 export function placeChainLabels(c: ChainLabelInput): ChainLabels {
-  const { obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox } = staticsFor(c);
+  const { obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox, radial } = staticsFor(c);
   const edgeOrder = c.shapes
     .map((s, i) => ({ i, p: c.priority[i] ?? 0, len: Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y) }))
     .filter((e) => c.edgeFont > 0 && e.p >= c.minPriority)
     .sort((a, b) => b.p - a.p || a.len - b.len || a.i - b.i);
   const order = [...nodeOrder, ...edgeOrder.map((e) => base + e.i)];
-  const placed = placeGreedy(items, order, obstacles, 1, c.prefer, c.edgeFont > 0 ? strokes : undefined);
+  // Callers pass picks for nodes then edges; radial state labels take no item of their own.
+  const prefer = radial ? c.prefer?.slice(c.nodes.length) : c.prefer;
+  const placed = placeGreedy(items, order, obstacles, 1, prefer, c.edgeFont > 0 ? strokes : undefined);
   // A cap on how many edge labels a big ring shows: the likeliest ones that found room.
   let kept = 0;
   for (const e of edgeOrder) {
     const p = placed[base + e.i];
     if (p.shown && ++kept > (c.maxEdgeLabels ?? Infinity)) p.shown = false;
   }
-  return { nodes: placed.slice(0, base), edges: placed.slice(base), nodeBox, edgeBox };
+  return { nodes: radial ? radial.map((l) => ({ ...l })) : placed.slice(0, base), edges: placed.slice(base), nodeBox, edgeBox };
+}
+
+function centreOf(nodes: Point[]): Point {
+  const n = nodes.length || 1;
+  return { x: nodes.reduce((s, p) => s + p.x, 0) / n, y: nodes.reduce((s, p) => s + p.y, 0) / n };
+}
+
+/** Gap between a node's rim and its radial label. */
+export const RADIAL_GAP = 4;
+/** Radial labels sit side by side across the ring: each needs about a glyph's height (cap
+ *  height plus a little air) of the ring's circumference. */
+export const RADIAL_LINE_EM = 0.9;
+
+/**
+ * State labels pointing away from the ring's centre, as a circular dendrogram's leaves: on a
+ * crowded ring (64 states) a label then takes one glyph height of the circumference instead of
+ * its whole width. All are shown when neighbours are at least RADIAL_LINE_EM font apart, else
+ * every other (or fourth, …) one; the rest show on hover.
+ */
+export function radialNodeLabels(nodes: Point[], centre: Point, r: number, font: number, aspect = 1): Placement[] {
+  const n = nodes.length;
+  const byAngle = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => Math.atan2(nodes[a].y - centre.y, nodes[a].x - centre.x) - Math.atan2(nodes[b].y - centre.y, nodes[b].x - centre.x) || a - b,
+  );
+  const gap = (k: number, step: number): number => {
+    const a = nodes[byAngle[k]];
+    const b = nodes[byAngle[(k + step) % n]];
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  const need = RADIAL_LINE_EM * font;
+  let every = 1;
+  while (every < 16 && n > 1 && byAngle.some((_, k) => k % every === 0 && gap(k, every) < need)) every *= 2;
+  const out: Placement[] = new Array(n);
+  byAngle.forEach((i, k) => {
+    const p = nodes[i];
+    // the ring's outward normal (an oval's, not the radius), as for beside-the-node labels
+    let ux = (p.x - centre.x) / (aspect * aspect);
+    let uy = p.y - centre.y;
+    const len = Math.hypot(ux, uy);
+    [ux, uy] = len > 1e-9 ? [ux / len, uy / len] : [1, 0];
+    const left = ux < -1e-9;
+    let deg = (Math.atan2(uy, ux) * 180) / Math.PI + (left ? 180 : 0);
+    if (deg > 180) deg -= 360; // within a quarter turn of level: never upside down
+    out[i] = {
+      at: { x: p.x + ux * (r + RADIAL_GAP), y: p.y + uy * (r + RADIAL_GAP) },
+      // every `every`-th round the ring; none too close to the first (where the round closes)
+      shown: k % every === 0 && (k === 0 || n - k >= every),
+      pick: 0,
+      angle: Math.round(deg * 10) / 10,
+      anchor: left ? "end" : "start",
+    };
+  });
+  return out;
+}
+
+/** The axis-aligned box around a radial label (an obstacle for the edge labels). */
+export function radialBox(l: Placement, w: number, font: number): Rect {
+  const a = ((l.angle ?? 0) * Math.PI) / 180;
+  const dir = l.anchor === "end" ? -1 : 1;
+  const [cx, cy] = [Math.cos(a) * dir, Math.sin(a) * dir]; // along the text, outward
+  const [nx, ny] = [-Math.sin(a), Math.cos(a)];
+  const h = (LINE_EM * font) / 2;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const t of [0, w]) for (const s of [-h, h]) {
+    xs.push(l.at.x + cx * t + nx * s);
+    ys.push(l.at.y + cy * t + ny * s);
+  }
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
 }
 
 function outward(centre: Point, p: Point): Point {

@@ -7,7 +7,7 @@ import type { Chain, ChainEdge } from "../model/chain";
 import { edgeLabel } from "../util/format";
 import type { EdgeShape, Point } from "./geometry";
 import { edgeOpacity, edgeWidth, labelOpacity } from "./graphStyle";
-import { CHAR_EM, LINE_EM, NODE_LABEL_REACH, placeChainLabels } from "./labels";
+import { CHAR_EM, LINE_EM, NODE_LABEL_REACH, placeChainLabels, RADIAL_GAP } from "./labels";
 import type { ChainLabels } from "./labels";
 import type { Frame } from "./layout";
 import { NodeMarks } from "./nodeMarks";
@@ -45,7 +45,7 @@ export const MAX_ASPECT = 2;
  * (`chars` wide) may have to sit outside the nodes at ≥ MIN_SCREEN_FONT in a box `minBox` px
  * across: the labels need room beyond the ring. `base` is the frame's own half.
  */
-export function halfWithLabels(base: number, R: number, r: number, chars: number, minBox: number, present = false): number {
+export function halfWithLabels(base: number, R: number, r: number, chars: number, minBox: number, present = false, radial = false): number {
   if (!(minBox > 0)) return base;
   const want = present ? 19 : 15;
   const fits = (r * 2.9) / Math.max(1, chars);
@@ -55,7 +55,9 @@ export function halfWithLabels(base: number, R: number, r: number, chars: number
     // Loops' labels sit just outside the ring: one edge-label line beyond the loop.
     let need = R + r * 3.6 + LINE_EM * Math.max(present ? PRESENT_FONT : LABEL_FONT, unit) + 4;
     const font = Math.max(want, unit);
-    if (font > fits) need = Math.max(need, R + NODE_LABEL_REACH(r, chars * CHAR_EM * font + 2, LINE_EM * font) + 2);
+    const w = chars * CHAR_EM * font + 2;
+    // radial labels run straight out from the node; level ones may step out (a stagger)
+    if (font > fits) need = Math.max(need, R + (radial ? r + RADIAL_GAP + w + 4 : NODE_LABEL_REACH(r, w, LINE_EM * font) + 2));
     half = Math.max(base, Math.min(3 * R + 200, need));
   }
   return half;
@@ -63,6 +65,15 @@ export function halfWithLabels(base: number, R: number, r: number, chars: number
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+/** A ring of this many states or more, named by labels this long or longer, gets radial state
+ *  labels (labels.ts): level ones of 5+ characters no longer fit round it in a lecture-sized
+ *  box (V=2 C=6 named 36 of 64), while short ones (ACGT C=3) all fit level, which reads easier. */
+export const RADIAL_STATES = 32;
+export const RADIAL_CHARS = 5;
+
+export function radialLabels(ring: boolean, states: number, chars: number): boolean {
+  return ring && states >= RADIAL_STATES && chars >= RADIAL_CHARS;
+}
 /** Least time between two label placements driven by probability updates (ms). */
 const PLACE_MS = 150;
 
@@ -96,6 +107,8 @@ export class SvgScene {
   present = false;
   /** Width / height of the ring (GraphView stretches a circle into an oval in a wide box). */
   aspect = 1;
+  /** Nodes on a ring (circular layout): a crowded one gets radial state labels. */
+  ring = false;
   widthScale = 1;
 
   constructor(
@@ -255,6 +268,7 @@ export class SvgScene {
       maxEdgeLabels: n <= ALL_LABELS_STATES ? Infinity : 2 * n,
       aspect: this.aspect,
       prefer: this.prefer,
+      radial: radialLabels(this.ring, n, Math.max(1, Array.from(this.chain.states[0] ?? "").length)),
     });
     this.placed = placed;
     this.prefer = [...placed.nodes, ...placed.edges].map((p) => p.pick);
@@ -263,15 +277,25 @@ export class SvgScene {
       t.setAttribute("font-size", String(r1(font)));
       t.classList.toggle("bg-outside", !inside);
       if (inside) {
+        t.removeAttribute("transform");
+        t.style.removeProperty("text-anchor");
         t.setAttribute("x", "0");
         t.setAttribute("y", withBars ? String(r1(-this.frame.nodeRadius * 0.2)) : "0");
         t.classList.remove("bg-label-off");
         return;
       }
       const p = placed.nodes[i];
-      t.setAttribute("x", String(r1(p.at.x - this.positions[i].x)));
-      t.setAttribute("y", String(r1(p.at.y - this.positions[i].y)));
+      const [x, y] = [r1(p.at.x - this.positions[i].x), r1(p.at.y - this.positions[i].y)];
+      t.setAttribute("x", String(x));
+      t.setAttribute("y", String(y));
       t.classList.toggle("bg-label-off", !p.shown);
+      if (p.angle === undefined) {
+        t.removeAttribute("transform");
+        t.style.removeProperty("text-anchor");
+      } else {
+        t.setAttribute("transform", `rotate(${p.angle} ${x} ${y})`);
+        t.style.setProperty("text-anchor", p.anchor ?? "start");
+      }
     });
     placed.edges.forEach((p, i) => {
       this.labelEls[i].setAttribute("x", String(r1(p.at.x)));
