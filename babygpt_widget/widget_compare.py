@@ -106,10 +106,13 @@ class CompareMixin:
         self._set_result("hitting", hitting_trait(curve), engine)
         return curve
 
-    def clear_compare(self) -> None:
-        """Forget the seed ensemble, the comparison and the hitting curve (the drawing returns to the run)."""
+    def clear_compare(self, everything: bool = False) -> None:
+        """Leave the comparison (the drawing returns to this run); ``everything=True`` also
+        forgets the seed ensemble and the hitting curve."""
         with self._owner(), self.hold_sync():
-            self.ensemble, self.comparison, self.hitting = {}, {}, {}
+            self.comparison = {}
+            if everything:
+                self.ensemble, self.hitting = {}, {}
 
     # -- commands ---------------------------------------------------------------------------------
     def _compare_handlers(self, content: dict) -> dict[str, Callable[[], Any]]:

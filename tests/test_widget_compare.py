@@ -139,6 +139,8 @@ def test_clear_compare_and_config_change_clear_results(w, monkeypatch):
     w.hitting_curve(targets=["000"], k=2)
     replies = listen(w, monkeypatch)
     assert command(w, replies, cmd="clear_compare")["ok"]
+    assert w.comparison == {} and w.ensemble != {} and w.hitting != {}  # leaving a comparison keeps the rest
+    w.clear_compare(everything=True)
     assert w.ensemble == w.comparison == w.hitting == {}
     w.compare_seeds(k=2)
     w.compare(3)
