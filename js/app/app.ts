@@ -248,7 +248,17 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   );
   search.setFound(null);
   // ---- runs compared (js/panels/compare): its section after Analysis, the hitting plot in it ----
-  const compare = new ComparePanel({ send: (c) => model.send(c), setEdgeDecor: (items, mode) => graph.setEdgeDecor(items, mode) }, signal);
+  const compare = new ComparePanel(
+    {
+      send: (c) => model.send(c),
+      setEdgeDecor: (items, mode) => graph.setEdgeDecor(items, mode),
+      modeChanged: () => {
+        dirty.add("derived");
+        scheduler?.request();
+      },
+    },
+    signal,
+  );
   const compareSection = new Section("compare", "Compare runs", memory, signal);
   compareSection.body.append(compare.ensembleView.el, compare.otherView.el);
   sections.analysis.el.after(compareSection.el);

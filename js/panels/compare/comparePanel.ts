@@ -41,6 +41,8 @@ export interface CompareContext {
 export interface CompareHooks {
   send(c: Command): void;
   setEdgeDecor(items: EdgeDecor[] | null, mode: string): boolean;
+  /** What the chain shows changed (the ensemble's median labels on or off): redraw it. */
+  modeChanged(): void;
 }
 
 const pct = (p: number): string => (Number.isFinite(p) ? `${(p * 100).toFixed(1)}%` : "–");
@@ -65,6 +67,7 @@ export class ComparePanel {
   private hittingTimer: ReturnType<typeof setTimeout> | null = null;
   private decorKey = "";
   private decorChain: Chain | null = null;
+  private lastMode = "";
 
   constructor(private readonly hooks: CompareHooks, signal: AbortSignal) {
     this.ensembleView = new EnsembleView(
@@ -233,11 +236,15 @@ export class ComparePanel {
     const ctx = this.ctx;
     if (!ctx) return;
     const mode = this.mode;
+    if (mode !== this.lastMode) {
+      this.lastMode = mode;
+      this.hooks.modeChanged();
+    }
     this.otherView.show(mode === "comparison" && this.comparison && this.diff ? { label: this.comparison.label, step: ctx.shownStep, d: this.diff } : null, ctx.states);
     this.ensembleBanner.hidden = mode !== "ensemble";
     if (mode === "ensemble" && this.ensemble) {
       const e = this.ensemble;
-      setText(this.ensembleBanner.firstElementChild!, `seed ensemble: median of ${e.seeds.length} seeds at step ${e.steps} (T = 1); band = min–max across seeds`);
+      setText(this.ensembleBanner.firstElementChild!, `${e.seeds.length} seeds at step ${e.steps} · labels: median (T = 1) · band: min–max`);
     }
     let items: EdgeDecor[] | null = null;
     if (mode === "comparison" && this.diff) items = differenceDecor(ctx.chain, this.diff, ctx.states.length, ctx.tokens.length);

@@ -2,7 +2,7 @@
 // round each edge (width grows with the spread), or the difference to another run as a
 // diverging colour (blue: the other run likelier, red: this run likelier).
 import { scaleDiverging } from "d3-scale";
-import { interpolateRgbBasis } from "d3-interpolate";
+import { interpolateRgb, piecewise } from "d3-interpolate";
 import type { Chain } from "../../model/chain";
 import type { EdgeDecor } from "../../drawing/graph";
 import type { Difference, Ensemble } from "./compareData";
@@ -20,7 +20,7 @@ export function ensembleDecor(chain: Chain, e: Ensemble): EdgeDecor[] {
     const spread = e.max[j] - e.min[j];
     out.push({
       edge: i,
-      cls: `bg-spread-band bg-tok-${edge.tokenIndex % 8}`,
+      cls: `bg-spread-band bg-band-tok-${edge.tokenIndex % 8}`,
       width: 2 + BAND_PER_SPREAD * spread,
       stroke: "",
       data: { from: edge.from, token: edge.token, median: e.median[j].toFixed(4), min: e.min[j].toFixed(4), max: e.max[j].toFixed(4) },
@@ -32,7 +32,7 @@ export function ensembleDecor(chain: Chain, e: Ensemble): EdgeDecor[] {
 /** Colour of a difference (this − other) on a symmetric scale of ±`extent`. */
 export function diffColour(d: number, extent: number): string {
   const m = Math.max(0.05, extent);
-  return scaleDiverging<string>(interpolateRgbBasis(DIVERGING)).domain([-m, 0, m]).clamp(true)(d);
+  return scaleDiverging<string>(piecewise(interpolateRgb, DIVERGING)).domain([-m, 0, m]).clamp(true)(d);
 }
 
 export function differenceDecor(chain: Chain, diff: Difference, nStates: number, V: number): EdgeDecor[] {

@@ -50,7 +50,7 @@ export class HittingPlot {
     this.xAxis.setAttribute("transform", `translate(0,${PLOT_H - M.bottom})`);
     this.yAxis.setAttribute("transform", `translate(${M.left},0)`);
     select(this.xAxis).call(axisBottom(this.x).ticks(4));
-    select(this.yAxis).call(axisLeft(this.y).ticks(4).tickFormat((v) => `${Math.round(Number(v) * 100)}%`));
+    this.drawYAxis();
     const xl = this.svg.appendChild(document.createElementNS(SVG, "text"));
     xl.setAttribute("class", "bg-axis-title");
     xl.setAttribute("x", String(PLOT_W - M.right));
@@ -69,6 +69,13 @@ export class HittingPlot {
     this.set(null, 1, "");
   }
 
+  /** Small probabilities would hug the floor of a 0–100% axis: the axis fits the curve. */
+  private drawYAxis(top = 1): void {
+    this.y.domain([0, Math.min(1, Math.max(0.01, top * 1.1))]).nice(4);
+    const digits = this.y.domain()[1] < 0.05 ? 1 : 0;
+    select(this.yAxis).call(axisLeft(this.y).ticks(4).tickFormat((v) => `${(Number(v) * 100).toFixed(digits)}%`));
+  }
+
   setError(message: string | undefined): void {
     showError(this.error, null, message ?? "");
   }
@@ -82,11 +89,13 @@ export class HittingPlot {
     this.tempLine.setAttribute("x2", String(this.x(t)));
     this.tempLine.dataset.temperature = String(t);
     if (!h) {
+      this.drawYAxis();
       this.curve.setAttribute("d", "");
       this.points.replaceChildren();
       return;
     }
     const pts = h.temperatures.map((x, i) => [x, h.probabilities[i]] as [number, number]).filter(([x, p]) => x <= 2 && Number.isFinite(p));
+    this.drawYAxis(Math.max(0, ...pts.map((d) => d[1])));
     this.curve.setAttribute("d", line<[number, number]>().x((d) => this.x(d[0])).y((d) => this.y(d[1]))(pts) ?? "");
     this.points.replaceChildren(
       ...pts.map(([x, p]) => {

@@ -78,7 +78,7 @@ export class OtherRunView {
     }
     const worst = c.d.worst >= 0 ? ` (${states[c.d.worst]})` : "";
     const figures = `mean TV ${c.d.meanTv.toFixed(3)} · max TV ${c.d.maxTv.toFixed(3)}${worst}`;
-    setText(this.bannerText, `comparing step ${c.step} with ${shortLabel(c.label)} — ${figures}`);
+    setText(this.bannerText, `comparing step ${c.step} with ${shortLabel(c.label)} · ${figures}`);
     this.bannerText.title = c.label;
     const m = Math.max(0.05, c.d.maxAbs);
     setText(this.legendLo, `−${Math.round(m * 100)}%`);
