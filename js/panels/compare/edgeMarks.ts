@@ -7,8 +7,8 @@ import type { Chain } from "../../model/chain";
 import type { EdgeDecor } from "../../drawing/graph";
 import type { Difference, Ensemble } from "./compareData";
 
-/** Drawing units of band width per unit of probability spread (a 0 → 1 spread: 36 wide). */
-export const BAND_PER_SPREAD = 36;
+/** Drawing units of band width per unit of probability spread (a 5-point spread: +3 wide). */
+export const BAND_PER_SPREAD = 60;
 export const DIVERGING = ["#2b6cb0", "#9aa3ad", "#d6452f"];
 
 /** Full-length states only: the ensemble has no rows for shorter contexts. */
