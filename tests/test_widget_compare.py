@@ -219,3 +219,20 @@ def test_stop_cancels_a_background_ensemble_and_leaves_the_run(monkeypatch):
     asyncio.run(main())
     assert w.ensemble == {} and w.global_step == 3000 and w.errors == {}
     np.testing.assert_array_equal(f32(w.probs), before)
+
+
+@pytest.mark.timeout(180)
+def test_background_compare_with_a_run_string(w, monkeypatch):
+    other = BabyGPT(**SMALL, seed=9)
+    other.train(400)
+    replies = listen(w, monkeypatch)
+
+    async def main() -> None:
+        assert command(w, replies, cmd="compare", other=other.run_string)["ok"]
+        assert w.training is True and w.progress == {"done": 0, "total": 400}
+        await _until(lambda: w.comparison != {})
+        await _until(lambda: not w.training)
+
+    asyncio.run(main())
+    assert w.comparison["label"] == other.run_string and w.progress == {} and w.global_step == 20
+    np.testing.assert_allclose(w.comparison["other_probs"], other.probabilities, atol=1e-5)
