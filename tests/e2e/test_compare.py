@@ -186,4 +186,67 @@ def test_static_export_draws_saved_ensemble_without_kernel(tmp_path, web_page):
         el = view.root.locator(sel)
         expect(el).to_be_disabled()
         assert "kernel" in (el.get_attribute("title") or "").lower()
+    # Hide and Leave are front-end only: they work without a kernel
+    view.button("hide-ensemble").click()
+    expect(view.root.locator("path.bg-spread-band")).to_have_count(0)
+    view.root.locator('input[data-field="ensemble_show"]').check()
+    expect(view.root.locator("path.bg-spread-band")).to_have_count(16)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "static-ensemble.png"))
+    # the banner and the kernel badge do not overlap
+    a = view.root.locator('[data-role="ensemble-banner"]').bounding_box()
+    b = view.static_badge.bounding_box()
+    assert a and b and (a["y"] >= b["y"] + b["height"] or b["y"] >= a["y"] + a["height"]), (a, b)
     assert not site.unrouted, site.unrouted
+
+
+def _shot(lab: Lab, view: LectureView, name: str, section: str) -> None:
+    """The widget at the top of the notebook, the side panel scrolled to `section`."""
+    view.root.evaluate("el => el.scrollIntoView({block: 'start'})")
+    view.root.locator(f'section[data-section="{section}"]').evaluate("el => el.scrollIntoView({block: 'start'})")
+    view.page.wait_for_timeout(400)
+    lab.screenshot(SHOTS / name)
+
+
+def test_compare_screenshots_and_lecture_figures(lab, notebook_dir, jupyter_server):
+    """Screenshots (1280×720, light and dark) of the seed ensemble after 300 steps with k=8, a
+    comparison with step 10 and the hitting plot; the lecture's figures in figures.json."""
+    view = _open(lab, notebook_dir, jupyter_server,
+                 ["from babygpt_widget import BabyGPTWidget\n\nw = BabyGPTWidget()\nw.train(300)\nw"], "shots.ipynb")
+    root = view.root
+    view.set_field("k", 8, commit="")
+    view.button("train-seeds").click()
+    expect(root.locator('table[data-role="ensemble-table"] tbody tr')).to_have_count(8, timeout=60_000)
+    ens = _python(lab, "w.ensemble")
+    states = ["000", "001", "010", "011", "100", "101", "110", "111"]
+    figures = {s: {"seen": ens["seen"][i], "median_p1": ens["median"][i][1], "min_p1": ens["min"][i][1],
+                   "max_p1": ens["max"][i][1]} for i, s in enumerate(states)}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "figures.json").write_text(json.dumps({"seeds": ens["seeds"], "steps": ens["steps"], "states": figures}, indent=1))
+    assert ens["steps"] == 300 and len(ens["seeds"]) == 8
+    assert len(_bands(view)) == 16
+    # the banner and the side panel do not cover each other or the toolbar
+    banner = root.locator('[data-role="ensemble-banner"]').bounding_box()
+    side = root.locator(".bg-side").bounding_box()
+    assert banner and side and banner["x"] + banner["width"] <= side["x"] + 1
+    _shot(lab, view, "ensemble-light.png", "compare")
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    view.page.wait_for_timeout(1500)
+    _shot(lab, view, "ensemble-dark.png", "compare")
+    view.set_field("other", "step 10")
+    expect(root.locator('[data-role="compare-banner"]')).to_be_visible(timeout=30_000)
+    _shot(lab, view, "comparison-dark.png", "compare")
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+    view.page.wait_for_timeout(1500)
+    _shot(lab, view, "comparison-light.png", "compare")
+    view.button("leave-compare").click()
+    view.node("000").click()
+    view.button("hitting").click()
+    expect(root.locator("circle.bg-hitting-point")).to_have_count(21, timeout=30_000)
+    _shot(lab, view, "hitting-light.png", "analysis")
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    view.page.wait_for_timeout(1500)
+    _shot(lab, view, "hitting-dark.png", "analysis")
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
