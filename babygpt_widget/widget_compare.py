@@ -76,18 +76,18 @@ class CompareMixin:
         widget draws each edge's spread across them. Blocks this cell; the button trains in the
         background."""
         with self._owner():
-            engine = self.engine
+            engine, settings = self.engine, self.config
         ens = engine.compare_seeds(k, steps=steps, seeds=seeds)
-        self._set_result("ensemble", ensemble_trait(ens), engine)
+        self._set_result("ensemble", ensemble_trait(ens), engine, settings)
         return ens
 
     def compare(self, other: Any) -> Comparison:
         """This run against ``other`` (a run string, saved run path, BabyGPT / widget, or an int
         step of this run's history); the widget colours edges by the difference."""
         with self._owner():
-            engine = self.engine
+            engine, settings = self.engine, self.config
         result = engine.compare(other)
-        self._set_result("comparison", comparison_trait(result, other_label(other), engine.global_step), engine)
+        self._set_result("comparison", comparison_trait(result, other_label(other), engine.global_step), engine, settings)
         return result
 
     def hitting_curve(self, targets: Any = None, k: int | None = None, start: str | None = None,
@@ -95,7 +95,7 @@ class CompareMixin:
         """P(reach a marked state within k steps) against temperature (default 0, 0.1, …, 2),
         defaulting to the widget's marked states, reach k, start state and shown step."""
         with self._owner():
-            engine = self.engine
+            engine, settings = self.engine, self.config
             targets = list(self.naughty) if targets is None else targets
             if isinstance(targets, (list, tuple)) and not targets:
                 raise FieldError("naughty", "mark at least one state (click a node) to plot its hitting probability")
@@ -103,7 +103,7 @@ class CompareMixin:
             start = (self.sample_start or None) if start is None else start
             step = self._shown_step if step is None else step
             curve = engine.hitting_curve(targets, k, start=start, temperatures=temperatures, step=step)
-        self._set_result("hitting", hitting_trait(curve), engine)
+        self._set_result("hitting", hitting_trait(curve), engine, settings)
         return curve
 
     def clear_compare(self, everything: bool = False) -> None:
@@ -138,13 +138,13 @@ class CompareMixin:
 
     def _compare_seeds_command(self, k: Any) -> None:
         with self._owner():
-            engine = self.engine
+            engine, settings = self.engine, self.config
         k = check_count("k", k, 1, max_seeds(engine.config))
         if self._compare_cancel is not None:
             raise FieldError("k", "a seed ensemble or comparison is already training; Stop it first")
         steps = engine.global_step
         self._in_background(lambda progress, cancel: engine.compare_seeds(k, progress=progress, cancel=cancel),
-                            lambda ens: self._set_result("ensemble", ensemble_trait(ens), engine), steps, "k")
+                            lambda ens: self._set_result("ensemble", ensemble_trait(ens), engine, settings), steps, "k")
 
     def _compare_command(self, other: Any) -> None:
         if isinstance(other, str) and other.strip().startswith(PREFIX):
@@ -157,7 +157,7 @@ class CompareMixin:
             except ValueError as e:
                 raise FieldError("other", str(e).removeprefix("run_string: ")) from None
             with self._owner():
-                engine = self.engine
+                engine, settings = self.engine, self.config
             text = other.strip()
 
             def work(progress: Callable[[int, int], Any], cancel: threading.Event) -> Comparison:
@@ -168,7 +168,7 @@ class CompareMixin:
                 return engine.compare(text, progress=report)
 
             self._in_background(work, lambda c: self._set_result(
-                "comparison", comparison_trait(c, other_label(text), engine.global_step), engine), steps, "other")
+                "comparison", comparison_trait(c, other_label(text), engine.global_step), engine, settings), steps, "other")
             return
         if isinstance(other, bool) or not isinstance(other, (int, np.integer)):
             raise FieldError("other", f"must be a run string ({PREFIX}…) or a step of this run's history; "
@@ -248,11 +248,11 @@ class CompareMixin:
         super()._request_stop()  # type: ignore[misc]
 
     # -- results follow the run -------------------------------------------------------------------
-    def _set_result(self, name: str, value: dict, engine: Any) -> None:
+    def _set_result(self, name: str, value: dict, engine: Any, config: dict) -> None:
+        """`config`: the settings when the work started (configure changes an engine in place)."""
         with self._owner():
-            config = json_safe(engine.config.to_dict())
-            if engine is not self.engine and config != self.config:
-                return  # the settings changed meanwhile: a result for other settings is no use
+            if config != self.config or (name != "ensemble" and engine is not self.engine):
+                return  # the settings (or, for a comparison, the run) changed meanwhile: no use now
             if config != self._compare_config:
                 self.ensemble, self.comparison, self.hitting = {}, {}, {}
             self._compare_config = config

@@ -236,3 +236,22 @@ def test_background_compare_with_a_run_string(w, monkeypatch):
     asyncio.run(main())
     assert w.comparison["label"] == other.run_string and w.progress == {} and w.global_step == 20
     np.testing.assert_allclose(w.comparison["other_probs"], other.probabilities, atol=1e-5)
+
+
+@pytest.mark.timeout(180)
+def test_an_ensemble_for_settings_changed_meanwhile_is_dropped(monkeypatch):
+    w = BabyGPTWidget(**SMALL)
+    w.train(1000)
+    replies = listen(w, monkeypatch)
+
+    async def main() -> None:
+        assert command(w, replies, cmd="compare_seeds", k=4)["ok"]
+        await _until(lambda: w._compare_future is not None)
+        w.configure(lr=0.01)  # in place: same engine, new settings
+        await _until(w._compare_future.done)
+        await _until(lambda: not w.training)
+
+    asyncio.run(main())
+    assert w.ensemble == {} and w._compare_future.exception() is None
+    w.compare_seeds(k=2)  # the new settings' ensemble is kept
+    assert len(w.ensemble["seeds"]) == 2
