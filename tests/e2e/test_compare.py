@@ -144,6 +144,9 @@ def test_seed_ensemble_comparison_and_hitting(lab, notebook_dir, jupyter_server)
     view.button("train-seeds").click()
     progress = root.locator('[data-role="ensemble-progress"]')
     expect(progress).to_contain_text("training 16 seeds", timeout=10_000)
+    # the kernel stays free: a cell runs while the seeds train
+    cell = lab.add_and_run_cell("print(w.training, w.progress['total'])")
+    assert cell.locator(".jp-OutputArea-output").last.inner_text().strip() == "True 1550"
     view.button("pause").click()
     expect(progress).to_be_hidden(timeout=5_000)
     expect(view.button("play")).to_be_visible()
