@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
-from .helpers import Lab, LectureView, StaticSite, collect_until, wait_for_widget, write_notebook
+from .helpers import Lab, LectureView, Notebook7, StaticSite, collect_until, wait_for_widget, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -253,3 +253,21 @@ def test_compare_screenshots_and_lecture_figures(lab, notebook_dir, jupyter_serv
     view.page.wait_for_timeout(1500)
     _shot(lab, view, "hitting-dark.png", "analysis")
     lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
+
+
+def test_notebook7_train_seeds_and_compare(nb7: Notebook7, notebook7_server):
+    """The same buttons in Notebook 7: a small ensemble's table, a comparison's banner."""
+    nb = write_notebook(notebook7_server.root / "nb7_compare.ipynb",
+                        ["from babygpt_widget import BabyGPTWidget\n\nw = BabyGPTWidget()\nw.train(20)\nw"])
+    nb7.open(nb.relative_to(notebook7_server.root).as_posix())
+    nb7.run_all()
+    wait_for_widget(nb7.page, nb7.page.locator(".babygpt-widget"), timeout=DRAW_TIMEOUT)
+    view = LectureView(nb7.code_cells.nth(0).locator(".babygpt-widget"))
+    expect(view.edges).to_have_count(16, timeout=DRAW_TIMEOUT)
+    expect(view.button("train-seeds")).to_be_enabled(timeout=30_000)
+    view.set_field("k", 2, commit="")
+    view.button("train-seeds").click()
+    expect(view.root.locator('table[data-role="ensemble-table"] tbody tr')).to_have_count(8, timeout=30_000)
+    expect(view.root.locator("path.bg-spread-band")).to_have_count(16)
+    view.set_field("other", "step 5")
+    expect(view.root.locator('[data-role="compare-banner"]')).to_contain_text("with step 5", timeout=30_000)
