@@ -72,6 +72,9 @@ describe("seed ensemble", () => {
     // sort by spread: unseen first
     s.$<HTMLElement>('th[data-sort="spread"]').click();
     expect(s.$$('table[data-role="ensemble-table"] tbody tr')[4].dataset.state).toBe("011");
+    s.$('th[data-sort="state"]').dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    expect(s.$$('table[data-role="ensemble-table"] tbody tr')[1].dataset.state).toBe("001");
+    s.$('th[data-sort="spread"]').dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     s.$(edgeSel("000", "001", "1")).dispatchEvent(new MouseEvent("mouseenter", { clientX: 5, clientY: 5 }));
     expect(s.$('.bg-tooltip [data-role="seed-values"]').textContent).toContain("1337: 30.0%, 1338: 60.0%, 1339: 90.0%");
     // Hide: back to the run's own labels, the table stays

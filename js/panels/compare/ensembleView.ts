@@ -61,11 +61,19 @@ export class EnsembleView {
       commit();
     }, { signal });
     this.showBox.addEventListener("change", () => this.act.setShown(this.showBox.checked), { signal });
-    this.table.addEventListener("click", (ev) => {
+    const sortBy = (ev: Event): void => {
       const th = (ev.target as Element).closest("th[data-sort]");
       if (!(th instanceof HTMLElement)) return;
       this.sort = th.dataset.sort === "spread" ? "spread" : "state";
       if (this.last) this.setEnsemble(this.last.e, this.last.states, this.last.token);
+      this.table.querySelector<HTMLElement>(`th[data-sort="${this.sort}"]`)?.focus();
+    };
+    this.table.addEventListener("click", sortBy, { signal });
+    this.table.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      ev.stopPropagation(); // Jupyter's command mode must not see it
+      sortBy(ev);
     }, { signal });
     this.setEnsemble(null, [], []);
   }
@@ -106,6 +114,7 @@ export class EnsembleView {
       const c = el("th", sort ? "bg-sortable" : "", text);
       if (sort) {
         c.dataset.sort = sort;
+        c.tabIndex = 0; // sortable from the keyboard too (Enter / Space)
         c.title = `sort by ${sort}`;
         c.setAttribute("aria-sort", this.sort === sort ? (sort === "spread" ? "descending" : "ascending") : "none");
       }
