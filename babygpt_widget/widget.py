@@ -24,6 +24,7 @@ from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import save_widget_html
 from .runstring import parse_run_string
+from .widget_compare import CompareMixin
 from .widget_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
                             json_safe, short_errors)
 from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PYTHON_OWNED, WidgetTraits
@@ -35,10 +36,13 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     "step": frozenset(), "train": frozenset({"n"}), "play": frozenset(), "pause": frozenset(), "stop": frozenset(),
     "reset": frozenset(), "undo_reset": frozenset(), "configure": frozenset({"values"}),
     "load_run": frozenset({"value"}), "hello": frozenset(),
+    # runs compared (widget_compare.py)
+    "compare_seeds": frozenset({"k"}), "compare": frozenset({"other"}), "clear_compare": frozenset(),
+    "hitting": frozenset({"k", "start"}),
 }
 
 
-class BabyGPTWidget(RunOwner, WidgetTraits):
+class BabyGPTWidget(CompareMixin, RunOwner, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
@@ -50,6 +54,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
         engine = BabyGPT(**run_settings)  # bad settings raise here, before any widget exists
         self.engine = engine
         self._init_owner()
+        self._init_compare()
         super().__init__(graph_layout=graph_layout, train_n=train_n, presentation=presentation, play_speed=play_speed,
                          controls=list(CONTROLS) if controls is None else list(controls))
         self._last_history_push = 0.0
@@ -290,6 +295,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             "configure": lambda: self.configure(**_values(content.get("values"))),
             "load_run": lambda: self.load_run(content.get("value")),
             "hello": lambda: None,  # the front end's "is there a kernel?" probe
+            **self._compare_handlers(content),
         }
         handlers[cmd]()
 
@@ -421,6 +427,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             self.sample_start = engine.alphabet[-1] * engine.config.context_length
         if self.walk and self.walk.get("start") not in valid:
             self.walk = {}
+        self._compare_follow()
 
     def _history_interval(self) -> float:
         return HISTORY_UPDATE_INTERVAL * max(1.0, len(self.history_probs) / 2**18)

@@ -37,11 +37,13 @@ PYTHON_OWNED = frozenset({
     "config", "states", "probs", "data_counts", "global_step", "loss", "history_steps", "history_losses",
     "history_probs", "prefix_states", "prefix_probs", "prefix_data_counts", "history_prefix_probs", "playing",
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
+    "ensemble", "comparison", "hitting",  # runs compared (widget_compare.py)
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
     "train", "train_n", "run_string", "graph_layout", "shown_index", "temperature", "walk", "sample_n",
     "sample_start", "sample_seed", "naughty", "reach_k", "presentation", "show_prefixes", "play_speed",
+    "k", "other", "hitting",  # runs compared: compare_seeds, compare, hitting
 }
 
 
@@ -87,6 +89,10 @@ class WidgetTraits(anywidget.AnyWidget):
     controls = List(Unicode(), default_value=list(CONTROLS)).tag(sync=True)
     presentation = Bool(False).tag(sync=True)
     run_string = Unicode("").tag(sync=True)
+    # runs compared (widget_compare.py): {} until computed
+    ensemble = Dict().tag(sync=True)
+    comparison = Dict().tag(sync=True)
+    hitting = Dict().tag(sync=True)
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

@@ -29,7 +29,11 @@ junk = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dict
 arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001), junk),
               "values": st.one_of(junk, st.dictionaries(st.sampled_from(["lr", "seed", "n_embd", "weight_decay",
                                                                          "sequence", "colour"]), junk, max_size=2)),
-              "value": st.one_of(junk, st.just("babygpt1:seq=0110;steps=3"), st.text(string.printable, max_size=40))}
+              "value": st.one_of(junk, st.just("babygpt1:seq=0110;steps=3"), st.text(string.printable, max_size=40)),
+              # runs compared (kept small when valid: a seed ensemble trains k copies)
+              "k": st.one_of(st.integers(-3, 3), st.integers(min_value=65), junk),
+              "other": st.one_of(junk, st.integers(-3, 40), st.just("babygpt1:seq=0110;steps=3")),
+              "start": st.one_of(junk, st.text(alphabet="01", max_size=4))}
 
 
 @st.composite

@@ -46,6 +46,8 @@ import { ViewBar } from "../panels/viewBar";
 import type { Timer } from "../panels/walkPlayer";
 import { parseWalk, WalkView } from "../panels/walkView";
 import { ALL_DIRTY, TRAIT_EFFECTS } from "./traitEffects";
+import { ComparePanel } from "../panels/compare/comparePanel";
+import { Section } from "../panels/sections";
 import type { Dirty } from "./traitEffects";
 
 
@@ -245,6 +247,44 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     signal,
   );
   search.setFound(null);
+  // ---- runs compared (js/panels/compare): its section after Analysis, the hitting plot in it ----
+  const compare = new ComparePanel(
+    {
+      send: (c) => model.send(c),
+      setEdgeDecor: (items, mode) => graph.setEdgeDecor(items, mode),
+      modeChanged: () => {
+        dirty.add("derived");
+        scheduler?.request();
+      },
+    },
+    signal,
+  );
+  const compareSection = new Section("compare", "Compare runs", memory, signal);
+  compareSection.body.append(compare.ensembleView.el, compare.otherView.el);
+  sections.analysis.el.after(compareSection.el);
+  sections.analysis.body.append(compare.plot.el);
+  graphBox.append(compare.otherView.banner, compare.ensembleBanner);
+  const updateCompare = (): void =>
+    compare.update({
+      chain,
+      states: space.states.slice(0, space.nFull),
+      tokens: space.tokens,
+      shownProbs: shown.probs,
+      shownStep: shown.step,
+      liveStep: live.step,
+      temperature: numberOr(model.get("temperature"), 1),
+      naughty: model.get("naughty") ?? [],
+      reachK: Math.max(0, Math.round(numberOr(model.get("reach_k"), 10))),
+      start: model.get("sample_start") || defaultStart(space),
+      kernelLive: kernelOk(),
+      training: model.get("training") === true,
+      progress: model.get("progress"),
+      errors: (model.get("errors") === staleErrors ? null : model.get("errors")) ?? {},
+      ensemble: model.get("ensemble"),
+      comparison: model.get("comparison"),
+      hitting: model.get("hitting"),
+    });
+  // ---- end of runs compared ----
   root.append(frame, help.el);
   const tooltip = new Tooltip(root);
   host.appendChild(root);
@@ -307,6 +347,9 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       const liveKernel = state !== "static";
       controls.setKernel(liveKernel, STATIC_REASON);
       for (const e of [...runView.kernelOnly, ...longRun.kernelOnly]) setKernelOnly(e, liveKernel, STATIC_REASON);
+      compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, STATIC_REASON));
+      dirty.add("compare");
+      scheduler?.request();
       badge.hidden = liveKernel;
       root.classList.toggle("bg-static", !liveKernel);
     },
@@ -381,6 +424,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     };
     const content = hover.kind === "node" ? nodeContent(ctx, hover.index) : edgeContent(ctx, hover.index);
     if (!content) return;
+    const extra = hover.kind === "node" ? compare.hoverNode(hover.index) : compare.hoverEdge(hover.index);
+    if (extra) content.append(extra);
     if (hover.kind === "node") graph.highlight(hover.index);
     root.classList.toggle("bg-edge-hover", hover.kind === "edge"); // the loss chart's marker lights up too
     tooltip.show(content, hover.x, hover.y);
@@ -411,6 +456,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     }
     if (dirty.has("history") || dirty.has("shown")) followPin();
     if (dirty.has("probs") || dirty.has("history") || dirty.has("shown")) updateShown();
+    if ((["compare", "shown", "probs", "structure", "derived", "controls", "longrun"] as Dirty[]).some((d) => dirty.has(d))) updateCompare();
     if (dirty.has("derived")) updateDerived();
     if (dirty.has("layout")) {
       const kind = layoutOf(model.get("graph_layout"));
@@ -538,7 +584,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     derived = { ...derived, ...base };
     const drawnProbs = base.ok ? base.tempered.subarray(0, chain.states.length * space.tokens.length) : null;
     viewBar.setTemperature(temperature);
-    graph.setProbs(drawnProbs, temperature === 0);
+    graph.setProbs(compare.drawn(drawnProbs, chain.states.length, space.tokens.length), temperature === 0 && compare.mode !== "ensemble");
     graph.marks.setModel(drawnProbs);
     const marked = new Set(naughty);
     graph.setNaughty(chain.states.map((s) => marked.has(s)));

@@ -15,7 +15,8 @@ export type Dirty =
   | "visibility"
   | "presentation"
   | "runstring"
-  | "longrun";
+  | "longrun"
+  | "compare";
 
 export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   config: ["structure", "controls", "sample"],
@@ -51,5 +52,8 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   progress: ["longrun"],
   training: ["longrun"],
   can_undo_reset: ["longrun"],
+  ensemble: ["compare", "derived"],
+  comparison: ["compare", "derived"],
+  hitting: ["compare"],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];

@@ -11,6 +11,8 @@ import { MappedMarks } from "./mappedMarks";
 import { MatrixView } from "./matrix/matrixView";
 import type { Cell } from "./matrix/matrixGeometry";
 import { DrawingToolbar } from "./toolbar";
+import { EdgeDecorLayer } from "./edgeDecor";
+import type { EdgeDecor } from "./edgeDecor";
 
 export { edgeOpacity, edgeWidth } from "./graphStyle";
 export { CANVAS_EDGES, CANVAS_STATES, DENSE_STATES } from "./renderMode";
@@ -18,6 +20,7 @@ export { ASYNC_FORCE_STATES } from "./forceRunner";
 export { LAYOUT_MS } from "./graphRender";
 export { MIN_SCREEN_FONT } from "./svgScene";
 export type { NodeDatum } from "./svgScene";
+export type { EdgeDecor } from "./edgeDecor";
 
 export interface GraphHooks {
   hoverNode(index: number | null, ev: MouseEvent): void;
@@ -48,6 +51,7 @@ export class GraphView extends GraphRender {
   private found = -1;
   private hovered = -1;
   private linkedEdge = -1;
+  private decor: EdgeDecorLayer | null = null;
 
   constructor(private readonly hooks: GraphHooks) {
     super({
@@ -254,6 +258,19 @@ export class GraphView extends GraphRender {
       this.setWalk(walk.node, walk.edge);
       if (hovered >= 0) this.highlight(hovered);
     }
+  }
+
+  /** Extra strokes along edges (full-chain indices), e.g. runs compared; null removes them.
+   *  SVG drawings only: returns false when a canvas draws the chain. */
+  setEdgeDecor(items: EdgeDecor[] | null, mode = ""): boolean {
+    this.decor ??= new EdgeDecorLayer(this.dom.lines, this.svg);
+    this.decor.set(items, mode);
+    this.afterGeometry();
+    return !this.cv.on;
+  }
+
+  protected afterGeometry(): void {
+    this.decor?.draw(this.cv.on ? [] : this.map.chain.edges.map((_, i) => ({ full: this.map.fullEdge(i), d: this.shapes[i]?.d ?? "" })));
   }
 
   destroy(): void {

@@ -174,7 +174,11 @@ export abstract class GraphRender {
     });
     if (this.cv.on) this.cv.setGeometry(pos, this.shapes, this.marksNow());
     else this.scene.setGeometry(pos, this.shapes);
+    this.afterGeometry();
   }
+
+  /** Edges moved (layout, drag, resize, new chain): extra edge marks follow (graph.ts). */
+  protected afterGeometry(): void {}
 
   /** Zoom and pan at every size; dragging nodes: the force layout drawn in SVG. */
   private enableInteraction(): void {

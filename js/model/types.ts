@@ -63,6 +63,10 @@ export interface Traits {
   training?: boolean;
   /** True after a reset until the next training step or config change. */
   can_undo_reset?: boolean;
+  // ---- runs compared (js/panels/compare; {} until computed) ----
+  ensemble?: unknown;
+  comparison?: unknown;
+  hitting?: unknown;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -106,7 +110,12 @@ export type Command =
   | { cmd: "undo_reset" }
   | { cmd: "configure"; values: Partial<Config> }
   | { cmd: "load_run"; value: string }
-  | { cmd: "hello" };
+  | { cmd: "hello" }
+  // runs compared (js/panels/compare)
+  | { cmd: "compare_seeds"; k: number }
+  | { cmd: "compare"; other: number | string }
+  | { cmd: "clear_compare" }
+  | { cmd: "hitting"; k: number; start: string };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {
