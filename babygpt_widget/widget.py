@@ -24,6 +24,7 @@ from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import save_widget_html
 from .runstring import parse_run_string
+from .widget_inside import InsideMixin
 from .widget_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
                             json_safe, short_errors)
 from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PYTHON_OWNED, WidgetTraits
@@ -35,10 +36,11 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     "step": frozenset(), "train": frozenset({"n"}), "play": frozenset(), "pause": frozenset(), "stop": frozenset(),
     "reset": frozenset(), "undo_reset": frozenset(), "configure": frozenset({"values"}),
     "load_run": frozenset({"value"}), "hello": frozenset(),
+    "explain": frozenset({"state", "step"}),
 }
 
 
-class BabyGPTWidget(RunOwner, WidgetTraits):
+class BabyGPTWidget(InsideMixin, RunOwner, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
@@ -227,7 +229,12 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
         embed manager and anywidget from their CDNs when opened."""
         with self._owner():
             self._push(history=True)
-            save_widget_html(self, path, title)
+            with self.hold_sync():  # the inside panel's replay goes into the page, not to live views
+                self.inside_replay = self._inside_replay()
+                try:
+                    save_widget_html(self, path, title)
+                finally:
+                    self.inside_replay = {}
 
     def __getattr__(self, name: str) -> Any:
         # Everything else a BabyGPT has (probabilities, history, to_graphviz, …) reads through,
@@ -291,6 +298,7 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
             "configure": lambda: self.configure(**_values(content.get("values"))),
             "load_run": lambda: self.load_run(content.get("value")),
             "hello": lambda: None,  # the front end's "is there a kernel?" probe
+            "explain": lambda: self._explain_command(content),  # widget_inside.py
         }
         handlers[cmd]()
 
@@ -397,6 +405,8 @@ class BabyGPTWidget(RunOwner, WidgetTraits):
         every = engine.state_space(include_prefixes=True)
         n_prefix = len(every) - len(engine.states)
         counts = engine.data_counts(include_prefixes=True).astype("<i4")
+        if self.inside and self.engine.model is not self._inside_model:
+            self.inside = {}  # a rebuilt model: the open state's forward pass was another model's
         self.config = json_safe(engine.config.to_dict())
         self.states = engine.states
         self.prefix_states = every.labels[:n_prefix]

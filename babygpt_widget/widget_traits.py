@@ -37,6 +37,7 @@ PYTHON_OWNED = frozenset({
     "config", "states", "probs", "data_counts", "global_step", "loss", "history_steps", "history_losses",
     "history_probs", "prefix_states", "prefix_probs", "prefix_data_counts", "history_prefix_probs", "playing",
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
+    "inside", "inside_replay",
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -87,6 +88,8 @@ class WidgetTraits(anywidget.AnyWidget):
     controls = List(Unicode(), default_value=list(CONTROLS)).tag(sync=True)
     presentation = Bool(False).tag(sync=True)
     run_string = Unicode("").tag(sync=True)
+    inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget_inside.py)
+    inside_replay = Dict().tag(sync=True)  # set only while save_html writes a page
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------
