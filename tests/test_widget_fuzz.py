@@ -29,7 +29,9 @@ junk = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dict
 arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001), junk),
               "values": st.one_of(junk, st.dictionaries(st.sampled_from(["lr", "seed", "n_embd", "weight_decay",
                                                                          "sequence", "colour"]), junk, max_size=2)),
-              "value": st.one_of(junk, st.just("babygpt1:seq=0110;steps=3"), st.text(string.printable, max_size=40))}
+              "value": st.one_of(junk, st.just("babygpt1:seq=0110;steps=3"), st.text(string.printable, max_size=40)),
+              "state": st.one_of(junk, st.sampled_from(["000", "01", "1", "0000", ""])),  # explain (inside panel)
+              "step": st.one_of(st.none(), st.integers(-3, 40), junk)}
 
 
 @st.composite
