@@ -51,5 +51,7 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   progress: ["longrun"],
   training: ["longrun"],
   can_undo_reset: ["longrun"],
+  inside: [], // js/panels/inside listens itself
+  inside_replay: [],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];

@@ -63,6 +63,9 @@ export interface Traits {
   training?: boolean;
   /** True after a reset until the next training step or config change. */
   can_undo_reset?: boolean;
+  // ---- the inside panel (js/panels/inside; Python-owned, read there defensively) ----
+  inside?: unknown;
+  inside_replay?: unknown;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -106,7 +109,8 @@ export type Command =
   | { cmd: "undo_reset" }
   | { cmd: "configure"; values: Partial<Config> }
   | { cmd: "load_run"; value: string }
-  | { cmd: "hello" };
+  | { cmd: "hello" }
+  | { cmd: "explain"; state: string | null; step: number | null };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {
