@@ -18,15 +18,16 @@ if TYPE_CHECKING:
     from .engine import BabyGPT
     from .explain import Explanation
 
-# Saved pages: at most this many numbers of explanations (≈ 6 bytes each in the page's JSON),
-# over at most REPLAY_STEPS recorded steps, all states when there are at most REPLAY_ALL_STATES.
-REPLAY_MAX_NUMBERS = 150_000
-REPLAY_STEPS = 32
+# Saved pages: at most this many numbers of explanations (≈ 6 bytes each in the page's JSON: the
+# default run's page stays < 1 MB with its bundle and history), over at most REPLAY_STEPS recorded
+# steps, all states when there are at most REPLAY_ALL_STATES.
+REPLAY_MAX_NUMBERS = 80_000
+REPLAY_STEPS = 16
 REPLAY_ALL_STATES = 128
 REPLAY_MIN_STEPS = 8  # fewer than this for all states: save the open state only, at more steps
 REPLAY_SECONDS = 4.0  # rebuilding past weights replays training: stop adding steps after this
 DIGITS = 6  # significant digits of `inside`: float32 has ~7, the panel shows 3
-REPLAY_DIGITS = 4  # saved pages: enough for the panel's 3, a third smaller
+REPLAY_DIGITS = 4  # saved pages: probabilities to the panel's 0.1 %; embeddings and weights get 3
 
 
 def _rounded(a: np.ndarray, digits: int) -> Any:
@@ -39,10 +40,13 @@ def inside_dict(e: "Explanation", digits: int = DIGITS) -> dict[str, Any]:
     def r(a: np.ndarray) -> Any:
         return _rounded(a, digits)
 
+    def coarse(a: np.ndarray) -> Any:  # drawn as colours, hovered to 3 decimals
+        return _rounded(a, min(digits, 3))
+
     return {
         "state": e.state, "step": int(e.step), "tokens": list(e.tokens),
-        "token_embeddings": r(e.token_embeddings), "position_embeddings": r(e.position_embeddings),
-        "attention": r(e.attention), "lens_probs": r(e.lens_probs), "logits": r(e.logits),
+        "token_embeddings": coarse(e.token_embeddings), "position_embeddings": coarse(e.position_embeddings),
+        "attention": coarse(e.attention), "lens_probs": r(e.lens_probs), "logits": r(e.logits),
         "probs": r(e.probs), "decided_at": int(e.decided_at),
     }
 
