@@ -40,8 +40,8 @@ def inside_dict(e: "Explanation", digits: int = DIGITS) -> dict[str, Any]:
     def r(a: np.ndarray) -> Any:
         return _rounded(a, digits)
 
-    def coarse(a: np.ndarray) -> Any:  # drawn as colours, hovered to 3 decimals
-        return _rounded(a, min(digits, 3))
+    def coarse(a: np.ndarray) -> Any:  # saved pages: drawn as colours, hovered to 3 decimals
+        return _rounded(a, digits if digits >= DIGITS else 3)
 
     return {
         "state": e.state, "step": int(e.step), "tokens": list(e.tokens),
