@@ -1,8 +1,9 @@
 // A small SVG heatmap (rows × columns of cells), coloured by a d3 scale. Cells carry their row,
 // column and value as data attributes; hovering one reports it. Masked cells (the causal
 // attention's future positions) are drawn empty.
+import { color, hsl } from "d3-color";
 import { scaleSequential } from "d3-scale";
-import { interpolateBlues, interpolateRdBu } from "d3-scale-chromatic";
+import { interpolateBlues, interpolateInferno, interpolateRdBu } from "d3-scale-chromatic";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -25,9 +26,22 @@ export interface HeatCell {
   value: number;
 }
 
-/** Probabilities / attention weights: 0 → light, 1 → dark blue. */
+/** Probabilities / attention weights, 0 … 1: on a light page 0 is near white and 1 dark blue
+ *  (d3 Blues); on a dark page 0 is near black and 1 bright (d3 Inferno), so weight = contrast. */
 const blues = scaleSequential(interpolateBlues).domain([0, 1]);
-export const weightColor = (v: number): string => blues(0.04 + 0.96 * Math.max(0, Math.min(1, v)));
+const inferno = scaleSequential(interpolateInferno).domain([0, 1]);
+export function weightColorFor(dark: boolean): (v: number) => string {
+  return dark ? (v) => inferno(0.08 + 0.9 * clamp01(v)) : (v) => blues(0.04 + 0.96 * clamp01(v));
+}
+export const weightColor = weightColorFor(false);
+const clamp01 = (v: number): number => Math.max(0, Math.min(1, v));
+
+/** Is this element's page dark? (its --bg-bg, i.e. the theme's background, has low lightness) */
+export function isDark(e: Element): boolean {
+  if (typeof getComputedStyle === "undefined") return false;
+  const c = color(getComputedStyle(e).getPropertyValue("--bg-bg").trim() || "#fff");
+  return c !== null && hsl(c).l < 0.45;
+}
 
 /** Embedding values: red below 0, blue above, white at 0, ±`half` the ends. */
 export function divergingColor(half: number): (v: number) => string {

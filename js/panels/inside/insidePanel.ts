@@ -42,6 +42,8 @@ export class InsidePanel {
   private kernel: "unknown" | "live" | "static" = "unknown";
   private shown = { step: 0, live: true };
   private drawn: Inside | null = null;
+  /** The panel opened on a state (the section scrolls it into view). */
+  onOpen: (() => void) | null = null;
 
   constructor(private readonly host: InsideHost, signal: AbortSignal, clock?: Clock) {
     this.el = el("div", "bg-inside");
@@ -104,6 +106,7 @@ export class InsidePanel {
     this.error.textContent = "";
     if (state === null && was !== null && this.kernel !== "static") this.host.send({ cmd: "explain", state: null, step: null });
     this.update();
+    if (was === null && state !== null) this.onOpen?.();
   }
 
   setTrait(v: unknown): void {

@@ -15,6 +15,15 @@ export function mountInsideSection(panel: InsidePanel, side: HTMLElement, model:
   const view = side.querySelector('[data-section="view"]');
   if (view) view.after(section.el);
   else (side.firstElementChild ?? side).prepend(section.el);
+  // Opening on a state brings the section to the top of the side panel (which scrolls on its own).
+  panel.onOpen = () => {
+    section.setOpen(true);
+    const scroller = section.el.closest<HTMLElement>(".bg-side-scroll");
+    if (scroller) scroller.scrollTop += section.el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+  };
+  // JupyterLab switches themes by attributes on <body>: the weight colours follow.
+  const themes = typeof MutationObserver !== "undefined" ? new MutationObserver(() => requestAnimationFrame(() => panel.view.themeChanged())) : null;
+  themes?.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
   const onTrait = (): void => panel.setTrait(model.get("inside"));
   const onReplay = (): void => panel.setReplay(model.get("inside_replay"));
   const onMsg = (content: unknown): void => panel.onReply(content);
@@ -24,6 +33,7 @@ export function mountInsideSection(panel: InsidePanel, side: HTMLElement, model:
   onReplay();
   onTrait();
   signal.addEventListener("abort", () => {
+    themes?.disconnect();
     model.off("change:inside", onTrait);
     model.off("change:inside_replay", onReplay);
     model.off("msg:custom", onMsg);

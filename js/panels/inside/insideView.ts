@@ -6,7 +6,7 @@ import { el, setText } from "../../util/dom";
 import { percent1 } from "../../util/format";
 import { argmax, maxAbs, temperedProbs } from "./insideData";
 import type { Inside } from "./insideData";
-import { divergingColor, Heatmap, weightColor } from "./heatmap";
+import { divergingColor, Heatmap, isDark, weightColorFor } from "./heatmap";
 import type { HeatCell } from "./heatmap";
 
 /** Tokens listed in the output table (the likeliest first when V is larger). */
@@ -38,6 +38,7 @@ export class InsideView {
   private table!: HTMLTableSectionElement;
   private tempHead!: HTMLElement;
   private outNote!: HTMLElement;
+  private dark = false;
 
   constructor() {
     this.el = el("div", "bg-inside-body");
@@ -59,6 +60,22 @@ export class InsideView {
       this.build(data);
     }
     this.data = data;
+    this.recolor(data);
+  }
+
+  /** The page's theme changed (JupyterLab light ↔ dark): new weight colours. */
+  themeChanged(): void {
+    if (this.data) this.recolor(this.data);
+  }
+
+  private recolor(data: Inside): void {
+    const dark = this.el.isConnected && isDark(this.el);
+    if (dark !== this.dark) {
+      this.dark = dark;
+      const w = weightColorFor(dark);
+      for (const row of this.attn) for (const h of row) h.setColor(w);
+      for (const r of this.lensRows) r.heat?.setColor(w);
+    }
     const half = maxAbs([...data.token_embeddings, ...data.position_embeddings]);
     const diverging = divergingColor(half);
     this.embRows.forEach((r, i) => {
@@ -89,7 +106,7 @@ export class InsideView {
     // Embeddings: one row per position, token row | position row.
     const emb = el("div", "bg-inside-emb");
     emb.dataset.role = "inside-embeddings";
-    emb.append(el("span", "bg-inside-axis", "token@pos"), el("span", "bg-inside-axis", `token embedding (${dim})`), el("span", "bg-inside-axis", "+ position embedding"));
+    emb.append(el("span", "bg-inside-axis", "token@pos"), el("span", "bg-inside-axis", `token emb. (${dim})`), el("span", "bg-inside-axis", "+ position emb."));
     this.embRows = [];
     for (let i = 0; i < T; i++) {
       const label = el("span", "bg-inside-tok", pos(d.tokens, i));
@@ -113,7 +130,7 @@ export class InsideView {
       grid.append(el("span", "bg-inside-axis bg-inside-layerlabel", `L${l + 1}`));
       const row: Heatmap[] = [];
       for (let h = 0; h < H; h++) {
-        const m = new Heatmap(T, T, { color: weightColor, masked: (i, j) => j > i, label: `layer ${l + 1} head ${h + 1} attention`, className: "bg-attn" }, (c) =>
+        const m = new Heatmap(T, T, { color: weightColorFor(this.dark), masked: (i, j) => j > i, label: `layer ${l + 1} head ${h + 1} attention`, className: "bg-attn" }, (c) =>
           this.hover(c ? this.attnText(l, h, c) : null),
         );
         m.svg.dataset.layer = String(l);
@@ -144,7 +161,7 @@ export class InsideView {
           wrap.append(c);
         }
       } else {
-        heat = new Heatmap(1, V, { color: weightColor, height: "14px", label: `next-token probabilities after block ${r}` }, (c) =>
+        heat = new Heatmap(1, V, { color: weightColorFor(this.dark), height: "14px", label: `next-token probabilities after block ${r}` }, (c) =>
           this.hover(c ? `after ${r === 0 ? "the embeddings" : `block ${r}`}: P(next = ${this.tokenName(c.col)}) = ${percent1(c.value)}` : null),
         );
         wrap.append(heat.svg);
