@@ -39,7 +39,10 @@ GEOMETRY_JS = """root => {
     }
     const p = panel.getBoundingClientRect();
     const outside = boxes.filter(b => b.x < p.x - 1 || b.r > p.right + 1);
-    return {overlaps: overlaps.slice(0, 5), outside: outside.slice(0, 5),
+    // text cut short by its own box (overflow hidden / ellipsis) is unreadable too
+    const clipped = [...panel.querySelectorAll('.bg-lens-cell, .bg-inside-axis, .bg-inside-out td, .bg-inside-title')]
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+    return {overlaps: overlaps.slice(0, 5), outside: outside.slice(0, 5), clipped: clipped.slice(0, 5),
             panelOverflow: panel.scrollWidth - panel.clientWidth, sideOverflow: side.scrollWidth - side.clientWidth,
             pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
             rootOverflow: root.scrollWidth - root.clientWidth, count: boxes.length};
@@ -109,6 +112,7 @@ def _assert_geometry(view: LectureView, what: str) -> None:
     assert g["count"] > 20, g
     assert not g["overlaps"], f"{what}: text boxes overlap: {g['overlaps']}"
     assert not g["outside"], f"{what}: text sticks out of the panel: {g['outside']}"
+    assert not g["clipped"], f"{what}: text cut short: {g['clipped']}"
     assert g["panelOverflow"] <= 1 and g["sideOverflow"] <= 1 and g["rootOverflow"] <= 1 and g["pageOverflow"] <= 1, (what, g)
 
 

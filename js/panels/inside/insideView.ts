@@ -149,7 +149,8 @@ export class InsideView {
     for (let r = 0; r <= L; r++) {
       const row = el("div", "bg-lens-row");
       row.dataset.layer = String(r);
-      const name = el("span", "bg-inside-axis", r === 0 ? "embeddings" : `after block ${r}`);
+      const name = el("span", "bg-inside-axis", r === 0 ? "embed." : `block ${r}`);
+      name.title = r === 0 ? "after the embeddings (before block 1)" : `after block ${r}`;
       const cells: HTMLElement[] = [];
       let heat: Heatmap | null = null;
       const wrap = el("span", "bg-lens-cells");
@@ -167,6 +168,7 @@ export class InsideView {
         wrap.append(heat.svg);
       }
       const top = el("span", "bg-lens-top");
+      top.hidden = V <= LENS_TEXT_V; // the cells say it (bold); a heat row needs it in words
       row.append(name, wrap, top);
       lens.append(row);
       this.lensRows.push({ row, cells, heat, top });
@@ -192,7 +194,7 @@ export class InsideView {
       heading("Attention", "rows: from position · columns: to position (causal)"),
       grid,
       this.hoverLine,
-      heading("Logit lens", "next-token distribution read after each block"),
+      heading("Logit lens", "the next-token distribution read after each block"),
       lens,
       this.decided,
       heading("Output", "logits → softmax → temperature = the edges"),
