@@ -113,6 +113,14 @@ describe("inside panel", () => {
     expect(explains(s).at(-1)).toEqual({ cmd: "explain", state: "110", step: null });
   });
 
+  it("Look inside with a walk and no search opens the walk's current state", () => {
+    const s = make({ walk: { start: "111", tokens: "10", temperature: 1, seed: 0 } });
+    s.flush();
+    s.$<HTMLButtonElement>('button[data-action="inside"]').click();
+    s.flush();
+    expect(s.$('[data-role="inside-title"]').textContent).toBe("Inside 110"); // 111 -1-> 111 -0-> 110
+  });
+
   it("Close tells the kernel and clears the panel; an explain from Python opens it", () => {
     const s = make();
     open(s, "000");
