@@ -151,15 +151,6 @@ def test_lab_panel_for_000_matches_python_and_follows_the_slider(lab, notebook_d
     expect(view.root.locator(f'{PANEL} [data-role="inside-output"] tr.bg-argmax')).to_have_attribute("data-prob", "1", timeout=15_000)
     lab.add_and_run_cell("w.temperature = 1")
 
-    # Play: the open panel follows the live step (a few explains a second), Pause stops it there
-    view.button("play").click()
-    view.page.wait_for_function(
-        "el => Number(el.dataset.step) >= 80", arg=view.root.locator(PANEL).element_handle(), timeout=60_000)
-    view.button("pause").click()
-    expect(view.button("play")).to_be_visible(timeout=15_000)
-    final = view.step()
-    expect(view.root.locator(f'{PANEL}[data-step="{final}"]')).to_have_count(1, timeout=15_000)
-
     lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
     lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
     lab.page.wait_for_timeout(500)
@@ -170,6 +161,15 @@ def test_lab_panel_for_000_matches_python_and_follows_the_slider(lab, notebook_d
     _shoot(view, "lab-1280x720-dark-000-step50")
     lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
     lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=30_000)
+
+    # Play: the open panel follows the live step (a few explains a second), Pause stops it there
+    view.button("play").click()
+    view.page.wait_for_function(
+        "el => Number(el.dataset.step) >= 80", arg=view.root.locator(PANEL).element_handle(), timeout=60_000)
+    view.button("pause").click()
+    expect(view.button("play")).to_be_visible(timeout=15_000)
+    final = view.step()
+    expect(view.root.locator(f'{PANEL}[data-step="{final}"]')).to_have_count(1, timeout=15_000)
 
 
 @pytest.mark.parametrize("settings, state, heads, T", [
