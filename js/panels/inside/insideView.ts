@@ -14,6 +14,7 @@ export const OUTPUT_ROWS = 8;
 /** Up to this V the lens shows each token's probability as text; above, a heat row. */
 const LENS_TEXT_V = 4;
 
+const LEGEND_STOPS = Array.from({ length: 11 }, (_, i) => i / 10);
 const pos = (tokens: string[], i: number): string => `${tokens[i]}@${i}`;
 
 function heading(text: string, note?: string): HTMLElement {
@@ -39,6 +40,8 @@ export class InsideView {
   private tempHead!: HTMLElement;
   private outNote!: HTMLElement;
   private dark = false;
+  /** The weights' colour key, 0 … 1. */
+  private legend: Heatmap | null = null;
 
   constructor() {
     this.el = el("div", "bg-inside-body");
@@ -74,6 +77,8 @@ export class InsideView {
       this.dark = dark;
       const w = weightColorFor(dark);
       for (const row of this.attn) for (const h of row) h.setColor(w);
+      this.legend?.setColor(w);
+      this.legend?.update([LEGEND_STOPS]);
       for (const r of this.lensRows) r.heat?.setColor(w);
     }
     const half = maxAbs([...data.token_embeddings, ...data.position_embeddings]);
@@ -126,6 +131,10 @@ export class InsideView {
     grid.append(el("span", "bg-inside-axis bg-inside-corner", "layer \\ head"));
     for (let h = 0; h < H; h++) grid.append(el("span", "bg-inside-axis bg-inside-headlabel", `H${h + 1}`));
     this.attn = [];
+    this.legend = new Heatmap(1, LEGEND_STOPS.length, { color: weightColorFor(this.dark), height: "10px", label: "attention weight colours from 0 to 1", className: "bg-inside-key" });
+    this.legend.update([LEGEND_STOPS]);
+    const key = el("div", "bg-inside-keyrow");
+    key.append(el("span", "bg-inside-axis", "weight 0"), this.legend.svg, el("span", "bg-inside-axis", "1"));
     for (let l = 0; l < L; l++) {
       grid.append(el("span", "bg-inside-axis bg-inside-layerlabel", `L${l + 1}`));
       const row: Heatmap[] = [];
@@ -192,6 +201,7 @@ export class InsideView {
       heading("Context: token + position embeddings", "red < 0 < blue"),
       emb,
       heading("Attention", "rows: from position · columns: to position (causal)"),
+      key,
       grid,
       this.hoverLine,
       heading("Logit lens", "the next-token distribution read after each block"),
