@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
 from .helpers import Lab, LectureView, Notebook7, StaticSite, wait_for_widget, write_notebook
+from .test_accessibility import _audit
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +135,7 @@ def test_lab_panel_for_000_matches_python_and_follows_the_slider(lab, notebook_d
     view.root.locator(f'{PANEL} svg.bg-attn[data-layer="0"][data-head="0"] rect[data-row="2"][data-col="1"]').hover()
     expect(view.root.locator('[data-role="inside-hover"]')).to_have_text(re.compile(r"^layer 1, head 1: 0@2 attends to 0@1 with weight 0\.\d{3}$"))
     _assert_geometry(view, "1280×720 light")
+    assert not _audit(view), _audit(view)  # axe-core with the panel open: no serious/critical findings
     _shoot(view, "lab-1280x720-light-000-step50")
 
     # scrub the slider to step 10: the panel follows and the values change
@@ -155,6 +157,7 @@ def test_lab_panel_for_000_matches_python_and_follows_the_slider(lab, notebook_d
     lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
     lab.page.wait_for_timeout(500)
     _assert_geometry(view, "1280×720 dark")
+    assert not _audit(view), _audit(view)
     # the weights follow the theme (bright = heavy on a dark page)
     fill = view.root.locator(f'{PANEL} svg.bg-attn[data-layer="0"][data-head="0"] rect[data-row="0"][data-col="0"]').get_attribute("fill")
     assert fill and fill != "rgb(8, 48, 107)", fill  # not Blues' darkest navy
