@@ -137,6 +137,12 @@ def test_lab_panel_for_000_matches_python_and_follows_the_slider(lab, notebook_d
     _assert_geometry(view, "1280×720 light")
     assert not _audit(view), _audit(view)  # axe-core with the panel open: no serious/critical findings
     _shoot(view, "lab-1280x720-light-000-step50")
+    view.button("presentation").click()  # larger text: still fits, nothing overlaps
+    lab.page.wait_for_function("el => el.classList.contains('bg-presentation')", arg=view.root.element_handle())
+    lab.page.wait_for_timeout(300)
+    _assert_geometry(view, "1280×720 presentation")
+    _shoot(view, "lab-1280x720-presentation-000-step50")
+    view.button("presentation").click()
 
     # scrub the slider to step 10: the panel follows and the values change
     before = _lens_texts(view)
