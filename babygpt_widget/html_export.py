@@ -32,7 +32,8 @@ def save_widget_html(widget: Any, path: Any, title: Any) -> None:
     state = {model_id: {**entry, "state": json_safe(entry["state"])}
              for model_id, entry in dependency_state(widget, drop_defaults=False).items()}
     try:
-        embed_minimal_html(path, views=[widget], state=state, title=html.escape(title), drop_defaults=False)
+        # indent=None: nested lists (the inside panel's replay) would take ~5x the bytes indented
+        embed_minimal_html(path, views=[widget], state=state, title=html.escape(title), drop_defaults=False, indent=None)
     except OSError as e:
         name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
         raise FieldError("path", f"cannot write {echo(name)} ({e.strerror or type(e).__name__})") from None

@@ -25,6 +25,7 @@ from .history import HistoryView
 from .html_export import save_widget_html
 from .runstring import parse_run_string
 from .widget_compare import CompareMixin
+from .widget_inside import InsideMixin
 from .widget_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
                             json_safe, short_errors)
 from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PYTHON_OWNED, WidgetTraits
@@ -39,10 +40,11 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     # runs compared (widget_compare.py)
     "compare_seeds": frozenset({"k"}), "compare": frozenset({"other"}), "clear_compare": frozenset(),
     "hitting": frozenset({"k", "start"}),
+    "explain": frozenset({"state", "step"}),  # the inside panel (widget_inside.py)
 }
 
 
-class BabyGPTWidget(CompareMixin, RunOwner, WidgetTraits):
+class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
@@ -231,7 +233,12 @@ class BabyGPTWidget(CompareMixin, RunOwner, WidgetTraits):
         embed manager and anywidget from their CDNs when opened."""
         with self._owner():
             self._push(history=True)
-            save_widget_html(self, path, title)
+            with self.hold_sync():  # the inside panel's replay goes into the page, not to live views
+                self.inside_replay = self._inside_replay()
+                try:
+                    save_widget_html(self, path, title)
+                finally:
+                    self.inside_replay = {}
 
     def __getattr__(self, name: str) -> Any:
         # Everything else a BabyGPT has (probabilities, history, to_graphviz, …) reads through,
@@ -296,6 +303,7 @@ class BabyGPTWidget(CompareMixin, RunOwner, WidgetTraits):
             "load_run": lambda: self.load_run(content.get("value")),
             "hello": lambda: None,  # the front end's "is there a kernel?" probe
             **self._compare_handlers(content),
+            "explain": lambda: self._explain_command(content),  # widget_inside.py
         }
         handlers[cmd]()
 
@@ -416,6 +424,8 @@ class BabyGPTWidget(CompareMixin, RunOwner, WidgetTraits):
         every = engine.state_space(include_prefixes=True)
         n_prefix = len(every) - len(engine.states)
         counts = engine.data_counts(include_prefixes=True).astype("<i4")
+        if self.inside and self.engine.model is not self._inside_model:
+            self.inside = {}  # a rebuilt model: the open state's forward pass was another model's
         self.config = json_safe(engine.config.to_dict())
         self.states = engine.states
         self.prefix_states = every.labels[:n_prefix]

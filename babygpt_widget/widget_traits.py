@@ -38,6 +38,7 @@ PYTHON_OWNED = frozenset({
     "history_probs", "prefix_states", "prefix_probs", "prefix_data_counts", "history_prefix_probs", "playing",
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
     "ensemble", "comparison", "hitting",  # runs compared (widget_compare.py)
+    "inside", "inside_replay",
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -93,6 +94,8 @@ class WidgetTraits(anywidget.AnyWidget):
     ensemble = Dict().tag(sync=True)
     comparison = Dict().tag(sync=True)
     hitting = Dict().tag(sync=True)
+    inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget_inside.py)
+    inside_replay = Dict().tag(sync=True)  # set only while save_html writes a page
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

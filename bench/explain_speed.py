@@ -7,11 +7,12 @@ and the memory the weight snapshots hold after long runs.
 
 from __future__ import annotations
 
+import json
 import time
 
 import torch
 
-from babygpt_widget import BabyGPT
+from babygpt_widget import BabyGPT, BabyGPTWidget
 from babygpt_widget.engine import one_thread
 from common import header, interleaved
 
@@ -35,10 +36,36 @@ def main() -> None:
             run.explain("000")
         return n
 
-    t = interleaved({"forward": forward, "explain": explain})
+    widget = BabyGPTWidget()
+    widget.train(50)
+    widget.send = lambda content, buffers=None: None  # no front end: the reply goes nowhere
+    widget.send_state = lambda key=None: None  # the trait is JSON-encoded by get_state below instead
+
+    def panel() -> int:
+        # the inside panel's kernel side: the explain command as the front end sends it, the
+        # trait's JSON form (inside_dict) and its encoding for the wire
+        for _ in range(n):
+            widget._on_message(widget, {"cmd": "explain", "state": "000", "step": None}, [])
+            json.dumps(widget.get_state("inside"))
+        return n
+
+    t = interleaved({"forward": forward, "explain": explain, "panel": panel})
     print(f"one forward pass (1 state)   {t['forward'] * 1e3:8.3f} ms")
     print(f"explain('000')               {t['explain'] * 1e3:8.3f} ms   = {t['explain'] / t['forward']:.1f}x a forward"
           f"   (target <= 10 ms: {'met' if t['explain'] <= 0.010 else 'MISSED'})")
+    print(f"inside panel, widget command {t['panel'] * 1e3:8.3f} ms   = {t['panel'] / t['forward']:.1f}x a forward"
+          f"   (explain + trait encoding; target <= 10 ms: {'met' if t['panel'] <= 0.010 else 'MISSED'})")
+
+    header("a saved page's inside replay (save_html): all 14 states at up to 16 recorded steps")
+    for steps in (50, 1_000):
+        w = BabyGPTWidget()
+        w.train(steps)
+        start = time.perf_counter()
+        replay = w._inside_replay()
+        took = time.perf_counter() - start
+        size = len(json.dumps(replay, separators=(",", ":")))
+        print(f"{steps:6,} steps: {len(replay['steps'])} steps x {len(replay['states'])} states in {took:.2f} s, "
+              f"{size / 1e3:.0f} kB of JSON")
 
     header("explain at a past step: replay from the nearest weight snapshot")
     for steps in (1_000, 5_000):

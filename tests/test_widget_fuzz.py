@@ -33,7 +33,9 @@ arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001)
               # runs compared (kept small when valid: a seed ensemble trains k copies)
               "k": st.one_of(st.integers(-3, 3), st.integers(min_value=65), junk),
               "other": st.one_of(junk, st.integers(-3, 40), st.just("babygpt1:seq=0110;steps=3")),
-              "start": st.one_of(junk, st.text(alphabet="01", max_size=4))}
+              "start": st.one_of(junk, st.text(alphabet="01", max_size=4)),
+              "state": st.one_of(junk, st.sampled_from(["000", "01", "1", "0000", ""])),  # explain (inside panel)
+              "step": st.one_of(st.none(), st.integers(-3, 40), junk)}
 
 
 @st.composite

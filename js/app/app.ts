@@ -15,6 +15,8 @@ import { frameScheduler } from "./frame";
 import type { FrameScheduler } from "./frame";
 import { GraphView } from "../drawing/graph";
 import { HelpPopover } from "../panels/help";
+import { InsidePanel } from "../panels/inside/insidePanel";
+import { mountInsideSection } from "../panels/inside/insideSection";
 import { decodeHistory, nearestIndex, resolveShown } from "../model/history";
 import type { History, Shown } from "../model/history";
 import { edgeContent, nodeContent } from "../panels/hoverContent";
@@ -161,7 +163,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const graph = new GraphView({
     hoverNode: (index, ev) => onHover("node", index, ev),
     hoverEdge: (index, ev) => onHover("edge", index, ev),
-    clickNode: (index) => toggleNaughty(index),
+    clickNode: (index) => (inside.isPicking ? inside.pick(chain.states[index]) : toggleNaughty(index)),
   });
   const legend = new Legend();
   const chart = new LossChart(setShown, signal);
@@ -246,6 +248,16 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     memory,
     signal,
   );
+  const inside = new InsidePanel(
+    {
+      send: (c) => model.send(c),
+      suggested: () => found ?? walks.current,
+      isState: (s) => space.index.has(s),
+      setKernelOnly: (e, liveKernel) => setKernelOnly(e, liveKernel, STATIC_REASON),
+    },
+    signal,
+  );
+  mountInsideSection(inside, side, model as unknown as Parameters<typeof mountInsideSection>[2], memory, signal);
   search.setFound(null);
   // ---- runs compared (js/panels/compare): its section after Analysis, the hitting plot in it ----
   const compare = new ComparePanel(
@@ -351,6 +363,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       dirty.add("compare");
       scheduler?.request();
       badge.hidden = liveKernel;
+      inside.setKernel(state);
       root.classList.toggle("bg-static", !liveKernel);
     },
     options.helloTimeoutMs,
@@ -370,6 +383,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     search.setError(r.kind === "error" ? r.message : "");
     if (r.kind === "found") {
       found = r.state;
+      inside.found(r.state);
       graph.setFound(r.index);
       graph.focusOn(r.index, painted);
     } else {
@@ -532,6 +546,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     graph.setFound(f ?? -1);
     walks.setChain(chain);
     search.setExample(exampleState(chain.states, model.get("config")?.sequence ?? "", C));
+    inside.setAlphabet(alphabet);
+    inside.checkState();
     root.style.setProperty("--bg-context", String(Math.max(1, C)));
     legend.setTokens(space.tokens);
     legend.setBars(graph.marks.enabled);
@@ -566,6 +582,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     shownAll =
       shown.probs.length >= space.nFull * V ? joinRows(shown.probs, prefixRow, space, (n) => new Float32Array(n), NaN) : new Float32Array(0);
     readout.update(shown.step, shown.loss, shown.index < 0);
+    inside.setShown(shown.step, shown.index < 0);
     slider.update(shown.index, shown.step, live.step);
     chart.setMarker(shown.step, shown.loss);
     root.classList.toggle("bg-frozen", shown.index >= 0);
@@ -584,6 +601,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     derived = { ...derived, ...base };
     const drawnProbs = base.ok ? base.tempered.subarray(0, chain.states.length * space.tokens.length) : null;
     viewBar.setTemperature(temperature);
+    inside.setTemperature(temperature);
     graph.setProbs(compare.drawn(drawnProbs, chain.states.length, space.tokens.length), temperature === 0 && compare.mode !== "ensemble");
     graph.marks.setModel(drawnProbs);
     const marked = new Set(naughty);

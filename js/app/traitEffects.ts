@@ -55,5 +55,7 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   ensemble: ["compare", "derived"],
   comparison: ["compare", "derived"],
   hitting: ["compare"],
+  inside: [], // js/panels/inside listens itself
+  inside_replay: [],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];

@@ -67,6 +67,9 @@ export interface Traits {
   ensemble?: unknown;
   comparison?: unknown;
   hitting?: unknown;
+  // ---- the inside panel (js/panels/inside; Python-owned, read there defensively) ----
+  inside?: unknown;
+  inside_replay?: unknown;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -115,7 +118,8 @@ export type Command =
   | { cmd: "compare_seeds"; k: number }
   | { cmd: "compare"; other: number | string }
   | { cmd: "clear_compare" }
-  | { cmd: "hitting"; k: number; start: string };
+  | { cmd: "hitting"; k: number; start: string }
+  | { cmd: "explain"; state: string | null; step: number | null };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {

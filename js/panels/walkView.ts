@@ -42,6 +42,9 @@ export class WalkView {
     return this.walk?.key ?? null;
   }
 
+  /** The state the walk is at now (the inside panel looks inside it); null without a walk. */
+  current: string | null = null;
+
   /** A new drawn chain: re-map the walk onto its nodes and edges. */
   setChain(chain: Chain): void {
     this.contextLength = chain.contextLength;
@@ -64,6 +67,7 @@ export class WalkView {
 
   clear(): void {
     this.walk = null;
+    this.current = null;
     this.player.stop();
     this.sampler.setTicker("", [], 0);
     this.graph.setWalk(-1, -1);
@@ -79,6 +83,7 @@ export class WalkView {
     if (!w) return;
     this.sampler.setTicker(w.start, w.tokens, i);
     const state = w.states[i];
+    this.current = state ?? null;
     const node = state === undefined ? -1 : (this.nodeIndex.get(state) ?? -1);
     const edge = i > 0 && i < total ? (this.edgeIndex.get(`${w.states[i - 1]}|${w.tokens[i - 1]}|${state}`) ?? -1) : -1;
     this.graph.setWalk(node, edge);
