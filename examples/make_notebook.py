@@ -82,6 +82,14 @@ from `111` to hit one of them within k steps? Training — and temperature — m
 for k in (1, 5, 20):
     print(f"P(reach {naughty} within {k:2d} steps from 111) = {w.reach_probability(naughty, k, start='111'):.3f}")
 print("greedy:", w.reach_probability(naughty, 20, start="111", temperature=0))"""),
+    md("""Temperature trades diversity against risk. Mark `000` in the widget (click it) and press
+*Plot vs temperature* in its *Analysis* section — or ask from Python: the widget draws the
+curve, and it follows the history slider. At step 50 a greedy walk never reaches `000`; at
+T = 1 about a quarter of 20-step walks do, at T = 2 about half."""),
+    code("""w.naughty = ["000"]
+curve = w.hitting_curve(k=20, start="111")
+for _t, _p in zip(curve.temperatures[::5], curve.probabilities[::5]):
+    print(f"T = {_t:.1f}: P(reach 000 within 20 steps from 111) = {_p:.3f}")"""),
     md("""## 7. The actual state space is bigger
 
 A GPT also predicts from *fewer* than C tokens — at the start of generation the context is
@@ -96,8 +104,9 @@ Why does `000`, never seen in the data, say `1`? Open the model for that one sta
 `explain` recomputes its forward pass and keeps the attention weights of every layer and head,
 and the **logit lens** — the next-token distribution the residual stream would give if it were
 decoded (by the final LayerNorm and the output layer) right after the embeddings and after
-each block. `w.engine` is the `BabyGPT` behind the widget."""),
-    code("""inside = w.engine.explain("000")
+each block. The widget opens its *Inside the model* panel on `000` (or search `000` and press
+*Look inside*); scrub the history slider and the panel follows."""),
+    code("""inside = w.explain("000")
 for _row, _p in enumerate(inside.lens_probs):
     print(f"{'embeddings' if _row == 0 else f'after block {_row}':>14}: P(1) = {_p[1]:.0%}")
 print(f"the top token is the final one from row {inside.decided_at} on")
@@ -106,15 +115,17 @@ print(inside.attention[0, :, -1].round(2))"""),
     md("""At step 50 the embeddings alone would say `0` (P(1) ≈ 26%: the token `0` looks like
 itself); the **first block** already turns it into `1` (≈ 55%), and each later block adds a
 little more (64%, 70%, 73%). The attention of `000`'s last position is almost exactly uniform
-(⅓ each): all three tokens are `0`, so there is little to choose between. Pass `step=` to see
-the same at any earlier step of the history."""),
+(⅓ each): all three tokens are `0`, so there is little to choose between. Pass `step=` (or
+move the slider) to see the same at any earlier step of the history."""),
     md("""## 9. Is it the seed? Eight seeds side by side
 
 Is `000 → 1` the transformer's bias or just seed 1337's luck? `compare_seeds` trains 8 copies
-that differ only in the seed (one batched computation) for the same steps and settings."""),
-    code("""ens = w.engine.compare_seeds(k=8)  # the widget's 50 steps
+that differ only in the seed (one batched computation) for the same steps and settings; the
+widget draws each edge's median with a band as wide as the seeds' spread (*Compare runs* in
+its side panel does the same: *Train seeds*)."""),
+    code("""ens = w.compare_seeds(k=8)  # the widget's 50 steps
 ens.table().round(3)"""),
-    code("""ens300 = w.engine.compare_seeds(k=8, steps=300)
+    code("""ens300 = w.compare_seeds(k=8, steps=300)  # the widget now shows these
 for _name, _e in (("50 steps", ens), ("300 steps", ens300)):
     _spread = _e.spread[:, 1]
     print(f"{_name:>9}: P(1) spread across seeds: seen states up to {_spread[_e.seen].max():.3f}, "
