@@ -36,7 +36,7 @@ describe("ensemble bands", () => {
 });
 
 describe("difference colours", () => {
-  it("diverging: negative blue, zero grey, positive red, clamped", () => {
+  it("diverging: negative purple, zero grey, positive green, clamped", () => {
     expect(rgb(diffColour(-1, 0.5)).toString()).toBe(rgb(DIVERGING[0]).toString());
     expect(rgb(diffColour(0, 0.5)).toString()).toBe(rgb(DIVERGING[1]).toString());
     expect(rgb(diffColour(0.5, 0.5)).toString()).toBe(rgb(DIVERGING[2]).toString());

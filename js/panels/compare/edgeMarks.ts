@@ -1,6 +1,7 @@
 // What runs compared draw on the chain's edges: a seed ensemble's min–max spread as a band
 // round each edge (width grows with the spread), or the difference to another run as a
-// diverging colour (blue: the other run likelier, red: this run likelier).
+// diverging colour (purple: the other run likelier, green: this run likelier) — not blue or
+// orange, which the drawing's legend already gives to the tokens.
 import { scaleDiverging } from "d3-scale";
 import { interpolateRgb, piecewise } from "d3-interpolate";
 import type { Chain } from "../../model/chain";
@@ -9,7 +10,7 @@ import type { Difference, Ensemble } from "./compareData";
 
 /** Drawing units of band width per unit of probability spread (a 5-point spread: +3 wide). */
 export const BAND_PER_SPREAD = 60;
-export const DIVERGING = ["#2b6cb0", "#9aa3ad", "#d6452f"];
+export const DIVERGING = ["#8e44ad", "#9aa3ad", "#27ae60"];
 
 /** Full-length states only: the ensemble has no rows for shorter contexts. */
 export function ensembleDecor(chain: Chain, e: Ensemble): EdgeDecor[] {
