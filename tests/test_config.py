@@ -405,7 +405,11 @@ def test_a_large_chain_on_realistic_data_is_allowed():
     config = RunConfig(sequence=text, context_length=12).validated()
     cost = config_cost(config)
     assert cost.step_seconds < 0.3 and not cost.too_costly()
-    assert config.context_length == 12
+    from babygpt_widget import BabyGPTWidget
+
+    w = BabyGPTWidget()
+    w.configure(context_length=12, sequence=text)  # the widget's settings path: accepted
+    assert len(w.states) == 4096 and "context_length" not in w.errors and "sequence" not in w.errors
     RunConfig(sequence=text, context_length=12, n_layer=2, n_embd=64).validated()  # ~0.25 s measured
     RunConfig(sequence=text, context_length=10, n_layer=12, n_embd=64).validated()  # ~0.3 s measured
     for too_big in (dict(n_layer=12, n_embd=32),  # ~1 s measured: the trie no longer fits, windows path
