@@ -245,7 +245,8 @@ def estimate_cost(V: int, C: int, n_layer: int, n_head: int, n_embd: int, sequen
     kept = trained * L * ((4 * C * d + 24 * d) if trie else (24 * d + 2 * n_head * C)) * 4
     transient = (forward_only + (trained if trie else 0)) * (3 * C * d + 12 * d) * 4 + nodes * (2 * d + 4 * V) * 4
     history = 2 * 32 * 2**20 + 16 * 2**20  # history cap and a copy while thinning; weight snapshots
-    step_bytes = _BASE_BYTES + parameters * 48 + kept + transient + history
+    # bytes per parameter: weights 4, gradients 4, moments 8, checkpoint 12, two weight snapshots 24
+    step_bytes = _BASE_BYTES + parameters * 56 + kept + transient + history
     return CostEstimate(parameters, states, states * V, trained, forward_only, seconds, int(step_bytes))
 
 
