@@ -48,6 +48,7 @@ _SECONDS_PER_LAYER = 2.8e-4  # per-op dispatch: ~25 kernels per layer forward + 
 _SECONDS_PER_STEP = 7e-4  # loss, history record, Python
 _SECONDS_PER_STATE = 2.6e-7  # per context and trie node: snapshot softmax, history copy
 _BASE_BYTES = 316_000_000  # python + torch + numpy, imported and warmed up; weight snapshots' budget
+SNAPSHOT_BYTES_PER_PARAMETER = 16  # the run's weight snapshots (explain's history), beyond the budget
 
 # Fields whose change needs a new model; the rest apply to the running optimizer and data.
 ARCHITECTURE_FIELDS = ("alphabet", "context_length", "n_layer", "n_head", "n_embd", "seed")
@@ -245,9 +246,9 @@ def estimate_cost(V: int, C: int, n_layer: int, n_head: int, n_embd: int, sequen
     kept = trained * L * ((4 * C * d + 24 * d) if trie else (24 * d + 2 * n_head * C)) * 4
     transient = (forward_only + (trained if trie else 0)) * (3 * C * d + 12 * d) * 4 + nodes * (2 * d + 4 * V) * 4
     history = 2 * 32 * 2**20  # history cap and a copy while thinning
-    # bytes per parameter: weights 4, gradients 4, moments 8, checkpoint 12, and slack for the weight
-    # snapshots (16 MiB budget in _BASE_BYTES; at least two, up to 24 B/param for the widest models)
-    step_bytes = _BASE_BYTES + parameters * 48 + kept + transient + history
+    # bytes per parameter: weights 4, gradients 4, moments 8, checkpoint 12 (+ slack), and the weight
+    # snapshots: at least two kept (up to 24 B/param; 12x256 measures 0.92 GB after 40 steps)
+    step_bytes = (_BASE_BYTES + parameters * (48 + SNAPSHOT_BYTES_PER_PARAMETER) + kept + transient + history)
     return CostEstimate(parameters, states, states * V, trained, forward_only, seconds, int(step_bytes))
 
 
