@@ -32,7 +32,7 @@ REALISTIC = [  # V, C, layers, n_embd, sequence length: the default model on lar
 ALPHABET = "".join(chr(0x100 + i) for i in range(128))
 
 CHILD = r"""
-import json, random, resource, statistics, sys, time
+import json, random, statistics, sys, time
 import torch
 torch.set_num_threads(1)
 from babygpt_widget import BabyGPT
@@ -43,8 +43,9 @@ walls, cpus = [], []
 for _ in range(5):  # CPU time is what the step costs on an idle core; wall time adds the neighbours' load
     t, c = time.perf_counter(), time.process_time(); run.train(1)
     walls.append(time.perf_counter() - t); cpus.append(time.process_time() - c)
-print(json.dumps(dict(build=build, step=statistics.median(cpus), wall=statistics.median(walls),
-                      rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)))
+# this process's own peak (VmHWM): ru_maxrss survives exec, so it would report a big parent's size
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps(dict(build=build, step=statistics.median(cpus), wall=statistics.median(walls), rss=hwm * 1024)))
 """
 
 
