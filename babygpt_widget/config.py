@@ -26,19 +26,29 @@ MAX_SEED = 2**63 - 1
 SEED_SEQUENCE = "111101111011110"
 
 # Cost guard: one training step of any allowed setting stays under ~1 s and ~2 GB on a 2-core
-# machine (measured: see CostEstimate). The estimate is a function of the settings alone, so the
-# same settings are allowed or refused everywhere; it errs on the expensive side.
-MAX_STEP_SECONDS = 0.8  # estimated; the largest allowed settings measure 0.3-0.9 s per step
+# machine. The estimate is a function of the settings alone, so the same settings are allowed or
+# refused everywhere; it follows the trainer's three paths (see estimate_cost), fitted to measured
+# steps and then multiplied by COST_MARGIN, so it stays above the real cost while not refusing
+# what trains fast (bench/cost_guard.py prints estimate / measured for a grid).
+MAX_STEP_SECONDS = 0.8  # estimated; the largest allowed settings measure well under 0.8 s per step
 MAX_STEP_BYTES = 1_500_000_000  # estimated peak resident memory of the process during a step
-TRIE_MIN_STATES = 256  # chain.TRIE_MIN_STATES: from here only the data's states are backpropagated
-_FLOPS_PER_SECOND = 5e9  # dense float32 work, one busy core of these machines
-_SECONDS_PER_PARAMETER = 6e-8  # AdamW, gradients, checkpoint copies: per parameter per step
-_SECONDS_PER_OP = 8e-6  # torch per-op overhead; a step runs ~40 ops per layer
-_SECONDS_PER_TOKEN = 1.5e-6  # per trained token and layer, whatever the width (measured at V=4, C=6, d=4)
-_SECONDS_PER_WIDTH = 2.5e-7  # elementwise work per token, layer and embedding dim (forward + backward)
-_SECONDS_PER_ATTENTION = 2e-8  # trie attention per node, layer, ancestor and dim (elementwise kernels)
-_SECONDS_PER_STATE = 6e-6  # per context: data, history snapshot, trie bookkeeping
-_BASE_BYTES = 300_000_000  # python + torch + numpy, imported and warmed up
+TRIE_MIN_STATES = 256  # chain.TRIE_MIN_STATES: from here the trainer goes through the prefix trie
+MAX_GATHER_BYTES = 256 * 2**20  # trie_train: gathered keys/values above this fall back to windows
+COST_MARGIN = 1.75  # measured steps (1 thread) sit at 0.7-1.2x the fit; this keeps the estimate above
+# seconds per row (a token or a trie node) and layer, forward; a row that backpropagates costs 3x
+_ROW_SECONDS = 6e-7  # batched forward (attention by PyTorch's kernel over <= C positions)
+_ROW_WIDTH_SECONDS = 1.3e-8  # per embedding dim: LayerNorm, GELU, residual adds
+_ROW_MATMUL_SECONDS = 1.9e-10  # per dim squared: the 12 d^2 weights (x2 flops)
+_TRIE_ROW_SECONDS = 2e-7  # the same through the prefix trie: one row per distinct prefix...
+_TRIE_ROW_WIDTH_SECONDS = 9e-9
+_TRIE_ROW_MATMUL_SECONDS = 2.6e-10
+_TRIE_ATTENTION_SECONDS = 4e-9  # ...attending to its C gathered ancestors: per ancestor slot and dim
+_SECONDS_PER_PARAMETER = 6e-9  # AdamW, gradients, and a checkpoint copy every step once steps are slow
+_SECONDS_PER_LAYER = 2.8e-4  # per-op dispatch: ~25 kernels per layer forward + backward
+_SECONDS_PER_STEP = 7e-4  # loss, history record, Python
+_SECONDS_PER_STATE = 2.6e-7  # per context and trie node: snapshot softmax, history copy
+_BASE_BYTES = 316_000_000  # python + torch + numpy, imported and warmed up; weight snapshots' budget
+SNAPSHOT_BYTES_PER_PARAMETER = 16  # the run's weight snapshots (explain's history), beyond the budget
 
 # Fields whose change needs a new model; the rest apply to the running optimizer and data.
 ARCHITECTURE_FIELDS = ("alphabet", "context_length", "n_layer", "n_head", "n_embd", "seed")
@@ -176,16 +186,19 @@ def _check_float(field: str, value: Any, low: float, high: float, low_open: bool
 class CostEstimate:
     """What one training step of a setting costs, estimated from the settings alone.
 
-    Training backpropagates C tokens per trained context: every one of the V**C contexts below
-    TRIE_MIN_STATES states, else only those in the data (at most len(sequence) - C); larger
-    chains also run a forward pass over every prefix-trie node (sum of V**L for L = 1..C).
+    The trainer's three paths (trainer.py): below TRIE_MIN_STATES states one batched forward and
+    backward over every state's C tokens; above, one pass through the prefix trie in which every
+    context of length < C and every full context in the data backpropagate and the other full
+    contexts run forward only; when the trie's gathered keys/values would exceed
+    MAX_GATHER_BYTES, the data's windows (C tokens each) backpropagate and the whole trie runs
+    forward only. The data's distinct contexts are taken at their most, min(V**C, len - C).
     """
 
     parameters: int
     states: int
     edges: int
-    train_tokens: int
-    eval_positions: int
+    train_tokens: int  # rows that backpropagate (tokens, or trie nodes)
+    eval_positions: int  # rows that run forward only
     step_seconds: float
     step_bytes: int
 
@@ -196,27 +209,47 @@ class CostEstimate:
         return f"~{self.step_seconds:.2g} s and ~{self.step_bytes / 1e9:.2g} GB per training step"
 
 
+def trie_fits(V: int, C: int, n_layer: int, n_embd: int) -> bool:
+    """Whether the prefix trie's gathered keys/values (every node, C slots, K and V) fit."""
+    nodes = sum(V**k for k in range(1, C + 1))
+    return nodes * C * n_embd * 2 * 4 * n_layer <= MAX_GATHER_BYTES
+
+
 def estimate_cost(V: int, C: int, n_layer: int, n_head: int, n_embd: int, sequence_length: int) -> CostEstimate:
     d, L = n_embd, n_layer
     states = V**C
-    block = 12 * d * d + 4 * d  # attention 4d², MLP 8d², two LayerNorms
-    parameters = V * d + C * d + L * block + 2 * d
-    trained = states if states < TRIE_MIN_STATES else min(states, max(1, sequence_length - C))
-    tokens = trained * C
-    positions = sum(V**k for k in range(1, C + 1)) if states >= TRIE_MIN_STATES else 0
-    # per token and layer: matmul flops (12d² weights, x2 forward, x3 with backward), attention
-    # over <= C positions, and elementwise work (LayerNorm, GELU, softmax) that runs at memory speed
-    train_seconds = tokens * L * (3 * (24 * d * d + 4 * C * d) / _FLOPS_PER_SECOND + d * _SECONDS_PER_WIDTH
-                                  + n_head * C * _SECONDS_PER_ATTENTION + _SECONDS_PER_TOKEN)
-    trie_seconds = positions * L * ((24 * d * d) / _FLOPS_PER_SECOND + C * d * _SECONDS_PER_ATTENTION + 5e-7)
-    ops = 40 * L + (40 * L * C if positions else 0)
-    seconds = (train_seconds + trie_seconds + parameters * _SECONDS_PER_PARAMETER + ops * _SECONDS_PER_OP
-               + (states + positions) * _SECONDS_PER_STATE)
-    activations = tokens * L * (40 * d + 4 * n_head * C) * 4  # kept for backward
-    trie = positions * L * 2 * d * 4 + states * (12 * d + n_head * C) * 4  # key/value cache, widest level
-    history = 2 * 32 * 2**20  # history cap, and a copy while thinning
-    step_bytes = _BASE_BYTES + parameters * 48 + activations + trie + history
-    return CostEstimate(parameters, states, states * V, tokens, positions, seconds, int(step_bytes))
+    nodes = sum(V**k for k in range(1, C + 1))  # every context of length 1..C
+    parameters = V * d + C * d + L * (12 * d * d + 4 * d) + 2 * d  # attention 4d², MLP 8d², LayerNorms
+    windows = min(states, max(1, sequence_length - C))  # distinct full contexts in the data, at most
+    trie = states >= TRIE_MIN_STATES and trie_fits(V, C, L, d)
+    if states < TRIE_MIN_STATES:
+        trained, forward_only = states * C, 0  # every state's C positions
+    elif trie:
+        trained, forward_only = nodes - states + windows, states - windows
+    else:
+        trained, forward_only = windows * C, nodes
+    batched = _ROW_SECONDS + d * _ROW_WIDTH_SECONDS + d * d * _ROW_MATMUL_SECONDS
+    trie_row = (_TRIE_ROW_SECONDS + d * _TRIE_ROW_WIDTH_SECONDS + d * d * _TRIE_ROW_MATMUL_SECONDS
+                + C * d * _TRIE_ATTENTION_SECONDS)
+    through_trie = (3 * (nodes - states + windows) + states - windows) * trie_row
+    if states < TRIE_MIN_STATES:
+        rows = 3 * trained * batched
+    elif trie:
+        rows = through_trie
+    else:  # never below the trie's cost: the estimate grows with every size setting (few windows
+        rows = max(3 * trained * batched + forward_only * trie_row, through_trie)  # are cheaper, a bit)
+    seconds = COST_MARGIN * (L * rows + parameters * _SECONDS_PER_PARAMETER + L * _SECONDS_PER_LAYER
+                             + _SECONDS_PER_STEP + (states + nodes) * _SECONDS_PER_STATE)
+    # memory: kept for backward per row and layer (trie rows also keep their C gathered keys,
+    # values and the products with them), one layer's forward-only rows or gradients of the
+    # gathered keys/values, every node's logits
+    kept = trained * L * ((4 * C * d + 24 * d) if trie else (24 * d + 2 * n_head * C)) * 4
+    transient = (forward_only + (trained if trie else 0)) * (3 * C * d + 12 * d) * 4 + nodes * (2 * d + 4 * V) * 4
+    history = 2 * 32 * 2**20  # history cap and a copy while thinning
+    # bytes per parameter: weights 4, gradients 4, moments 8, checkpoint 12 (+ slack), and the weight
+    # snapshots: at least two kept (up to 24 B/param; 12x256 measures 0.92 GB after 40 steps)
+    step_bytes = (_BASE_BYTES + parameters * (48 + SNAPSHOT_BYTES_PER_PARAMETER) + kept + transient + history)
+    return CostEstimate(parameters, states, states * V, trained, forward_only, seconds, int(step_bytes))
 
 
 def config_cost(config: "RunConfig") -> CostEstimate:

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from . import chain
-from .config import _BASE_BYTES, MAX_STEP_BYTES, RunConfig, config_cost
+from .config import _BASE_BYTES, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, RunConfig, config_cost
 from .fused_adamw import FusedAdamWStep, make_adamw
 from .model import GPT, GPTConfig
 from .progress import progress_reporter
@@ -32,7 +32,8 @@ def max_seeds(config: RunConfig) -> int:
     """Seeds one ensemble may train: MAX_K, fewer where k copies of the model's training state
     (weights, gradients, AdamW moments, activations) would pass the cost guard's memory limit."""
     cost = config_cost(config)
-    per_copy = cost.step_bytes - _BASE_BYTES - _HISTORY_BYTES  # the run's own step, minus shared parts
+    per_copy = (cost.step_bytes - _BASE_BYTES - _HISTORY_BYTES  # the run's own step, minus shared parts
+                - SNAPSHOT_BYTES_PER_PARAMETER * cost.parameters)  # and the weight snapshots it keeps no copy of
     return int(max(1, min(MAX_K, (MAX_STEP_BYTES - _BASE_BYTES) // max(per_copy, 1))))
 
 

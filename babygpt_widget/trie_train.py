@@ -18,11 +18,8 @@ from functools import lru_cache
 import torch
 import torch.nn.functional as F
 
+from .config import MAX_GATHER_BYTES, trie_fits  # noqa: F401 - one rule, shared with the cost guard
 from .model import GPT
-
-# Gathered keys/values kept for backward: rows * C * n_embd * 2 floats per layer. Above this the
-# caller falls back to the forward over the data's windows (config.py's cost guard assumes it).
-MAX_GATHER_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -51,9 +48,9 @@ def flat_trie(V: int, C: int) -> FlatTrie:
 
 
 def fits(model: GPT, context_length: int) -> bool:
+    """Gathered keys/values kept for backward: every node's C slots, K and V, per layer."""
     cfg = model.config
-    rows = sum(cfg.vocab_size**L for L in range(1, context_length + 1))
-    return rows * context_length * cfg.n_embd * 2 * 4 * cfg.n_layer <= MAX_GATHER_BYTES
+    return trie_fits(cfg.vocab_size, context_length, cfg.n_layer, cfg.n_embd)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ METHODS = {
                             st.floats(0, 1))),
 }
 FIELD_NAMES = set(RunConfig.field_names()) | {"colour", "n", "start", "temperature", "seed", "targets", "k",
-                                               "include_prefixes", "path", "run_string", "progress"}
+                                               "include_prefixes", "path", "run_string", "progress",
+                                               "train"}  # TrainingDiverged: lr × weight_decay ≥ 1 drawn
 
 
 def call(run: BabyGPT, method: str, kwargs: dict):
