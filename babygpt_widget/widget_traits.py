@@ -27,7 +27,7 @@ export default { render({ el }) {
 
 LAYOUTS = ("circular", "force")
 CONTROLS = ("step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature",
-            "naughty", "prefixes", "export", "help", "presentation", "runstring")
+            "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare")
 MAX_TRAIN_N = 100_000  # the Train ×N field
 MAX_FRONTEND_SAMPLE = 10_000
 MAX_FRONTEND_REACH_K = 1000

@@ -257,7 +257,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     },
     signal,
   );
-  mountInsideSection(inside, side, model as unknown as Parameters<typeof mountInsideSection>[2], memory, signal);
+  const insideSection = mountInsideSection(inside, side, model as unknown as Parameters<typeof mountInsideSection>[2], memory, signal);
   search.setFound(null);
   // ---- runs compared (js/panels/compare): its section after Analysis, the hitting plot in it ----
   const compare = new ComparePanel(
@@ -637,7 +637,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       ["config", [controls.form]],
       ["sample", [sampler.bar, sampler.sequences]],
       ["temperature", [viewBar.parts.temperature]],
-      ["naughty", [analysis.reachPart]],
+      ["naughty", [analysis.reachPart, compare.plot.el]],
       ["prefixes", [viewBar.parts.prefixes]],
       ["export", [viewBar.parts.export]],
       ["help", [viewBar.parts.help]],
@@ -651,6 +651,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     sections.sample.setAvailable(visible.has("sample"));
     sections.settings.setAvailable(visible.has("config"));
     sections.run.setAvailable(visible.has("runstring"));
+    insideSection.setAvailable(visible.has("inside"));
+    compareSection.setAvailable(visible.has("compare"));
     fit.request();
     if (!visible.has("help")) help.toggle(false);
     root.classList.toggle("bg-no-naughty", !visible.has("naughty"));

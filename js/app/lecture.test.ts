@@ -215,9 +215,11 @@ describe("presentation and classroom controls", () => {
     expect(off('button[data-action="sample"]')).toBe(false);
     expect(off('input[data-role="history-slider"]')).toBe(false);
     expect(off('input[data-field="temperature"]')).toBe(false);
+    expect(off('section[data-section="inside"]')).toBe(true); // the inside panel and runs compared
+    expect(off('section[data-section="compare"]')).toBe(true);
     s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "r", bubbles: true }));
     expect(s.model.commands()).toEqual([]);
-    s.model.set("controls", ["step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature", "naughty", "prefixes", "export", "help", "presentation", "runstring"]);
+    s.model.set("controls", ["step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature", "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare"]);
     s.flush();
     expect(s.$$(".bg-off")).toHaveLength(0);
   });

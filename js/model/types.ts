@@ -99,6 +99,8 @@ export const CONTROL_NAMES = [
   "help",
   "presentation",
   "runstring",
+  "inside",
+  "compare",
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
