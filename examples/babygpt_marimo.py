@@ -273,7 +273,7 @@ def _(w):
 
 @app.cell
 def _(ens, w):
-    ens300 = w.compare_seeds(k=8, steps=300)  # the widget now shows these
+    ens300 = w.engine.compare_seeds(k=8, steps=300)  # Python only: the widget keeps step 50's
     for _name, _e in (("50 steps", ens), ("300 steps", ens300)):
         _spread = _e.spread[:, 1]
         print(f"{_name:>9}: P(1) spread across seeds: seen states up to {_spread[_e.seen].max():.3f}, "

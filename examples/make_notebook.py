@@ -125,7 +125,7 @@ widget draws each edge's median with a band as wide as the seeds' spread (*Compa
 its side panel does the same: *Train seeds*)."""),
     code("""ens = w.compare_seeds(k=8)  # the widget's 50 steps
 ens.table().round(3)"""),
-    code("""ens300 = w.compare_seeds(k=8, steps=300)  # the widget now shows these
+    code("""ens300 = w.engine.compare_seeds(k=8, steps=300)  # Python only: the widget keeps step 50's
 for _name, _e in (("50 steps", ens), ("300 steps", ens300)):
     _spread = _e.spread[:, 1]
     print(f"{_name:>9}: P(1) spread across seeds: seen states up to {_spread[_e.seen].max():.3f}, "

@@ -82,6 +82,11 @@ def test_example_notebook_draws_trained_chain(lab, example_notebook):
     # the notebook's second cell ran w.train(50)
     expect(view.step_readout).to_have_text(re.compile(r"\b50\b"), timeout=30_000)
     expect(view.edge_label("101", "011")).to_have_text("1(79%)", timeout=30_000)
+    # section 9 drew the 8-seed ensemble at step 50 (median labels; 101->011's median is 78.8%)
+    expect(view.root.locator('[data-role="ensemble-banner"]')).to_contain_text("8 seeds at step 50")
+    view.button("hide-ensemble").click()
+    expect(view.root.locator("path.bg-spread-band")).to_have_count(0)
+    expect(view.edge_label("101", "011")).to_have_text("1(79%)")  # the run's own value
     lab.screenshot(ARTIFACTS / "trained-chain.png", view.root)
     tracebacks = [t for t in lab.error_outputs() if "Error" in t or "Traceback" in t]
     assert not tracebacks, tracebacks

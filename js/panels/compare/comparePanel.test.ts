@@ -53,6 +53,24 @@ describe("seed ensemble", () => {
     expect(s.$('[data-role="ensemble-progress"]').classList.contains("bg-idle")).toBe(true);
   });
 
+  it("progress shows even when a cell's own training pushes updates before the seeds start", () => {
+    const s = make();
+    type(s.$<HTMLInputElement>('input[data-field="k"]'), "16");
+    s.$<HTMLButtonElement>('button[data-action="train-seeds"]').click();
+    // w.train(1500) from a cell still streams (training stays false: it is not background work)
+    s.model.update({ global_step: 60, training: false });
+    s.flush();
+    s.model.update({ training: true, progress: { done: 3, total: 1550 } }); // the seeds start
+    s.flush();
+    expect(s.$('[data-role="ensemble-progress"]').textContent).toBe("training 16 seeds: 3 / 1550 steps");
+    s.model.update({ training: false, progress: {} });
+    s.flush();
+    // finished: a later Train ×N is not labelled as seeds
+    s.model.update({ training: true, progress: { done: 1, total: 50 } });
+    s.flush();
+    expect(s.$('[data-role="ensemble-progress"]').classList.contains("bg-idle")).toBe(true);
+  });
+
   it("draws bands (wider when unseen), median labels, a table and the k values on hover", () => {
     const s = make();
     const before = s.$(`${edgeSel("000", "001", "1")} text`).textContent;
@@ -83,6 +101,26 @@ describe("seed ensemble", () => {
     expect(s.$$("path.bg-spread-band")).toHaveLength(0);
     expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).toBe(before);
     expect(s.$$('table[data-role="ensemble-table"] tbody tr')).toHaveLength(8);
+  });
+});
+
+describe("seed ensemble at its own step only", () => {
+  it("another step's chain shows its own labels, no bands, and a banner saying where the ensemble is", () => {
+    const s = make();
+    s.model.update({ ensemble: ensembleTrait() }); // 3 seeds trained to step 49 = live
+    s.flush();
+    expect(s.$$("path.bg-spread-band")).toHaveLength(16);
+    s.model.update({ shown_index: 0 }); // the history slider at step 0
+    s.flush();
+    expect(s.$$("path.bg-spread-band")).toHaveLength(0);
+    expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).not.toBe("1(60%)");
+    const banner = s.$('[data-role="ensemble-banner"]');
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain("drawn when the chain shows step 49");
+    s.model.update({ shown_index: -1 }); // live again: drawn
+    s.flush();
+    expect(s.$$("path.bg-spread-band")).toHaveLength(16);
+    expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).toBe("1(60%)");
   });
 });
 

@@ -62,6 +62,10 @@ export class ComparePanel {
   private showEnsemble = true;
   private showComparison = true;
   private pendingSeeds = 0;
+  /** The asked-for seeds began training (`training` went true): its end clears pendingSeeds. A
+   *  cell's own train() keeps `training` false, so updates before the start must not clear it. */
+  private seedsStarted = false;
+  private errorAtClick: string | undefined = undefined;
   private otherError = "";
   private hittingSent = "";
   private hittingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -73,7 +77,7 @@ export class ComparePanel {
     this.ensembleView = new EnsembleView(
       {
         train: (k) => {
-          this.pendingSeeds = k;
+          [this.pendingSeeds, this.seedsStarted, this.errorAtClick] = [k, false, this.ctx?.errors.k];
           this.hooks.send({ cmd: "compare_seeds", k });
         },
         setShown: (on) => {
@@ -99,11 +103,17 @@ export class ComparePanel {
     this.kernelOnly = [this.ensembleView.trainBtn, this.ensembleView.kInput, this.otherView.compareBtn, this.otherView.input, this.plot.plotBtn];
   }
 
-  /** The comparison or ensemble currently drawn on the chain. */
+  /** The comparison or ensemble currently drawn on the chain. An ensemble describes one step
+   *  count: drawn only while the chain shows that step (its median labels never stand for
+   *  another step's chain); elsewhere its banner says where to see it. */
   get mode(): "comparison" | "ensemble" | "" {
     if (this.comparison && this.diff && this.showComparison) return "comparison";
-    if (this.ensemble && this.showEnsemble) return "ensemble";
+    if (this.ensemble && this.showEnsemble && this.ensembleAtShownStep()) return "ensemble";
     return "";
+  }
+
+  private ensembleAtShownStep(): boolean {
+    return this.ensemble !== null && this.ctx !== null && this.ctx.shownStep === this.ensemble.steps;
   }
 
   update(ctx: CompareContext): void {
@@ -123,7 +133,9 @@ export class ComparePanel {
       this.showComparison = this.comparison !== null;
     }
     this.diff = this.comparison ? difference(ctx.shownProbs, this.comparison.other, S, V) : null;
-    if (!ctx.training) this.pendingSeeds = 0;
+    if (this.pendingSeeds && ctx.training) this.seedsStarted = true;
+    else if (this.seedsStarted && !ctx.training) [this.pendingSeeds, this.seedsStarted] = [0, false];
+    if (this.pendingSeeds && ctx.errors.k && ctx.errors.k !== this.errorAtClick) [this.pendingSeeds, this.seedsStarted] = [0, false]; // refused
     const p = ctx.progress;
     this.ensembleView.setProgress(
       this.pendingSeeds && ctx.training && p && typeof p.done === "number" && typeof p.total === "number"
@@ -241,10 +253,17 @@ export class ComparePanel {
       this.hooks.modeChanged();
     }
     this.otherView.show(mode === "comparison" && this.comparison && this.diff ? { label: this.comparison.label, step: ctx.shownStep, d: this.diff } : null, ctx.states);
-    this.ensembleBanner.hidden = mode !== "ensemble";
-    if (mode === "ensemble" && this.ensemble) {
+    const waiting = mode === "" && this.showEnsemble && this.ensemble !== null && !this.ensembleAtShownStep();
+    this.ensembleBanner.hidden = mode !== "ensemble" && !waiting;
+    this.ensembleBanner.classList.toggle("bg-ensemble-elsewhere", waiting);
+    if ((mode === "ensemble" || waiting) && this.ensemble) {
       const e = this.ensemble;
-      setText(this.ensembleBanner.firstElementChild!, `${e.seeds.length} seeds at step ${e.steps} · labels: median (T = 1) · band: min–max`);
+      setText(
+        this.ensembleBanner.firstElementChild!,
+        mode === "ensemble"
+          ? `${e.seeds.length} seeds at step ${e.steps} · labels: median (T = 1) · band: min–max`
+          : `${e.seeds.length} seeds trained to step ${e.steps}: drawn when the chain shows step ${e.steps} (table: Compare runs)`,
+      );
     }
     let items: EdgeDecor[] | null = null;
     if (mode === "comparison" && this.diff) items = differenceDecor(ctx.chain, this.diff, ctx.states.length, ctx.tokens.length);
