@@ -38,6 +38,31 @@ function layerFor(C: number, p1: (i: number) => number = () => 0.7) {
 }
 
 describe("canvas layer", () => {
+  it("dashes tokens 3..8 as the SVG drawing does (not colour alone); tokens 1 and 2 solid", () => {
+    const states = Array.from({ length: 256 }, (_, i) => i.toString(4).padStart(4, "0"));
+    const chain = buildChain(states, "0123", 4);
+    const frame = frameFor(chain.states.length);
+    const arrow = (9 * frame.nodeRadius) / 26;
+    const pos = ringLayout(chain, frame.radius);
+    const shapes = chain.edges.map((e) => curveShape(pos[e.fromIndex], pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, { r: frame.nodeRadius, arrow }));
+    const layer = new CanvasLayer();
+    layer.setChain(chain, frame.nodeRadius, arrow);
+    layer.setGeometry(pos, shapes);
+    layer.setProbs(new Float32Array(256 * 4).fill(0.25), false);
+    const ctx = mockContext();
+    layer.paint(ctx, { width: 1000, height: 620, half: frame.half }, { k: 1, x: 0, y: 0 }, 1);
+    const dashOf = (colour: string) => ctx.calls.find((c) => c.op === "stroke" && c.pieces > 0 && c.strokeStyle === colour)?.lineDash;
+    expect(dashOf(DEFAULT_COLORS.tokens[0])).toEqual([]);
+    expect(dashOf(DEFAULT_COLORS.tokens[1])).toEqual([]);
+    const d2 = dashOf(DEFAULT_COLORS.tokens[2])!;
+    const d3 = dashOf(DEFAULT_COLORS.tokens[3])!;
+    expect(d2.length).toBeGreaterThan(0);
+    expect(d3.length).toBeGreaterThan(0);
+    expect(d2).not.toEqual(d3);
+    // nodes are drawn solid again
+    expect(ctx.lineDash).toEqual([]);
+  });
+
   it("draws a 4,096-state overview as hairlines: one stroke call per colour and bucket", () => {
     const { layer, box } = layerFor(12);
     const ctx = mockContext();

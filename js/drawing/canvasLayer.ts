@@ -22,7 +22,7 @@ import type { Detail, EdgeArrays, ScreenBox, ZoomState } from "./canvasGeometry"
 import { edgeLabel } from "../util/format";
 import type { EdgeShape, Point } from "./geometry";
 import { edgeOpacity, edgeWidth } from "./graphStyle";
-import { PALETTE_SIZE, tokenSlot } from "./palette";
+import { PALETTE_SIZE, TOKEN_DASHES, tokenSlot } from "./palette";
 import { DEFAULT_COLORS } from "./canvasColors";
 import type { CanvasColors } from "./canvasColors";
 
@@ -238,6 +238,9 @@ export class CanvasLayer {
       ctx.globalAlpha = Math.min(1, edgeOpacity(p) * fade);
       ctx.strokeStyle = colour;
       ctx.lineWidth = hair ? devicePx : Math.max(edgeWidth(p) * this.widthScale * unit, devicePx);
+      // not colour alone: tokens 3..8 dashed as on the SVG drawing (hairlines in device pixels)
+      const dash = TOKEN_DASHES[slot % PALETTE_SIZE];
+      ctx.setLineDash(dash ? dash.map((v) => v * (hair ? devicePx : unit)) : []);
       if (hair) ctx.beginPath();
       for (let k = a; k < b; k++) {
         const i = groups.order[k];
@@ -273,6 +276,8 @@ export class CanvasLayer {
         ctx.fill();
       }
     }
+
+    ctx.setLineDash([]);
 
     // ---- nodes: fill, long-run shade, outline (plain dots when tiny) ----
     const r = Math.max(this.nodeRadius, 1.4 * px);

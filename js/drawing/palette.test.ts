@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { differenceCiede2000, filterDeficiencyDeuter, filterDeficiencyProt, parse, wcagContrast } from "culori";
 import { describe, expect, it } from "vitest";
-import { PALETTE_SIZE, tokenSlot } from "./palette";
+import { PALETTE_SIZE, TOKEN_DASHES, tokenSlot } from "./palette";
 
 const MIN_DELTA_E = 10;
 const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "widget.css"), "utf8");
@@ -106,5 +106,9 @@ describe("tokens differ by more than colour", () => {
     const dashes = Array.from({ length: PALETTE_SIZE - 2 }, (_, i) => dashOf(i + 2));
     expect(dashes.every((d) => d !== null && d !== "none")).toBe(true);
     expect(new Set(dashes).size).toBe(dashes.length);
+  });
+
+  it("the canvas (big chains) dashes with the same patterns as the SVG edges", () => {
+    for (let k = 0; k < PALETTE_SIZE; k++) expect(TOKEN_DASHES[k]?.join(" ") ?? null).toBe(dashOf(k));
   });
 });

@@ -14,10 +14,13 @@ export interface DrawCall {
   strokeStyle: unknown;
   fillStyle: unknown;
   font: string;
+  lineDash: number[];
 }
 
 export interface MockCtx extends Ctx2D {
   calls: DrawCall[];
+  /** The dash pattern set last (setLineDash). */
+  lineDash: number[];
   transforms: number[][];
   reset(): void;
 }
@@ -33,6 +36,7 @@ export function mockContext(): MockCtx {
     fillStyle: "#000" as unknown,
     globalAlpha: 1,
     lineWidth: 1,
+    lineDash: [] as number[],
     lineJoin: "miter" as CanvasLineJoin,
     font: "10px sans-serif",
     textAlign: "start" as CanvasTextAlign,
@@ -50,6 +54,7 @@ export function mockContext(): MockCtx {
         strokeStyle: ctx.strokeStyle,
         fillStyle: ctx.fillStyle,
         font: ctx.font,
+        lineDash: ctx.lineDash,
         ...extra,
       });
     },
@@ -87,7 +92,9 @@ export function mockContext(): MockCtx {
     strokeText(text: string, x: number, y: number) {
       ctx.record("strokeText", { text, x, y });
     },
-    setLineDash() {},
+    setLineDash(d: number[]) {
+      ctx.lineDash = [...d];
+    },
     measureText: (t: string) => ({ width: t.length * 7 }) as TextMetrics,
   };
   return ctx as unknown as MockCtx;
