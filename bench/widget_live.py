@@ -8,11 +8,11 @@ and updates/s received.
 
 from __future__ import annotations
 
-import json
 import pathlib
 import time
 
 from jupyter_client.manager import start_new_kernel
+from kernel import run_in_kernel
 
 HERE = pathlib.Path(__file__).parent
 SETUP = f"""
@@ -39,17 +39,7 @@ def main() -> None:
             updates.append(time.perf_counter())
 
     def run(code: str) -> dict:
-        out: dict = {}
-
-        def hook(msg: dict) -> None:
-            on_iopub(msg)
-            if msg["msg_type"] == "stream" and msg["content"]["text"].startswith("{"):
-                out.update(json.loads(msg["content"]["text"]))
-            elif msg["msg_type"] == "error":
-                raise RuntimeError("\n".join(msg["content"]["traceback"]))
-
-        kc.execute_interactive(code, timeout=600, output_hook=hook)
-        return out
+        return run_in_kernel(kc, code, on_iopub)
 
     try:
         run(SETUP)

@@ -15,13 +15,13 @@ kernel, interleaved with the widget's rounds.
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 import statistics
 import time
 
 from jupyter_client.manager import start_new_kernel
+from kernel import run_in_kernel
 
 HERE = pathlib.Path(__file__).parent
 SETUP = f"""
@@ -97,16 +97,7 @@ def main() -> None:
     km, kc = start_new_kernel(kernel_name="python3")
 
     def run(code: str) -> dict:
-        out: dict = {}
-
-        def hook(msg: dict) -> None:
-            if msg["msg_type"] == "stream" and msg["content"]["text"].startswith("{"):
-                out.update(json.loads(msg["content"]["text"]))
-            elif msg["msg_type"] == "error":
-                raise RuntimeError("\n".join(msg["content"]["traceback"]))
-
-        kc.execute_interactive(code, timeout=600, output_hook=hook)
-        return out
+        return run_in_kernel(kc, code)
 
     try:
         run(SETUP)

@@ -393,6 +393,26 @@ def wait_for_widget(page: Page, roots: Locator, count: int = 1, timeout: float =
         page.wait_for_timeout(200)  # polling a condition
 
 
+def open_in_lab(lab: "Lab", notebook: Path, server_root: Path, cells: list[str], width: int = 1280,
+                height: int = 720) -> None:
+    """Write ``cells`` to ``notebook``, open it in JupyterLab at width × height with both side
+    areas collapsed (a lecturer's screen), Run All, and wait for a widget."""
+    lab.page.set_viewport_size({"width": width, "height": height})
+    nb = write_notebook(notebook, cells)
+    lab.open(nb.relative_to(server_root).as_posix())
+    lab.page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+    lab.run_all()
+    wait_for_widget(lab.page, lab.page.locator(".babygpt-widget"), timeout=60_000)
+
+
+def first_lecture_view(lab: "Lab", edges: int = 16) -> "LectureView":
+    """The first cell's widget, drawn (``edges`` edges) and with its kernel answering."""
+    view = LectureView(lab.code_cells.nth(0).locator(".babygpt-widget"))
+    expect(view.edges).to_have_count(edges, timeout=60_000)
+    expect(view.button("step")).to_be_enabled(timeout=30_000)
+    return view
+
+
 def collect_until(read, done, timeout: float = 30.0, poll_ms: int = 50, page: Page | None = None) -> list:
     """Poll ``read()`` until ``done(value)``; return every distinct value seen, in order."""
     seen: list = []

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
-from .helpers import Lab, LectureView, Notebook7, StaticSite, wait_for_widget, write_notebook
+from .helpers import Lab, LectureView, Notebook7, StaticSite, open_in_lab, wait_for_widget, write_notebook
 from .test_accessibility import _audit
 
 pytestmark = pytest.mark.browser
@@ -51,12 +51,7 @@ GEOMETRY_JS = """root => {
 
 
 def _open_lab(lab: Lab, notebook_dir, jupyter_server, cells: list[str], name: str) -> None:
-    lab.page.set_viewport_size({"width": 1280, "height": 720})
-    nb = write_notebook(notebook_dir / name, cells)
-    lab.open(nb.relative_to(jupyter_server.root).as_posix())
-    lab.page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
-    lab.run_all()
-    wait_for_widget(lab.page, lab.page.locator(".babygpt-widget"), timeout=DRAW_TIMEOUT)
+    open_in_lab(lab, notebook_dir / name, jupyter_server.root, cells)
 
 
 def _look_inside(view: LectureView, state: str, step: int) -> None:

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
-from .helpers import Lab, LectureView, Notebook7, collect_until, wait_for_widget, write_notebook
+from .helpers import (Lab, LectureView, Notebook7, collect_until, first_lecture_view, open_in_lab, wait_for_widget,
+                      write_notebook)
 
 pytestmark = pytest.mark.browser
 
@@ -38,16 +39,8 @@ PARTS = {
 
 
 def _open(lab: Lab, notebook_dir, jupyter_server, width: int = 1280, height: int = 720) -> LectureView:
-    lab.page.set_viewport_size({"width": width, "height": height})
-    nb = write_notebook(notebook_dir / "screen.ipynb", CELLS)
-    lab.open(nb.relative_to(jupyter_server.root).as_posix())
-    lab.page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
-    lab.run_all()
-    wait_for_widget(lab.page, lab.page.locator(".babygpt-widget"), timeout=DRAW_TIMEOUT)
-    view = LectureView(lab.code_cells.nth(0).locator(".babygpt-widget"))
-    expect(view.edges).to_have_count(16, timeout=DRAW_TIMEOUT)
-    expect(view.button("step")).to_be_enabled(timeout=30_000)
-    return view
+    open_in_lab(lab, notebook_dir / "screen.ipynb", jupyter_server.root, CELLS, width, height)
+    return first_lecture_view(lab)
 
 
 def _settle(view: LectureView) -> None:
