@@ -1,15 +1,9 @@
 // Keys inside the widget never reach Jupyter's command-mode bindings (listening on the document).
-import { afterEach, describe, expect, it } from "vitest";
-import { setup } from "../testing/harness";
-import type { Setup } from "../testing/harness";
+import { describe, expect, it } from "vitest";
+import { setupEach } from "../testing/harness";
 import { nativeKey } from "./keyboard";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-});
+const make = setupEach();
 
 /** Keydown on `target`; returns whether a document-level listener (Jupyter) saw it. */
 function press(target: Element, key: string, init: KeyboardEventInit = {}): boolean {
@@ -23,7 +17,7 @@ function press(target: Element, key: string, init: KeyboardEventInit = {}): bool
 
 describe("keys stay inside the widget", () => {
   it("arrows on the focused history slider do not reach the document", () => {
-    const s = (current = setup());
+    const s = make();
     const slider = s.$('input[data-role="history-slider"]');
     for (const k of ["ArrowLeft", "ArrowRight", "Home", "End", "PageUp"]) expect(press(slider, k)).toBe(false);
     // ...and do not train: the slider's own arrows, not the → shortcut
@@ -31,7 +25,7 @@ describe("keys stay inside the widget", () => {
   });
 
   it("the widget's shortcuts stop; unhandled keys on the root and Tab / Ctrl+keys pass", () => {
-    const s = (current = setup());
+    const s = make();
     const root = s.$(".babygpt-widget");
     expect(press(root, "ArrowRight")).toBe(false);
     expect(s.model.commands()).toEqual([{ cmd: "step" }]);
@@ -42,7 +36,7 @@ describe("keys stay inside the widget", () => {
   });
 
   it("typing in a box, Space on a button and arrows in a select stay inside", () => {
-    const s = (current = setup());
+    const s = make();
     expect(press(s.$('input[data-field="lr"]'), "a")).toBe(false);
     expect(press(s.$('button[data-action="sample"]'), " ")).toBe(false);
     expect(press(s.$('select[data-field="layout"]'), "ArrowDown")).toBe(false);
@@ -63,7 +57,7 @@ describe("keys stay inside the widget", () => {
 
 describe("Notebook 7: Lumino listens in the capture phase, before the widget", () => {
   it("the target of a widget key carries data-lm-suppress-shortcuts while it is dispatched", () => {
-    const s = (current = setup());
+    const s = make();
     const seen: boolean[] = [];
     const lumino = (ev: Event): void => void seen.push((ev.target as Element).hasAttribute("data-lm-suppress-shortcuts"));
     document.addEventListener("keydown", lumino, true);
@@ -79,7 +73,7 @@ describe("Notebook 7: Lumino listens in the capture phase, before the widget", (
 
 describe("a frozen view", () => {
   it("Step, Train and Play return to live first; Pause is `stop` on a kernel that knows it", () => {
-    const s = (current = setup({ training: false, playing: false }));
+    const s = make({ training: false, playing: false });
     const shown = (): number => s.model.get("shown_index");
     s.model.set("shown_index", 10);
     s.flush();
@@ -97,7 +91,7 @@ describe("a frozen view", () => {
   });
 
   it("an older kernel (no `training` trait) still gets `pause`", () => {
-    const s = (current = setup());
+    const s = make();
     s.model.update({ playing: true });
     s.flush();
     s.$('button[data-action="pause"]').click();

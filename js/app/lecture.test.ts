@@ -1,22 +1,13 @@
 // The lecture views in jsdom: actual state space, long run, naughty states, data vs model,
 // per-edge history, presentation, classroom controls, export, run string, static pages, V > 2.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { STATIC_BADGE, STATIC_REASON } from "./app";
 import { serializeSvg } from "../drawing/exporter";
 import { percent1 } from "../util/format";
 import { countsFor, f32, i32, PREFIX_P1, rowsFromP1, SEED_SEQUENCE, STATES3, TRAINED_P1 } from "../testing/fakeModel";
-import { edgeSel, setup, type, visibleEdges } from "../testing/harness";
-import type { Setup } from "../testing/harness";
+import { edgeSel, setupEach, type, visibleEdges } from "../testing/harness";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-const make = (...args: Parameters<typeof setup>): Setup => (current = setup(...args));
+const make = setupEach();
 const next = (s: string, t: string) => s.slice(1) + t;
 
 /** Reference long-run shares: the lazy chain's powers from uniform, in plain doubles. */

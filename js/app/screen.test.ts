@@ -1,23 +1,16 @@
 // The lecture screen's app-level behaviour: one Stop button during any run, progress, Play speed,
 // Undo reset, kernel liveness, no-jump rows, stale errors.
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { setup } from "../testing/harness";
-import type { Setup } from "../testing/harness";
+import { describe, expect, it, vi } from "vitest";
+import { setupEach } from "../testing/harness";
 import { STATIC_BADGE, STATIC_REASON } from "./app";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-  vi.useRealTimers();
-});
+const make = setupEach();
 
 const NEW = { training: false, progress: {}, play_speed: 0, can_undo_reset: false };
 
 describe("long runs", () => {
   it("Train ×N in the background shows one Stop button (not Play) and its progress k / N", () => {
-    const s = (current = setup(NEW));
+    const s = make(NEW);
     const play = s.$('button[data-action="play"]');
     const stop = s.$('button[data-action="pause"]');
     const progress = s.$('[data-role="progress"]');
@@ -40,7 +33,7 @@ describe("long runs", () => {
   });
 
   it("Play shows Pause; Space stops whatever runs", () => {
-    const s = (current = setup(NEW));
+    const s = make(NEW);
     s.model.update({ playing: true, training: true });
     s.flush();
     expect(s.$('button[data-action="pause"]').textContent).toBe("Pause");
@@ -49,22 +42,22 @@ describe("long runs", () => {
   });
 
   it("the Play speed select sets play_speed; an older kernel shows no speed control", () => {
-    const s = (current = setup(NEW));
+    const s = make(NEW);
     const select = s.$<HTMLSelectElement>('select[data-field="play_speed"]');
     expect(select.value).toBe("0");
     expect([...select.options].map((o) => o.textContent)).toEqual(["2/s", "5/s", "10/s", "30/s", "100/s", "max"]);
     select.value = "5";
     select.dispatchEvent(new Event("change"));
     expect(s.model.get("play_speed")).toBe(5);
-    current.mounted.destroy();
-    const old = (current = setup());
+    s.mounted.destroy();
+    const old = make();
     expect(old.$(".bg-speed").classList.contains("bg-unsupported")).toBe(true);
   });
 });
 
 describe("undo reset", () => {
   it("offers Undo reset while the kernel can undo, and sends undo_reset", () => {
-    const s = (current = setup(NEW));
+    const s = make(NEW);
     const undo = s.$('button[data-action="undo-reset"]');
     expect(undo.hidden).toBe(true);
     s.$('button[data-action="reset"]').click();
@@ -82,7 +75,7 @@ describe("undo reset", () => {
 describe("kernel liveness", () => {
   it("a kernel that stops answering (restart, death) turns the kernel-only controls off", async () => {
     vi.useFakeTimers();
-    const s = (current = setup(NEW, { probeIntervalMs: 4000 }));
+    const s = make(NEW, { probeIntervalMs: 4000 });
     await Promise.resolve(); // the first hello is answered
     const train = s.$<HTMLButtonElement>('button[data-action="train"]');
     const badge = s.$('[data-role="static-badge"]');
@@ -102,7 +95,7 @@ describe("kernel liveness", () => {
   });
 
   it("a closed comm turns them off at once", () => {
-    const s = (current = setup(NEW));
+    const s = make(NEW);
     s.model.emit("comm:close");
     expect(s.$<HTMLButtonElement>('button[data-action="train"]').disabled).toBe(true);
     expect(s.$('[data-role="static-badge"]').hidden).toBe(false);
@@ -111,7 +104,7 @@ describe("kernel liveness", () => {
 
 describe("no layout jumps, no stale errors", () => {
   it("going to a history step reserves the badge's space (visibility, not display)", () => {
-    const s = (current = setup());
+    const s = make();
     const mode = s.$(".bg-mode");
     expect(mode.classList.contains("bg-invisible")).toBe(true);
     expect(mode.hidden).toBe(false);
@@ -123,7 +116,7 @@ describe("no layout jumps, no stale errors", () => {
   });
 
   it("bar errors overlay the drawing (not a new row); saved errors from an earlier session are not shown", () => {
-    const s = (current = setup({ errors: { train_n: "train_n: must be at least 1; got 0" } }));
+    const s = make({ errors: { train_n: "train_n: must be at least 1; got 0" } });
     expect(s.$('[data-error-for="train_n"]').textContent).toBe("");
     expect(s.$(".bg-bar-errors").parentElement!.classList.contains("bg-header")).toBe(true);
     s.model.set("errors", { train: "training diverged" });
@@ -135,7 +128,7 @@ describe("no layout jumps, no stale errors", () => {
   });
 
   it("sections collapse and the side panel holds the secondary panels", () => {
-    const s = (current = setup());
+    const s = make();
     const names = s.$$("[data-section]").map((e) => e.dataset.section);
     expect(names).toEqual(["view", "inside", "sample", "analysis", "compare", "settings", "run"]);
     const head = s.$('button[data-action="section-settings"]');
@@ -148,7 +141,7 @@ describe("no layout jumps, no stale errors", () => {
 
 describe("log step axis", () => {
   it("the switch gives the first steps room on the slider and the loss chart follows", () => {
-    const s = (current = setup({}, { h: 50 }));
+    const s = make({}, { h: 50 });
     const slider = s.$<HTMLInputElement>('input[data-role="history-slider"]');
     expect(slider.max).toBe("49");
     const box = s.$<HTMLInputElement>('input[data-field="history_log"]');
@@ -172,13 +165,13 @@ describe("log step axis", () => {
 
 describe("small things", () => {
   it("the `from` and search boxes are sized for C tokens; the run string shows whole on hover", () => {
-    const s = (current = setup());
+    const s = make();
     expect(s.$(".babygpt-widget").style.getPropertyValue("--bg-context")).toBe("3");
     expect(s.$('[data-role="run-string"]').title).toContain("babygpt1:");
   });
 
   it("icons are inline SVG, never font glyphs", () => {
-    const s = (current = setup());
+    const s = make();
     for (const a of ["step", "play", "pause", "reset", "fullscreen", "presentation"]) {
       const b = s.$(`button[data-action="${a}"]`);
       expect(b.querySelector("svg.bg-icon path")).toBeTruthy();

@@ -1,17 +1,10 @@
 // Exports: a caption (step, loss, settings) and a legend under the drawing, the walk ring and
 // other transient marks left out, and a light theme on request.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { captionLines, exportChain, serializeSvg } from "./exporter";
-import { setup } from "../testing/harness";
-import type { Setup } from "../testing/harness";
+import { setupEach } from "../testing/harness";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-  vi.restoreAllMocks();
-});
+const make = setupEach();
 
 const parse = (text: string): Document => new DOMParser().parseFromString(text, "image/svg+xml");
 
@@ -24,7 +17,7 @@ describe("export caption and legend", () => {
   });
 
   it("puts caption and legend under the drawing, growing the viewBox", () => {
-    const s = (current = setup());
+    const s = make();
     const svg = s.$<SVGSVGElement>("svg.bg-graph");
     const before = svg.getAttribute("viewBox")!.split(" ").map(Number);
     const text = serializeSvg(svg, {
@@ -44,7 +37,7 @@ describe("export caption and legend", () => {
   });
 
   it("leaves the walk ring, hover and search marks out and brings them back", () => {
-    const s = (current = setup());
+    const s = make();
     const g = s.mounted.graph;
     g.setWalk(5, -1);
     g.setFound(2);
@@ -58,7 +51,7 @@ describe("export caption and legend", () => {
   });
 
   it("light theme: the export is drawn with the light palette on white, the page keeps its theme", async () => {
-    const s = (current = setup());
+    const s = make();
     const root = s.$(".babygpt-widget");
     const blobs: Blob[] = [];
     vi.spyOn(URL, "createObjectURL").mockImplementation((b) => (blobs.push(b as Blob), "blob:x"));

@@ -1,18 +1,12 @@
 // Sampling as a walk, temperature, and the lecture-hall keyboard: the widget in jsdom.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { percent } from "../util/format";
 import { rowsFromP1, STATES3, TRAINED_P1 } from "../testing/fakeModel";
-import { edgeSel, setup, type, visibleEdges } from "../testing/harness";
+import { edgeSel, setupEach, type, visibleEdges } from "../testing/harness";
 import type { Setup } from "../testing/harness";
 import type { WalkTrait } from "../model/types";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-});
-const make = (...args: Parameters<typeof setup>): Setup => (current = setup(...args));
+const make = setupEach();
 const walkOf = (s: Setup) => s.model.get("walk") as WalkTrait;
 const ticker = (s: Setup) => s.$('[data-role="ticker"]').textContent;
 

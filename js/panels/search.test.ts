@@ -1,16 +1,11 @@
 // "Find state": resolving a typed label, and the search box in the widget (SVG drawing).
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { foundText, resolveSearch } from "./search";
 import { f32, rowsFromP1, STATES3, TRAINED_P1 } from "../testing/fakeModel";
-import { setup } from "../testing/harness";
+import { setupEach } from "../testing/harness";
 import type { Setup } from "../testing/harness";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-});
+const make = setupEach();
 
 const space = {
   drawn: new Map(STATES3.map((s, i) => [s, i] as const)),
@@ -53,7 +48,7 @@ describe("the search box", () => {
   }
 
   it("sits in the View section with the layout switch, with its error slot and an empty readout", () => {
-    const s = (current = setup());
+    const s = make();
     const input = s.$<HTMLInputElement>('input[data-field="search_state"]');
     expect(input).toBeTruthy();
     expect(input.closest('[data-section="view"]')).toBe(s.$('select[data-field="layout"]').closest('[data-section="view"]'));
@@ -65,7 +60,7 @@ describe("the search box", () => {
   });
 
   it("marks the found node (bg-found) and shows its distribution; Enter on nothing clears", () => {
-    const s = (current = setup());
+    const s = make();
     search(s, "101");
     const found = s.$$("g.bg-node.bg-found");
     expect(found.map((g) => g.getAttribute("data-state"))).toEqual(["101"]);
@@ -81,7 +76,7 @@ describe("the search box", () => {
   });
 
   it("shows an inline error for an unknown label, and clears it on the next good search", () => {
-    const s = (current = setup());
+    const s = make();
     search(s, "0101");
     expect(s.$('[data-error-for="search_state"]').textContent).toMatch(/states are 3 tokens long/);
     expect(s.$('input[data-field="search_state"]').hasAttribute("aria-invalid")).toBe(true);
@@ -92,7 +87,7 @@ describe("the search box", () => {
   });
 
   it("Escape clears the search", () => {
-    const s = (current = setup());
+    const s = make();
     search(s, "111");
     expect(s.$$("g.bg-node.bg-found")).toHaveLength(1);
     search(s, "111", "Escape");
@@ -101,7 +96,7 @@ describe("the search box", () => {
   });
 
   it("follows the chain: the readout updates with new probabilities, the mark survives", () => {
-    const s = (current = setup());
+    const s = make();
     search(s, "101");
     s.model.update({ probs: f32(rowsFromP1(TRAINED_P1.map(() => 0.25))), global_step: 60 });
     s.flush();
@@ -110,7 +105,7 @@ describe("the search box", () => {
   });
 
   it("drops the search when the state space no longer has the state", () => {
-    const s = (current = setup());
+    const s = make();
     search(s, "101");
     const states = ["00", "01", "02", "10", "11", "12", "20", "21", "22"];
     s.model.update({
@@ -127,7 +122,7 @@ describe("the search box", () => {
   });
 
   it("hides with the layout switch in classroom mode", () => {
-    const s = (current = setup({ controls: ["step", "train"] }));
+    const s = make({ controls: ["step", "train"] });
     expect(s.$('input[data-field="search_state"]').closest(".bg-off")).toBeTruthy();
   });
 });

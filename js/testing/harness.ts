@@ -1,4 +1,5 @@
 // Mounting the widget into jsdom for tests: a fake model, a hand-stepped walk timer.
+import { afterEach, vi } from "vitest";
 import { mount } from "../app/app";
 import type { Mounted, MountOptions } from "../app/app";
 import type { Traits } from "../model/types";
@@ -71,4 +72,18 @@ export const edgeSel = (from: string, to: string, token: string): string =>
 /** Edges a reader can see: not display:none. */
 export function visibleEdges(host: HTMLElement): Element[] {
   return [...host.querySelectorAll("g.bg-edge")].filter((e) => getComputedStyle(e).display !== "none");
+}
+
+/** `setup` for a test file: what each test mounts is unmounted after it, and the DOM, fake
+ *  timers and spies are put back (one place instead of an afterEach in every file). */
+export function setupEach(): typeof setup {
+  let current: Setup | null = null;
+  afterEach(() => {
+    current?.mounted.destroy();
+    current = null;
+    document.body.replaceChildren();
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  return (...args) => (current = setup(...args));
 }

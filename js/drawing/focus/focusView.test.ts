@@ -1,22 +1,17 @@
 // The focus view through the mounted widget: pick a state (search, walk or a click), draw its
 // neighbourhood as a sub-chain with every hook, go back with the button or Esc.
-import { afterEach, describe, expect, it } from "vitest";
-import { setup } from "../../testing/harness";
+import { describe, expect, it } from "vitest";
+import { setupEach } from "../../testing/harness";
 import type { Setup } from "../../testing/harness";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-});
+const make = setupEach();
 
 const states = (s: Setup): string[] => s.$$("svg.bg-graph g.bg-node").map((g) => g.dataset.state ?? "");
 const click = (e: Element): boolean => e.dispatchEvent(new MouseEvent("click", { bubbles: true }));
 
 describe("focus view", () => {
   it("a click picks the state: its 1-step neighbourhood is drawn, Esc goes back", () => {
-    const s = (current = setup());
+    const s = make();
     expect(states(s)).toHaveLength(8);
     click(s.$('button[data-action="focus"]'));
     expect(s.$('[data-role="focus-status"]').textContent).toBe("click a state");
@@ -37,7 +32,7 @@ describe("focus view", () => {
   });
 
   it("focuses on the searched state, k steps each way; the Back button returns", () => {
-    const s = (current = setup());
+    const s = make();
     s.mounted.graph.setFound(0); // "000" (as the search box does)
     click(s.$('button[data-action="focus"]'));
     expect(s.mounted.graph.focusState).toBe("000");
@@ -53,7 +48,7 @@ describe("focus view", () => {
   });
 
   it("focuses on the walk's state and keeps the walk ring on it", () => {
-    const s = (current = setup());
+    const s = make();
     s.mounted.graph.setWalk(5, -1); // "101"
     click(s.$('button[data-action="focus"]'));
     expect(s.mounted.graph.focusState).toBe("101");

@@ -1,21 +1,13 @@
 // The Compare runs section in the mounted widget: commands sent, the ensemble's table, bands
 // and median labels, a comparison's banner and colours, the hitting plot following the slider,
 // and a saved page (no kernel) drawing saved results with the kernel-only buttons off.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { STATIC_REASON } from "../../app/app";
 import { STATES3 } from "../../testing/fakeModel";
-import { edgeSel, setup, type } from "../../testing/harness";
-import type { Setup } from "../../testing/harness";
+import { edgeSel, setupEach, type } from "../../testing/harness";
 import { HITTING_DEBOUNCE_MS } from "./comparePanel";
 
-let current: Setup | null = null;
-const make = (...args: Parameters<typeof setup>): Setup => (current = setup(...args));
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-  vi.useRealTimers();
-});
+const make = setupEach();
 
 const UNSEEN = new Set(["000", "001", "010", "100"]);
 /** 3 seeds over the 8 states: P(1) near 0.8 when seen (tight), scattered when unseen. */

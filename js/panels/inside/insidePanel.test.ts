@@ -1,19 +1,12 @@
 // The inside panel mounted in the whole app (jsdom, fake model): selection, requests, drawing,
 // temperature, and a saved page's replay.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { STATIC_REASON } from "../../app/app";
-import { setup, type } from "../../testing/harness";
+import { setupEach, type } from "../../testing/harness";
 import type { Setup } from "../../testing/harness";
 import { fakeInside } from "./fixture";
 
-let current: Setup | null = null;
-afterEach(() => {
-  current?.mounted.destroy();
-  current = null;
-  document.body.replaceChildren();
-  vi.useRealTimers();
-});
-const make = (...args: Parameters<typeof setup>): Setup => (current = setup(...args));
+const make = setupEach();
 const explains = (s: Setup) => s.model.commands().filter((c) => c.cmd === "explain");
 
 /** Open the panel on `state` the way a user does: search it, press Look inside. */
