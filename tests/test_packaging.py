@@ -87,7 +87,7 @@ def test_wheel_holds_the_package_bundle_notebooks_and_license_only(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     package = {f"babygpt_widget/{p.name}" for p in (REPO / "babygpt_widget").glob("*.py")}
     expected = package | {
-        "babygpt_widget/static/widget.js", "babygpt_widget/static/widget.css",
+        "babygpt_widget/static/widget.js", "babygpt_widget/static/widget.css", "babygpt_widget/static/page.js",
         "babygpt_widget/examples/babygpt.ipynb", "babygpt_widget/examples/babygpt_marimo.py",
         "babygpt_widget/examples/babygpt_marimo.css",
         f"{NAME}.dist-info/METADATA", f"{NAME}.dist-info/WHEEL", f"{NAME}.dist-info/RECORD",
