@@ -3,7 +3,7 @@ and which optional results it leaves out. Pure arithmetic on sizes; page_data.py
 encodes, this module decides.
 
 Order of claims on the budget: the fixed page (bundle, runtime, the live chain, settings), then
-at least MIN_HISTORY_ROWS history rows, then the optional results in order (inside replay,
+MIN_HISTORY_ROWS history rows (at most half of what is left), then the optional results in order (inside replay,
 comparison, hitting curve, seed ensemble) while they fit, then the rest of the history. History
 probabilities stay float32 when the whole history fits; otherwise they are stored as 16-bit
 fractions (1/65,535: far below the 0.1 % the page shows) and thinned evenly over the run.
@@ -64,7 +64,8 @@ def plan_page(fixed_bytes: int, recorded: int, values_per_row: int, optional: Se
     room = budget - PLAN_MARGIN_BYTES - fixed_bytes
     if history_bytes(recorded, values_per_row, "f32") + sum(b for _, b in optional) <= room:
         return PagePlan(np.arange(recorded), "f32", recorded, tuple(n for n, _ in optional), ())
-    reserve = history_bytes(min(recorded, MIN_HISTORY_ROWS), values_per_row, "u16p")
+    # the history's share before optional results: MIN_HISTORY_ROWS rows, at most half the room
+    reserve = min(history_bytes(min(recorded, MIN_HISTORY_ROWS), values_per_row, "u16p"), room // 2)
     kept, left = [], []
     for name, size in optional:
         if size <= room - reserve:
@@ -72,14 +73,14 @@ def plan_page(fixed_bytes: int, recorded: int, values_per_row: int, optional: Se
             room -= size
         else:
             left.append(name)
+    if history_bytes(recorded, values_per_row, "f32") <= room:  # what is left holds it all, as recorded
+        return PagePlan(np.arange(recorded), "f32", recorded, tuple(kept), tuple(left))
     # the most rows that fit (at least the first, the last and the must-keep ones)
     per_row = values_per_row * 2 + ROW_OVERHEAD
     fit = max(2, min(recorded, room * 3 // 4 // max(per_row, 1)))
-    while fit > 2 and history_bytes(fit, values_per_row, "u16p") > room:
-        fit -= 1
     rows = pick_rows(recorded, fit, must)
-    while len(rows) > 2 and history_bytes(len(rows), values_per_row, "u16p") > room:
-        fit -= 1  # the must-keep rows pushed it over: fewer evenly spaced ones
+    while fit > 0 and history_bytes(len(rows), values_per_row, "u16p") > room:
+        fit = min(fit, len(rows)) - 1  # fewer evenly spaced rows; never fewer than the must-keep ones
         rows = pick_rows(recorded, fit, must)
     return PagePlan(rows, "u16p", recorded, tuple(kept), tuple(left))
 

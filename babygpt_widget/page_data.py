@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .page_budget import PAGE_BUDGET_BYTES, PagePlan, plan_page, quantise
+from .page_budget import PAGE_BUDGET_BYTES, PagePlan, dequantise, plan_page, quantise
 
 FORMAT = "babygpt-saved-page"
 VERSION = 1
@@ -159,3 +159,23 @@ def build_page_data(state: dict[str, Any], saved_by: str, budget: int = PAGE_BUD
     }
     return PageData(data, plan, kept_steps)
 
+
+
+def read_page_data(page_html: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(traits, page info) of a saved page, decoded as js/page/pageData.ts does: bytes traits as
+    bytes (16-bit fractions back to float32), list leaves as nested lists. For tests and tools."""
+    start = page_html.index('<script type="application/json" id="bgp-data">') + len('<script type="application/json" id="bgp-data">')
+    raw = json.loads(page_html[start:page_html.index("</script>", start)])
+    if raw.get("format") != FORMAT or raw.get("version") != VERSION:
+        raise ValueError(f"page: not a version {VERSION} {FORMAT}")
+    traits = dict(raw["traits"])
+    for leaf in raw["binary"]:
+        data = base64.b64decode(leaf["data"])
+        if leaf["enc"] == "u16p":
+            data = dequantise(data).astype("<f4").tobytes()
+        if len(leaf["path"]) == 1:
+            traits[leaf["path"][0]] = data
+        else:
+            name, key = leaf["path"]
+            traits[name] = {**(traits.get(name) or {}), key: np.frombuffer(data, "<f4").reshape(leaf["shape"]).tolist()}
+    return traits, raw["page"]
