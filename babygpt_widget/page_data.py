@@ -2,7 +2,7 @@
 page budget (page_budget.py). js/page/ reads it back and hands the front end exactly what anywidget
 would: JSON values, and bytes traits as DataView.
 
-Format (version 1), in `<script type="application/json" id="bgp-data">`:
+Format (version 1), in `<script type="application/json" class="bgp-data">` (one per widget):
   {"format": "babygpt-saved-page", "version": 1,
    "traits": {name: JSON value; binary leaves are null},
    "binary": [{"path": [trait] or [trait, key], "enc": "raw" | "u16p" | "f32", "data": base64,
@@ -161,10 +161,15 @@ def build_page_data(state: dict[str, Any], saved_by: str, budget: int = PAGE_BUD
 
 
 
-def read_page_data(page_html: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(traits, page info) of a saved page, decoded as js/page/pageData.ts does: bytes traits as
-    bytes (16-bit fractions back to float32), list leaves as nested lists. For tests and tools."""
-    start = page_html.index('<script type="application/json" id="bgp-data">') + len('<script type="application/json" id="bgp-data">')
+def read_page_data(page_html: str, index: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(traits, page info) of the `index`-th widget of a saved page, decoded as
+    js/page/pageData.ts does: bytes traits as bytes (16-bit fractions back to float32), list
+    leaves as nested lists. For tests and tools."""
+    tag = '<script type="application/json" class="bgp-data">'
+    start = -1
+    for _ in range(index + 1):
+        start = page_html.index(tag, start + 1)
+    start += len(tag)
     raw = json.loads(page_html[start:page_html.index("</script>", start)])
     if raw.get("format") != FORMAT or raw.get("version") != VERSION:
         raise ValueError(f"page: not a version {VERSION} {FORMAT}")

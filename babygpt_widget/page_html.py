@@ -69,6 +69,19 @@ def _inline(text: str, what: str) -> str:
     return text
 
 
+def widget_place(page: PageData, extra_class: str = "") -> str:
+    """Where one widget renders: its loading message and its data (js/page/boot.ts reads both)."""
+    return (f'<div class="{("bgp-root " + extra_class).strip()}" data-bgp-root>'
+            f'<p class="bgp-message" role="status">{html.escape(LOADING)}</p>'
+            f'<script type="application/json" class="bgp-data">{to_json(page.data)}</script></div>')
+
+
+def runtime_scripts(widget_js: str, runtime_js: str) -> str:
+    """The widget's bundle (a JSON string, read by the runtime) and the runtime itself: once a page."""
+    return (f'<script type="application/json" id="bgp-widget-js">{to_json(widget_js)}</script>\n'
+            f'<script>{_inline(runtime_js, "the page runtime (static/page.js)")}</script>')
+
+
 def render_page(title: str, page: PageData, widget_js: str, widget_css: str, runtime_js: str) -> str:
     css = widget_css.replace("</", "<\\/")  # `\/` is `/` in CSS
     return f"""<!DOCTYPE html>
@@ -83,13 +96,11 @@ def render_page(title: str, page: PageData, widget_js: str, widget_css: str, run
 </head>
 <body>
 <main class="bgp-page">
-<div id="bgp-root" class="bgp-root"><p class="bgp-message" id="bgp-message" role="status">{html.escape(LOADING)}</p></div>
+{widget_place(page)}
 <noscript><p class="bgp-message bgp-error">{html.escape(NOSCRIPT)}</p></noscript>
 </main>
 <footer class="bgp-note" id="bgp-note" data-role="page-note">{html.escape(page_note(page))}</footer>
-<script type="application/json" id="bgp-data">{to_json(page.data)}</script>
-<script type="application/json" id="bgp-widget-js">{to_json(widget_js)}</script>
-<script>{_inline(runtime_js, "the page runtime (static/page.js)")}</script>
+{runtime_scripts(widget_js, runtime_js)}
 </body>
 </html>
 """

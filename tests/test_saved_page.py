@@ -74,7 +74,7 @@ def test_the_page_is_self_contained_and_never_blank(trained_widget, tmp_path):
         assert outside not in page.lower() or outside in ("http://", "https://") and _only_in_bundle(page, outside), outside
     assert "<title>My chain</title>" in page
     assert "<noscript>" in page and "JavaScript" in page
-    assert 'id="bgp-message"' in page and "Loading the saved babyGPT chain" in page  # shown until the widget renders
+    assert 'class="bgp-message" role="status"' in page and "Loading the saved babyGPT chain" in page  # shown until the widget renders
     assert 'data-role="page-note"' in page and "all 31 recorded steps" in page
     assert page.count("<script") == 3  # the data, the widget's bundle (as JSON text) and the runtime
 
@@ -153,7 +153,7 @@ def test_large_probability_lists_read_back_as_lists_within_1_in_65535(tmp_path):
              "ensemble": {"seeds": [1, 2], "per_seed": np.linspace(0, 1, 2 * LARGE_LEAF).reshape(2, -1, 2).tolist(),
                           "median": [[0.25, 0.75]]}}
     page = build_page_data(state, "test")
-    text = f'<script type="application/json" id="bgp-data">{json.dumps(page.data)}</script>'
+    text = f'<script type="application/json" class="bgp-data">{json.dumps(page.data)}</script>'
     traits, _ = read_page_data(text)
     back = np.array(traits["ensemble"]["per_seed"])
     assert back.shape == (2, LARGE_LEAF // 2, 2) and np.abs(back - np.array(state["ensemble"]["per_seed"])).max() < 1e-5

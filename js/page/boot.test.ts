@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import widget from "../widget";
 import { seedTraits } from "../testing/fakeModel";
 import type { Traits } from "../model/types";
-import { boot, BUNDLE_ID, DATA_ID, ROOT_ID, showError } from "./boot";
+import { boot, BUNDLE_ID } from "./boot";
 import type { WidgetModule } from "./boot";
 import { SAVED_PAGE } from "./host";
 import type { HostPort, PageHost } from "./host";
@@ -30,18 +30,14 @@ function pageData(traits: Traits): unknown {
   return { format: PAGE_FORMAT, version: 1, traits: json, binary, page };
 }
 
-function writePage(data: unknown): void {
-  document.body.innerHTML = `<main><div id="${ROOT_ID}"><p id="bgp-message">Loading the saved babyGPT chain…</p></div></main>`;
-  for (const [id, value] of [
-    [DATA_ID, data],
-    [BUNDLE_ID, "export default {}"],
-  ] as const) {
-    const s = document.createElement("script");
-    s.type = "application/json";
-    s.id = id;
-    s.textContent = JSON.stringify(value);
-    document.body.append(s);
-  }
+/** The page save_html writes: one widget place holding its data, the bundle once (here a stand-in). */
+function writePage(...data: unknown[]): void {
+  const places = data.map(
+    (d) =>
+      `<div class="bgp-root" data-bgp-root><p class="bgp-message">Loading the saved babyGPT chain…</p>` +
+      `<script type="application/json" class="bgp-data">${JSON.stringify(d).replace(/</g, "\\u003c")}</script></div>`,
+  );
+  document.body.innerHTML = `<main>${places.join("")}</main><script type="application/json" id="${BUNDLE_ID}">"export default {}"</script>`;
 }
 
 const load = async (): Promise<WidgetModule> => ({ default: widget as unknown as WidgetModule["default"] });
@@ -49,6 +45,7 @@ const load = async (): Promise<WidgetModule> => ({ default: widget as unknown as
 afterEach(() => {
   document.body.replaceChildren();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe("a saved page boots", () => {
@@ -56,12 +53,12 @@ describe("a saved page boots", () => {
     vi.useFakeTimers();
     writePage(pageData(seedTraits(50)));
     const sent: unknown[] = [];
-    const page = await boot(document, load);
+    const [page] = await boot(document, load);
     const origSend = page.model.send.bind(page.model);
     page.model.send = (c: unknown) => (sent.push(c), origSend(c));
     await Promise.resolve(); // the page's hello reply: a microtask
-    const root = document.getElementById(ROOT_ID)!;
-    expect(root.querySelector("#bgp-message")).toBeNull(); // the loading message is gone
+    const root = document.querySelector<HTMLElement>("[data-bgp-root]")!;
+    expect(root.querySelector(".bgp-message, script")).toBeNull(); // the loading message and the data are gone
     expect(root.querySelectorAll("g.bg-node")).toHaveLength(8);
     const badge = root.querySelector<HTMLElement>('[data-role="static-badge"]')!;
     expect(badge.hidden).toBe(false);
@@ -86,7 +83,7 @@ describe("a saved page boots", () => {
       viewChanged: (v) => views.push(v),
       destroy: () => undefined,
     });
-    const page = await boot(document, load, host);
+    const [page] = await boot(document, load, host);
     const slider = document.querySelector<HTMLInputElement>('input[data-role="history-slider"]')!;
     slider.value = "0";
     slider.dispatchEvent(new Event("input", { bubbles: true }));
@@ -96,18 +93,23 @@ describe("a saved page boots", () => {
     await page.close();
   });
 
-  it("bad data is refused with a visible message, never a blank page", async () => {
-    writePage({ format: PAGE_FORMAT, version: 7, traits: {}, binary: [], page: {} });
-    const err = await boot(document, load).catch((e: unknown) => e);
-    expect(String(err)).toMatch(/format 7/);
-    showError(document, err);
-    const box = document.querySelector('[data-role="page-error"]')!;
+  it("bad data is refused with a visible message in its place; the page's other widgets still render", async () => {
+    writePage({ format: PAGE_FORMAT, version: 7, traits: {}, binary: [], page: {} }, pageData(seedTraits(5)));
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const booted = await boot(document, load);
+    expect(booted).toHaveLength(1);
+    const [bad, good] = document.querySelectorAll<HTMLElement>("[data-bgp-root]");
+    const box = bad.querySelector('[data-role="page-error"]')!;
     expect(box.getAttribute("role")).toBe("alert");
-    expect(box.textContent).toMatch(/could not start.*format 7.*browser/s);
+    expect(box.textContent).toMatch(/could not be shown.*format 7.*browser/s);
+    expect(good.querySelectorAll("g.bg-node")).toHaveLength(8);
+    await booted[0].close();
   });
 
-  it("a bundle without render() is refused", async () => {
+  it("a bundle without render() is refused where the widget would be", async () => {
     writePage(pageData(seedTraits(5)));
-    await expect(boot(document, async () => ({ default: {} as never }))).rejects.toThrow(/no render/);
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(await boot(document, async () => ({ default: {} as never }))).toEqual([]);
+    expect(document.querySelector('[data-role="page-error"]')!.textContent).toMatch(/no render/);
   });
 });

@@ -1,7 +1,8 @@
-// Starts a saved page: reads its data and the widget's bundle from the page, imports the bundle
-// as anywidget does (a module from a blob: URL; a data: URL where blob: modules are refused),
-// and calls its render({model, el}) with the page's own model. Any failure is written into the
-// page (never a blank page), with what to try.
+// Starts a saved page: imports the widget's bundle from the page once, as anywidget does (a
+// module from a blob: URL; a data: URL where blob: modules are refused), then for each widget
+// place in the page (save_html: one; an nbconvert export: one per babyGPT widget) reads its data
+// and calls render({model, el}) with a model of the page's own. Any failure is written where the
+// widget would be (never a blank page), with what to try.
 import { NoKernelHost } from "./host";
 import type { HostFactory } from "./host";
 import { decodePage } from "./pageData";
@@ -16,9 +17,11 @@ export interface WidgetDefinition {
 export type WidgetModule = { default: WidgetDefinition | (() => WidgetDefinition | Promise<WidgetDefinition>) };
 export type ModuleLoader = (source: string) => Promise<WidgetModule>;
 
-export const DATA_ID = "bgp-data";
+/** A widget's place in the page: holds its loading message and its data until it renders. */
+export const ROOT_SELECTOR = "[data-bgp-root]";
+export const DATA_SELECTOR = "script.bgp-data";
+/** The widget's bundle, once per page (a JSON string). */
 export const BUNDLE_ID = "bgp-widget-js";
-export const ROOT_ID = "bgp-root";
 
 export interface Booted {
   model: PageModel;
@@ -45,21 +48,20 @@ export async function importSource(source: string): Promise<WidgetModule> {
   }
 }
 
-function readJson(doc: Document, id: string): unknown {
-  const el = doc.getElementById(id);
-  if (!el || !el.textContent) throw new Error(`the page has no #${id} element: it was cut short or edited`);
+function parseScript(el: Element | null, what: string): unknown {
+  if (!el || !el.textContent) throw new Error(`the page has no ${what}: it was cut short or edited`);
   return JSON.parse(el.textContent);
 }
 
-/** Replaces the page's loading message with a visible error and what to try. */
-export function showError(doc: Document, error: unknown): void {
-  const root = doc.getElementById(ROOT_ID) ?? doc.body;
+/** Replaces a widget's loading message with a visible error and what to try. */
+export function showError(root: HTMLElement, error: unknown): void {
+  const doc = root.ownerDocument;
   const box = doc.createElement("div");
   box.className = "bgp-message bgp-error";
   box.setAttribute("role", "alert");
   box.dataset.role = "page-error";
   const head = doc.createElement("strong");
-  head.textContent = "This saved babyGPT page could not start. ";
+  head.textContent = "This saved babyGPT chain could not be shown. ";
   const what = doc.createElement("code");
   what.textContent = error instanceof Error ? error.message : String(error);
   const help = doc.createElement("p");
@@ -69,19 +71,22 @@ export function showError(doc: Document, error: unknown): void {
   root.replaceChildren(box);
 }
 
-/** Boots the page in `doc`. `load` imports the bundle (tests pass the module directly). */
-export async function boot(doc: Document, load: ModuleLoader = importSource, host?: HostFactory): Promise<Booted> {
-  const { traits, page } = decodePage(readJson(doc, DATA_ID));
-  const source = readJson(doc, BUNDLE_ID);
+async function definitionOf(doc: Document, load: ModuleLoader): Promise<WidgetDefinition> {
+  const source = parseScript(doc.getElementById(BUNDLE_ID), `#${BUNDLE_ID} (the widget's bundle)`);
   if (typeof source !== "string") throw new Error("the widget's bundle in the page is not text");
-  const model = new PageModel(traits, host ?? ((port) => new NoKernelHost(port)));
   const mod = await load(source);
   const def = typeof mod.default === "function" ? await mod.default() : mod.default;
   if (!def || typeof def.render !== "function") throw new Error("the widget's bundle has no render()");
+  return def;
+}
+
+/** Renders one widget into `root` from the data it holds. */
+export async function bootRoot(root: HTMLElement, definition: () => Promise<WidgetDefinition>, host?: HostFactory): Promise<Booted> {
+  const { traits, page } = decodePage(parseScript(root.querySelector(DATA_SELECTOR), "widget data"));
+  const model = new PageModel(traits, host ?? ((port) => new NoKernelHost(port)));
+  const def = await definition();
   await def.initialize?.({ model });
-  const root = doc.getElementById(ROOT_ID);
-  if (!root) throw new Error(`the page has no #${ROOT_ID} element`);
-  const el = doc.createElement("div");
+  const el = root.ownerDocument.createElement("div");
   el.className = "bgp-widget";
   root.replaceChildren(el);
   const cleanup = await def.render({ model, el });
@@ -93,4 +98,22 @@ export async function boot(doc: Document, load: ModuleLoader = importSource, hos
       model.destroy();
     },
   };
+}
+
+/** Boots every widget of the page (the bundle is imported once); a widget that fails shows why
+ *  in its place, the others still render. Resolves to the ones that rendered. */
+export async function boot(doc: Document, load: ModuleLoader = importSource, host?: HostFactory): Promise<Booted[]> {
+  const roots = [...doc.querySelectorAll<HTMLElement>(ROOT_SELECTOR)];
+  let def: Promise<WidgetDefinition> | null = null;
+  const definition = (): Promise<WidgetDefinition> => (def ??= definitionOf(doc, load));
+  const results = await Promise.allSettled(roots.map((root) => bootRoot(root, definition, host)));
+  const booted: Booted[] = [];
+  results.forEach((r, i) => {
+    if (r.status === "fulfilled") booted.push(r.value);
+    else {
+      console.error("babyGPT saved page:", r.reason);
+      showError(roots[i], r.reason);
+    }
+  });
+  return booted;
 }
