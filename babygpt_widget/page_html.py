@@ -13,7 +13,22 @@ import html
 
 from .page_data import PageData, to_json
 
-# Page chrome only; the widget's own CSS follows its --jp-* fallbacks (light, and dark when the
+# Messages shown instead of a widget (loading, failed, scripts missing): saved pages and nbconvert exports.
+MESSAGE_CSS = """
+.bgp-message, .bgp-widget-fallback, .bgp-widget-note {
+  font-family: var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", sans-serif); }
+.bgp-message { margin: 24px 8px; padding: 12px 16px; border: 1px solid #c4cad3; border-radius: 6px;
+  font-size: 16px; line-height: 1.45; max-width: 60em; }
+.bgp-error { border-color: #c62828; }
+.bgp-error code { white-space: pre-wrap; }
+.bgp-widget-fallback { margin: 6px 0; padding: 10px 14px; border: 1px dashed #8c959f; border-radius: 6px;
+  font-size: 14px; line-height: 1.45; max-width: 60em; }
+.bgp-widget-note { margin: 2px 8px 8px; font-size: 13px; opacity: 0.85; }
+/* the html-manager renders a widget into a .widget-subarea beside its view script: the message goes */
+.jupyter-widgets:has(> .widget-subarea) > .bgp-widget-fallback { display: none; }
+"""
+
+# A saved page's own chrome; the widget's CSS follows its --jp-* fallbacks (light, and dark when the
 # system prefers dark).
 PAGE_CSS = """
 :root { color-scheme: light dark; }
@@ -23,13 +38,9 @@ body { margin: 0; display: flex; flex-direction: column; background: #ffffff; co
 @media (prefers-color-scheme: dark) { body { background: #161b22; color: #e6edf3; } }
 /* the widget fits its scrolling box (js/app/layout.ts): the note under it stays on screen */
 .bgp-page { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: 0 8px; }
-.bgp-message { margin: 24px 8px; padding: 12px 16px; border: 1px solid #c4cad3; border-radius: 6px;
-  font-size: 16px; line-height: 1.45; max-width: 60em; }
-.bgp-error { border-color: #c62828; }
-.bgp-error code { white-space: pre-wrap; }
 .bgp-note { flex: none; margin: 0; padding: 3px 16px 4px; font-size: 13px; line-height: 1.35;
   border-top: 1px solid rgba(128, 128, 128, 0.35); }
-"""
+""" + MESSAGE_CSS
 
 LOADING = ("Loading the saved babyGPT chain… If this message stays, this browser did not run the page's "
            "script: it needs JavaScript and a browser from 2020 or later (Chrome, Edge, Firefox, Safari).")
@@ -69,11 +80,16 @@ def _inline(text: str, what: str) -> str:
     return text
 
 
-def widget_place(page: PageData, extra_class: str = "") -> str:
+def widget_place(page: PageData) -> str:
     """Where one widget renders: its loading message and its data (js/page/boot.ts reads both)."""
-    return (f'<div class="{("bgp-root " + extra_class).strip()}" data-bgp-root>'
+    return ('<div class="bgp-root" data-bgp-root>'
             f'<p class="bgp-message" role="status">{html.escape(LOADING)}</p>'
             f'<script type="application/json" class="bgp-data">{to_json(page.data)}</script></div>')
+
+
+def inline_css(css: str) -> str:
+    """CSS that cannot end its <style> element early (`\\/` is `/` in CSS)."""
+    return css.replace("</", "<\\/")
 
 
 def runtime_scripts(widget_js: str, runtime_js: str) -> str:
@@ -83,7 +99,6 @@ def runtime_scripts(widget_js: str, runtime_js: str) -> str:
 
 
 def render_page(title: str, page: PageData, widget_js: str, widget_css: str, runtime_js: str) -> str:
-    css = widget_css.replace("</", "<\\/")  # `\/` is `/` in CSS
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -92,7 +107,7 @@ def render_page(title: str, page: PageData, widget_js: str, widget_css: str, run
 <meta name="generator" content="{html.escape(page.data['page']['saved_by'])}">
 <title>{html.escape(title)}</title>
 <style>{PAGE_CSS}</style>
-<style>{css}</style>
+<style>{inline_css(widget_css)}</style>
 </head>
 <body>
 <main class="bgp-page">
