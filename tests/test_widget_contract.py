@@ -3,7 +3,6 @@ inline error, interrupts leave traits equal to the engine, save_html saves one w
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pytest
