@@ -3,8 +3,9 @@ every babyGPT widget drawn offline.
 
 nbconvert's own `--to html` keeps widgets as `<script type="application/vnd.jupyter.widget-view+json">`
 placeholders that require.js and @jupyter-widgets/html-manager (both from CDNs) render from the
-notebook's saved widget state; with no network they stay empty, and nbconvert writes only one
-representation per output (the widget view), never the text/plain repr, so a page cannot say why.
+notebook's saved widget state; with no network they stay empty. nbconvert writes one representation
+per output: the widget view when the notebook saved that widget's state (then never the text/plain
+repr, so the page cannot say why it is empty), else the text/plain repr.
 This exporter (an nbconvert entry point) changes two things in that template:
 - a babyGPT widget is drawn by the saved-page runtime (js/page/) from its saved state, cut to the
   page budget like save_html's (no inside-panel replay: that needs the live run);
@@ -29,9 +30,8 @@ from .page_html import LOADING, MESSAGE_CSS, inline_css, page_note, runtime_scri
 TEMPLATES = pathlib.Path(__file__).parent / "nbconvert_templates"
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-FALLBACK = ("A Jupyter widget is drawn here once its scripts load (require.js and @jupyter-widgets/html-manager, "
-            "from a CDN). If this message stays, they could not load (no network?) or the notebook was saved "
-            "without its widget state.")
+FALLBACK = ("is drawn here once its scripts load (require.js and @jupyter-widgets/html-manager, from a CDN). "
+            "If this message stays, they could not load: open the page with a network connection.")
 
 
 def is_babygpt(model: dict[str, Any]) -> bool:

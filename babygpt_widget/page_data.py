@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ OPTIONAL_TRAITS = ("inside_replay", "comparison", "hitting", "ensemble")
 # Probability lists inside dict traits, stored as 16-bit fractions when large (drawn as bands and
 # colours; the live widget keeps float32).
 PROBABILITY_LEAVES = {"ensemble": ("median", "min", "max", "per_seed"), "comparison": ("other_probs", "tv")}
+DATA_SCRIPT = re.compile(r'<script\b[^>]*\bclass="bgp-data"[^>]*>(.*?)</script>', re.S)  # in any attribute order
 LARGE_LEAF = 1024  # numbers: smaller lists stay JSON
 # ipywidgets' own traits (the Layout model, the bundle, the model names): the page needs none.
 NOT_SAVED = frozenset({"layout", "tabbable", "tooltip", "comm", "keys", "log"})
@@ -165,12 +167,10 @@ def read_page_data(page_html: str, index: int = 0) -> tuple[dict[str, Any], dict
     """(traits, page info) of the `index`-th widget of a saved page, decoded as
     js/page/pageData.ts does: bytes traits as bytes (16-bit fractions back to float32), list
     leaves as nested lists. For tests and tools."""
-    tag = '<script type="application/json" class="bgp-data">'
-    start = -1
-    for _ in range(index + 1):
-        start = page_html.index(tag, start + 1)
-    start += len(tag)
-    raw = json.loads(page_html[start:page_html.index("</script>", start)])
+    found = DATA_SCRIPT.findall(page_html)
+    if len(found) <= index:
+        raise ValueError(f"page: has {len(found)} babyGPT widget(s), not {index + 1}")
+    raw = json.loads(found[index])
     if raw.get("format") != FORMAT or raw.get("version") != VERSION:
         raise ValueError(f"page: not a version {VERSION} {FORMAT}")
     traits = dict(raw["traits"])
