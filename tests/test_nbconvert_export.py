@@ -15,7 +15,7 @@ from babygpt_widget.page_data import read_page_data
 
 
 def _notebook(*widgets, with_state: bool = True) -> nbformat.NotebookNode:
-    from ipywidgets.embed import embed_data
+    from ipywidgets.embed import dependency_state, embed_data
 
     nb = nbformat.v4.new_notebook()
     for w in widgets:
@@ -24,7 +24,8 @@ def _notebook(*widgets, with_state: bool = True) -> nbformat.NotebookNode:
             VIEW_MIME: {"version_major": 2, "version_minor": 0, "model_id": w.model_id}, "text/plain": repr(w)[:100]})]
         nb.cells.append(cell)
     if with_state:
-        nb.metadata["widgets"] = {STATE_MIME: embed_data(views=list(widgets), drop_defaults=False)["manager_state"]}
+        state = dependency_state(list(widgets), drop_defaults=False)  # these widgets only, not every live one
+        nb.metadata["widgets"] = {STATE_MIME: embed_data(views=list(widgets), drop_defaults=False, state=state)["manager_state"]}
     return nb
 
 
