@@ -160,6 +160,21 @@ def test_large_probability_lists_read_back_as_lists_within_1_in_65535(tmp_path):
     assert traits["ensemble"]["median"] == [[0.25, 0.75]] and traits["ensemble"]["seeds"] == [1, 2]  # small: JSON
 
 
+def test_an_open_text_file_and_hostile_text_in_traits(tmp_path):
+    import io
+
+    w = BabyGPTWidget(alphabet="</>ip", sequence="</p></p></i><p></i></p>", context_length=2, **SMALL)
+    w.walk = {"start": "</", "tokens": "p>", "temperature": 1.0, "seed": None}
+    out = io.StringIO()
+    saved = w.save_html(out, title="a </script> title")
+    page = out.getvalue()
+    assert saved.bytes == len(page.encode())
+    # the alphabet and walk travel as JSON with `<` escaped: nothing in them can end a <script>
+    assert page.lower().count("</script") == page.lower().count("<script") == 3
+    traits, _ = read_page_data(page)
+    assert traits["config"]["alphabet"] == "</>ip" and traits["walk"]["start"] == "</"
+
+
 def test_missing_runtime_or_an_unsafe_one_is_a_clear_error(trained_widget, tmp_path, monkeypatch):
     monkeypatch.setattr(html_export, "STATIC", tmp_path / "nowhere")
     with pytest.raises(RuntimeError, match="page.js.*npm run build"):

@@ -290,3 +290,26 @@ def test_nbconvert_export_online_renders_the_other_widget_and_the_message_goes(p
     expect(page.locator(".bgp-widget-fallback")).to_be_hidden()
     expect(page.locator(".babygpt-widget")).to_have_count(1)  # drawn once, by the page runtime, not twice
     assert not site.unrouted, site.unrouted
+
+
+def test_saved_page_is_never_blank_without_javascript_or_when_its_data_is_broken(pages, web_page, tmp_path):
+    context, page, _console = web_page
+    # JavaScript off: the <noscript> message and the loading place's own text are on screen
+    quiet = context.browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 720})
+    try:
+        p = quiet.new_page()
+        p.goto(pages.saved.as_uri())
+        expect(p.locator("noscript, .bgp-message").first).to_be_visible()
+        text = p.locator("body").inner_text()
+        assert "JavaScript" in text and "Loading the saved babyGPT chain" in text, text[:400]
+    finally:
+        quiet.close()
+    # data from a newer format: the place says so, visibly
+    broken = tmp_path / "broken.html"
+    broken.write_text(pages.saved.read_text(encoding="utf-8").replace('"version":1,', '"version":99,', 1), encoding="utf-8")
+    off = Offline(web_page)
+    off.page.goto(broken.as_uri(), wait_until="domcontentloaded")
+    alert = off.page.locator('[data-role="page-error"][role="alert"]')
+    expect(alert).to_be_visible(timeout=30_000)
+    expect(alert).to_contain_text("format 99")
+    assert off.blocked == []
