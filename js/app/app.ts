@@ -355,11 +355,11 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   const probe = new KernelProbe(
     model,
-    (state, cause, host) => {
+    (state, cause, hostName) => {
       kernel = state;
       const liveKernel = state !== "static";
       // a host that knows there is no kernel (a saved page) says so instead of "saved page or busy kernel"
-      const texts = cause === "no-kernel" && host ? noKernelTexts(host) : { reason: STATIC_REASON, badge: STATIC_BADGE };
+      const texts = cause === "no-kernel" && hostName ? noKernelTexts(hostName) : { reason: STATIC_REASON, badge: STATIC_BADGE };
       staticReason = texts.reason;
       badge.textContent = badge.title = texts.badge;
       controls.setKernel(liveKernel, staticReason);
