@@ -21,7 +21,7 @@ import { decodeHistory, nearestIndex, resolveShown } from "../model/history";
 import type { History, Shown } from "../model/history";
 import { edgeContent, nodeContent } from "../panels/hoverContent";
 import type { HoverContext } from "../panels/hoverContent";
-import { KernelProbe } from "./kernelProbe";
+import { KernelProbe, noKernelTexts } from "./kernelProbe";
 import { ShellFit } from "./layout";
 import { assembleScreen, exampleState } from "./screen";
 import { LongRunView } from "../panels/longRun";
@@ -211,6 +211,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const walks = new WalkView(graph, sampler, root, options.walkTimer);
   const runView = new RunStringView((value) => model.send({ cmd: "load_run", value }), signal);
   const longRun = new LongRunView({ setSpeed: (v) => save("play_speed", v), undoReset: () => act({ cmd: "undo_reset" }) }, signal);
+  let staticReason = STATIC_REASON;
   const badge = el("div", "bg-static-badge", STATIC_BADGE);
   badge.dataset.role = "static-badge";
   badge.title = STATIC_BADGE;
@@ -253,7 +254,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       send: (c) => model.send(c),
       suggested: () => found ?? walks.current,
       isState: (s) => space.index.has(s),
-      setKernelOnly: (e, liveKernel) => setKernelOnly(e, liveKernel, STATIC_REASON),
+      setKernelOnly: (e, liveKernel) => setKernelOnly(e, liveKernel, staticReason),
     },
     signal,
   );
@@ -354,12 +355,16 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   const probe = new KernelProbe(
     model,
-    (state) => {
+    (state, cause, hostName) => {
       kernel = state;
       const liveKernel = state !== "static";
-      controls.setKernel(liveKernel, STATIC_REASON);
-      for (const e of [...runView.kernelOnly, ...longRun.kernelOnly]) setKernelOnly(e, liveKernel, STATIC_REASON);
-      compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, STATIC_REASON));
+      // a host that knows there is no kernel (a saved page) says so instead of "saved page or busy kernel"
+      const texts = cause === "no-kernel" && hostName ? noKernelTexts(hostName) : { reason: STATIC_REASON, badge: STATIC_BADGE };
+      staticReason = texts.reason;
+      badge.textContent = badge.title = texts.badge;
+      controls.setKernel(liveKernel, staticReason);
+      for (const e of [...runView.kernelOnly, ...longRun.kernelOnly]) setKernelOnly(e, liveKernel, staticReason);
+      compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, staticReason));
       dirty.add("compare");
       scheduler?.request();
       badge.hidden = liveKernel;
