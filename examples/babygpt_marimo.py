@@ -60,7 +60,9 @@ def _(mo):
     ## 2. Train for 50 steps
 
     Press **Train ×50** in the widget above, or run the next cell: the drawing updates either way.
-    The seed's loss goes from 0.6635 to 0.4700.
+    Two kinds of loss appear. `train` returns the loss of each step, computed on the weights that
+    step started from, as the seed prints them: 0.6635 at step 0, 0.4700 at step 49. The widget's
+    readout shows the loss of the weights it draws: after step 50 that is 0.4670.
     """)
     return
 
@@ -68,7 +70,8 @@ def _(mo):
 @app.cell
 def _(w):
     losses = w.train(50)
-    print(f"step 0 loss {losses[0]:.4f}   step 49 loss {losses[-1]:.4f}")
+    print(f"losses while training: step 0 {losses[0]:.4f} → step 49 {losses[-1]:.4f}")
+    print(f"loss after step 50 (the widget's readout): {w.loss:.4f}")
     p = dict(zip(w.states, w.probabilities[:, 1]))
     print(f"P(1 | 101) = {p['101']:.0%}   (data: 101 is always followed by 1)")
     print(f"P(1 | 111) = {p['111']:.0%}   (data: 111 is followed by 0 and 1 equally often)")
@@ -94,6 +97,42 @@ def _(mo):
 @app.cell
 def _(w):
     w.unseen_states
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    **What changed since step 10?** `w.compare(10)` sets this run (step 50) against its own
+    step 10, state by state: the total variation (TV) of a state is half the summed absolute
+    change of its next-token probabilities (0: the same, 1: nothing in common). The widget colours
+    each edge by its change, with the same figures in a banner over the drawing.
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    change = w.compare(10)
+    print(f"mean TV {change.mean_tv:.3f}   max TV {change.max_tv:.3f}")
+    _i = int(change.tv.argmax())
+    print(f"moved most: {change.states[_i]}, P(1) {change.other_probs[_i, 1]:.0%} at step 10 → {change.probs[_i, 1]:.0%} at step 50")
+    return _i, change
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    The state that moved most is `111` (63% → 45% for `1`): the data follows `111` with `0`
+    and `1` equally often, and the 40 steps since step 10 pulled it toward that. The banner's
+    *Leave* button, or `clear_compare()`, returns the drawing to the run's own chain:
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    w.clear_compare()
     return
 
 

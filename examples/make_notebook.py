@@ -36,9 +36,12 @@ w.probabilities_table()"""),
     md("""## 2. Train for 50 steps
 
 Press **Train ×50** in the widget above, or run the next cell: the drawing updates either way.
-The seed's loss goes from 0.6635 to 0.4700."""),
+Two kinds of loss appear. `train` returns the loss of each step, computed on the weights that
+step started from, as the seed prints them: 0.6635 at step 0, 0.4700 at step 49. The widget's
+readout shows the loss of the weights it draws: after step 50 that is 0.4670."""),
     code("""losses = w.train(50)
-print(f"step 0 loss {losses[0]:.4f}   step 49 loss {losses[-1]:.4f}")
+print(f"losses while training: step 0 {losses[0]:.4f} → step 49 {losses[-1]:.4f}")
+print(f"loss after step 50 (the widget's readout): {w.loss:.4f}")
 p = dict(zip(w.states, w.probabilities[:, 1]))
 print(f"P(1 | 101) = {p['101']:.0%}   (data: 101 is always followed by 1)")
 print(f"P(1 | 111) = {p['111']:.0%}   (data: 111 is followed by 0 and 1 equally often)")
@@ -52,6 +55,18 @@ transformer's **inductive bias**: what it learned from the seen states generalis
 or worse, to the unseen ones. Drag the **history slider** back to step 0 and forth to watch
 the chain learn."""),
     code("""w.unseen_states"""),
+    md("""**What changed since step 10?** `w.compare(10)` sets this run (step 50) against its own
+step 10, state by state: the total variation (TV) of a state is half the summed absolute
+change of its next-token probabilities (0: the same, 1: nothing in common). The widget colours
+each edge by its change, with the same figures in a banner over the drawing."""),
+    code("""change = w.compare(10)
+print(f"mean TV {change.mean_tv:.3f}   max TV {change.max_tv:.3f}")
+_i = int(change.tv.argmax())
+print(f"moved most: {change.states[_i]}, P(1) {change.other_probs[_i, 1]:.0%} at step 10 → {change.probs[_i, 1]:.0%} at step 50")"""),
+    md("""The state that moved most is `111` (63% → 45% for `1`): the data follows `111` with `0`
+and `1` equally often, and the 40 steps since step 10 pulled it toward that. The banner's
+*Leave* button, or `clear_compare()`, returns the drawing to the run's own chain:"""),
+    code("""w.clear_compare()"""),
     md("""## 3. Sampling is a walk on the chain
 
 Generating text is a random walk: start in a state, draw a token from its edges, move to the

@@ -211,7 +211,7 @@ def test_marimo_lecture_notebook_runs(web_page, marimo_server):
     expect(seed.step_readout).to_have_text(re.compile(r"\b50\b"), timeout=DRAW_TIMEOUT)
     expect(seed.edge_label("101", "011")).to_have_text("1(79%)", timeout=30_000)
     expect(exercise.nodes).to_have_count(9, timeout=DRAW_TIMEOUT)
-    expect(page.get_by_text("step 0 loss 0.6635   step 49 loss 0.4700")).to_be_visible(timeout=DRAW_TIMEOUT)
+    expect(page.get_by_text("losses while training: step 0 0.6635 → step 49 0.4700")).to_be_visible(timeout=DRAW_TIMEOUT)
     expect(page.locator(".marimo-cell .output-area svg text.bg-caption").first).to_contain_text("temperature 0")
     errors = page.locator(".marimo-cell [data-testid=cell-error], .marimo-cell .marimo-error").count()
     assert errors == 0
