@@ -30,7 +30,7 @@ step "a fresh venv"
 VPY="$tmp/venv/bin/python"
 # --no-compile: no .pyc for all of torch and JupyterLab up front (minutes on a busy 2-core box);
 # Python compiles what the lecture imports when it imports it.
-PIP=("$VPY" -m pip --disable-pip-version-check -q install --no-compile)
+PIP_INSTALL=("$VPY" -m pip --disable-pip-version-check -q install --no-compile)
 # Nothing from outside the venv: no PYTHONPATH, Jupyter's and IPython's folders in the temp dir.
 unset PYTHONPATH JUPYTER_PATH
 export JUPYTER_CONFIG_DIR="$tmp/jupyter/config" JUPYTER_DATA_DIR="$tmp/jupyter/data"
@@ -38,13 +38,13 @@ export JUPYTER_RUNTIME_DIR="$tmp/jupyter/runtime" IPYTHONDIR="$tmp/ipython"
 export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state"   # marimo's config and state
 
 step "README: pip install torch (CPU build; here pinned from requirements/constraints.txt)"
-"${PIP[@]}" -c requirements/constraints.txt torch
+"${PIP_INSTALL[@]}" -c requirements/constraints.txt torch
 
 step "README: pip install <the wheel> jupyterlab"
-"${PIP[@]}" -c requirements/constraints.txt "$wheel" jupyterlab
+"${PIP_INSTALL[@]}" -c requirements/constraints.txt "$wheel" jupyterlab
 
 step "README (marimo): pip install marimo"
-"${PIP[@]}" -c requirements/constraints.txt marimo
+"${PIP_INSTALL[@]}" -c requirements/constraints.txt marimo
 
 step "the environment is a plain pip install: no pandas, the wheel's package, its kernel"
 mkdir "$tmp/lecture"
