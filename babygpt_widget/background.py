@@ -6,6 +6,11 @@ subshell thread (with its own event loop) while cells run on the main thread. So
 - long work (Play, big Train ×N, loaded runs) always runs as one task on the *main* loop, in
   slices that release the lock, so Stop and other commands get through between slices;
 - Stop needs no lock to take effect: it bumps a counter the loop checks before every slice.
+
+"The main loop" is the loop cells run on. Under ipykernel that is the kernel's loop on the main
+thread. marimo runs cells on an asyncio loop too, and hands widget messages to the same thread:
+the process's main thread under `marimo edit`, but one thread per session under `marimo run`
+(its app view), so there it is the loop of the thread that built the widget.
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ class RunOwner:
         self._progress_total = 0
         self._stop_serial = 0  # bumped by stop() from any thread, without the lock
         self._seen_stop = 0
+        # the thread whose loop runs cells: this one when it runs a loop and is not an ipykernel
+        # subshell (ipykernel's cells always run on the main thread)
+        self._cell_thread = threading.current_thread() if kernel_loop() is None else threading.main_thread()
         self._main_loop()
 
     @contextmanager
@@ -81,9 +89,9 @@ class RunOwner:
 
     # -- which loop runs background work ---------------------------------------------------------
     def _main_loop(self) -> asyncio.AbstractEventLoop | None:
-        """The main thread's running loop (remembered), else the kernel's; None in plain Python."""
+        """The cell thread's running loop (remembered), else the kernel's; None in plain Python."""
         loop = running_loop()
-        if loop is not None and threading.current_thread() is threading.main_thread():
+        if loop is not None and threading.current_thread() in (threading.main_thread(), self._cell_thread):
             self._loop = loop
             return loop
         if self._loop is not None and not self._loop.is_closed() and self._loop.is_running():

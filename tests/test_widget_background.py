@@ -4,6 +4,7 @@ errors cleared, the first Play slice of a heavier model timed on that model."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from conftest import SMALL
@@ -252,3 +253,37 @@ def test_a_longer_sequence_is_timed_again(w):
     assert w._seconds_per_step() is None and w._steps_per_chunk() == 1
     w.train(1)
     assert w._seconds_per_step() is not None
+
+
+@pytest.mark.timeout(120)
+def test_play_runs_on_the_loop_of_a_session_thread_as_in_marimo_run(monkeypatch):
+    """`marimo run` runs each session's cells and widget messages on a thread of its own with an
+    asyncio loop, not on the main thread: a widget built there plays on that loop, and Pause
+    stops it (Play used to answer "needs a running event loop" and never start)."""
+    result: dict = {}
+
+    def session() -> None:
+        async def main() -> None:
+            w = BabyGPTWidget(**SMALL)  # built by a cell, on the session's thread
+            replies = listen(w, monkeypatch)
+            result["play"] = command(w, replies, cmd="play")
+            await asyncio.sleep(0.5)  # the session's loop runs between messages: Play trains
+            result["playing"], result["steps"] = w.playing, w.engine.global_step
+            result["pause"] = command(w, replies, cmd="pause")
+            await wait_idle(w)
+            result["stopped"] = w.engine.global_step
+            await asyncio.sleep(0.2)
+            result["later"] = w.engine.global_step
+
+        try:
+            asyncio.run(main())
+        except BaseException as e:  # noqa: BLE001 - reported by the test thread
+            result["error"] = e
+
+    thread = threading.Thread(target=session)
+    thread.start()
+    thread.join(100)
+    assert "error" not in result, result.get("error")
+    assert result["play"] == {"reply": "play", "ok": True}, result["play"]
+    assert result["playing"] is True and result["steps"] > 0
+    assert result["pause"]["ok"] and result["stopped"] == result["later"] >= result["steps"]
