@@ -1,0 +1,212 @@
+// The babyGPT training engine: the seed's model trained full batch with AdamW, numerically the
+// Python engine's (babygpt_widget.BabyGPT) own computation, so a run can continue in a page
+// where Python left it. One step = the forward over every context (loss and the chain's
+// probabilities of the weights it starts from), the backward, one AdamW update.
+
+import { type ModelShape, type RunSettings, validateSettings } from "./config";
+import { initialWeights } from "./init";
+import { adamwStep } from "./kernels/adamw";
+import { type Layout, makeLayout } from "./layout";
+import { Activations } from "./model/activations";
+import { Backward } from "./model/backward";
+import { Forward } from "./model/forward";
+import { Loss, probabilities } from "./model/loss";
+import { ContextSpace, dataCounts } from "./space";
+
+export const BETA1 = 0.9;
+export const BETA2 = 0.999;
+export const EPS = 1e-8;
+
+/** The loss became non-finite; the engine rolled back to the last finite step (as Python's TrainingDiverged). */
+export class TrainingDivergedError extends Error {
+  constructor(message: string, readonly step: number) {
+    super(message);
+    this.name = "TrainingDivergedError";
+  }
+}
+
+export interface OptimizerState {
+  step: number;
+  expAvg: Float32Array;
+  expAvgSq: Float32Array;
+}
+
+export class BabyGPTEngine {
+  readonly shape: ModelShape;
+  readonly layout: Layout;
+  readonly space: ContextSpace;
+  private settings: RunSettings;
+  private weights: Float32Array;
+  private expAvg: Float32Array;
+  private expAvgSq: Float32Array;
+  private globalStep = 0;
+  private counts: Float32Array;
+  private nWindows: number;
+  private readonly grads: Float32Array;
+  private readonly acts: Activations;
+  private readonly forwardPass: Forward;
+  private readonly backwardPass: Backward;
+  private readonly lossFn: Loss;
+  private readonly probs: Float32Array;
+  private evaluated = false; // acts/loss/probs describe the current weights
+  private currentLoss = NaN;
+  private previous: { weights: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array; step: number } | null = null;
+  private rolledBackTo: number | null = null;
+
+  /** A fresh run: torch.manual_seed(seed) weights, empty AdamW state, step 0. */
+  constructor(settings: RunSettings, state?: { weights: Float32Array; optimizer: OptimizerState }) {
+    this.settings = validateSettings(settings);
+    const { vocabSize, contextLength, nLayer, nHead, nEmbd } = this.settings;
+    this.shape = { vocabSize, contextLength, nLayer, nHead, nEmbd };
+    this.layout = makeLayout(this.shape);
+    this.space = new ContextSpace(vocabSize, contextLength);
+    const P = this.layout.total;
+    if (state) {
+      checkLength("weights", state.weights, P);
+      checkLength("expAvg", state.optimizer.expAvg, P);
+      checkLength("expAvgSq", state.optimizer.expAvgSq, P);
+      this.weights = Float32Array.from(state.weights);
+      this.expAvg = Float32Array.from(state.optimizer.expAvg);
+      this.expAvgSq = Float32Array.from(state.optimizer.expAvgSq);
+      this.globalStep = state.optimizer.step;
+    } else {
+      this.weights = initialWeights(this.shape, this.layout, this.settings.seed);
+      this.expAvg = new Float32Array(P);
+      this.expAvgSq = new Float32Array(P);
+    }
+    this.counts = dataCounts(this.space, this.settings.sequence);
+    this.nWindows = this.settings.sequence.length - contextLength;
+    this.grads = new Float32Array(P);
+    this.acts = new Activations(this.shape, this.space);
+    this.forwardPass = new Forward(this.shape, this.layout, this.space);
+    this.lossFn = new Loss(this.space, vocabSize);
+    this.backwardPass = new Backward(this.shape, this.layout, this.space, this.grads);
+    this.probs = new Float32Array(this.space.nodes * vocabSize);
+  }
+
+  get step(): number {
+    return this.globalStep;
+  }
+
+  get parameterCount(): number {
+    return this.layout.total;
+  }
+
+  get lr(): number {
+    return this.settings.lr;
+  }
+
+  get weightDecay(): number {
+    return this.settings.weightDecay;
+  }
+
+  /** Settings that apply to the running model: the data, lr and weight decay (as Python's configure). */
+  configure(values: { sequence?: ArrayLike<number>; lr?: number; weightDecay?: number }): void {
+    const next = validateSettings({
+      ...this.settings,
+      sequence: values.sequence !== undefined ? Array.from(values.sequence) : this.settings.sequence,
+      lr: values.lr ?? this.settings.lr,
+      weightDecay: values.weightDecay ?? this.settings.weightDecay,
+    });
+    this.settings = next;
+    this.counts = dataCounts(this.space, next.sequence);
+    this.nWindows = next.sequence.length - this.shape.contextLength;
+    this.evaluated = false;
+    this.previous = null; // a rollback must not cross a settings change
+  }
+
+  /** Loss of the current weights on the training windows. */
+  loss(): number {
+    this.evaluate();
+    return this.currentLoss;
+  }
+
+  /** (nodes x V) next-token probabilities of every context, shorter ones first (a copy). */
+  probabilities(): Float32Array {
+    this.evaluate();
+    return this.probs.slice();
+  }
+
+  /** The parameters in layout order (a copy). */
+  parameters(): Float32Array {
+    return this.weights.slice();
+  }
+
+  optimizerState(): OptimizerState {
+    return { step: this.globalStep, expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice() };
+  }
+
+  /** Data counts of every context (nodes x V). */
+  dataCounts(): Float32Array {
+    return this.counts.slice();
+  }
+
+  /** One optimizer step; returns the loss of the weights it started from. */
+  stepOnce(): number {
+    this.evaluate();
+    const loss = this.currentLoss;
+    this.backwardPass.run(this.weights, this.acts, this.lossFn, this.counts, this.nWindows);
+    this.previous = {
+      weights: this.weights.slice(), expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice(), step: this.globalStep,
+    };
+    const step = this.globalStep + 1;
+    const s = { lr: this.settings.lr, weightDecay: this.settings.weightDecay, beta1: BETA1, beta2: BETA2, eps: EPS };
+    for (const p of this.layout.params) adamwStep(this.weights, this.grads, this.expAvg, this.expAvgSq, p.offset, p.size, step, s);
+    this.globalStep = step;
+    this.evaluated = false;
+    return loss;
+  }
+
+  /** n steps; their losses in order. Stops with TrainingDivergedError (after rolling back). */
+  train(n: number, onStep?: (step: number, loss: number) => void): number[] {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`n: must be a non-negative integer; got ${n}`);
+    const losses: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const loss = this.stepOnce();
+      losses.push(loss);
+      onStep?.(this.globalStep, loss);
+    }
+    this.evaluate();
+    return losses;
+  }
+
+  /** Forward over every context for the current weights (loss and probabilities); rolls back on divergence. */
+  private evaluate(): void {
+    if (this.evaluated) return;
+    this.forwardPass.run(this.weights, this.acts);
+    this.currentLoss = this.lossFn.value(this.acts.logits, this.counts, this.nWindows);
+    probabilities(this.acts.logits, this.space.nodes, this.shape.vocabSize, this.probs);
+    this.evaluated = true;
+    if (!Number.isFinite(this.currentLoss)) this.rollBack(this.currentLoss);
+  }
+
+  private rollBack(loss: number): never {
+    const bad = this.globalStep;
+    const prev = this.previous;
+    let kept: string;
+    if (prev !== null && bad - 1 >= 0 && bad !== this.rolledBackTo) {
+      this.weights = prev.weights;
+      this.expAvg = prev.expAvg;
+      this.expAvgSq = prev.expAvgSq;
+      this.globalStep = prev.step;
+      this.rolledBackTo = prev.step;
+      this.previous = null;
+      this.evaluated = false;
+      this.evaluate(); // the state rolled back to had a finite loss when it was trained
+      kept = `training stopped and the model was kept at step ${this.globalStep}.`;
+    } else {
+      throw new TrainingDivergedError(`train: the loss became ${loss} at step ${bad}; the weights are no longer finite and could not be rolled back. Reset (or load a saved run).`, bad);
+    }
+    const { lr, weightDecay: wd } = this.settings;
+    let advice: string;
+    if (lr * wd >= 1) advice = `${kept} Lower lr (now ${lr}) or weight_decay (now ${wd}): with lr × weight_decay ≥ 1 every step flips and grows the weights.`;
+    else if (lr > 0.01) advice = `${kept} Lower lr (now ${lr}) or reset.`;
+    else advice = `${kept} lr (now ${lr}) is small, so lowering it may not help: reset, or change the data.`;
+    throw new TrainingDivergedError(`train: the loss became ${loss} at step ${bad}; ${advice}`, bad);
+  }
+}
+
+function checkLength(field: string, a: Float32Array, n: number): void {
+  if (!(a instanceof Float32Array) || a.length !== n) throw new RangeError(`${field}: expected ${n} float32 values; got ${a?.length}`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) throw new RangeError(`${field}: value ${i} is not finite`);
+}
