@@ -12,6 +12,8 @@ import { Backward } from "./model/backward";
 import { Forward } from "./model/forward";
 import { Loss, probabilities } from "./model/loss";
 import { ContextSpace, dataCounts } from "./space";
+import { type ForwardTrace, forwardTrace } from "./model/trace";
+import type { EngineState } from "./state_io";
 
 export const BETA1 = 0.9;
 export const BETA2 = 0.999;
@@ -50,7 +52,9 @@ export class BabyGPTEngine {
   private readonly probs: Float32Array;
   private evaluated = false; // acts/loss/probs describe the current weights
   private currentLoss = NaN;
+  // the state before the last update, for rolling back a divergence (buffers reused every step)
   private previous: { weights: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array; step: number } | null = null;
+  private spare: { weights: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array; step: number } | null = null;
   private rolledBackTo: number | null = null;
 
   /** A fresh run: torch.manual_seed(seed) weights, empty AdamW state, step 0. */
@@ -68,6 +72,8 @@ export class BabyGPTEngine {
       this.weights = Float32Array.from(state.weights);
       this.expAvg = Float32Array.from(state.optimizer.expAvg);
       this.expAvgSq = Float32Array.from(state.optimizer.expAvgSq);
+      if (!Number.isInteger(state.optimizer.step) || state.optimizer.step < 0) throw new RangeError(`step: must be a non-negative integer; got ${state.optimizer.step}`);
+      if (state.optimizer.expAvgSq.some((x) => x < 0)) throw new RangeError("expAvgSq: must be >= 0");
       this.globalStep = state.optimizer.step;
     } else {
       this.weights = initialWeights(this.shape, this.layout, this.settings.seed);
@@ -136,6 +142,27 @@ export class BabyGPTEngine {
     return { step: this.globalStep, expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice() };
   }
 
+  /** The run's settings (a copy). */
+  runSettings(): RunSettings {
+    return { ...this.settings, sequence: Int32Array.from(this.settings.sequence) };
+  }
+
+  /** Weights, AdamW moments and step: what a saved page needs to continue the run (see state_io.ts). */
+  exportState(): EngineState {
+    return { settings: this.runSettings(), weights: this.parameters(), optimizer: this.optimizerState() };
+  }
+
+  /** Continues a run from an exported (or Python-written) state. */
+  static fromState(state: EngineState): BabyGPTEngine {
+    return new BabyGPTEngine(state.settings, state);
+  }
+
+  /** One context's forward pass laid open (embeddings, attention, logit lens); 1..C token ids. */
+  forwardTrace(context: ArrayLike<number>): ForwardTrace {
+    this.evaluate();
+    return forwardTrace(this.shape, this.layout, this.space, this.weights, this.acts, context);
+  }
+
   /** Data counts of every context (nodes x V). */
   dataCounts(): Float32Array {
     return this.counts.slice();
@@ -146,9 +173,16 @@ export class BabyGPTEngine {
     this.evaluate();
     const loss = this.currentLoss;
     this.backwardPass.run(this.weights, this.acts, this.lossFn, this.counts, this.nWindows);
-    this.previous = {
-      weights: this.weights.slice(), expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice(), step: this.globalStep,
+    const keep = this.spare ?? this.previous ?? {
+      weights: new Float32Array(this.layout.total), expAvg: new Float32Array(this.layout.total),
+      expAvgSq: new Float32Array(this.layout.total), step: 0,
     };
+    keep.weights.set(this.weights);
+    keep.expAvg.set(this.expAvg);
+    keep.expAvgSq.set(this.expAvgSq);
+    keep.step = this.globalStep;
+    this.previous = keep;
+    this.spare = null;
     const step = this.globalStep + 1;
     const s = { lr: this.settings.lr, weightDecay: this.settings.weightDecay, beta1: BETA1, beta2: BETA2, eps: EPS };
     for (const p of this.layout.params) adamwStep(this.weights, this.grads, this.expAvg, this.expAvgSq, p.offset, p.size, step, s);
@@ -185,11 +219,12 @@ export class BabyGPTEngine {
     const prev = this.previous;
     let kept: string;
     if (prev !== null && bad - 1 >= 0 && bad !== this.rolledBackTo) {
-      this.weights = prev.weights;
-      this.expAvg = prev.expAvg;
-      this.expAvgSq = prev.expAvgSq;
+      this.weights.set(prev.weights);
+      this.expAvg.set(prev.expAvg);
+      this.expAvgSq.set(prev.expAvgSq);
       this.globalStep = prev.step;
       this.rolledBackTo = prev.step;
+      this.spare = prev;
       this.previous = null;
       this.evaluated = false;
       this.evaluate(); // the state rolled back to had a finite loss when it was trained

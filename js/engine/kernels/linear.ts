@@ -88,7 +88,18 @@ export function linearRow(x: ArrayLike<number>, xo: number, W: ArrayLike<number>
 /** out[oo + k] = sum_j g[go + j] * W[wo + j*K + k] (g @ W, the input gradient of a Linear). */
 export function linearBackwardRow(g: ArrayLike<number>, go: number, W: ArrayLike<number>, wo: number, J: number, K: number,
   out: Float32Array, oo: number): void {
-  for (let k = 0; k < K; k++) out[oo + k] = dotFma(g, go, 1, W, wo + k, K, J);
+  if (J > 192) {
+    for (let k = 0; k < K; k++) out[oo + k] = dotFma(g, go, 1, W, wo + k, K, J);
+    return;
+  }
+  // all K sums at once, j outer (each sum still runs over j in order); out holds float32 exactly
+  out.fill(0, oo, oo + K);
+  for (let j = 0; j < J; j++) {
+    const gj = g[go + j];
+    if (gj === 0) continue; // fma(0, w, acc) == acc
+    const base = wo + j * K;
+    for (let k = 0; k < K; k++) out[oo + k] = fma32(gj, W[base + k], out[oo + k]);
+  }
 }
 
 /**

@@ -8,6 +8,9 @@ import { fround } from "../f32";
 const LANES = 8;
 const LEVELS = 4;
 
+const accA = new Float64Array(LEVELS * 4 * LANES);
+const accB = new Float64Array(LEVELS * 4 * LANES);
+
 function ceilLog2(x: number): number {
   return x <= 1 ? 0 : Math.ceil(Math.log2(x) - 1e-12);
 }
@@ -21,7 +24,8 @@ function multiRowSum(data: ArrayLike<number>, base: number, rowStride: number, c
   const power = Math.max(4, Math.floor(ceilLog2(size) / LEVELS));
   const step = 1 << power;
   const mask = step - 1;
-  const acc = new Float64Array(LEVELS * width);
+  const acc = accA;
+  acc.fill(0, 0, LEVELS * width);
   let i = 0;
   for (; i + step <= size;) {
     for (let j = 0; j < step; j++, i++) {
@@ -74,7 +78,8 @@ function multiRowSumGrouped(data: ArrayLike<number>, base: number, rowStride: nu
   const step = 1 << power;
   const mask = step - 1;
   const W = 4 * width;
-  const acc = new Float64Array(LEVELS * W);
+  const acc = accB;
+  acc.fill(0, 0, LEVELS * W);
   const add = (i: number) => {
     for (let k = 0; k < 4; k++) {
       for (let c = 0; c < width; c++) acc[k * width + c] = fround(acc[k * width + c] + data[base + (4 * i + k) * rowStride + c]);

@@ -48,6 +48,11 @@ export class Backward {
   private readonly dlogit: Float32Array;
   private readonly dhf: Float32Array;
   private readonly nodesOf: Int32Array;
+  private readonly hAtt: Float32Array;
+  private readonly hq: Float32Array;
+  private readonly hk: Float32Array;
+  private readonly hv: Float32Array;
+  private readonly hdy: Float32Array;
 
   constructor(private readonly shape: ModelShape, private readonly layout: Layout, private readonly space: ContextSpace,
     readonly grads: Float32Array) {
@@ -81,6 +86,11 @@ export class Backward {
     this.dlogit = new Float32Array(V);
     this.dhf = new Float32Array(d);
     this.nodesOf = new Int32Array(C);
+    this.hAtt = new Float32Array(C * C);
+    this.hq = new Float32Array(C * this.hs);
+    this.hk = new Float32Array(C * this.hs);
+    this.hv = new Float32Array(C * this.hs);
+    this.hdy = new Float32Array(C * this.hs);
   }
 
   /** Gradients of the loss for the activations of the last forward, into `grads`. */
@@ -88,7 +98,12 @@ export class Backward {
     const { space, layout, d, C, grads } = this;
     const V = this.shape.vocabSize;
     grads.fill(0);
-    for (const lg of this.layers) for (const g of [lg.attn, lg.attnProj, lg.fc, lg.mlpProj]) g.reset();
+    for (const lg of this.layers) {
+      lg.attn.reset();
+      lg.attnProj.reset();
+      lg.fc.reset();
+      lg.mlpProj.reset();
+    }
     this.lm.reset();
     this.wteEmb.fill(0);
     this.posGrad.fill(0);
@@ -114,7 +129,12 @@ export class Backward {
       }
       this.posGrad.set(this.dx3, s * C * d);
     }
-    for (const lg of this.layers) for (const g of [lg.attn, lg.attnProj, lg.fc, lg.mlpProj]) g.flush();
+    for (const lg of this.layers) {
+      lg.attn.flush();
+      lg.attnProj.flush();
+      lg.fc.flush();
+      lg.mlpProj.flush();
+    }
     this.lm.flush();
     sumRows(this.posGrad, space.leaves, C * d, this.wpeGrad);
     grads.set(this.wpeGrad, layout.wpe);
@@ -150,26 +170,38 @@ export class Backward {
     for (let t = 0; t < C; t++) lg.attnProj.addRow(r0 + t, dx2, t * d, a.y, nodesOf[t] * d);
     for (let t = 0; t < C; t++) linearBackwardRow(dx2, t * d, w, b.attnProjW, d, d, dy, t * d);
     const q3 = 3 * d;
+    const { hAtt, hq, hk, hv, hdy } = this;
     for (let h = 0; h < H; h++) {
       const ho = h * hs;
-      // dv[j] = sum_i att[i][j] dy[i]
+      // this head's rows, gathered: att (C x C, zero above the diagonal), q, k, v, dy (C x hs)
+      for (let i = 0; i < C; i++) {
+        const n = nodesOf[i];
+        const attOff = (n * H + h) * C;
+        for (let j = 0; j < C; j++) hAtt[i * C + j] = a.att[attOff + j];
+        const qo = n * q3 + ho;
+        for (let c = 0; c < hs; c++) {
+          hq[i * hs + c] = a.qkv[qo + c];
+          hk[i * hs + c] = a.qkv[qo + d + c];
+          hv[i * hs + c] = a.qkv[qo + 2 * d + c];
+          hdy[i * hs + c] = dy[i * d + ho + c];
+        }
+      }
+      // dv[j] = sum_i att[i][j] dy[i]   (i < j contribute zeros)
       for (let j = 0; j < C; j++) {
         for (let c = 0; c < hs; c++) {
           let acc = 0;
-          for (let i = j; i < C; i++) acc = accumulate(acc, a.att[(nodesOf[i] * H + h) * C + j], dy[i * d + ho + c], naive);
+          for (let i = j; i < C; i++) acc = accumulate(acc, hAtt[i * C + j], hdy[i * hs + c], naive);
           dqkv[j * q3 + 2 * d + ho + c] = acc;
         }
       }
-      // dscores = softmax_backward(dy v^T, att) / sqrt(hs)
+      // dscores = softmax_backward(dy v^T, att) / sqrt(hs), rows' masked entries 0
       for (let i = 0; i < C; i++) {
-        const attOff = (nodesOf[i] * H + h) * C;
         for (let j = 0; j <= i; j++) {
           let acc = 0;
-          const vo = nodesOf[j] * q3 + 2 * d + ho;
-          for (let c = 0; c < hs; c++) acc = accumulate(acc, dy[i * d + ho + c], a.qkv[vo + c], naive);
+          for (let c = 0; c < hs; c++) acc = accumulate(acc, hdy[i * hs + c], hv[j * hs + c], naive);
           ds[i * C + j] = acc;
         }
-        softmaxBackwardRow(ds, i * C, a.att, attOff, i + 1, ds, i * C);
+        softmaxBackwardRow(ds, i * C, hAtt, i * C, i + 1, ds, i * C);
         for (let j = 0; j <= i; j++) ds[i * C + j] = fround(ds[i * C + j] * this.scale);
         for (let j = i + 1; j < C; j++) ds[i * C + j] = 0;
       }
@@ -177,14 +209,14 @@ export class Backward {
       for (let i = 0; i < C; i++) {
         for (let c = 0; c < hs; c++) {
           let acc = 0;
-          for (let j = 0; j <= i; j++) acc = accumulate(acc, ds[i * C + j], a.qkv[nodesOf[j] * q3 + d + ho + c], naive);
+          for (let j = 0; j <= i; j++) acc = accumulate(acc, ds[i * C + j], hk[j * hs + c], naive);
           dqkv[i * q3 + ho + c] = acc;
         }
       }
       for (let j = 0; j < C; j++) {
         for (let c = 0; c < hs; c++) {
           let acc = 0;
-          for (let i = j; i < C; i++) acc = accumulate(acc, ds[i * C + j], a.qkv[nodesOf[i] * q3 + ho + c], naive);
+          for (let i = j; i < C; i++) acc = accumulate(acc, ds[i * C + j], hq[i * hs + c], naive);
           dqkv[j * q3 + d + ho + c] = acc;
         }
       }
