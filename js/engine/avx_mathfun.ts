@@ -43,7 +43,7 @@ const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(fround);
 
 /** sincos256_ps: [sin(v), cos(v)] for a float32 v. */
 export function sincos256(v: number): [number, number] {
-  let signSin = v < 0 || Object.is(v, -0);
+  let signSin = v < 0 || (v === 0 && 1 / v < 0);
   let x = Math.abs(v);
   let j = Math.trunc(fround(x * FOPI)); // cvttps
   j = (j + 1) & ~1;

@@ -9,7 +9,7 @@ import { fma32, fromBits, fround, toIntBits } from "./f32";
 const h = fromBits;
 
 // gelu_erf_minimax_pol: coefficients of degree 0..5 for each of 25 intervals
-const POLY: number[][] = [
+const POLY: Float64Array[] = [
   [0xa6f2cb94, 0x32827792, 0x3381cc0c, 0x34523d4a, 0x351ac44d, 0x35f36d88, 0x36ee8229, 0x37b8a3bb, 0x3867a213,
     0x3940033b, 0x3a2a5a1d, 0x3ae35863, 0x3b7828f2, 0x3c08b14b, 0x3c515ed3, 0xbb503236, 0xbd8d8e5e, 0xbe8abcd9,
     0xbf0c19a2, 0xbeccb328, 0x3e176ced, 0x3f470d99, 0x3f7abb28, 0x3f800000, 0],
@@ -28,7 +28,7 @@ const POLY: number[][] = [
   [0x3cb7d80c, 0x3c9b6050, 0x3c978d11, 0x3c92e850, 0x3c8d058b, 0x3c848454, 0x3c6cd623, 0x3c4c824b, 0x3c2a7935,
     0x3be0b390, 0x3b0651ac, 0xbb232f53, 0xbbd42fa0, 0xbc2c5366, 0xbc492c9e, 0xbc2a7aa6, 0xbbd55d04, 0xba823a76,
     0x3b102aa8, 0x3ae25a7e, 0x3a31f792, 0x38b84375, 0x3689bb5a, 0, 0],
-].map((row) => row.map(h));
+].map((row) => Float64Array.from(row, h));
 
 const IDX_BIAS = 0xc21fffff | 0; // gelu_erf_idx_bias, added as an int32
 const RBOUND = h(0x40b15cee);
@@ -43,7 +43,7 @@ export function geluForward(x: number): number {
   if (RBOUND < xp) idx = 23;
   let pol = POLY[5][idx];
   for (let deg = 4; deg >= 0; deg--) pol = fma32(pol, xp, POLY[deg][idx]);
-  if (x < 0 || Object.is(x, -0)) pol = -pol;
+  if (x < 0 || (x === 0 && 1 / x < 0)) pol = -pol; // the sign bit, -0 included
   pol = fround(pol + 1);
   return fround(fround(x * pol) * 0.5);
 }
@@ -52,12 +52,15 @@ export function geluForward(x: number): number {
 const AS_P = h(0x3ea7ba05);
 const ONE_OVER_SQRT2 = h(0x3f3504f3);
 const ONE_OVER_SQRTPI = h(0x3f106eba);
-const AS_POLY = [0x3e827906, 0xbe91a98e, 0x3fb5f0e3, 0xbfba00e3, 0x3f87dc22].map(h);
+const AS_POLY = Float64Array.from([0x3e827906, 0xbe91a98e, 0x3fb5f0e3, 0xbfba00e3, 0x3f87dc22], h);
 const LOG2E = h(0x3fb8aa3b);
 const LN2 = h(0x3f317218);
 const LN_FLT_MAX = h(0x42b17218);
 const LN_FLT_MIN = h(0xc2aeac50);
-const EXP_POLY = [0x3f7ffffb, 0x3efffee3, 0x3e2aad40, 0x3d2b9d0d, 0x3c07cfce].map(h);
+const EXP_POLY = Float64Array.from([0x3f7ffffb, 0x3efffee3, 0x3e2aad40, 0x3d2b9d0d, 0x3c07cfce], h);
+
+// 2**n for the exponents exp_compute_vector_fwd can produce (n + 127 in 0..254; 0 gives +0)
+const POW2 = Float64Array.from({ length: 255 }, (_, i) => fromBits(i << 23));
 
 /** oneDNN's exp_compute_vector_fwd (2 * 2**(n-1) * p(r), degree-5 polynomial). */
 export function onednnExp(x: number): number {
@@ -68,10 +71,8 @@ export function onednnExp(x: number): number {
   const t = Math.floor(fx);
   const r = fma32(-t, LN2, v);
   const n = fround(t - 1);
-  const pow2 = zero ? 0 : fromBits(((n + 127) << 23) >>> 0);
-  let p = EXP_POLY[4];
-  for (let i = 3; i >= 0; i--) p = fma32(p, r, EXP_POLY[i]);
-  p = fma32(p, r, 1);
+  const pow2 = zero ? 0 : POW2[n + 127];
+  const p = fma32(fma32(fma32(fma32(fma32(EXP_POLY[4], r, EXP_POLY[3]), r, EXP_POLY[2]), r, EXP_POLY[1]), r, EXP_POLY[0]), r, 1);
   return fround(fround(p * pow2) * 2);
 }
 
@@ -82,9 +83,8 @@ export function geluDerivative(x: number): number {
   const t = fround(fround(r * ONE_OVER_SQRTPI) * q);
   const w = fround(1 / fma32(AS_P, Math.abs(r), 1));
   const qw = fround(-q * w);
-  let poly = AS_POLY[4];
-  for (let i = 3; i >= 0; i--) poly = fma32(poly, w, AS_POLY[i]);
+  const poly = fma32(fma32(fma32(fma32(AS_POLY[4], w, AS_POLY[3]), w, AS_POLY[2]), w, AS_POLY[1]), w, AS_POLY[0]);
   let erf = fma32(qw, poly, 1);
-  if (r < 0 || Object.is(r, -0)) erf = -erf;
+  if (r < 0 || (r === 0 && 1 / r < 0)) erf = -erf;
   return fma32(erf, 0.5, fround(t + 0.5));
 }

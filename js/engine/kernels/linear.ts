@@ -92,15 +92,19 @@ export function linearBackwardRow(g: ArrayLike<number>, go: number, W: ArrayLike
     for (let k = 0; k < K; k++) out[oo + k] = dotFma(g, go, 1, W, wo + k, K, J);
     return;
   }
-  // all K sums at once, j outer (each sum still runs over j in order); out holds float32 exactly
-  out.fill(0, oo, oo + K);
+  // all K sums at once, j outer (each sum still runs over j in order)
+  const acc = scratch.length >= K ? scratch : (scratch = new Float64Array(K));
+  acc.fill(0, 0, K);
   for (let j = 0; j < J; j++) {
     const gj = g[go + j];
     if (gj === 0) continue; // fma(0, w, acc) == acc
     const base = wo + j * K;
-    for (let k = 0; k < K; k++) out[oo + k] = fma32(gj, W[base + k], out[oo + k]);
+    for (let k = 0; k < K; k++) acc[k] = fma32(gj, W[base + k], acc[k]);
   }
+  for (let k = 0; k < K; k++) out[oo + k] = acc[k];
 }
+
+let scratch = new Float64Array(1024);
 
 /**
  * A weight gradient dW = G^T X summed over rows in PyTorch's row order, one row at a time:
@@ -108,18 +112,20 @@ export function linearBackwardRow(g: ArrayLike<number>, go: number, W: ArrayLike
  * skipped: adding their zeros changes nothing). `fused = false`: plain multiply then add.
  */
 export class WeightGradient {
-  private readonly block: Float32Array | null;
+  private readonly total: Float64Array; // float32 values, kept as doubles (cheaper to update)
+  private readonly block: Float64Array | null;
   private blockIndex = -1;
   private readonly kc: number;
 
   constructor(readonly out: Float32Array, readonly rows: number, readonly J: number, readonly K: number,
     readonly fused = true) {
     this.kc = kBlock(rows);
-    this.block = fused && this.kc < rows ? new Float32Array(J * K) : null;
+    this.total = new Float64Array(J * K);
+    this.block = fused && this.kc < rows ? new Float64Array(J * K) : null;
   }
 
   reset(): void {
-    this.out.fill(0);
+    this.total.fill(0);
     this.block?.fill(0);
     this.blockIndex = -1;
   }
@@ -127,11 +133,11 @@ export class WeightGradient {
   /** Adds g[go .. go+J) (outer) x[xo .. xo+K) for the row with absolute index `row`. */
   addRow(row: number, g: ArrayLike<number>, go: number, x: ArrayLike<number>, xo: number): void {
     const { J, K } = this;
-    let target = this.out;
+    let target = this.total;
     if (this.block !== null) {
       const bi = Math.floor(row / this.kc);
       if (bi !== this.blockIndex) {
-        this.flush();
+        this.flushBlock();
         this.blockIndex = bi;
       }
       target = this.block;
@@ -152,13 +158,18 @@ export class WeightGradient {
     }
   }
 
-  /** Adds the open block into the total (call once after the last row). */
+  /** Adds the open block into the total and writes the gradient out (call after the last row). */
   flush(): void {
+    this.flushBlock();
+    this.out.set(this.total);
+  }
+
+  private flushBlock(): void {
     const block = this.block;
     if (block === null || this.blockIndex < 0) return;
-    const out = this.out;
-    if (this.blockIndex === 0) out.set(block);
-    else for (let i = 0; i < out.length; i++) out[i] = fround(out[i] + block[i]);
+    const total = this.total;
+    if (this.blockIndex === 0) total.set(block);
+    else for (let i = 0; i < total.length; i++) total[i] = fround(total[i] + block[i]);
     block.fill(0);
   }
 }
