@@ -72,19 +72,46 @@ export function onednnExp(x: number): number {
   const r = fma32(-t, LN2, v);
   const n = fround(t - 1);
   const pow2 = zero ? 0 : POW2[n + 127];
-  const p = fma32(fma32(fma32(fma32(fma32(EXP_POLY[4], r, EXP_POLY[3]), r, EXP_POLY[2]), r, EXP_POLY[1]), r, EXP_POLY[0]), r, 1);
+  let p = EXP_POLY[4];
+  for (let i = 3; i >= 0; i--) p = fma32(p, r, EXP_POLY[i]);
+  p = fma32(p, r, 1);
   return fround(fround(p * pow2) * 2);
 }
 
 /** d GELU(x) / dx as oneDNN's backward computes it; the gradient is fround(dy * this). */
 export function geluDerivative(x: number): number {
   const r = fround(x * ONE_OVER_SQRT2);
-  const q = onednnExp(-fround(r * r));
+  return derivativeWithExp(x, onednnExp(-fround(r * r)));
+}
+
+/** geluDerivative given q = exp(-(x/sqrt2)^2) (split so V8 inlines each part: no boxed doubles). */
+function derivativeWithExp(x: number, q: number): number {
+  const r = fround(x * ONE_OVER_SQRT2);
   const t = fround(fround(r * ONE_OVER_SQRTPI) * q);
   const w = fround(1 / fma32(AS_P, Math.abs(r), 1));
   const qw = fround(-q * w);
-  const poly = fma32(fma32(fma32(fma32(AS_POLY[4], w, AS_POLY[3]), w, AS_POLY[2]), w, AS_POLY[1]), w, AS_POLY[0]);
+  let poly = AS_POLY[4];
+  for (let i = 3; i >= 0; i--) poly = fma32(poly, w, AS_POLY[i]);
   let erf = fma32(qw, poly, 1);
   if (r < 0 || (r === 0 && 1 / r < 0)) erf = -erf;
   return fma32(erf, 0.5, fround(t + 0.5));
 }
+
+/** out[oo + i] = gelu(x[xo + i]) for i < n (a loop of its own: V8 then inlines everything). */
+export function geluForwardRow(x: ArrayLike<number>, xo: number, out: Float32Array, oo: number, n: number): void {
+  for (let i = 0; i < n; i++) out[oo + i] = geluForward(x[xo + i]);
+}
+
+/** out[oo + i] = fround(dz[dzo + i] * gelu'(f[fo + i])): gelu_backward(grad, input). */
+export function geluBackwardRow(dz: ArrayLike<number>, dzo: number, f: ArrayLike<number>, fo: number, out: Float32Array,
+  oo: number, n: number): void {
+  if (expScratch.length < n) expScratch = new Float64Array(n);
+  const q = expScratch;
+  for (let i = 0; i < n; i++) {
+    const r = fround(f[fo + i] * ONE_OVER_SQRT2);
+    q[i] = onednnExp(-fround(r * r));
+  }
+  for (let i = 0; i < n; i++) out[oo + i] = fround(dz[dzo + i] * derivativeWithExp(f[fo + i], q[i]));
+}
+
+let expScratch = new Float64Array(1024);

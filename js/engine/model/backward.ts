@@ -6,7 +6,7 @@
 
 import type { ModelShape } from "../config";
 import { fround } from "../f32";
-import { geluDerivative } from "../gelu";
+import { geluBackwardRow } from "../gelu";
 import { layerNormBackwardRow } from "../kernels/layer_norm";
 import { linearBackwardRow, WeightGradient } from "../kernels/linear";
 import { softmaxBackwardRow } from "../kernels/softmax";
@@ -157,7 +157,7 @@ export class Backward {
     for (let t = 0; t < C; t++) {
       const n = nodesOf[t];
       linearBackwardRow(dx3, t * d, w, b.mlpProjW, d, 4 * d, dz, 0);
-      for (let i = 0; i < 4 * d; i++) df[t * 4 * d + i] = fround(dz[i] * geluDerivative(a.f[n * 4 * d + i]));
+      geluBackwardRow(dz, 0, a.f, n * 4 * d, df, t * 4 * d, 4 * d);
     }
     for (let t = 0; t < C; t++) lg.fc.addRow(r0 + t, df, t * 4 * d, a.h2, nodesOf[t] * d);
     for (let t = 0; t < C; t++) {

@@ -5,7 +5,7 @@
 
 import type { ModelShape } from "../config";
 import { fround } from "../f32";
-import { geluForward } from "../gelu";
+import { geluForwardRow } from "../gelu";
 import { layerNormRow } from "../kernels/layer_norm";
 import { linearRow, lmHeadLanes } from "../kernels/linear";
 import { softmaxRow } from "../kernels/softmax";
@@ -88,7 +88,7 @@ export class Forward {
       layerNormRow(a.x2, r, d, w, b.ln2W, w, b.ln2B, a.h2, r, a.ln2, 2 * n);
       const fo = n * 4 * d;
       linearRow(a.h2, r, w, b.fcW, 4 * d, d, a.f, fo);
-      for (let i = 0; i < 4 * d; i++) a.g[fo + i] = geluForward(a.f[fo + i]);
+      geluForwardRow(a.f, fo, a.g, fo, 4 * d);
       linearRow(a.g, fo, w, b.mlpProjW, d, 4 * d, tmp, 0);
       for (let c = 0; c < d; c++) out[r + c] = fround(a.x2[r + c] + tmp[c]);
     }
