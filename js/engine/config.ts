@@ -26,6 +26,8 @@ export const MAX_WEIGHT_DECAY = 10;
 export const MAX_SEQUENCE_LENGTH = 100_000;
 export const MAX_SEED = 2n ** 63n - 1n;
 
+import { costRefusal } from "./cost";
+
 export class EngineConfigError extends Error {
   constructor(readonly field: string, message: string) {
     super(`${field}: ${message}`);
@@ -48,8 +50,11 @@ function checkFloat(field: string, value: unknown, low: number, high: number, lo
   return value;
 }
 
-/** Checks every setting; returns the settings with the sequence as an Int32Array. */
-export function validateSettings(s: RunSettings): RunSettings {
+/**
+ * Checks every setting; returns the settings with the sequence as an Int32Array. `blame`: the
+ * field to name when the settings together are too costly (the one just changed; else n_embd).
+ */
+export function validateSettings(s: RunSettings, blame = "n_embd"): RunSettings {
   const V = checkInt("alphabet", s.vocabSize, 2, 128);
   const C = checkInt("context_length", s.contextLength, 1, 12);
   if (V ** C > MAX_STATES || V ** C * V > MAX_EDGES) {
@@ -71,5 +76,7 @@ export function validateSettings(s: RunSettings): RunSettings {
   const seed = s.seed;
   const seedOk = typeof seed === "bigint" ? seed >= 0n && seed <= MAX_SEED : Number.isSafeInteger(seed) && seed >= 0;
   if (!seedOk) throw new EngineConfigError("seed", `must be an integer from 0 to 2**63 - 1 (a bigint above 2**53); got ${String(seed)}`);
+  const refusal = costRefusal(V, C, nLayer, nHead, nEmbd, seq.length);
+  if (refusal !== null) throw new EngineConfigError(blame, refusal);
   return { vocabSize: V, contextLength: C, nLayer, nHead, nEmbd, sequence: seq, lr, weightDecay, seed };
 }

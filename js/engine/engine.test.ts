@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { EngineConfigError, type RunSettings } from "./config";
+import { EngineConfigError, type RunSettings, validateSettings } from "./config";
 import { BabyGPTEngine, TrainingDivergedError } from "./engine";
 import { decodeState, encodeState } from "./state_io";
 
@@ -9,7 +9,7 @@ const SEED: RunSettings = {
   sequence: Array.from("111101111011110").map(Number), lr: 1e-3, weightDecay: 0.1, seed: 1337,
 };
 
-describe("BabyGPTEngine", () => {
+describe("BabyGPTEngine", { timeout: 120_000 }, () => {
   it("builds the seed's model: 12,656 parameters, 14 contexts, uniform-ish chain at step 0", () => {
     const e = new BabyGPTEngine(SEED);
     expect(e.parameterCount).toBe(12_656);
@@ -31,7 +31,7 @@ describe("BabyGPTEngine", () => {
     const losses = e.train(50, (step) => seen.push(step));
     expect(losses).toHaveLength(50);
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(e.step).toBe(50);
+    expect(e.globalStep).toBe(50);
     expect(e.loss()).toBeLessThan(losses[0]);
     const p = e.probabilities();
     const pOne = (ctx: number[]) => p[2 * e.space.nodeOf(ctx) + 1];
@@ -53,6 +53,29 @@ describe("BabyGPTEngine", () => {
     expect(() => e.configure({ weightDecay: -1 })).toThrow(/^weight_decay:/);
     expect(e.weightDecay).toBe(0.1);
     expect(e.parameters()).toEqual(before);
+  });
+
+  it("refuses what Python's cost guard refuses, with its message", () => {
+    const seq = (s: string, n: number) => Array.from(s.repeat(n)).map(Number);
+    expect(() => new BabyGPTEngine({ ...SEED, contextLength: 12, nLayer: 12, nEmbd: 256, sequence: seq("01", 50) })).toThrow(
+      "n_embd: 12 layers of 256 dims over 4,096 states (V=2, C=12) with a 100-token sequence need ~11 s and ~1.7 GB per "
+      + "training step; the limit is 0.8 s and 1.5 GB. At these settings use n_embd at most 28, or fewer layers");
+    expect(() => new BabyGPTEngine({ ...SEED, vocabSize: 4, contextLength: 6, nEmbd: 128, sequence: seq("0123", 25_000) })).toThrow(
+      "n_embd: 4 layers of 128 dims over 4,096 states (V=4, C=6) with a 100,000-token sequence need ~1 s and ~1.1 GB per "
+      + "training step; the limit is 0.8 s and 1.5 GB. At these settings use n_embd at most 108, or fewer layers");
+    // allowed in Python, allowed here (constructing the largest takes a moment: not built)
+    expect(validateSettings({ ...SEED, nLayer: 12, nEmbd: 256, nHead: 16 }).nEmbd).toBe(256);
+    expect(validateSettings({ ...SEED, contextLength: 10, nEmbd: 160, sequence: seq("0110", 500) }).nEmbd).toBe(160);
+    expect(() => validateSettings({ ...SEED, nEmbd: 272, nHead: 16 })).toThrow("n_embd: must be an integer from 1 to 256; got 272");
+  });
+
+  it("steps one at a time like BabyGPT.step", () => {
+    const a = new BabyGPTEngine(SEED);
+    const b = new BabyGPTEngine(SEED);
+    const losses = [a.step(), a.step(), a.step()];
+    expect(losses).toEqual(b.train(3));
+    expect(a.globalStep).toBe(3);
+    expect(a.parameters()).toEqual(b.parameters());
   });
 
   it("applies lr, weight decay and data to the running model (configure)", () => {
@@ -79,7 +102,7 @@ describe("BabyGPTEngine", () => {
     const blob = encodeState(first.exportState());
     expect(blob.byteLength).toBeGreaterThan(12 * first.parameterCount);
     const second = BabyGPTEngine.fromState(decodeState(blob));
-    expect(second.step).toBe(25);
+    expect(second.globalStep).toBe(25);
     second.train(15);
     expect(second.parameters()).toEqual(straight.parameters());
     expect(second.probabilities()).toEqual(straight.probabilities());
@@ -107,7 +130,7 @@ describe("BabyGPTEngine", () => {
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect((error as Error).message).toMatch(/^train: the loss became (NaN|Infinity) at step \d+; training stopped and the model was kept at step \d+\. Lower lr \(now 10\) or weight_decay \(now 0\.5\)/);
     const bad = (error as TrainingDivergedError).step;
-    expect(e.step).toBe(bad - 1);
+    expect(e.globalStep).toBe(bad - 1);
     expect(Number.isFinite(e.loss())).toBe(true);
     for (const p of e.probabilities()) expect(Number.isFinite(p)).toBe(true);
   });

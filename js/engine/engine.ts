@@ -41,7 +41,7 @@ export class BabyGPTEngine {
   private weights: Float32Array;
   private expAvg: Float32Array;
   private expAvgSq: Float32Array;
-  private globalStep = 0;
+  private stepCount = 0;
   private counts: Float32Array;
   private nWindows: number;
   private readonly grads: Float32Array;
@@ -74,7 +74,7 @@ export class BabyGPTEngine {
       this.expAvgSq = Float32Array.from(state.optimizer.expAvgSq);
       if (!Number.isInteger(state.optimizer.step) || state.optimizer.step < 0) throw new RangeError(`step: must be a non-negative integer; got ${state.optimizer.step}`);
       if (state.optimizer.expAvgSq.some((x) => x < 0)) throw new RangeError("expAvgSq: must be >= 0");
-      this.globalStep = state.optimizer.step;
+      this.stepCount = state.optimizer.step;
     } else {
       this.weights = initialWeights(this.shape, this.layout, this.settings.seed);
       this.expAvg = new Float32Array(P);
@@ -90,8 +90,9 @@ export class BabyGPTEngine {
     this.probs = new Float32Array(this.space.nodes * vocabSize);
   }
 
-  get step(): number {
-    return this.globalStep;
+  /** Completed optimizer steps (Python's global_step). */
+  get globalStep(): number {
+    return this.stepCount;
   }
 
   get parameterCount(): number {
@@ -113,7 +114,7 @@ export class BabyGPTEngine {
       sequence: values.sequence !== undefined ? Array.from(values.sequence) : this.settings.sequence,
       lr: values.lr ?? this.settings.lr,
       weightDecay: values.weightDecay ?? this.settings.weightDecay,
-    });
+    }, "sequence");
     this.settings = next;
     this.counts = dataCounts(this.space, next.sequence);
     this.nWindows = next.sequence.length - this.shape.contextLength;
@@ -139,7 +140,7 @@ export class BabyGPTEngine {
   }
 
   optimizerState(): OptimizerState {
-    return { step: this.globalStep, expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice() };
+    return { step: this.stepCount, expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice() };
   }
 
   /** The run's settings (a copy). */
@@ -168,8 +169,8 @@ export class BabyGPTEngine {
     return this.counts.slice();
   }
 
-  /** One optimizer step; returns the loss of the weights it started from. */
-  stepOnce(): number {
+  /** One optimizer step; returns the loss of the weights it started from (Python's step()). */
+  step(): number {
     this.evaluate();
     const loss = this.currentLoss;
     this.backwardPass.run(this.weights, this.acts, this.lossFn, this.counts, this.nWindows);
@@ -180,13 +181,13 @@ export class BabyGPTEngine {
     keep.weights.set(this.weights);
     keep.expAvg.set(this.expAvg);
     keep.expAvgSq.set(this.expAvgSq);
-    keep.step = this.globalStep;
+    keep.step = this.stepCount;
     this.previous = keep;
     this.spare = null;
-    const step = this.globalStep + 1;
+    const step = this.stepCount + 1;
     const s = { lr: this.settings.lr, weightDecay: this.settings.weightDecay, beta1: BETA1, beta2: BETA2, eps: EPS };
     for (const p of this.layout.params) adamwStep(this.weights, this.grads, this.expAvg, this.expAvgSq, p.offset, p.size, step, s);
-    this.globalStep = step;
+    this.stepCount = step;
     this.evaluated = false;
     return loss;
   }
@@ -196,9 +197,9 @@ export class BabyGPTEngine {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`n: must be a non-negative integer; got ${n}`);
     const losses: number[] = [];
     for (let i = 0; i < n; i++) {
-      const loss = this.stepOnce();
+      const loss = this.step();
       losses.push(loss);
-      onStep?.(this.globalStep, loss);
+      onStep?.(this.stepCount, loss);
     }
     this.evaluate();
     return losses;
@@ -215,20 +216,20 @@ export class BabyGPTEngine {
   }
 
   private rollBack(loss: number): never {
-    const bad = this.globalStep;
+    const bad = this.stepCount;
     const prev = this.previous;
     let kept: string;
     if (prev !== null && bad - 1 >= 0 && bad !== this.rolledBackTo) {
       this.weights.set(prev.weights);
       this.expAvg.set(prev.expAvg);
       this.expAvgSq.set(prev.expAvgSq);
-      this.globalStep = prev.step;
+      this.stepCount = prev.step;
       this.rolledBackTo = prev.step;
       this.spare = prev;
       this.previous = null;
       this.evaluated = false;
       this.evaluate(); // the state rolled back to had a finite loss when it was trained
-      kept = `training stopped and the model was kept at step ${this.globalStep}.`;
+      kept = `training stopped and the model was kept at step ${this.stepCount}.`;
     } else {
       throw new TrainingDivergedError(`train: the loss became ${loss} at step ${bad}; the weights are no longer finite and could not be rolled back. Reset (or load a saved run).`, bad);
     }

@@ -35,7 +35,7 @@ function exactFma(a: number, b: number, c: number): number {
   return fround(neg ? -v : v);
 }
 
-describe("fma32: one rounding, like vfmadd", () => {
+describe("fma32: one rounding, like vfmadd", { timeout: 60_000 }, () => {
   it("is exact where rounding twice is not", () => {
     const a = fround(1 + 2 ** -23);
     const b = fround(2 ** -24 - 2 ** -47);

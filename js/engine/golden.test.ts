@@ -44,7 +44,7 @@ describe("training runs against the Python engine", () => {
       expect(fnv1a(engine.parameters())).toBe(run.init_checksum);
       const losses: number[] = [];
       for (const cp of run.checkpoints) {
-        losses.push(...engine.train(cp.step - engine.step));
+        losses.push(...engine.train(cp.step - engine.globalStep));
         const probs = engine.probabilities();
         const expected = f32(cp.probs);
         const dP = maxAbsDiff(probs, expected);
