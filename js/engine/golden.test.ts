@@ -38,7 +38,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe("training runs against the Python engine", () => {
   for (const [name, run] of Object.entries(golden.runs)) {
-    it(`${name}: weights, moments, losses and probabilities at steps ${golden.steps.join(", ")}`, () => {
+    it(`${name}: weights, moments, losses and probabilities at steps ${run.checkpoints.map((c) => c.step).join(", ")}`, () => {
       const engine = new BabyGPTEngine(settingsOf(run));
       expect(engine.parameterCount).toBe(run.n_parameters);
       expect(fnv1a(engine.parameters())).toBe(run.init_checksum);

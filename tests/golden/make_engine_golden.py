@@ -3,8 +3,9 @@
     .venv/bin/python tests/golden/make_engine_golden.py            # rewrites engine_golden.json
     .venv/bin/python tests/golden/make_engine_golden.py --check    # recomputes the cheap part, compares
 
-For each run (the seed's and five others: V=3 C=2, V=4 C=3, V=2 C=6, another sequence with
-another lr / weight decay / seed, another architecture) it records, from babygpt_widget.BabyGPT:
+For each run (the seed's and six others: V=3 C=2, V=4 C=3, V=2 C=6, another sequence with
+another lr / weight decay / seed, another architecture, and V=5 with n_embd=8 to 300 steps, where
+MKL takes its small-shape kernels) it records, from babygpt_widget.BabyGPT:
 the initial weights' checksum, the loss of every step up to 1,000 (all for the seed's run, a
 checksum and every 50th for the others), and at steps 0, 1, 50, 300
 and 1,000 the weights' checksum and the probabilities of every context (shorter ones first) as
@@ -48,7 +49,10 @@ RUNS = {
     "v2c6": dict(context_length=6, sequence="1101001000100001101001"),
     "other_sequence": dict(sequence="0110101101110010110", lr=3e-3, weight_decay=0.01, seed=7),
     "d32_2layers": dict(n_layer=2, n_head=2, n_embd=32, lr=2e-3, seed=2024),
+    # MKL's small-shape kernels (fewer than 12 output columns: V=5, n_embd=8), to 300 steps
+    "v5_d8": dict(alphabet="01234", context_length=2, sequence="0123401234013240312", n_layer=2, n_head=2, n_embd=8),
 }
+SHORT_RUNS = {"v5_d8": (0, 1, 50, 300)}
 
 # (V, C, n_layer, n_head, n_embd, seed): default, tiny vocabularies, n_embd small enough for the
 # scalar (< 16 elements) path, large seeds (only the low 32 bits reach the generator)
@@ -181,7 +185,7 @@ def build(steps: tuple[int, ...]) -> dict:
                  "checked by js/engine/golden.test.ts.",
         "steps": list(steps),
         "init": init_checksums(),
-        "runs": {name: record_run(name, kwargs, steps) for name, kwargs in RUNS.items()},
+        "runs": {name: record_run(name, kwargs, SHORT_RUNS.get(name, steps)) for name, kwargs in RUNS.items()},
     }
 
 

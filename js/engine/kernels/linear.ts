@@ -1,10 +1,12 @@
 // The matrix products of a training step, in the summation order MKL's sgemm uses for them
-// on x86-64 (measured against torch.mm for each shape the model produces):
-// - most products: one fused multiply-add per k, in k order, k split into blocks of
-//   min(192, floor(K/2)) when K > 192, each block summed from zero and then added;
-// - the lm_head forward (few outputs, weight transposed): lane-wise partial dot products
-//   without fusion, combined by a halving tree (8 lanes for V <= 3, 4 lanes for V = 4 or 8);
-// - the lm_head weight gradient for V <= 3: plain multiply then add, k in order.
+// on x86-64 (measured against torch.mm over a grid of shapes; C = A B is M x N):
+// - N >= 12 columns (and M >= 4 rows): one fused multiply-add per k, in k order, k split into
+//   blocks of min(192, floor(K/2)) when K > 192, each block summed from zero and then added;
+// - fewer columns, B transposed (x @ W^T, e.g. the lm_head forward): lane-wise partial dot
+//   products without fusion, combined by a halving tree: 4 lanes for the first 4*floor(N/4)
+//   columns, 8 lanes for the rest;
+// - fewer columns (or M <= 3, e.g. the lm_head weight gradient for V <= 3), B not transposed:
+//   plain multiply then add, k in order.
 
 import { fma32, fround } from "../f32";
 
@@ -41,18 +43,21 @@ export function dotLanes(a: ArrayLike<number>, ao: number, b: ArrayLike<number>,
   return lanes[0];
 }
 
-/** How MKL sums the lm_head forward's dot products for a vocabulary of V. */
-export function lmHeadLanes(V: number): number {
-  if (V <= 3) return 8;
-  if (V === 4 || V === 8) return 4;
-  return 0; // 0: fused, in k order
+/** Whether MKL fuses (N >= 12 output columns, M >= 4 rows) or takes its small-shape kernels. */
+export function fusedShape(M: number, N: number): boolean {
+  return N >= 12 && M >= 4;
 }
 
-/** out[oo + j] = x[xo ..] . W[wo + j*K ..] for j < J (x @ W^T, W row-major (J, K)). */
+/** Lanes of the unfused dot product for output column j of N (x @ W^T with N < 12). */
+function lanesFor(j: number, N: number): number {
+  return j < 4 * Math.floor(N / 4) ? 4 : 8;
+}
+
+/** out[oo + j] = x[xo ..] . W[wo + j*K ..] for j < J (x @ W^T, W row-major (J, K)); M: rows of the batch. */
 export function linearRow(x: ArrayLike<number>, xo: number, W: ArrayLike<number>, wo: number, J: number, K: number,
-  out: Float32Array, oo: number, laneCount = 0): void {
-  if (laneCount > 0) {
-    for (let j = 0; j < J; j++) out[oo + j] = dotLanes(x, xo, W, wo + j * K, K, laneCount);
+  out: Float32Array, oo: number, M: number): void {
+  if (!fusedShape(M, J)) {
+    for (let j = 0; j < J; j++) out[oo + j] = dotLanes(x, xo, W, wo + j * K, K, lanesFor(j, J));
     return;
   }
   if (K <= 192) {
@@ -85,9 +90,17 @@ export function linearRow(x: ArrayLike<number>, xo: number, W: ArrayLike<number>
   for (let j = 0; j < J; j++) out[oo + j] = dotFma(x, xo, 1, W, wo + j * K, 1, K);
 }
 
-/** out[oo + k] = sum_j g[go + j] * W[wo + j*K + k] (g @ W, the input gradient of a Linear). */
+/** out[oo + k] = sum_j g[go + j] * W[wo + j*K + k] (g @ W, the input gradient of a Linear); M: rows. */
 export function linearBackwardRow(g: ArrayLike<number>, go: number, W: ArrayLike<number>, wo: number, J: number, K: number,
-  out: Float32Array, oo: number): void {
+  out: Float32Array, oo: number, M: number): void {
+  if (!fusedShape(M, K)) {
+    for (let k = 0; k < K; k++) {
+      let acc = 0;
+      for (let j = 0; j < J; j++) acc = fround(acc + fround(g[go + j] * W[wo + j * K + k]));
+      out[oo + k] = acc;
+    }
+    return;
+  }
   if (J > 192) {
     for (let k = 0; k < K; k++) out[oo + k] = dotFma(g, go, 1, W, wo + k, K, J);
     return;
@@ -136,7 +149,7 @@ export class WeightGradient {
   private readonly kc: number;
 
   constructor(readonly out: Float32Array, readonly rows: number, readonly J: number, readonly K: number,
-    readonly fused = true) {
+    readonly fused = fusedShape(J, K)) {
     this.kc = kBlock(rows);
     this.total = new Float64Array(J * K);
     this.block = fused && this.kc < rows ? new Float64Array(J * K) : null;

@@ -48,6 +48,7 @@ export class Backward {
   private readonly dlogit: Float32Array;
   private readonly dhf: Float32Array;
   private readonly nodesOf: Int32Array;
+  private readonly R: number; // rows of PyTorch's batch: MKL's M
   private readonly hAtt: Float32Array;
   private readonly hq: Float32Array;
   private readonly hk: Float32Array;
@@ -63,6 +64,7 @@ export class Backward {
     this.scale = fround(1 / Math.sqrt(this.hs));
     this.naive = C * C * this.hs < 400;
     const R = space.leaves * C; // rows of PyTorch's batch
+    this.R = R;
     const sub = (o: number, n: number) => grads.subarray(o, o + n);
     this.layers = layout.blocks.map((b) => ({
       attn: new WeightGradient(sub(b.attnW, 3 * d * d), R, 3 * d, d),
@@ -71,7 +73,7 @@ export class Backward {
       mlpProj: new WeightGradient(sub(b.mlpProjW, 4 * d * d), R, d, 4 * d),
     }));
     this.lmGrad = new Float32Array(V * d);
-    this.lm = new WeightGradient(this.lmGrad, R, V, d, V > 3);
+    this.lm = new WeightGradient(this.lmGrad, R, V, d);
     this.wteEmb = new Float32Array(V * d);
     this.posGrad = new Float32Array(space.leaves * C * d);
     this.wpeGrad = new Float32Array(C * d);
@@ -117,7 +119,7 @@ export class Backward {
       loss.gradient(s, counts, nWindows, this.dlogit, 0);
       const rLast = s * C + C - 1;
       this.lm.addRow(rLast, this.dlogit, 0, acts.hf, leaf * d);
-      linearBackwardRow(this.dlogit, 0, w, layout.wte, V, d, this.dhf, 0);
+      linearBackwardRow(this.dlogit, 0, w, layout.wte, V, d, this.dhf, 0, this.R);
       this.dx3.fill(0);
       layerNormBackwardRow(this.dhf, 0, acts.xf, leaf * d, d, acts.lnf[2 * leaf], acts.lnf[2 * leaf + 1], w, layout.lnfW,
         this.dx3, (C - 1) * d, grads, layout.lnfW, grads, layout.lnfB);
@@ -156,19 +158,19 @@ export class Backward {
     }
     for (let t = 0; t < C; t++) {
       const n = nodesOf[t];
-      linearBackwardRow(dx3, t * d, w, b.mlpProjW, d, 4 * d, dz, 0);
+      linearBackwardRow(dx3, t * d, w, b.mlpProjW, d, 4 * d, dz, 0, this.R);
       geluBackwardRow(dz, 0, a.f, n * 4 * d, df, t * 4 * d, 4 * d);
     }
     for (let t = 0; t < C; t++) lg.fc.addRow(r0 + t, df, t * 4 * d, a.h2, nodesOf[t] * d);
     for (let t = 0; t < C; t++) {
       const n = nodesOf[t];
-      linearBackwardRow(df, t * 4 * d, w, b.fcW, 4 * d, d, dz, 0);
+      linearBackwardRow(df, t * 4 * d, w, b.fcW, 4 * d, d, dz, 0, this.R);
       layerNormBackwardRow(dz, 0, a.x2, n * d, d, a.ln2[2 * n], a.ln2[2 * n + 1], w, b.ln2W, dtmp, t * d, grads, b.ln2W, grads, b.ln2B);
     }
     for (let i = 0; i < C * d; i++) dx2[i] = fround(dtmp[i] + dx3[i]);
     // attention
     for (let t = 0; t < C; t++) lg.attnProj.addRow(r0 + t, dx2, t * d, a.y, nodesOf[t] * d);
-    for (let t = 0; t < C; t++) linearBackwardRow(dx2, t * d, w, b.attnProjW, d, d, dy, t * d);
+    for (let t = 0; t < C; t++) linearBackwardRow(dx2, t * d, w, b.attnProjW, d, d, dy, t * d, this.R);
     const q3 = 3 * d;
     const { hAtt, hq, hk, hv, hdy } = this;
     for (let h = 0; h < H; h++) {
@@ -224,7 +226,7 @@ export class Backward {
     for (let t = 0; t < C; t++) lg.attn.addRow(r0 + t, dqkv, t * q3, a.h1, nodesOf[t] * d);
     for (let t = 0; t < C; t++) {
       const n = nodesOf[t];
-      linearBackwardRow(dqkv, t * q3, w, b.attnW, q3, d, dz, 0);
+      linearBackwardRow(dqkv, t * q3, w, b.attnW, q3, d, dz, 0, this.R);
       layerNormBackwardRow(dz, 0, a.x, n * d, d, a.ln1[2 * n], a.ln1[2 * n + 1], w, b.ln1W, dtmp, t * d, grads, b.ln1W, grads, b.ln1B);
     }
     for (let i = 0; i < C * d; i++) dx3[i] = fround(dtmp[i] + dx2[i]);

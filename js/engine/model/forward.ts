@@ -7,7 +7,7 @@ import type { ModelShape } from "../config";
 import { fround } from "../f32";
 import { geluForwardRow } from "../gelu";
 import { layerNormRow } from "../kernels/layer_norm";
-import { linearRow, lmHeadLanes } from "../kernels/linear";
+import { linearRow } from "../kernels/linear";
 import { softmaxRow } from "../kernels/softmax";
 import type { Layout } from "../layout";
 import type { ContextSpace } from "../space";
@@ -20,7 +20,7 @@ export class Forward {
   private readonly alpha: number;
   private readonly scores: Float32Array;
   private readonly tmp: Float32Array;
-  private readonly lmLanes: number;
+  private readonly rows: number; // rows of PyTorch's batch (every full context x C): MKL's M
   private readonly naive: boolean;
 
   constructor(private readonly shape: ModelShape, private readonly layout: Layout, private readonly space: ContextSpace) {
@@ -29,7 +29,7 @@ export class Forward {
     this.alpha = fround(1 / Math.sqrt(this.hs)); // baddbmm's alpha, a double cast to float
     this.scores = new Float32Array(shape.contextLength);
     this.tmp = new Float32Array(4 * shape.nEmbd);
-    this.lmLanes = lmHeadLanes(shape.vocabSize);
+    this.rows = space.leaves * shape.contextLength;
     const C = shape.contextLength;
     this.naive = C * C * this.hs < 400; // bmm's own loop below this size, MKL above
   }
@@ -49,19 +49,19 @@ export class Forward {
     }
     for (let n = 0; n < N; n++) {
       layerNormRow(acts.xf, n * d, d, w, layout.lnfW, w, layout.lnfB, acts.hf, n * d, acts.lnf, 2 * n);
-      linearRow(acts.hf, n * d, w, layout.wte, this.shape.vocabSize, d, acts.logits, n * this.shape.vocabSize, this.lmLanes);
+      linearRow(acts.hf, n * d, w, layout.wte, this.shape.vocabSize, d, acts.logits, n * this.shape.vocabSize, this.rows);
     }
   }
 
   private block(w: Float32Array, l: number, acts: Activations, out: Float32Array): void {
-    const { space, d, hs, alpha, scores, tmp, naive } = this;
+    const { space, d, hs, alpha, scores, tmp, naive, rows } = this;
     const { nHead: H, contextLength: C } = this.shape;
     const b = this.layout.blocks[l];
     const a = acts.layers[l];
     for (let n = 0; n < space.nodes; n++) {
       const r = n * d;
       layerNormRow(a.x, r, d, w, b.ln1W, w, b.ln1B, a.h1, r, a.ln1, 2 * n);
-      linearRow(a.h1, r, w, b.attnW, 3 * d, d, a.qkv, n * 3 * d);
+      linearRow(a.h1, r, w, b.attnW, 3 * d, d, a.qkv, n * 3 * d, rows);
       // causal attention over the node's ancestors (the seed's softmax(q k^T / sqrt(hs)) under a
       // mask: masked scores are -inf, exp(-inf) = 0 adds nothing, so they are left out)
       const pos = space.position[n];
@@ -83,13 +83,13 @@ export class Forward {
           a.y[r + h * hs + c] = acc;
         }
       }
-      linearRow(a.y, r, w, b.attnProjW, d, d, tmp, 0);
+      linearRow(a.y, r, w, b.attnProjW, d, d, tmp, 0, rows);
       for (let c = 0; c < d; c++) a.x2[r + c] = fround(a.x[r + c] + tmp[c]);
       layerNormRow(a.x2, r, d, w, b.ln2W, w, b.ln2B, a.h2, r, a.ln2, 2 * n);
       const fo = n * 4 * d;
-      linearRow(a.h2, r, w, b.fcW, 4 * d, d, a.f, fo);
+      linearRow(a.h2, r, w, b.fcW, 4 * d, d, a.f, fo, rows);
       geluForwardRow(a.f, fo, a.g, fo, 4 * d);
-      linearRow(a.g, fo, w, b.mlpProjW, d, 4 * d, tmp, 0);
+      linearRow(a.g, fo, w, b.mlpProjW, d, 4 * d, tmp, 0, rows);
       for (let c = 0; c < d; c++) out[r + c] = fround(a.x2[r + c] + tmp[c]);
     }
   }

@@ -4,7 +4,7 @@
 
 import type { ModelShape } from "../config";
 import { layerNormRow } from "../kernels/layer_norm";
-import { linearRow, lmHeadLanes } from "../kernels/linear";
+import { linearRow } from "../kernels/linear";
 import { softmaxRow } from "../kernels/softmax";
 import type { Layout } from "../layout";
 import type { ContextSpace } from "../space";
@@ -54,11 +54,11 @@ export function forwardTrace(shape: ModelShape, layout: Layout, space: ContextSp
   const lensProbs = new Float32Array((L + 1) * V);
   const hidden = new Float32Array(d);
   const stats = new Float32Array(2);
-  const lanes = lmHeadLanes(V);
+  const batchRows = space.leaves * C;
   for (let l = 0; l <= L; l++) {
     const stream = l < L ? acts.layers[l].x : acts.xf;
     layerNormRow(stream, node * d, d, w, layout.lnfW, w, layout.lnfB, hidden, 0, stats, 0);
-    linearRow(hidden, 0, w, layout.wte, V, d, lensLogits, l * V, lanes);
+    linearRow(hidden, 0, w, layout.wte, V, d, lensLogits, l * V, batchRows);
     softmaxRow(lensLogits, l * V, V, lensProbs, l * V);
   }
   return {
