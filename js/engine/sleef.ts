@@ -78,9 +78,13 @@ export function logf(d: number): number {
   // s = dfmul((ln2_hi, ln2_lo), e)
   const sx = fround(LN2_HI * e);
   const sy = fma32(LN2_LO, e, fma32(LN2_HI, e, -sx));
-  // x = dfdiv(dfadd2(-1, m), dfadd2(1, m))
-  const [nx, ny] = dfadd2(-1, m);
-  const [dx, dy] = dfadd2(1, m);
+  // x = dfdiv(dfadd2(-1, m), dfadd2(1, m)); dfadd2(x, y) = (s, (x - (s - v)) + (y - v)), v = s - x
+  const nx = fround(m - 1);
+  const nv = fround(nx + 1);
+  const ny = fround(fround(-1 - fround(nx - nv)) + fround(m - nv));
+  const dx = fround(1 + m);
+  const dv = fround(dx - 1);
+  const dy = fround(fround(1 - fround(dx - dv)) + fround(m - dv));
   const t = fround(1 / dx);
   const qx = fround(nx * t);
   const u = fma32(t, nx, -qx);
@@ -99,11 +103,4 @@ export function logf(d: number): number {
   const s3 = fround(s2 + w);
   const s3y = fround(fround(fround(s2 - s3) + w) + s2y);
   return fround(s3 + s3y);
-}
-
-/** SLEEF dfadd2_vf2_vf_vf: the double-float sum of two float32 numbers. */
-function dfadd2(x: number, y: number): [number, number] {
-  const s = fround(x + y);
-  const v = fround(s - x);
-  return [s, fround(fround(x - fround(s - v)) + fround(y - v))];
 }
