@@ -26,4 +26,4 @@ describe("initial weights: torch.manual_seed(seed) + GPT init", () => {
   }
 });
 
-describeRuns(["seed", "v3c2", "other_sequence", "v5_d8"]);
+describeRuns(["seed", "v3c2", "other_sequence", "v5_d8", "c6_hs16"]);

@@ -3,9 +3,10 @@
     .venv/bin/python tests/golden/make_engine_golden.py            # rewrites engine_golden.json
     .venv/bin/python tests/golden/make_engine_golden.py --check    # recomputes the cheap part, compares
 
-For each run (the seed's and six others: V=3 C=2, V=4 C=3, V=2 C=6, another sequence with
-another lr / weight decay / seed, another architecture, and V=5 with n_embd=8 to 300 steps, where
-MKL takes its small-shape kernels) it records, from babygpt_widget.BabyGPT:
+For each run (the seed's and seven others: V=3 C=2, V=4 C=3, V=2 C=6, another sequence with
+another lr / weight decay / seed, another architecture; V=5 with n_embd=8 to 300 steps, where
+MKL takes its small-shape kernels, and C=6 with 16-dim heads to 50, where attention goes
+through MKL's batched gemm) it records, from babygpt_widget.BabyGPT:
 the initial weights' checksum, the loss of every step up to 1,000 (all for the seed's run, a
 checksum and every 50th for the others), and at steps 0, 1, 50, 300
 and 1,000 the weights' checksum and the probabilities of every context (shorter ones first) as
@@ -51,8 +52,10 @@ RUNS = {
     "d32_2layers": dict(n_layer=2, n_head=2, n_embd=32, lr=2e-3, seed=2024),
     # MKL's small-shape kernels (fewer than 12 output columns: V=5, n_embd=8), to 300 steps
     "v5_d8": dict(alphabet="01234", context_length=2, sequence="0123401234013240312", n_layer=2, n_head=2, n_embd=8),
+    # attention through MKL's batched gemm (C*C*head size >= 400), to 50 steps (it is slow)
+    "c6_hs16": dict(context_length=6, sequence="1101001000100001101001", n_layer=1, n_head=4, n_embd=64),
 }
-SHORT_RUNS = {"v5_d8": (0, 1, 50, 300)}
+SHORT_RUNS = {"v5_d8": (0, 1, 50, 300), "c6_hs16": (0, 1, 50)}
 
 # (V, C, n_layer, n_head, n_embd, seed): default, tiny vocabularies, n_embd small enough for the
 # scalar (< 16 elements) path, large seeds (only the low 32 bits reach the generator)

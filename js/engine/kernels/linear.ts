@@ -49,7 +49,7 @@ export function fusedShape(M: number, N: number): boolean {
 }
 
 /** Lanes of the unfused dot product for output column j of N (x @ W^T with N < 12). */
-function lanesFor(j: number, N: number): number {
+export function lanesFor(j: number, N: number): number {
   return j < 4 * Math.floor(N / 4) ? 4 : 8;
 }
 

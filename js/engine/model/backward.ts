@@ -14,7 +14,7 @@ import { sumRows } from "../kernels/torch_sum";
 import type { Layout } from "../layout";
 import type { ContextSpace } from "../space";
 import type { Activations } from "./activations";
-import { accumulate } from "./attention_math";
+import { AttentionSums } from "./attention_math";
 import type { Loss } from "./loss";
 
 interface LayerGradients {
@@ -29,7 +29,7 @@ export class Backward {
   private readonly hs: number;
   private readonly C: number;
   private readonly scale: number;
-  private readonly naive: boolean;
+  private readonly sums: AttentionSums;
   private readonly layers: LayerGradients[];
   private readonly lm: WeightGradient;
   private readonly lmGrad: Float32Array;
@@ -62,7 +62,7 @@ export class Backward {
     this.C = C;
     this.hs = d / shape.nHead;
     this.scale = fround(1 / Math.sqrt(this.hs));
-    this.naive = C * C * this.hs < 400;
+    this.sums = new AttentionSums(C, this.hs);
     const R = space.leaves * C; // rows of PyTorch's batch
     this.R = R;
     const sub = (o: number, n: number) => grads.subarray(o, o + n);
@@ -145,7 +145,7 @@ export class Backward {
 
   /** BlocksFunction._backward for one context's C rows: dx3 (block output grad) -> block input grad. */
   private block(w: Float32Array, acts: Activations, l: number, s: number): void {
-    const { d, C, hs, naive, nodesOf, dx3, dx2, dtmp, dz, df, dy, dqkv, ds, grads } = this;
+    const { d, C, hs, sums, nodesOf, dx3, dx2, dtmp, dz, df, dy, dqkv, ds, grads } = this;
     const H = this.shape.nHead;
     const a = acts.layers[l];
     const b = this.layout.blocks[l];
@@ -192,17 +192,13 @@ export class Backward {
       for (let j = 0; j < C; j++) {
         for (let c = 0; c < hs; c++) {
           let acc = 0;
-          for (let i = j; i < C; i++) acc = accumulate(acc, hAtt[i * C + j], hdy[i * hs + c], naive);
+          for (let i = j; i < C; i++) acc = sums.add(acc, hAtt[i * C + j], hdy[i * hs + c]);
           dqkv[j * q3 + 2 * d + ho + c] = acc;
         }
       }
       // dscores = softmax_backward(dy v^T, att) / sqrt(hs), rows' masked entries 0
       for (let i = 0; i < C; i++) {
-        for (let j = 0; j <= i; j++) {
-          let acc = 0;
-          for (let c = 0; c < hs; c++) acc = accumulate(acc, hdy[i * hs + c], hv[j * hs + c], naive);
-          ds[i * C + j] = acc;
-        }
+        for (let j = 0; j <= i; j++) ds[i * C + j] = sums.dot(hdy, i * hs, hv, j * hs, j);
         softmaxBackwardRow(ds, i * C, hAtt, i * C, i + 1, ds, i * C);
         for (let j = 0; j <= i; j++) ds[i * C + j] = fround(ds[i * C + j] * this.scale);
         for (let j = i + 1; j < C; j++) ds[i * C + j] = 0;
@@ -211,14 +207,14 @@ export class Backward {
       for (let i = 0; i < C; i++) {
         for (let c = 0; c < hs; c++) {
           let acc = 0;
-          for (let j = 0; j <= i; j++) acc = accumulate(acc, ds[i * C + j], hk[j * hs + c], naive);
+          for (let j = 0; j <= i; j++) acc = sums.add(acc, ds[i * C + j], hk[j * hs + c]);
           dqkv[i * q3 + ho + c] = acc;
         }
       }
       for (let j = 0; j < C; j++) {
         for (let c = 0; c < hs; c++) {
           let acc = 0;
-          for (let i = j; i < C; i++) acc = accumulate(acc, ds[i * C + j], hq[i * hs + c], naive);
+          for (let i = j; i < C; i++) acc = sums.add(acc, ds[i * C + j], hq[i * hs + c]);
           dqkv[j * q3 + d + ho + c] = acc;
         }
       }

@@ -12,7 +12,7 @@ import { softmaxRow } from "../kernels/softmax";
 import type { Layout } from "../layout";
 import type { ContextSpace } from "../space";
 import type { Activations } from "./activations";
-import { accumulate, attentionDot } from "./attention_math";
+import { AttentionSums } from "./attention_math";
 
 export class Forward {
   private readonly d: number;
@@ -21,7 +21,7 @@ export class Forward {
   private readonly scores: Float32Array;
   private readonly tmp: Float32Array;
   private readonly rows: number; // rows of PyTorch's batch (every full context x C): MKL's M
-  private readonly naive: boolean;
+  private readonly sums: AttentionSums;
 
   constructor(private readonly shape: ModelShape, private readonly layout: Layout, private readonly space: ContextSpace) {
     this.d = shape.nEmbd;
@@ -30,8 +30,7 @@ export class Forward {
     this.scores = new Float32Array(shape.contextLength);
     this.tmp = new Float32Array(4 * shape.nEmbd);
     this.rows = space.leaves * shape.contextLength;
-    const C = shape.contextLength;
-    this.naive = C * C * this.hs < 400; // bmm's own loop below this size, MKL above
+    this.sums = new AttentionSums(shape.contextLength, this.hs);
   }
 
   run(w: Float32Array, acts: Activations): void {
@@ -54,7 +53,7 @@ export class Forward {
   }
 
   private block(w: Float32Array, l: number, acts: Activations, out: Float32Array): void {
-    const { space, d, hs, alpha, scores, tmp, naive, rows } = this;
+    const { space, d, hs, alpha, scores, tmp, sums, rows } = this;
     const { nHead: H, contextLength: C } = this.shape;
     const b = this.layout.blocks[l];
     const a = acts.layers[l];
@@ -69,7 +68,7 @@ export class Forward {
         const qo = n * 3 * d + h * hs;
         for (let j = 0; j <= pos; j++) {
           const anc = space.ancestors[n * C + j];
-          scores[j] = fround(alpha * attentionDot(a.qkv, qo, 1, a.qkv, anc * 3 * d + d + h * hs, 1, hs, naive));
+          scores[j] = fround(alpha * sums.dot(a.qkv, qo, a.qkv, anc * 3 * d + d + h * hs, j));
         }
         const ao = (n * H + h) * C;
         softmaxRow(scores, 0, pos + 1, a.att, ao);
@@ -78,7 +77,7 @@ export class Forward {
           let acc = 0;
           for (let j = 0; j <= pos; j++) {
             const v = a.qkv[space.ancestors[n * C + j] * 3 * d + 2 * d + h * hs + c];
-            acc = accumulate(acc, a.att[ao + j], v, naive);
+            acc = sums.add(acc, a.att[ao + j], v);
           }
           a.y[r + h * hs + c] = acc;
         }
