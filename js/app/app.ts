@@ -165,7 +165,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     hoverEdge: (index, ev) => onHover("edge", index, ev),
     clickNode: (index) => (inside.isPicking ? inside.pick(chain.states[index]) : toggleNaughty(index)),
   });
-  const legend = new Legend();
+  const memory = sectionMemory(model);
+  const legend = new Legend(memory.get("legend-open") === true, (open) => memory.set("legend-open", open), signal);
   const chart = new LossChart(setShown, signal);
   const slider = new HistorySlider(setShown, signal, (on) => {
     chart.setLog(on); // the loss chart's step axis follows the slider's
@@ -217,7 +218,6 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   badge.hidden = true;
 
   // ---- the lecture screen (screen.ts puts the views in place, layout.ts sizes them) ----
-  const memory = sectionMemory(model);
   const viewRow = el("div", "bg-view-row");
   viewRow.append(controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
   slider.setLog(memory.get("log-steps") === true);
@@ -237,8 +237,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       help: viewBar.parts.help,
       graph: graph.el,
       legend: legend.el,
+      lossTitle: chart.title,
       lossChart: chart.svg,
       slider: slider.el,
+      sliderTrack: slider.track,
       view: [viewRow, search.el, search.readout, viewBar.parts.temperature],
       sample: [sampler.bar, sampler.sequences],
       analysis: [analysis.el],
@@ -632,8 +634,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     const parts: [ControlName, Element[]][] = [
       ...(Object.entries(controls.parts) as [ControlName, HTMLElement[]][]),
       ["layout", [search.el]],
-      ["slider", [slider.el]],
-      ["loss", [chart.svg]],
+      ["slider", [slider.el, slider.track]],
+      ["loss", [chart.svg, chart.title]],
       ["config", [controls.form]],
       ["sample", [sampler.bar, sampler.sequences]],
       ["temperature", [viewBar.parts.temperature]],
@@ -687,7 +689,17 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       stage: graphBox,
       timeline,
       side,
-      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 92 : 88),
+      toolbar: graph.toolbar.el,
+      legend: legend.el,
+      onTimeline: (w) => {
+        if (w <= 0) return;
+        const font = parseFloat(getComputedStyle(chart.svg).fontSize) || 13;
+        chart.resize(w, Math.round(font * 5.6), font);
+        // the slider's track runs exactly under the chart's step axis (sliderStops.ts)
+        const { left, width } = chart.axis;
+        timeline.style.setProperty("--bg-axis-left", `${left}px`);
+        timeline.style.setProperty("--bg-axis-width", `${width}px`);
+      },
     },
     signal,
   );

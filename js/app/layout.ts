@@ -2,30 +2,33 @@
 // loss curve and history slider under it, and a side panel of collapsible sections. On a wide
 // cell the side panel sits beside the drawing and scrolls on its own; on a narrow one
 // everything stacks. The drawing's box gets a definite size that fits the visible notebook
-// area (or the screen in full screen), so chain, slider and buttons are on screen together.
+// area (or the screen in full screen, or the first screen of a page such as Voila's), so bar,
+// chain, slider and readout are on screen together. The drawing's key (legend) is a one-line
+// strip: in the toolbar's row when both fit, else a row at the foot of the box; its full text
+// opens on demand (legend.ts), never as a column that takes the chain's width.
 
 /** Narrower than this, the side panel goes under the drawing (one column). */
 export const WIDE_MIN = 760;
-/** Width the legend takes beside the drawing. */
-export const LEGEND_COLUMN = 200;
 /** The drawing is never shorter than this (a tiny cell scrolls instead). */
-export const STAGE_MIN = 220;
+export const STAGE_MIN = 260;
+/** A page (not a notebook area) that scrolls: a widget whose top is within this share of the
+ *  window's height fits the first screen from there (Voila, a plain page); further down it gets
+ *  the whole window (the reader scrolls to it). */
+export const PAGE_TOP_SHARE = 0.4;
 
 export interface StageInput {
   /** Height the widget may use: the notebook's visible area, or the screen. */
   avail: number;
-  /** Height of what must share the screen with it: two columns, the bar, the timeline,
-   *  paddings and gaps; one column, the bar (the page scrolls to the rest). */
+  /** Height of what must share the screen with it: the bar, the timeline (unless it is
+   *  beside the chain), paddings and gaps. */
   rest: number;
   /** Width of the drawing's column. */
   width: number;
-  /** One column: the height is the drawing's alone (the legend goes under it), and the chain
-   *  is square, so no taller than wide. */
+  /** One column: the chain is no taller than wide. */
   oneColumn: boolean;
 }
 
-/** Height of the drawing's box (two columns) or of the drawing (one column): what is left of
- *  the visible height, at least STAGE_MIN. */
+/** Height of the drawing's box: what is left of the visible height, at least STAGE_MIN. */
 export function stageHeight(s: StageInput): number {
   let h = Math.floor(s.avail - s.rest);
   if (s.oneColumn) h = Math.min(h, Math.floor(s.width));
@@ -41,9 +44,20 @@ export function timelineBeside(presentation: boolean, wide: boolean, avail: numb
   return presentation && wide && avail - header < TIMELINE_BESIDE_BELOW;
 }
 
-/** Legend beside the chain when the box is wide enough for a square drawing and a column. */
-export function legendBeside(width: number, height: number): boolean {
-  return width - LEGEND_COLUMN >= 0.85 * height;
+/** The key strip shares the toolbar's row when both fit side by side (with a gap), else it
+ *  gets a row at the foot of the box. */
+export function keyInToolbarRow(box: number, toolbar: number, key: number, gap = 16): boolean {
+  return toolbar + gap + key <= box;
+}
+
+/** Height the widget may use (px): the screen in full screen; in a notebook the visible part
+ *  of its scroll area; on a scrolling page the first screen from the widget's top when that
+ *  top is near the page's top (Voila puts a widget ~130 px down), else the window. */
+export function visibleHeight(o: { full: boolean; view: number; scroller: number | null; pageTop: number }): number {
+  if (o.full) return o.view;
+  if (o.scroller !== null) return Math.min(o.view, o.scroller) - 12; // a cell's padding, the scroll shadow
+  const top = o.pageTop > 0 && o.pageTop < PAGE_TOP_SHARE * o.view ? o.pageTop : 0;
+  return o.view - top - 12;
 }
 
 /** The notebook's scroll area (JupyterLab 4 / Notebook 7), or the nearest ancestor that scrolls
@@ -52,11 +66,18 @@ export function scrollParent(e: HTMLElement): HTMLElement | null {
   const known = e.closest<HTMLElement>(".jp-WindowedPanel-outer, .jp-Notebook");
   if (known && known.clientHeight > 0) return known;
   for (let n = e.parentElement; n; n = n.parentElement) {
+    if (n === document.body || n === document.documentElement) break; // the page itself
     if (n.classList.contains("jp-OutputArea-output") || n.classList.contains("jp-OutputArea")) continue;
     const oy = getComputedStyle(n).overflowY;
     if ((oy === "auto" || oy === "scroll" || oy === "overlay") && n.clientHeight > 0) return n;
   }
   return null;
+}
+
+/** The widget's top on the page (document coordinates): where it sits when the page is
+ *  scrolled to the top. */
+function pageTop(e: HTMLElement): number {
+  return e.getBoundingClientRect().top + (window.scrollY || document.documentElement.scrollTop || 0);
 }
 
 export interface ShellParts {
@@ -66,7 +87,10 @@ export interface ShellParts {
   stage: HTMLElement;
   timeline: HTMLElement;
   side: HTMLElement;
-  /** The timeline resized: width and height for the loss chart. */
+  /** The drawing's toolbar and the key strip (legend) that shares its row when it fits. */
+  toolbar: HTMLElement;
+  legend: HTMLElement;
+  /** The timeline resized: the loss chart's width (px). */
   onTimeline(width: number): void;
 }
 
@@ -80,7 +104,7 @@ export class ShellFit {
   constructor(private readonly p: ShellParts, signal: AbortSignal) {
     if (typeof ResizeObserver === "undefined") return;
     this.ro = new ResizeObserver(() => this.request());
-    for (const e of [p.root, p.header, p.timeline]) this.ro.observe(e);
+    for (const e of [p.root, p.header, p.timeline, p.toolbar, p.legend]) this.ro.observe(e);
     const onResize = (): void => this.request();
     window.addEventListener("resize", onResize, { signal });
     document.addEventListener("fullscreenchange", onResize, { signal });
@@ -100,7 +124,7 @@ export class ShellFit {
 
   /** Measure and size now. */
   fit(): void {
-    const { root, frame, header, stage, timeline } = this.p;
+    const { root, frame, header, stage, timeline, toolbar, legend } = this.p;
     if (!root.isConnected || root.clientWidth === 0) return;
     const wide = root.clientWidth >= WIDE_MIN;
     root.classList.toggle("bg-wide", wide);
@@ -108,25 +132,27 @@ export class ShellFit {
     if (!full && this.scroller === null) this.scroller = scrollParent(root);
     if (this.scroller && !this.scroller.isConnected) this.scroller = scrollParent(root);
     const view = window.innerHeight || 800;
-    // a few pixels of margin: a cell's own padding and the notebook's scroll shadow
-    const avail = full ? view : Math.min(view, this.scroller ? this.scroller.clientHeight : view) - 12;
+    const avail = visibleHeight({ full, view, scroller: full ? null : (this.scroller?.clientHeight ?? null), pageTop: full || this.scroller ? 0 : pageTop(root) });
     const rs = getComputedStyle(root);
     const fs = getComputedStyle(frame);
     const gap = parseFloat(fs.rowGap) || 0;
     const pad = (parseFloat(rs.paddingTop) || 0) + (parseFloat(rs.paddingBottom) || 0);
     const beside = timelineBeside(root.classList.contains("bg-presentation"), wide, avail, header.offsetHeight);
     root.classList.toggle("bg-time-side", beside);
-    const under = wide && !beside ? timeline.offsetHeight + gap : 0;
+    // The timeline is under the chain unless it is beside it: both on screen at once.
+    const under = beside || timeline.classList.contains("bg-off") ? 0 : timeline.offsetHeight + gap;
     const rest = header.offsetHeight + gap + pad + under;
     const width = stage.clientWidth || root.clientWidth;
     const h = stageHeight({ avail, rest, width, oneColumn: !wide });
-    // The chain is square: a box much wider than tall gives the legend the spare width.
-    const legendSide = wide && legendBeside(width, h);
-    const key = `${h}|${wide}|${legendSide}|${beside}`;
+    // The key strip: in the toolbar's row when both fit, else at the foot of the box.
+    const keyTop = keyInToolbarRow(width, toolbar.offsetWidth, legend.offsetWidth);
+    const toolbarRow = Math.ceil(toolbar.offsetHeight) + 8;
+    const key = `${h}|${wide}|${beside}|${keyTop}|${toolbarRow}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       root.style.setProperty("--bg-stage-h", `${h}px`);
-      root.classList.toggle("bg-legend-side", legendSide);
+      root.style.setProperty("--bg-toolbar-h", `${toolbarRow}px`);
+      root.classList.toggle("bg-key-top", keyTop);
     }
     this.p.onTimeline(timeline.clientWidth);
   }
