@@ -36,7 +36,7 @@ MAX_TRAIN_STEPS = 1_000_000  # train(n) from Python
 COMMAND_ARGS: dict[str, frozenset[str]] = {
     "step": frozenset(), "train": frozenset({"n"}), "play": frozenset(), "pause": frozenset(), "stop": frozenset(),
     "reset": frozenset(), "undo_reset": frozenset(), "configure": frozenset({"values"}),
-    "load_run": frozenset({"value"}), "hello": frozenset(),
+    "load_run": frozenset({"value"}), "hello": frozenset(), "seen": frozenset({"step"}),
     # runs compared (widget_compare.py)
     "compare_seeds": frozenset({"k"}), "compare": frozenset({"other"}), "clear_compare": frozenset(),
     "hitting": frozenset({"k", "start"}),
@@ -271,6 +271,9 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         if not isinstance(content, dict) or "cmd" not in content:
             return
         cmd = content["cmd"]
+        if cmd == "seen":  # the page received a step (flow control, background.py): no lock, no reply
+            self._seen(content.get("step"))
+            return
         reply: dict[str, Any] = {"reply": cmd if isinstance(cmd, str) and len(cmd) <= 40 else echo(cmd), "ok": True}
         try:
             self._run_command(cmd, content)
@@ -302,6 +305,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             "configure": lambda: self.configure(**_values(content.get("values"))),
             "load_run": lambda: self.load_run(content.get("value")),
             "hello": lambda: None,  # the front end's "is there a kernel?" probe
+            "seen": lambda: self._seen(content.get("step")),  # _on_message handles it without a reply
             **self._compare_handlers(content),
             "explain": lambda: self._explain_command(content),  # widget_inside.py
         }

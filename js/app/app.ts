@@ -374,6 +374,17 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       visible: () => root.isConnected && (typeof document === "undefined" || document.visibilityState !== "hidden"),
     },
   );
+  // Flow control (background.py): Python hears which step arrived, so Play never runs more than
+  // a slice ahead of what the page shows and the readout stops where Stop was pressed.
+  const onStepArrived = (): void => {
+    if (!busy() || !kernelOk()) return;
+    try {
+      model.send({ cmd: "seen", step: model.get("global_step") ?? 0 });
+    } catch {
+      // no comm (a saved page)
+    }
+  };
+  model.on("change:global_step", onStepArrived);
   // The comm closed / the model was destroyed (kernel gone): controls off, drawing stays.
   const onGone = (): void => probe.gone();
   model.on("comm:close", onGone);
@@ -727,6 +738,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       analysisJob.cancel();
       for (const [event, fn] of handlers) model.off(event, fn);
       model.off("comm:close", onGone);
+      model.off("change:global_step", onStepArrived);
       model.off("destroy", onGone);
       abort.abort();
       graph.destroy();
