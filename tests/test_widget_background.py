@@ -333,3 +333,23 @@ def test_a_page_that_acknowledges_keeps_play_going(w, monkeypatch):
 
     asyncio.run(main())
     assert w._acks is True and w.engine.global_step >= 20, w.engine.global_step
+
+
+def test_presentation_plays_at_a_pace_a_class_can_follow():
+    """Presentation starts Play at PRESENTATION_PLAY_SPEED (not max) unless a speed was chosen;
+    leaving it restores max if that pace was never changed."""
+    from babygpt_widget.widget_traits import PRESENTATION_PLAY_SPEED
+
+    assert PRESENTATION_PLAY_SPEED == 10
+    assert BabyGPTWidget(**SMALL).play_speed == 0  # a notebook: as fast as the kernel trains
+    assert BabyGPTWidget(presentation=True, **SMALL).play_speed == PRESENTATION_PLAY_SPEED
+    assert BabyGPTWidget(presentation=True, play_speed=0, **SMALL).play_speed == 0  # chosen: kept
+    w = BabyGPTWidget(**SMALL)
+    w.set_state({"presentation": True})  # the front end's button
+    assert w.play_speed == PRESENTATION_PLAY_SPEED
+    w.set_state({"presentation": False})
+    assert w.play_speed == 0
+    w.set_state({"play_speed": 30})  # the lecturer picks a speed: presentation leaves it alone
+    for on in (True, False, True):
+        w.presentation = on
+        assert w.play_speed == 30

@@ -26,7 +26,7 @@ import { ShellFit } from "./layout";
 import { assembleScreen, exampleState } from "./screen";
 import { LongRunView } from "../panels/longRun";
 import { sectionMemory } from "../panels/sections";
-import type { KernelState } from "./kernelProbe";
+import type { KernelState, StaticWhy } from "./kernelProbe";
 import { bindShortcuts } from "./keyboard";
 import { Legend } from "../panels/legend";
 import { LossChart } from "../panels/lossChart";
@@ -62,9 +62,13 @@ export const ANALYSIS_INTERVAL_MS = 250;
 const ANALYSIS_SLICE_MS = 8;
 
 // No answer to `hello` means a saved page — or a kernel still busy with other cells (Run All):
-// say both, and the controls come back the moment the kernel answers.
+// say both, and the controls come back the moment the kernel answers. A kernel that answered
+// and then stopped (or closed the widget's comm) restarted or died: say what to do.
 export const STATIC_REASON = "needs a running Python kernel — none is answering (a saved page, or the kernel is busy)";
-export const STATIC_BADGE = "no Python kernel answering (saved page or busy kernel): scrub, hover and sample work; training needs the kernel";
+export const STATIC_BADGE = "no Python kernel answering (a saved page, or the kernel is busy): scrub, hover and sample work; training needs the kernel";
+export const RESTARTED_BADGE = "kernel restarted — run the cell again to train; scrub, hover and sample still work";
+export const LOST_BADGE = "kernel restarted or not answering — run the cell again to train; scrub, hover and sample still work";
+const BADGES: Record<StaticWhy, string> = { never: STATIC_BADGE, lost: LOST_BADGE, gone: RESTARTED_BADGE };
 
 export interface Mounted {
   root: HTMLElement;
@@ -214,6 +218,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const longRun = new LongRunView({ setSpeed: (v) => save("play_speed", v), undoReset: () => act({ cmd: "undo_reset" }) }, signal);
   const badge = el("div", "bg-static-badge", STATIC_BADGE);
   badge.dataset.role = "static-badge";
+  badge.setAttribute("role", "status");
   badge.title = STATIC_BADGE;
   badge.hidden = true;
 
@@ -348,6 +353,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       closeHelp: () => {
         const was = help.open;
         help.toggle(false);
+        // focus back on the widget (not the "?" button): Space is Play/Pause again
+        if (was) root.focus({ preventScroll: true });
         return was;
       },
     },
@@ -356,7 +363,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   const probe = new KernelProbe(
     model,
-    (state) => {
+    (state, why) => {
       kernel = state;
       const liveKernel = state !== "static";
       controls.setKernel(liveKernel, STATIC_REASON);
@@ -365,6 +372,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       dirty.add("compare");
       scheduler?.request();
       badge.hidden = liveKernel;
+      if (!liveKernel) badge.textContent = badge.title = BADGES[why];
       inside.setKernel(state);
       root.classList.toggle("bg-static", !liveKernel);
     },

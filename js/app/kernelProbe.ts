@@ -8,6 +8,10 @@
 // turns them off at once, for good.
 
 export type KernelState = "unknown" | "live" | "static";
+/** Why there is no kernel: never answered (a saved page, or a kernel busy since the view
+ *  opened), stopped answering after it had (restarted, stopped or busy), or the widget's comm
+ *  was closed (the kernel restarted or shut down: this widget object is gone for good). */
+export type StaticWhy = "never" | "lost" | "gone";
 
 export const HELLO_TIMEOUT_MS = 2000;
 /** Re-probe period while visible (one tiny message; skipped while a reply is awaited). */
@@ -36,6 +40,9 @@ export class KernelProbe {
   private reply: ReturnType<typeof setTimeout> | null = null;
   private interval: ReturnType<typeof setInterval> | null = null;
   private dead = false;
+  private wasLive = false;
+  /** Why the state is "static" (meaningless otherwise). */
+  why: StaticWhy = "never";
   private readonly onKernelChange = (): void => this.answered();
   private readonly onMsg = (content: unknown): void => {
     if (typeof content === "object" && content !== null && "reply" in content) this.answered();
@@ -43,7 +50,7 @@ export class KernelProbe {
 
   constructor(
     private readonly model: Channel,
-    private readonly changed: (state: KernelState) => void,
+    private readonly changed: (state: KernelState, why: StaticWhy) => void,
     timeoutMs = HELLO_TIMEOUT_MS,
     options: ProbeOptions = {},
   ) {
@@ -62,7 +69,7 @@ export class KernelProbe {
         if (this.dead || this.reply !== null || this.timer !== null || !visible()) return;
         this.reply = setTimeout(() => {
           this.reply = null;
-          this.set("static");
+          this.set("static", this.wasLive ? "lost" : "never");
         }, wait);
         this.hello();
       }, every);
@@ -77,7 +84,7 @@ export class KernelProbe {
   gone(): void {
     this.stopTimers();
     this.dead = true;
-    this.set("static");
+    this.set("static", "gone");
   }
 
   destroy(): void {
@@ -108,13 +115,15 @@ export class KernelProbe {
     this.set("live");
   }
 
-  private set(state: KernelState): void {
-    if (state === this.state) return;
+  private set(state: KernelState, why: StaticWhy = "never"): void {
+    if (state === this.state && (state !== "static" || why === this.why)) return;
     this.state = state;
+    if (state === "live") this.wasLive = true;
+    else if (state === "static") this.why = why;
     if (state === "live" && this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.changed(state);
+    this.changed(state, this.why);
   }
 }

@@ -25,15 +25,16 @@ describe("the key strip", () => {
 });
 
 describe("visible height", () => {
-  it("a notebook: its scroll area; full screen: the screen", () => {
-    expect(visibleHeight({ full: false, view: 720, scroller: 599, pageTop: 0 })).toBe(587);
-    expect(visibleHeight({ full: true, view: 720, scroller: 599, pageTop: 300 })).toBe(720);
+  it("a notebook: its scroll area, wherever the widget's cell is (the lecturer scrolls to it); full screen: the screen", () => {
+    expect(visibleHeight({ full: false, view: 720, scroller: 599, notebook: true, top: 80 })).toBe(587);
+    expect(visibleHeight({ full: true, view: 720, scroller: 599, notebook: true, top: 300 })).toBe(720);
   });
 
   it("a page near its top (Voila): the first screen from the widget's top", () => {
-    expect(visibleHeight({ full: false, view: 720, scroller: null, pageTop: 129 })).toBe(720 - 129 - 12);
+    expect(visibleHeight({ full: false, view: 720, scroller: null, notebook: false, top: 129 })).toBe(720 - 129 - 12);
+    expect(visibleHeight({ full: false, view: 720, scroller: 720, notebook: false, top: 129 })).toBe(720 - 129 - 12);
     // far down a long page: the reader scrolls to it, it gets the whole window
-    expect(visibleHeight({ full: false, view: 720, scroller: null, pageTop: PAGE_TOP_SHARE * 720 + 10 })).toBe(708);
+    expect(visibleHeight({ full: false, view: 720, scroller: null, notebook: false, top: PAGE_TOP_SHARE * 720 + 10 })).toBe(708);
   });
 });
 

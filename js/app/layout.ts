@@ -50,23 +50,37 @@ export function keyInToolbarRow(box: number, toolbar: number, key: number, gap =
   return toolbar + gap + key <= box;
 }
 
+export interface VisibleInput {
+  full: boolean;
+  /** The window's height. */
+  view: number;
+  /** The height of the scroll area's part inside the window (null: the page scrolls). */
+  scroller: number | null;
+  /** The scroll area is a notebook's (JupyterLab, Notebook 7): the lecturer scrolls the widget
+   *  to its top, so the widget gets all of it. */
+  notebook: boolean;
+  /** The widget's top within its scroll area (or page) scrolled to the top. */
+  top: number;
+}
+
 /** Height the widget may use (px): the screen in full screen; in a notebook the visible part
- *  of its scroll area; on a scrolling page the first screen from the widget's top when that
- *  top is near the page's top (Voila puts a widget ~130 px down), else the window. */
-export function visibleHeight(o: { full: boolean; view: number; scroller: number | null; pageTop: number }): number {
+ *  of its scroll area; on a page (Voila, marimo's app, a plain page) the first screen from the
+ *  widget's top when that top is near the page's top (Voila's header puts it ~130 px down),
+ *  else the whole visible height (the reader scrolls to it). */
+export function visibleHeight(o: VisibleInput): number {
   if (o.full) return o.view;
-  if (o.scroller !== null) return Math.min(o.view, o.scroller) - 12; // a cell's padding, the scroll shadow
-  const top = o.pageTop > 0 && o.pageTop < PAGE_TOP_SHARE * o.view ? o.pageTop : 0;
-  return o.view - top - 12;
+  const area = o.scroller === null ? o.view : Math.min(o.view, o.scroller);
+  const top = !o.notebook && o.top > 0 && o.top < PAGE_TOP_SHARE * area ? o.top : 0;
+  return area - top - 12; // a cell's padding, the scroll shadow
 }
 
 /** The notebook's scroll area (JupyterLab 4 / Notebook 7), or the nearest ancestor that scrolls
  *  vertically — not an output area, which takes its height from the widget. Null: the page. */
 export function scrollParent(e: HTMLElement): HTMLElement | null {
-  const known = e.closest<HTMLElement>(".jp-WindowedPanel-outer, .jp-Notebook");
-  if (known && known.clientHeight > 0) return known;
+  const known = notebookArea(e);
+  if (known) return known;
   for (let n = e.parentElement; n; n = n.parentElement) {
-    if (n === document.body || n === document.documentElement) break; // the page itself
+    if (n === document.documentElement) break; // the page itself
     if (n.classList.contains("jp-OutputArea-output") || n.classList.contains("jp-OutputArea")) continue;
     const oy = getComputedStyle(n).overflowY;
     if ((oy === "auto" || oy === "scroll" || oy === "overlay") && n.clientHeight > 0) return n;
@@ -74,10 +88,18 @@ export function scrollParent(e: HTMLElement): HTMLElement | null {
   return null;
 }
 
-/** The widget's top on the page (document coordinates): where it sits when the page is
- *  scrolled to the top. */
-function pageTop(e: HTMLElement): number {
-  return e.getBoundingClientRect().top + (window.scrollY || document.documentElement.scrollTop || 0);
+/** A JupyterLab / Notebook 7 notebook's scroll area (not Voila's page, whose body is also a
+ *  `.jp-Notebook`), or null. */
+function notebookArea(e: HTMLElement): HTMLElement | null {
+  const a = e.closest<HTMLElement>(".jp-NotebookPanel .jp-WindowedPanel-outer, .jp-NotebookPanel .jp-Notebook");
+  return a && a.clientHeight > 0 ? a : null;
+}
+
+/** The widget's top within `scroller` (or the page) scrolled to its top. */
+function topWithin(e: HTMLElement, scroller: HTMLElement | null): number {
+  const top = e.getBoundingClientRect().top;
+  if (scroller === null) return top + (window.scrollY || document.documentElement.scrollTop || 0);
+  return top - scroller.getBoundingClientRect().top + scroller.scrollTop;
 }
 
 export interface ShellParts {
@@ -132,7 +154,16 @@ export class ShellFit {
     if (!full && this.scroller === null) this.scroller = scrollParent(root);
     if (this.scroller && !this.scroller.isConnected) this.scroller = scrollParent(root);
     const view = window.innerHeight || 800;
-    const avail = visibleHeight({ full, view, scroller: full ? null : (this.scroller?.clientHeight ?? null), pageTop: full || this.scroller ? 0 : pageTop(root) });
+    const scroller = full ? null : this.scroller;
+    // the scroll area's part inside the window (a page's header may push it down)
+    const sr = scroller?.getBoundingClientRect();
+    const avail = visibleHeight({
+      full,
+      view,
+      scroller: scroller && sr ? Math.max(0, Math.min(view, sr.bottom, sr.top + scroller.clientHeight) - Math.max(0, sr.top)) : null,
+      notebook: scroller !== null && scroller === notebookArea(root),
+      top: full ? 0 : topWithin(root, scroller),
+    });
     const rs = getComputedStyle(root);
     const fs = getComputedStyle(frame);
     const gap = parseFloat(fs.rowGap) || 0;

@@ -75,9 +75,9 @@ export function assembleScreen(v: ScreenViews, memory: Map<string, boolean>, sig
   v.pauseBtn.after(v.speed);
   v.resetBtn.after(v.runSlot);
   const tools = div("bg-tools", v.presentation, fullscreen, v.help);
-  // The kernel badge takes the bar's free width between the readout and the tools (it wraps
-  // inside it, never the bar): it covers nothing and its appearing moves nothing.
-  const header = div("bg-header", v.bar, v.readout, v.badge, tools, v.barErrors);
+  // No kernel: the training buttons (useless then) give their place to the kernel badge, which
+  // says why and what to do. It covers nothing, and the bar keeps its height.
+  const header = div("bg-header", v.bar, v.badge, v.readout, tools, v.barErrors);
   const graphBox = div("bg-graph-box", v.graph, v.legend);
   const timeline = div("bg-history", div("bg-timeline-head", v.lossTitle, v.slider), v.lossChart, v.sliderTrack);
   const sections = {} as Record<SectionName, Section>;

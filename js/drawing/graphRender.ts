@@ -265,21 +265,29 @@ export abstract class GraphRender {
     const force = this.runner.force;
     if (this.cv.on || this.map.nb || !this.box || typeof nodes.getBBox !== "function") return;
     if (z.k !== 1 || z.x !== 0 || z.y !== 0 || this.runner.settling || (force !== null && force.simulation.alphaTarget() > 0)) return;
-    for (let pass = 0; pass < 3; pass++) {
-      const boxes: ViewRect[] = [];
-      for (const g of [nodes, lines, labels]) {
-        try {
+    const measure = (withOutsideLabels: boolean): ViewRect | null => {
+      svg.classList.toggle("bg-measuring", !withOutsideLabels); // CSS hides outside state labels
+      try {
+        return unionRect([nodes, lines, labels].map((g) => {
           const b = g.getBBox();
-          boxes.push({ x: b.x, y: b.y, w: b.width, h: b.height });
-        } catch {
-          return; // not rendered (display: none)
-        }
+          return { x: b.x, y: b.y, w: b.width, h: b.height };
+        }));
+      } catch {
+        return null; // not rendered (display: none)
+      } finally {
+        svg.classList.remove("bg-measuring");
       }
-      const content = unionRect(boxes);
-      if (!content) return;
+    };
+    for (let pass = 0; pass < 3; pass++) {
+      const all = measure(true);
+      if (!all) return;
+      // State labels beside their nodes take room, which shrinks the drawing, which keeps them
+      // beside: if the drawing fitted without them holds them inside its nodes, fit to that.
+      const beside = svg.querySelector(".bg-node-label.bg-outside:not(.bg-label-off)") !== null;
+      const bare = beside ? measure(false) : null;
       const vb = svg.viewBox.baseVal;
       const current = this.fitted ?? (vb && vb.width > 0 ? { x: vb.x, y: vb.y, w: vb.width, h: vb.height } : null);
-      const next = refit(padded(content), current, this.box);
+      const next = bare && this.scene.insideAt(meetScale(padded(bare), this.box)) ? padded(bare) : refit(padded(all), current, this.box);
       if (!next) return;
       this.fitted = next;
       svg.setAttribute("viewBox", viewBoxText(next));

@@ -228,6 +228,15 @@ export class SvgScene {
     this.nodeEls.forEach((g, i) => g.classList.toggle("bg-active", i === node));
   }
 
+  /** Would the state labels fit inside the nodes at `scale` (CSS px per unit)? (fit.ts) */
+  insideAt(scale: number): boolean {
+    const now = this.scale;
+    this.scale = scale;
+    const { inside } = this.nodeFont();
+    this.scale = now;
+    return inside;
+  }
+
   /** Font of the state labels and whether they fit inside the nodes at this scale. */
   nodeFont(): { font: number; inside: boolean } {
     const r = this.frame.nodeRadius;
