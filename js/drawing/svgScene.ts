@@ -64,6 +64,8 @@ export function halfWithLabels(base: number, R: number, r: number, chars: number
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
+/** Font sizes round up: a size at its on-screen floor must not drop under it. */
+const up1 = (v: number): number => Math.ceil(v * 10 - 1e-9) / 10;
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 /** A ring of this many states or more, named by labels this long or longer, gets radial state
  *  labels (labels.ts): level ones of 5+ characters no longer fit round it in a lecture-sized
@@ -255,7 +257,7 @@ export class SvgScene {
     if (!this.positions.length || this.positions.length !== this.nodeEls.length) return;
     const { font, inside } = this.nodeFont();
     this.edgeFont = Math.max(this.present ? PRESENT_FONT : LABEL_FONT, minPx(this.present) / this.scale);
-    this.labelLayer.ownerSVGElement?.style.setProperty("--bg-label-font", `${r1(this.edgeFont)}px`);
+    this.labelLayer.ownerSVGElement?.style.setProperty("--bg-label-font", `${up1(this.edgeFont)}px`);
     const V = this.chain.tokens.length;
     const n = this.chain.states.length;
     const chars = Math.max(0, ...this.chain.tokens.map((t) => Array.from(t).length)) + 6; // "t(>99%)"
@@ -283,7 +285,7 @@ export class SvgScene {
     this.prefer = [...placed.nodes, ...placed.edges].map((p) => p.pick);
     const withBars = this.marks.enabled;
     this.nodeLabelEls.forEach((t, i) => {
-      t.setAttribute("font-size", String(r1(font)));
+      t.setAttribute("font-size", String(up1(font)));
       t.classList.toggle("bg-outside", !inside);
       if (inside) {
         t.removeAttribute("transform");
