@@ -155,7 +155,8 @@ export class SvgScene {
     if (!(scale > 0)) return;
     const before = this.scale;
     this.scale = scale;
-    if (Math.abs(Math.log(before / scale)) > 0.02) this.placeLabels();
+    // a smaller scale re-places at once: fonts at their on-screen floor must grow with it
+    if (scale < before || Math.abs(Math.log(before / scale)) > 0.02) this.placeLabels();
   }
 
   /** Hot path: probabilities (states × V), widths, opacities, label texts; labels re-placed. */
