@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README): `make lab` and `make test`.
-.PHONY: setup lab test test-py test-js test-browser test-floors bench dist test-marimo
+.PHONY: setup lab test test-py test-js test-browser test-floors test-pip-lecture bench dist test-marimo
 
 setup:
 	bash scripts/setup.sh
@@ -7,7 +7,7 @@ setup:
 lab: setup
 	.venv/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) examples/babygpt.ipynb
 
-test: setup test-js test-py test-floors test-browser
+test: setup test-js test-py test-floors test-browser test-pip-lecture
 
 test-js:
 	npm run --silent typecheck
@@ -24,6 +24,11 @@ test-browser:
 # The declared dependency floors (anywidget, ipywidgets, traitlets, numpy) in a fresh venv.
 test-floors:
 	bash scripts/check_floors.sh
+
+# The lecture notebooks (Jupyter via nbconvert --execute, marimo via export html) in a fresh venv
+# built the README's pip way: the wheel, JupyterLab, marimo, no pandas.
+test-pip-lecture:
+	bash scripts/check_pip_lecture.sh
 
 # sdist + wheel into dist/, twine check, listings with sizes, the packaging tests (also in test-py).
 dist: setup

@@ -1,18 +1,16 @@
-// Bundles the front end into babygpt_widget/static/: widget.js (ESM) and widget.css.
+// Bundles the front end into babygpt_widget/static/:
+//   widget.js (ESM) + widget.css — the anywidget bundle (`_esm`, `_css`);
+//   page.js (IIFE) — the runtime save_html inlines into a saved page (js/page/): it imports the
+//   widget's bundle from the page and drives render({model, el}) with no kernel and no network.
 // `node build.mjs --watch` rebuilds on change (unminified, inline source maps).
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
 
 /** @type {import("esbuild").BuildOptions} */
-const options = {
-  entryPoints: [
-    { in: "js/widget.ts", out: "widget" },
-    { in: "js/widget.css", out: "widget" },
-  ],
+const common = {
   outdir: "babygpt_widget/static",
   bundle: true,
-  format: "esm",
   target: ["es2020"],
   minify: !watch,
   sourcemap: watch ? "inline" : false,
@@ -23,9 +21,22 @@ const options = {
   logLevel: "info",
 };
 
+/** @type {import("esbuild").BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: [
+      { in: "js/widget.ts", out: "widget" },
+      { in: "js/widget.css", out: "widget" },
+    ],
+    format: "esm",
+  },
+  // a classic script: it is inlined into the page, so it must not close its <script> element
+  { ...common, entryPoints: [{ in: "js/page/main.ts", out: "page" }], format: "iife" },
+];
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
-  await esbuild.build(options);
+  await Promise.all(builds.map((options) => esbuild.build(options)));
 }

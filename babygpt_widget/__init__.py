@@ -6,9 +6,10 @@ from pathlib import Path
 
 from .config import ConfigError, RunConfig
 from .engine import BabyGPT
+from .table import Table
 from .trainer import TrainingDiverged
 
-__all__ = ["BabyGPT", "BabyGPTWidget", "ConfigError", "RunConfig", "TrainingDiverged", "examples"]
+__all__ = ["BabyGPT", "BabyGPTWidget", "ConfigError", "RunConfig", "Table", "TrainingDiverged", "examples"]
 __version__ = "0.1.0"
 EXAMPLES = ("babygpt.ipynb", "babygpt_marimo.py", "babygpt_marimo.css")
 

@@ -12,6 +12,11 @@ subshell thread (with its own event loop) while cells run on the main thread. So
   last one has arrived. A browser behind on its messages (a busy machine) slows training down
   instead of queueing seconds of updates that kept the readout moving after Stop. A front end
   that stops acknowledging (closed, an old bundle) turns flow control off after ACK_WAIT.
+
+"The main loop" is the loop cells run on. Under ipykernel that is the kernel's loop on the main
+thread. marimo runs cells on an asyncio loop too, and hands widget messages to the same thread:
+the process's main thread under `marimo edit`, but one thread per session under `marimo run`
+(its app view), so there it is the loop of the thread that built the widget.
 """
 
 from __future__ import annotations
@@ -72,6 +77,9 @@ class RunOwner:
         self._pushed: deque[int] = deque(maxlen=ACK_DEPTH)  # steps of the newest background pushes
         self._acked = -1  # the step the page last said it received (`seen`, any thread, no lock)
         self._acks = False  # a page acknowledges: flow control on
+        # the thread whose loop runs cells: this one when it runs a loop and is not an ipykernel
+        # subshell (ipykernel's cells always run on the main thread)
+        self._cell_thread = threading.current_thread() if kernel_loop() is None else threading.main_thread()
         self._main_loop()
 
     @contextmanager
@@ -93,9 +101,9 @@ class RunOwner:
 
     # -- which loop runs background work ---------------------------------------------------------
     def _main_loop(self) -> asyncio.AbstractEventLoop | None:
-        """The main thread's running loop (remembered), else the kernel's; None in plain Python."""
+        """The cell thread's running loop (remembered), else the kernel's; None in plain Python."""
         loop = running_loop()
-        if loop is not None and threading.current_thread() is threading.main_thread():
+        if loop is not None and threading.current_thread() in (threading.main_thread(), self._cell_thread):
             self._loop = loop
             return loop
         if self._loop is not None and not self._loop.is_closed() and self._loop.is_running():

@@ -27,6 +27,7 @@ from .progress import progress_reporter
 from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
 from .snapshots import SnapshotStore
+from .table import Table
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
 
@@ -380,15 +381,13 @@ class BabyGPT:
         return start + decode(tokens, self.alphabet)
 
     @_locked
-    def probabilities_table(self) -> Any:
-        """The chain as a table: a pandas DataFrame when pandas is installed, else text."""
+    def probabilities_table(self) -> Table:
+        """The chain as a table: state, P(token) for each token, and the data's counts of each
+        next token ("data 0", ...). A `Table`: HTML in a notebook, text in a terminal,
+        ``.round(n)``, ``.row(state)``, ``.to_pandas()`` when pandas is installed."""
         header = ["state"] + [f"P({t})" for t in self.alphabet] + [f"data {t}" for t in self.alphabet]
-        rows = [[s, *map(float, p), *map(int, c)] for s, p, c in zip(self.states, self._probs, self._counts)]
-        try:
-            import pandas as pd
-        except ImportError:
-            return "\n".join("\t".join(f"{v:.4f}" if isinstance(v, float) else str(v) for v in r) for r in [header, *rows])
-        return pd.DataFrame([r[1:] for r in rows], index=pd.Index([r[0] for r in rows], name="state"), columns=header[1:])
+        rows = [(s, *map(float, p), *map(int, c)) for s, p, c in zip(self.states, self._probs, self._counts)]
+        return Table(tuple(header), tuple(rows))
 
     @_locked
     def to_graphviz(self, temperature: float = 1.0) -> "graphviz.Digraph":

@@ -22,6 +22,7 @@ from .config import _BASE_BYTES, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, R
 from .fused_adamw import FusedAdamWStep, make_adamw
 from .model import GPT, GPTConfig
 from .progress import progress_reporter
+from .table import Table
 
 
 MAX_K = 64  # seeds per ensemble: k copies cost about k/4 of one run's time (bench/seed_ensemble.py)
@@ -60,24 +61,17 @@ class SeedEnsemble:
         """(S, V) max - min across seeds."""
         return self.max - self.min
 
-    def table(self, token: str | None = None) -> Any:
-        """state, seen?, median P(next = token), min, max (token: the alphabet's last by default);
-        a pandas DataFrame when pandas is installed, else text."""
+    def table(self, token: str | None = None) -> Table:
+        """state, seen (in the data), median P(next = token), min, max across the seeds (token:
+        the alphabet's last by default). A `Table`: HTML in a notebook, text in a terminal,
+        ``.round(n)``, ``.row(state)``, ``.to_pandas()`` when pandas is installed."""
         token = self.alphabet[-1] if token is None else token
         if not isinstance(token, str) or len(token) != 1 or token not in self.alphabet:
             raise ValueError(f"token: must be one character of the alphabet {self.alphabet!r}; got {token!r}")
         t = self.alphabet.index(token)
         rows = [(s, bool(seen), float(md), float(lo), float(hi))
                 for s, seen, md, lo, hi in zip(self.states, self.seen, self.median[:, t], self.min[:, t], self.max[:, t])]
-        header = ("state", "seen", f"median P({token})", "min", "max")
-        try:
-            import pandas as pd
-        except ImportError:
-            lines = ["\t".join(header)] + ["\t".join([s, "yes" if seen else "no", *(f"{v:.3f}" for v in vals)])
-                                           for s, seen, *vals in rows]
-            return "\n".join(lines)
-        return pd.DataFrame([r[1:] for r in rows], index=pd.Index([r[0] for r in rows], name="state"),
-                            columns=list(header[1:]))
+        return Table(("state", "seen", f"median P({token})", "min", "max"), tuple(rows))
 
 
 def _linear(x: torch.Tensor, P: dict[str, torch.Tensor], name: str) -> torch.Tensor:

@@ -1,13 +1,21 @@
-"""save_html: a standalone page of ONE widget (and the widgets it refers to), nothing else."""
+"""save_html: a self-contained page of ONE widget that shows with no network at all, within the
+page budget (page_budget.py). page_data.py encodes the traits, page_html.py writes the file."""
 
 from __future__ import annotations
 
-import html
 import io
 import os
+import pathlib
+from dataclasses import dataclass
 from typing import Any
 
+from .page_budget import PAGE_BUDGET_BYTES
+from .page_data import build_page_data, to_json
+from .page_html import PAGE_CSS, page_note, render_page
 from .widget_checks import FieldError, echo, json_safe
+
+STATIC = pathlib.Path(__file__).parent / "static"
+SHELL_BYTES = 3_000  # the page's HTML around the inlined parts
 
 
 def check_target(path: Any) -> Any:
@@ -21,19 +29,68 @@ def check_target(path: Any) -> Any:
     raise FieldError("path", f"must be a file name or an open text file; got {echo(path)}")
 
 
-def save_widget_html(widget: Any, path: Any, title: Any) -> None:
-    from ipywidgets.embed import dependency_state, embed_minimal_html
+@dataclass(frozen=True)
+class SavedPage:
+    """What `save_html` wrote (its repr is the notebook's confirmation)."""
 
+    path: str
+    bytes: int
+    steps_kept: int
+    steps_recorded: int
+    left_out: tuple[str, ...]
+    note: str
+
+    @property
+    def kept_text(self) -> str:
+        if self.steps_kept >= self.steps_recorded:
+            return f"all {self.steps_recorded:,} recorded steps kept"
+        return f"{self.steps_kept:,} of {self.steps_recorded:,} recorded steps kept"
+
+    def __repr__(self) -> str:
+        left = f"; left out: {', '.join(self.left_out)}" if self.left_out else ""
+        return f"saved {self.path}: {self.bytes / 1e6:.2f} MB, {self.kept_text}{left}"
+
+
+def _runtime() -> str:
+    path = STATIC / "page.js"
+    if not path.is_file():
+        raise RuntimeError("babygpt-widget: the saved-page runtime (static/page.js) is missing; "
+                           "run `npm run build` or reinstall the package")
+    return path.read_text(encoding="utf-8")
+
+
+def _text(value: Any) -> str:
+    """anywidget's _esm / _css: the file's text (a str trait, or a path in a development setup)."""
+    if isinstance(value, os.PathLike):
+        return pathlib.Path(value).read_text(encoding="utf-8")
+    return value if isinstance(value, str) else ""
+
+
+def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] | None = None,
+                     budget: int = PAGE_BUDGET_BYTES) -> SavedPage:
+    """Write the page of `widget` (the caller holds its lock). `extra`: traits only the page gets
+    (the inside panel's replay)."""
     path = check_target(path)
     if not isinstance(title, str):
         raise FieldError("title", f"must be a string; got {echo(title)}")
-    # Only this widget's state (not every live widget in the kernel), numpy scalars made plain.
-    # drop_defaults=False: the bundle (_esm) is a default-valued trait and must be kept.
-    state = {model_id: {**entry, "state": json_safe(entry["state"])}
-             for model_id, entry in dependency_state(widget, drop_defaults=False).items()}
+    runtime = _runtime()
+    state = {**json_safe(widget.get_state()), **(extra or {})}
+    widget_js, widget_css = _text(getattr(widget, "_esm", "")), _text(getattr(widget, "_css", ""))
+    from . import __version__
+
+    outside = len(to_json(widget_js).encode()) + len(widget_css.encode()) + len(runtime.encode()) \
+        + len(PAGE_CSS) + len(title.encode()) + SHELL_BYTES
+    page = build_page_data(state, f"babygpt-widget {__version__} save_html", budget=budget, fixed_extra=outside)
+    text = render_page(title, page, widget_js, widget_css, runtime)
+    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "the file")
     try:
-        # indent=None: nested lists (the inside panel's replay) would take ~5x the bytes indented
-        embed_minimal_html(path, views=[widget], state=state, title=html.escape(title), drop_defaults=False, indent=None)
+        if isinstance(path, (str, os.PathLike)):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        else:
+            path.write(text)
     except OSError as e:
-        name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
         raise FieldError("path", f"cannot write {echo(name)} ({e.strerror or type(e).__name__})") from None
+    info = page.data["page"]
+    return SavedPage(str(name), len(text.encode("utf-8")), info["kept"], info["recorded"], tuple(info["left_out"]),
+                     page_note(page))

@@ -22,7 +22,7 @@ from .background import CHUNK_SECONDS, SHORT_SECONDS, RunOwner
 from .config import ConfigError, RunConfig
 from .engine import BabyGPT
 from .history import HistoryView
-from .html_export import save_widget_html
+from .html_export import SavedPage, save_widget_html
 from .runstring import parse_run_string
 from .widget_compare import CompareMixin
 from .widget_inside import InsideMixin
@@ -231,18 +231,14 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             widget._push(history=True)
         return widget
 
-    def save_html(self, path: Any, title: str = "babyGPT as a Markov chain") -> None:
-        """A standalone page of this widget (only this one) with its whole recorded history: no
-        kernel needed to scrub the history, switch layouts, hover and sample. Loads ipywidgets'
-        embed manager and anywidget from their CDNs when opened."""
+    def save_html(self, path: Any, title: str = "babyGPT as a Markov chain") -> SavedPage:
+        """A self-contained page of this widget (only this one) that shows with no network at all:
+        the chain, its history (thinned to keep the page under ~3 MB; the page says how many steps
+        it keeps), hovering, sampling and the inside panel's replay, without a kernel. Returns what
+        was written (size, steps kept)."""
         with self._owner():
             self._push(history=True)
-            with self.hold_sync():  # the inside panel's replay goes into the page, not to live views
-                self.inside_replay = self._inside_replay()
-                try:
-                    save_widget_html(self, path, title)
-                finally:
-                    self.inside_replay = {}
+            return save_widget_html(self, path, title, extra={"inside_replay": self._inside_replay()})
 
     def __getattr__(self, name: str) -> Any:
         # Everything else a BabyGPT has (probabilities, history, to_graphviz, …) reads through,

@@ -98,7 +98,7 @@ class WidgetTraits(anywidget.AnyWidget):
     comparison = Dict().tag(sync=True)
     hitting = Dict().tag(sync=True)
     inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget_inside.py)
-    inside_replay = Dict().tag(sync=True)  # set only while save_html writes a page
+    inside_replay = Dict().tag(sync=True)  # {} here: only a save_html page carries it (widget_inside.replay)
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

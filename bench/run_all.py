@@ -32,7 +32,7 @@ sys.stdout = tee
 try:
     for name in ("train_speed", "large_chain", "widget_live", "widget_overhead", "compiled_step", "state_eval",
                  "history_memory", "frontend_update", "startup_payload", "pause_latency", "cost_guard", "explain_speed",
-                 "seed_ensemble"):
+                 "seed_ensemble", "saved_page_size"):
         runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
 finally:
     sys.stdout = tee.out

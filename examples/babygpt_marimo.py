@@ -1,3 +1,8 @@
+# /// script
+# [tool.marimo.runtime]
+# show_tracebacks = true
+# ///
+
 import marimo
 
 __generated_with = "0.25.2"
@@ -48,9 +53,15 @@ def _(mo):
 
 
 @app.cell
+def _(mo, w):
+    with mo.redirect_stdout():
+        print(w)  # vocab, context, states, parameters, step, loss
+    return
+
+
+@app.cell
 def _(w):
-    print(w)  # vocab, context, states, parameters, step, loss
-    w.probabilities_table()
+    w.probabilities_table()  # P(next token) of each state, and how often the data has each
     return
 
 
@@ -60,19 +71,23 @@ def _(mo):
     ## 2. Train for 50 steps
 
     Press **Train ×50** in the widget above, or run the next cell: the drawing updates either way.
-    The seed's loss goes from 0.6635 to 0.4700.
+    Two kinds of loss appear. `train` returns the loss of each step, computed on the weights that
+    step started from, as the seed prints them: 0.6635 at step 0, 0.4700 at step 49. The widget's
+    readout shows the loss of the weights it draws: after step 50 that is 0.4670.
     """)
     return
 
 
 @app.cell
-def _(w):
-    losses = w.train(50)
-    print(f"step 0 loss {losses[0]:.4f}   step 49 loss {losses[-1]:.4f}")
-    p = dict(zip(w.states, w.probabilities[:, 1]))
-    print(f"P(1 | 101) = {p['101']:.0%}   (data: 101 is always followed by 1)")
-    print(f"P(1 | 111) = {p['111']:.0%}   (data: 111 is followed by 0 and 1 equally often)")
-    print(f"P(1 | 000) = {p['000']:.0%}   (data: 000 never occurs!)")
+def _(mo, w):
+    with mo.redirect_stdout():
+        losses = w.train(50)
+        print(f"losses while training: step 0 {losses[0]:.4f} → step 49 {losses[-1]:.4f}")
+        print(f"loss after step 50 (the widget's readout): {w.loss:.4f}")
+        p = dict(zip(w.states, w.probabilities[:, 1]))
+        print(f"P(1 | 101) = {p['101']:.0%}   (data: 101 is always followed by 1)")
+        print(f"P(1 | 111) = {p['111']:.0%}   (data: 111 is followed by 0 and 1 equally often)")
+        print(f"P(1 | 000) = {p['000']:.0%}   (data: 000 never occurs!)")
     return losses, p
 
 
@@ -100,6 +115,43 @@ def _(w):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
+    **What changed since step 10?** `w.compare(10)` sets this run (step 50) against its own
+    step 10, state by state: the total variation (TV) of a state is half the summed absolute
+    change of its next-token probabilities (0: the same, 1: nothing in common). The widget colours
+    each edge by its change, with the same figures in a banner over the drawing.
+    """)
+    return
+
+
+@app.cell
+def _(mo, w):
+    with mo.redirect_stdout():
+        change = w.compare(10)
+        print(f"mean TV {change.mean_tv:.3f}   max TV {change.max_tv:.3f}")
+        _i = int(change.tv.argmax())
+        print(f"moved most: {change.states[_i]}, P(1) {change.other_probs[_i, 1]:.0%} at step 10 → {change.probs[_i, 1]:.0%} at step 50")
+    return _i, change
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    The state that moved most is `111` (63% → 45% for `1`): the data follows `111` with `0`
+    and `1` equally often, and the 40 steps since step 10 pulled it toward that. The banner's
+    *Leave* button, or `clear_compare()`, returns the drawing to the run's own chain:
+    """)
+    return
+
+
+@app.cell
+def _(w):
+    w.clear_compare()
+    return
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
     ## 3. Sampling is a walk on the chain
 
     Generating text is a random walk: start in a state, draw a token from its edges, move to the
@@ -109,9 +161,10 @@ def _(mo):
 
 
 @app.cell
-def _(w):
-    print(w.sample(20, start="111", seed=1337))
-    print(w.config["sequence"], "<- the training data, for comparison")
+def _(mo, w):
+    with mo.redirect_stdout():
+        print(w.sample(20, start="111", seed=1337))
+        print(f"{w.config['sequence']} <- the training data, for comparison")
     return
 
 
@@ -129,7 +182,13 @@ def _(mo):
 
 @app.cell
 def _(mo, w):
-    print(w.sample(20, start="111", temperature=0))
+    with mo.redirect_stdout():
+        print(w.sample(20, start="111", temperature=0))
+    return
+
+
+@app.cell
+def _(mo, w):
     mo.Html(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed
     return
 
@@ -145,11 +204,12 @@ def _(mo):
 
 
 @app.cell
-def _(w):
-    import numpy as np
+def _(mo, w):
+    with mo.redirect_stdout():
+        import numpy as np
 
-    for state, share in zip(w.states, w.stationary_distribution()):
-        print(f"{state}  {share:6.1%}  {'#' * int(round(share * 60))}")
+        for state, share in zip(w.states, w.stationary_distribution()):
+            print(f"{state}  {share:6.1%}  {'#' * int(round(share * 60))}")
     return share, state
 
 
@@ -165,11 +225,12 @@ def _(mo):
 
 
 @app.cell
-def _(w):
-    naughty = ["000"]
-    for k in (1, 5, 20):
-        print(f"P(reach {naughty} within {k:2d} steps from 111) = {w.reach_probability(naughty, k, start='111'):.3f}")
-    print("greedy:", w.reach_probability(naughty, 20, start="111", temperature=0))
+def _(mo, w):
+    with mo.redirect_stdout():
+        naughty = ["000"]
+        for k in (1, 5, 20):
+            print(f"P(reach {naughty} within {k:2d} steps from 111) = {w.reach_probability(naughty, k, start='111'):.3f}")
+        print(f"greedy: {w.reach_probability(naughty, 20, start='111', temperature=0)}")
     return k, naughty
 
 
@@ -185,11 +246,12 @@ def _(mo):
 
 
 @app.cell
-def _(w):
-    w.naughty = ["000"]
-    curve = w.hitting_curve(k=20, start="111")
-    for _t, _p in zip(curve.temperatures[::5], curve.probabilities[::5]):
-        print(f"T = {_t:.1f}: P(reach 000 within 20 steps from 111) = {_p:.3f}")
+def _(mo, w):
+    with mo.redirect_stdout():
+        w.naughty = ["000"]
+        curve = w.hitting_curve(k=20, start="111")
+        for _t, _p in zip(curve.temperatures[::5], curve.probabilities[::5]):
+            print(f"T = {_t:.1f}: P(reach 000 within 20 steps from 111) = {_p:.3f}")
     return _p, _t, curve
 
 
@@ -206,11 +268,17 @@ def _(mo):
 
 
 @app.cell
-def _(w):
-    space = w.state_space(include_prefixes=True)
-    print(len(space), "states:", space.labels)
-    w.transition_matrix(include_prefixes=True)[:6]
+def _(mo, w):
+    with mo.redirect_stdout():
+        space = w.state_space(include_prefixes=True)
+        print(f"{len(space)} states: {space.labels}")
     return (space,)
+
+
+@app.cell
+def _(w):
+    w.transition_matrix(include_prefixes=True)[:6]
+    return
 
 
 @app.cell(hide_code=True)
@@ -229,13 +297,14 @@ def _(mo):
 
 
 @app.cell
-def _(w):
-    inside = w.explain("000")
-    for _row, _p in enumerate(inside.lens_probs):
-        print(f"{'embeddings' if _row == 0 else f'after block {_row}':>14}: P(1) = {_p[1]:.0%}")
-    print(f"the top token is the final one from row {inside.decided_at} on")
-    print("last position's attention in layer 1 (one row per head, one column per position):")
-    print(inside.attention[0, :, -1].round(2))
+def _(mo, w):
+    with mo.redirect_stdout():
+        inside = w.explain("000")
+        for _row, _p in enumerate(inside.lens_probs):
+            print(f"{'embeddings' if _row == 0 else f'after block {_row}':>14}: P(1) = {_p[1]:.0%}")
+        print(f"the top token is the final one from row {inside.decided_at} on")
+        print("last position's attention in layer 1 (one row per head, one column per position):")
+        print(inside.attention[0, :, -1].round(2))
     return _p, _row, inside
 
 
@@ -272,13 +341,14 @@ def _(w):
 
 
 @app.cell
-def _(ens, w):
-    ens300 = w.engine.compare_seeds(k=8, steps=300)  # Python only: the widget keeps step 50's
-    for _name, _e in (("50 steps", ens), ("300 steps", ens300)):
-        _spread = _e.spread[:, 1]
-        print(f"{_name:>9}: P(1) spread across seeds: seen states up to {_spread[_e.seen].max():.3f}, "
-              f"unseen up to {_spread[~_e.seen].max():.3f};  P(1 | 000) from {_e.min[0, 1]:.0%} to {_e.max[0, 1]:.0%}, "
-              f"P(1 | 111) from {_e.min[7, 1]:.1%} to {_e.max[7, 1]:.1%}")
+def _(ens, mo, w):
+    with mo.redirect_stdout():
+        ens300 = w.engine.compare_seeds(k=8, steps=300)  # Python only: the widget keeps step 50's
+        for _name, _e in (("50 steps", ens), ("300 steps", ens300)):
+            _spread = _e.spread[:, 1]
+            print(f"{_name:>9}: P(1) spread across seeds: seen states up to {_spread[_e.seen].max():.3f}, "
+                  f"unseen up to {_spread[~_e.seen].max():.3f};  P(1 | 000) from {_e.min[0, 1]:.0%} to {_e.max[0, 1]:.0%}, "
+                  f"P(1 | 111) from {_e.min[7, 1]:.1%} to {_e.max[7, 1]:.1%}")
     return _e, _name, _spread, ens300
 
 

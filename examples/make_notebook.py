@@ -31,14 +31,17 @@ w"""),
 
 Each node is a context; each arrow is "emit token t", labelled `t(p%)`. Freshly initialised,
 the network knows nothing, so every state says ≈50/50."""),
-    code("""print(w)  # vocab, context, states, parameters, step, loss
-w.probabilities_table()"""),
+    code("""print(w)  # vocab, context, states, parameters, step, loss"""),
+    code("""w.probabilities_table()  # P(next token) of each state, and how often the data has each"""),
     md("""## 2. Train for 50 steps
 
 Press **Train ×50** in the widget above, or run the next cell: the drawing updates either way.
-The seed's loss goes from 0.6635 to 0.4700."""),
+Two kinds of loss appear. `train` returns the loss of each step, computed on the weights that
+step started from, as the seed prints them: 0.6635 at step 0, 0.4700 at step 49. The widget's
+readout shows the loss of the weights it draws: after step 50 that is 0.4670."""),
     code("""losses = w.train(50)
-print(f"step 0 loss {losses[0]:.4f}   step 49 loss {losses[-1]:.4f}")
+print(f"losses while training: step 0 {losses[0]:.4f} → step 49 {losses[-1]:.4f}")
+print(f"loss after step 50 (the widget's readout): {w.loss:.4f}")
 p = dict(zip(w.states, w.probabilities[:, 1]))
 print(f"P(1 | 101) = {p['101']:.0%}   (data: 101 is always followed by 1)")
 print(f"P(1 | 111) = {p['111']:.0%}   (data: 111 is followed by 0 and 1 equally often)")
@@ -52,20 +55,32 @@ transformer's **inductive bias**: what it learned from the seen states generalis
 or worse, to the unseen ones. Drag the **history slider** back to step 0 and forth to watch
 the chain learn."""),
     code("""w.unseen_states"""),
+    md("""**What changed since step 10?** `w.compare(10)` sets this run (step 50) against its own
+step 10, state by state: the total variation (TV) of a state is half the summed absolute
+change of its next-token probabilities (0: the same, 1: nothing in common). The widget colours
+each edge by its change, with the same figures in a banner over the drawing."""),
+    code("""change = w.compare(10)
+print(f"mean TV {change.mean_tv:.3f}   max TV {change.max_tv:.3f}")
+_i = int(change.tv.argmax())
+print(f"moved most: {change.states[_i]}, P(1) {change.other_probs[_i, 1]:.0%} at step 10 → {change.probs[_i, 1]:.0%} at step 50")"""),
+    md("""The state that moved most is `111` (63% → 45% for `1`): the data follows `111` with `0`
+and `1` equally often, and the 40 steps since step 10 pulled it toward that. The banner's
+*Leave* button, or `clear_compare()`, returns the drawing to the run's own chain:"""),
+    code("""w.clear_compare()"""),
     md("""## 3. Sampling is a walk on the chain
 
 Generating text is a random walk: start in a state, draw a token from its edges, move to the
 shifted state, repeat. Here, 20 tokens from `111` (seeded, so reproducible):"""),
     code("""print(w.sample(20, start="111", seed=1337))
-print(w.config["sequence"], "<- the training data, for comparison")"""),
+print(f"{w.config['sequence']} <- the training data, for comparison")"""),
     md("""## 4. Temperature 0: the stochastic FSM becomes a deterministic one
 
 A computer is a deterministic finite-state machine. A GPT is a *stochastic* one (a Markov
 chain). Greedy decoding — always take the most likely token, temperature 0 — turns the chain
 back into a plain FSM: one outgoing edge per state, and a walk that must end in a cycle."""),
+    code("""print(w.sample(20, start="111", temperature=0))"""),
     code("""from IPython.display import SVG
 
-print(w.sample(20, start="111", temperature=0))
 SVG(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed"""),
     md("""## 5. Where does the walk spend its time?
 
@@ -81,7 +96,7 @@ from `111` to hit one of them within k steps? Training — and temperature — m
     code("""naughty = ["000"]
 for k in (1, 5, 20):
     print(f"P(reach {naughty} within {k:2d} steps from 111) = {w.reach_probability(naughty, k, start='111'):.3f}")
-print("greedy:", w.reach_probability(naughty, 20, start="111", temperature=0))"""),
+print(f"greedy: {w.reach_probability(naughty, 20, start='111', temperature=0)}")"""),
     md("""Temperature trades diversity against risk. Mark `000` in the widget (click it) and press
 *Plot vs temperature* in its *Analysis* section — or ask from Python: the widget draws the
 curve, and it follows the history slider. At step 50 a greedy walk never reaches `000`; at
@@ -96,8 +111,8 @@ A GPT also predicts from *fewer* than C tokens — at the start of generation th
 just `1`, then `11`, … So the chain it really runs has the shorter contexts too: 2 + 4 + 8 = 14
 states for babyGPT. A short context grows by one token until it is full."""),
     code("""space = w.state_space(include_prefixes=True)
-print(len(space), "states:", space.labels)
-w.transition_matrix(include_prefixes=True)[:6]"""),
+print(f"{len(space)} states: {space.labels}")"""),
+    code("""w.transition_matrix(include_prefixes=True)[:6]"""),
     md("""## 8. Inside the model: which layer decides `000`?
 
 Why does `000`, never seen in the data, say `1`? Open the model for that one state:
@@ -162,7 +177,15 @@ MARIMO_LINES = {
     "SVG(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed":
         "mo.Html(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed",
 }
-MARIMO_HEADER = '''import marimo
+# The script header's marimo settings: `marimo run` (the app view a class gets) shows a failed
+# cell's exception and traceback instead of "An internal error occurred". (marimo ignores
+# `auto_instantiate` here on purpose: a notebook file may not run itself on open.)
+MARIMO_HEADER = '''# /// script
+# [tool.marimo.runtime]
+# show_tracebacks = true
+# ///
+
+import marimo
 
 __generated_with = "0.25.2"
 app = marimo.App(width="medium", css_file="babygpt_marimo.css")
@@ -178,7 +201,25 @@ def _():
 def marimo_source(code_text: str) -> str:
     lines = [MARIMO_LINES.get(line, line) for line in code_text.split("\n")]
     text = "\n".join(line for line in lines if line is not None)
-    return text.replace("\n\n\n", "\n\n").strip("\n")
+    text = text.replace("\n\n\n", "\n\n").strip("\n")
+    if _prints(text):  # `marimo run` shows cell outputs but not the console: send prints to the output
+        text = "with mo.redirect_stdout():\n" + "\n".join(("    " + line) if line else "" for line in text.split("\n"))
+    return text
+
+
+def _prints(code_text: str) -> bool:
+    """The cell calls print (a cell that prints ends in no expression of its own, which would
+    replace the printed text as the cell's output)."""
+    tree = ast.parse(code_text)
+    prints = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"]
+    calls = bool(prints)
+    if any(len(n.args) != 1 or n.keywords for n in prints):  # redirect_stdout shows each write as its own block
+        raise ValueError(f"print one string per call in the lecture (marimo shows each piece on a line):\n{code_text}")
+    last = tree.body[-1] if tree.body else None
+    if calls and isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call)
+                                                     and getattr(last.value.func, "id", None) == "print"):
+        raise ValueError(f"a cell that prints must not end in an expression (marimo would show only that):\n{code_text}")
+    return calls
 
 
 def _defs_and_uses(code_text: str) -> tuple[set[str], set[str]]:

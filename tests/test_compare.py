@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from babygpt_widget import BabyGPT
+from babygpt_widget import BabyGPT, Table
 from babygpt_widget.ensemble import Cancelled, train_seed_ensemble
 
 from conftest import SMALL
@@ -54,10 +54,12 @@ def test_batching_is_exact_in_float64():
 def test_table_lists_states_seen_median_and_range(trained):
     ens = trained.compare_seeds(k=2, steps=3)
     table = ens.table()
-    row = table.loc["000"]
-    assert not row["seen"] and table.loc["101", "seen"]
+    assert isinstance(table, Table) and table.columns == ("state", "seen", "median P(1)", "min", "max")
+    row = table.row("000")
+    assert not row["seen"] and table.row("101")["seen"]
     assert row["min"] <= row["median P(1)"] <= row["max"]
-    assert ens.table("0").loc["000", "median P(0)"] == pytest.approx(1 - row["median P(1)"], abs=1e-6)
+    assert ens.table("0").row("000")["median P(0)"] == pytest.approx(1 - row["median P(1)"], abs=1e-6)
+    assert table.round(3).row("000")["min"] == round(row["min"], 3)  # the lecture's ens.table().round(3)
     with pytest.raises(ValueError, match="^token: "):
         ens.table("2")
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from conftest import SMALL, assert_same_snapshot, snapshot
 
-from babygpt_widget import BabyGPT, RunConfig
+from babygpt_widget import BabyGPT, RunConfig, Table
 from babygpt_widget.engine import FILE_FORMAT
 
 
@@ -222,13 +222,16 @@ def test_load_refuses_a_damaged_run_file_with_value_error(tmp_path, tamper):
 # -- tables and repr ---------------------------------------------------------------------------------
 def test_probabilities_table(trained):
     table = trained.probabilities_table()
-    assert isinstance(table, pd.DataFrame)
-    assert list(table.index) == trained.states and table.index.name == "state"
-    assert list(table.columns) == ["P(0)", "P(1)", "data 0", "data 1"]
-    np.testing.assert_allclose(table[["P(0)", "P(1)"]].to_numpy(), trained.probabilities, atol=1e-7)
-    assert table.loc["101", "P(1)"] == pytest.approx(0.793, abs=2e-3)
-    assert table.loc["111", "data 0"] == 3 and table.loc["111", "data 1"] == 3
-    assert table.loc["000", "data 0"] == 0
+    assert isinstance(table, Table)  # one return type, pandas or not
+    assert list(table["state"]) == trained.states and table.key == "state"
+    assert table.columns == ("state", "P(0)", "P(1)", "data 0", "data 1")
+    np.testing.assert_allclose(np.array([table["P(0)"], table["P(1)"]]).T, trained.probabilities, atol=1e-7)
+    assert table.row("101")["P(1)"] == pytest.approx(0.793, abs=2e-3)
+    assert table.row("111")["data 0"] == 3 and table.row("111")["data 1"] == 3
+    assert table.row("000")["data 0"] == 0
+    frame = table.to_pandas()  # pandas is installed here (the test extra)
+    assert isinstance(frame, pd.DataFrame) and frame.index.name == "state" and list(frame.index) == trained.states
+    assert frame.loc["101", "P(1)"] == table.row("101")["P(1)"]
 
 
 def test_repr(trained):

@@ -1,10 +1,13 @@
 """The lecture notebooks (Jupyter and marimo) run top to bottom and tell the seed's numbers,
-with no Graphviz `dot` on the PATH (a pip user, Colab or VS Code has none)."""
+with no Graphviz `dot` on the PATH (a pip user, Colab or VS Code has none) and no pandas (the
+README's pip install does not bring it). `make test-pip-lecture` runs them in a venv built the
+README's pip way."""
 
 from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -27,17 +30,47 @@ def generator():
     return module
 
 
+# pandas is not found, as on a plain pip install: every import finder answers "no such module"
+# for it (a None in sys.modules would not do: marimo takes any "pandas" key there for an
+# imported pandas, and a finder that raises breaks torch's own find_spec calls)
+BLOCK_PANDAS = """import sys
+
+
+class NoPandas:
+    def __init__(self, finder):
+        self.finder = finder
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pandas":
+            return None
+        return self.finder.find_spec(name, path, target)
+
+    def __getattr__(self, attr):
+        return getattr(self.finder, attr)
+
+
+sys.meta_path[:] = [NoPandas(f) for f in sys.meta_path]
+"""
+
+
+def without_pandas_env(tmp: pathlib.Path) -> dict[str, str]:
+    """PATH without `dot`, and a sitecustomize that makes `import pandas` fail."""
+    (tmp / "sitecustomize.py").write_text(BLOCK_PANDAS)
+    return {"PATH": NO_DOT_PATH, "PYTHONPATH": str(tmp)}
+
+
 @pytest.fixture(scope="module")
-def executed() -> nbformat.NotebookNode:
-    """The lecture run in a kernel whose PATH has no `dot`."""
+def executed(tmp_path_factory) -> nbformat.NotebookNode:
+    """The lecture run in a kernel whose PATH has no `dot` and that cannot import pandas."""
     assert shutil.which("dot", path=NO_DOT_PATH) is None
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    before = os.environ["PATH"]
-    os.environ["PATH"] = NO_DOT_PATH  # the kernel inherits it
+    before = dict(os.environ)
+    os.environ.update(without_pandas_env(tmp_path_factory.mktemp("no-pandas")))  # the kernel inherits it
     try:
         NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=True).execute()
     finally:
-        os.environ["PATH"] = before
+        os.environ.clear()
+        os.environ.update(before)
     return nb
 
 
@@ -59,11 +92,52 @@ def test_runs_without_errors_or_graphviz(executed):
     assert len(svgs) == 1 and "temperature 0" in svgs[0]  # the greedy FSM, drawn without dot
 
 
+def outputs_of(nb: nbformat.NotebookNode, source_start: str) -> list[dict]:
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(source_start)]
+    return cell.get("outputs", [])
+
+
+def test_kernel_has_no_pandas_in_that_setting(tmp_path):
+    """What `executed` sets up really hides pandas from the kernel: a probe cell fails to import it."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "try:\n    import pandas\n    print('pandas', pandas.__version__)\nexcept ImportError:\n    print('no pandas')")])
+    before = dict(os.environ)
+    os.environ.update(without_pandas_env(tmp_path))
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+    assert nb.cells[0].outputs[0]["text"].strip() == "no pandas"
+
+
+def test_tables_render_as_html_tables(executed):
+    """w.probabilities_table() and ens.table().round(3): HTML tables (no tab-separated text)."""
+    for start, columns, digits in (("w.probabilities_table()", ["state", "P(0)", "P(1)", "data 0", "data 1"], 4),
+                                   ("ens = w.compare_seeds", ["state", "seen", "median P(1)", "min", "max"], 3)):
+        (result,) = [o for o in outputs_of(executed, start) if o["output_type"] == "execute_result"]
+        markup = result["data"]["text/html"]
+        assert markup.startswith('<table class="babygpt-table"') and markup.count("<tr>") == 9
+        assert all(f">{c}</th>" in markup for c in columns)
+        assert "\t" not in result["data"]["text/plain"]
+        first = result["data"]["text/plain"].splitlines()[1].split()
+        assert first[0] == "000" and len(first[2].split(".")[-1]) == digits, first  # P(1) / median P(1)
+
+
 def test_tells_the_seed_figures(executed):
     text = text_of(executed)
-    assert "step 0 loss 0.6635   step 49 loss 0.4700" in text
+    assert "losses while training: step 0 0.6635 → step 49 0.4700" in text
+    assert "loss after step 50 (the widget's readout): 0.4670" in text
     assert "P(1 | 101) = 79%" in text and "P(1 | 111) = 45%" in text and "P(1 | 000) = 73%" in text
     assert "14 states" in text
+
+
+def test_compares_with_step_10(executed):
+    """The w.compare(10) cell prints what its text says: mean/max TV and the state that moved most."""
+    text = "".join(o.get("text", "") for o in outputs_of(executed, "change = w.compare(10)"))
+    assert text.splitlines() == ["mean TV 0.147   max TV 0.173", "moved most: 111, P(1) 63% at step 10 → 45% at step 50"]
+    markdown = [c.source for c in executed.cells if c.cell_type == "markdown" and "moved most" in c.source]
+    assert len(markdown) == 1 and "`111` (63% → 45% for `1`)" in markdown[0]
 
 
 def test_saves_widget_state_for_static_pages(executed):
@@ -85,11 +159,28 @@ def test_marimo_notebook_is_up_to_date():
     assert MARIMO_NOTEBOOK.read_text(encoding="utf-8") == generator().marimo_notebook()
 
 
-def test_marimo_notebook_runs_as_a_script_without_graphviz(tmp_path):
-    """`python babygpt_marimo.py` runs every cell of the marimo lecture (marimo's script mode)."""
-    env = {**os.environ, "PATH": NO_DOT_PATH}
-    done = subprocess.run([sys.executable, str(MARIMO_NOTEBOOK)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "step 0 loss 0.6635   step 49 loss 0.4700" in done.stdout
-    assert "P(1 | 000) = 73%" in done.stdout and "14 states" in done.stdout
+def test_marimo_notebook_exports_without_graphviz_or_pandas(tmp_path):
+    """`marimo export html` runs every cell of the marimo lecture headless (exit 1 if any cell
+    fails); its outputs hold what the lecture prints (sent to the cell outputs, which `marimo
+    run` shows, unlike the console) and the two tables as HTML."""
+    env = {**os.environ, **without_pandas_env(tmp_path)}
+    for name in ("babygpt_marimo.py", "babygpt_marimo.css"):
+        shutil.copy(NOTEBOOK.with_name(name), tmp_path / name)
+    out = tmp_path / "lecture.html"
+    done = subprocess.run([sys.executable, "-m", "marimo", "export", "html", "babygpt_marimo.py", "-o", str(out),
+                           "--no-include-code", "--no-sandbox"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), out.read_text(encoding="utf-8"))
+    assert "losses while training: step 0 0.6635 → step 49 0.4700" in page
+    assert "P(1 | 000) = 73%" in page and "14 states" in page and "moved most: 111" in page
+    assert len(re.findall(r'<table class=\\?"babygpt-table', page)) == 2
+
+
+def test_marimo_cells_that_print_send_it_to_the_output():
+    """Every printing cell of the marimo lecture wraps its prints in mo.redirect_stdout()."""
+    source = MARIMO_NOTEBOOK.read_text(encoding="utf-8")
+    cells = source.split("@app.cell")[1:]
+    printing = [c for c in cells if "print(" in c]
+    assert len(printing) >= 10
+    assert all("    with mo.redirect_stdout():\n" in c for c in printing)

@@ -4,6 +4,7 @@ errors cleared, the first Play slice of a heavier model timed on that model."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -260,7 +261,6 @@ def test_a_longer_sequence_is_timed_again(w):
 def test_stop_mid_slice_ends_training_within_one_step(w, monkeypatch):
     """A Stop arriving (from the comm thread) in the middle of a long slice ends it after the
     step in progress, not at the slice's end; nothing trained after it is pushed."""
-    import threading
 
     w.train(5)
     monkeypatch.setattr(w, "_steps_per_chunk", lambda: 100_000)  # one very long slice
@@ -353,3 +353,37 @@ def test_presentation_plays_at_a_pace_a_class_can_follow():
     for on in (True, False, True):
         w.presentation = on
         assert w.play_speed == 30
+
+
+@pytest.mark.timeout(120)
+def test_play_runs_on_the_loop_of_a_session_thread_as_in_marimo_run(monkeypatch):
+    """`marimo run` runs each session's cells and widget messages on a thread of its own with an
+    asyncio loop, not on the main thread: a widget built there plays on that loop, and Pause
+    stops it (Play used to answer "needs a running event loop" and never start)."""
+    result: dict = {}
+
+    def session() -> None:
+        async def main() -> None:
+            w = BabyGPTWidget(**SMALL)  # built by a cell, on the session's thread
+            replies = listen(w, monkeypatch)
+            result["play"] = command(w, replies, cmd="play")
+            await asyncio.sleep(0.5)  # the session's loop runs between messages: Play trains
+            result["playing"], result["steps"] = w.playing, w.engine.global_step
+            result["pause"] = command(w, replies, cmd="pause")
+            await wait_idle(w)
+            result["stopped"] = w.engine.global_step
+            await asyncio.sleep(0.2)
+            result["later"] = w.engine.global_step
+
+        try:
+            asyncio.run(main())
+        except BaseException as e:  # noqa: BLE001 - reported by the test thread
+            result["error"] = e
+
+    thread = threading.Thread(target=session)
+    thread.start()
+    thread.join(100)
+    assert "error" not in result, result.get("error")
+    assert result["play"] == {"reply": "play", "ok": True}, result["play"]
+    assert result["playing"] is True and result["steps"] > 0
+    assert result["pause"]["ok"] and result["stopped"] == result["later"] >= result["steps"]

@@ -4,13 +4,13 @@ replay a saved page carries."""
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pytest
 from conftest import SMALL
 
 from babygpt_widget import BabyGPTWidget
+from babygpt_widget.page_data import read_page_data
 from babygpt_widget.widget_inside import REPLAY_MAX_NUMBERS, replay_steps
 from babygpt_widget.widget_traits import PYTHON_OWNED
 
@@ -153,10 +153,8 @@ def test_save_html_carries_the_replay_and_live_views_never_get_it(w, tmp_path):
         w.save_html(tmp_path / "page.html")
     finally:
         w.send_state = original  # type: ignore[method-assign]
-    assert w.inside_replay == {}
-    page = (tmp_path / "page.html").read_text()
-    state = json.loads(re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', page, re.S)[1])
-    mine = next(m["state"] for m in state["state"].values() if "inside_replay" in m["state"])
+    assert w.inside_replay == {} and not any(k and "inside_replay" in k for k in sent)
+    mine, _ = read_page_data((tmp_path / "page.html").read_text())
     r = mine["inside_replay"]
     assert r["complete"] and r["steps"][0] == 0 and r["steps"][-1] == 50 and 20 in r["steps"]
     assert len(r["states"]) == 14 and set(r["entries"]) == set(r["states"])

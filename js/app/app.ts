@@ -21,12 +21,12 @@ import { decodeHistory, nearestIndex, resolveShown } from "../model/history";
 import type { History, Shown } from "../model/history";
 import { edgeContent, nodeContent } from "../panels/hoverContent";
 import type { HoverContext } from "../panels/hoverContent";
-import { KernelProbe } from "./kernelProbe";
+import { KernelProbe, noKernelTexts } from "./kernelProbe";
 import { ShellFit } from "./layout";
 import { assembleScreen, exampleState } from "./screen";
 import { LongRunView } from "../panels/longRun";
 import { sectionMemory } from "../panels/sections";
-import type { KernelState, StaticWhy } from "./kernelProbe";
+import type { KernelState } from "./kernelProbe";
 import { bindShortcuts } from "./keyboard";
 import { Legend } from "../panels/legend";
 import { LossChart } from "../panels/lossChart";
@@ -68,7 +68,6 @@ export const STATIC_REASON = "needs a running Python kernel — none is answerin
 export const STATIC_BADGE = "no Python kernel answering (a saved page, or the kernel is busy): scrub, hover and sample work; training needs the kernel";
 export const RESTARTED_BADGE = "kernel restarted — run the cell again to train; scrub, hover and sample still work";
 export const LOST_BADGE = "kernel restarted or not answering — run the cell again to train; scrub, hover and sample still work";
-const BADGES: Record<StaticWhy, string> = { never: STATIC_BADGE, lost: LOST_BADGE, gone: RESTARTED_BADGE };
 
 export interface Mounted {
   root: HTMLElement;
@@ -216,6 +215,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const walks = new WalkView(graph, sampler, root, options.walkTimer);
   const runView = new RunStringView((value) => model.send({ cmd: "load_run", value }), signal);
   const longRun = new LongRunView({ setSpeed: (v) => save("play_speed", v), undoReset: () => act({ cmd: "undo_reset" }) }, signal);
+  let staticReason = STATIC_REASON;
   const badge = el("div", "bg-static-badge", STATIC_BADGE);
   badge.dataset.role = "static-badge";
   badge.setAttribute("role", "status");
@@ -260,7 +260,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       send: (c) => model.send(c),
       suggested: () => found ?? walks.current,
       isState: (s) => space.index.has(s),
-      setKernelOnly: (e, liveKernel) => setKernelOnly(e, liveKernel, STATIC_REASON),
+      setKernelOnly: (e, liveKernel) => setKernelOnly(e, liveKernel, staticReason),
     },
     signal,
   );
@@ -363,16 +363,24 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   const probe = new KernelProbe(
     model,
-    (state, why) => {
+    (state, cause, hostName, wasLive) => {
       kernel = state;
       const liveKernel = state !== "static";
-      controls.setKernel(liveKernel, STATIC_REASON);
-      for (const e of [...runView.kernelOnly, ...longRun.kernelOnly]) setKernelOnly(e, liveKernel, STATIC_REASON);
-      compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, STATIC_REASON));
+      // a host that knows there is no kernel (a saved page) says so instead of "saved page or busy
+      // kernel"; a kernel that answered before and went quiet (or closed the comm) restarted or
+      // died: say what to do
+      const texts =
+        cause === "no-kernel" && hostName
+          ? noKernelTexts(hostName)
+          : { reason: STATIC_REASON, badge: cause === "closed" ? RESTARTED_BADGE : wasLive ? LOST_BADGE : STATIC_BADGE };
+      staticReason = texts.reason;
+      badge.textContent = badge.title = texts.badge;
+      controls.setKernel(liveKernel, staticReason);
+      for (const e of [...runView.kernelOnly, ...longRun.kernelOnly]) setKernelOnly(e, liveKernel, staticReason);
+      compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, staticReason));
       dirty.add("compare");
       scheduler?.request();
       badge.hidden = liveKernel;
-      if (!liveKernel) badge.textContent = badge.title = BADGES[why];
       inside.setKernel(state);
       root.classList.toggle("bg-static", !liveKernel);
     },

@@ -5,13 +5,21 @@
 // While the widget is on screen the probe asks again every few seconds: a kernel that died or
 // restarted (the old widget's comm then leads nowhere) stops answering, and the controls go off
 // within PROBE_INTERVAL_MS + REPLY_TIMEOUT_MS. `gone()` (the model was destroyed: comm closed)
-// turns them off at once, for good.
+// turns them off at once, for good. A host that knows there is no kernel (a saved page: js/page/)
+// answers hello with `{reply: "hello", no_kernel: "<what this is>"}`: off at once, for good, and
+// the reason names the host instead of guessing "saved page or busy kernel".
 
 export type KernelState = "unknown" | "live" | "static";
-/** Why there is no kernel: never answered (a saved page, or a kernel busy since the view
- *  opened), stopped answering after it had (restarted, stopped or busy), or the widget's comm
- *  was closed (the kernel restarted or shut down: this widget object is gone for good). */
-export type StaticWhy = "never" | "lost" | "gone";
+/** Why the state is "static": no answer (yet), the comm closed, or the host said there is none. */
+export type StaticCause = "no-answer" | "closed" | "no-kernel";
+
+/** The disabled controls' reason and the badge when the host said there is no kernel. */
+export function noKernelTexts(host: string): { reason: string; badge: string } {
+  return {
+    reason: `needs a running Python kernel — this is a ${host}, with no kernel`,
+    badge: `${host}, no Python kernel: scrub, hover and sample work; training needs the notebook`,
+  };
+}
 
 export const HELLO_TIMEOUT_MS = 2000;
 /** Re-probe period while visible (one tiny message; skipped while a reply is awaited). */
@@ -40,17 +48,22 @@ export class KernelProbe {
   private reply: ReturnType<typeof setTimeout> | null = null;
   private interval: ReturnType<typeof setInterval> | null = null;
   private dead = false;
+  private why: StaticCause | null = null;
+  /** A kernel answered once: a later silence is a restart (or a kernel busy / gone). */
   private wasLive = false;
-  /** Why the state is "static" (meaningless otherwise). */
-  why: StaticWhy = "never";
+  /** What the host called itself when it said there is no kernel (e.g. "saved page"). */
+  host: string | null = null;
   private readonly onKernelChange = (): void => this.answered();
   private readonly onMsg = (content: unknown): void => {
-    if (typeof content === "object" && content !== null && "reply" in content) this.answered();
+    if (typeof content !== "object" || content === null || !("reply" in content)) return;
+    const none = (content as { no_kernel?: unknown }).no_kernel;
+    if (typeof none === "string" && none) this.noKernel(none);
+    else this.answered();
   };
 
   constructor(
     private readonly model: Channel,
-    private readonly changed: (state: KernelState, why: StaticWhy) => void,
+    private readonly changed: (state: KernelState, cause: StaticCause | null, host: string | null, wasLive: boolean) => void,
     timeoutMs = HELLO_TIMEOUT_MS,
     options: ProbeOptions = {},
   ) {
@@ -58,18 +71,18 @@ export class KernelProbe {
     model.on(KERNEL_ONLY_CHANGE, this.onKernelChange);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.state === "unknown") this.set("static");
+      if (this.state === "unknown") this.set("static", "no-answer");
     }, timeoutMs);
     this.hello();
     const every = options.intervalMs ?? PROBE_INTERVAL_MS;
     const wait = options.replyMs ?? REPLY_TIMEOUT_MS;
     const visible = options.visible ?? (() => true);
-    if (every > 0) {
+    if (every > 0 && !this.dead) {
       this.interval = setInterval(() => {
         if (this.dead || this.reply !== null || this.timer !== null || !visible()) return;
         this.reply = setTimeout(() => {
           this.reply = null;
-          this.set("static", this.wasLive ? "lost" : "never");
+          this.set("static", "no-answer");
         }, wait);
         this.hello();
       }, every);
@@ -80,11 +93,25 @@ export class KernelProbe {
     return this.state;
   }
 
+  /** Why the state is "static" (null while it is not). */
+  get cause(): StaticCause | null {
+    return this.state === "static" ? this.why : null;
+  }
+
   /** The model is gone (comm closed, kernel restarted): off for good. */
   gone(): void {
+    if (this.why === "no-kernel") return; // a page with no kernel stays one
     this.stopTimers();
     this.dead = true;
-    this.set("static", "gone");
+    this.set("static", "closed");
+  }
+
+  /** The host says for sure that no kernel will ever answer (a saved page): off for good. */
+  private noKernel(host: string): void {
+    this.stopTimers();
+    this.dead = true;
+    this.host = host;
+    this.set("static", "no-kernel");
   }
 
   destroy(): void {
@@ -115,15 +142,15 @@ export class KernelProbe {
     this.set("live");
   }
 
-  private set(state: KernelState, why: StaticWhy = "never"): void {
-    if (state === this.state && (state !== "static" || why === this.why)) return;
+  private set(state: KernelState, cause: StaticCause | null = null): void {
+    if (state === this.state && cause === this.why) return;
     this.state = state;
+    this.why = state === "static" ? cause : null;
     if (state === "live") this.wasLive = true;
-    else if (state === "static") this.why = why;
     if (state === "live" && this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.changed(state, this.why);
+    this.changed(state, this.why, this.host, this.wasLive);
   }
 }

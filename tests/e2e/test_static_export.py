@@ -1,7 +1,9 @@
-"""Static pages with no kernel (issue 5): an nbconvert HTML export of examples/babygpt.ipynb and
-a page from ``BabyGPTWidget.save_html``. Both are served through Playwright routing only (see
-``helpers.StaticSite``): the CDN files come from local npm packages, MathJax is stubbed, SRI
-``integrity`` attributes are stripped, and any other outside request fails the test.
+"""Static pages with no kernel (issue 5) through the html-manager path: nbconvert's own HTML export
+of examples/babygpt.ipynb (`--to html`, the way Jupyter Book, nbviewer and JupyterLab's export
+embed widgets). Served through Playwright routing only (see ``helpers.StaticSite``): the CDN files
+come from local npm packages, MathJax is stubbed, SRI ``integrity`` attributes are stripped, and
+any other outside request fails the test. (``save_html`` pages need no CDN at all and are tested
+from file:// with no network in test_saved_page_offline.py.)
 
 What must work with no kernel (docs/state-contract.md, "Lecture features and static pages"):
 the drawing, the history slider, layouts, tooltips and client-side sampling; the kernel-only
@@ -15,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,35 +31,17 @@ pytestmark = pytest.mark.browser
 STATES = ["000", "001", "010", "011", "100", "101", "110", "111"]
 KERNEL_ONLY = ['button[data-action="step"]', 'button[data-action="train"]', 'button[data-action="play"]',
                'button[data-action="reset"]', 'input[data-field="sequence"]']  # fmt: skip
-STATE_SCRIPT_RE = re.compile(
-    r'<script type="application/vnd\.jupyter\.widget-state\+json">(?P<json>.*?)</script>', re.S
-)
-STATE_LIMIT = 1_000_000  # bytes: a 1,000-step page must stay well below this
-BUILD_TIMEOUT = 300  # s, each export subprocess
-
-SAVE_HTML_SCRIPT = textwrap.dedent(
-    """
-    import sys
-    from babygpt_widget import BabyGPTWidget
-    steps, path = int(sys.argv[1]), sys.argv[2]
-    w = BabyGPTWidget()
-    w.train(steps)
-    w.save_html(path)
-    print("saved", steps, "steps; history", len(w.history.steps))
-    """
-)
+BUILD_TIMEOUT = 300  # s, the export subprocess
 
 
 @dataclass
 class Exports:
     nbconvert: Path  # examples/babygpt.ipynb executed by nbconvert (stored widget state)
-    save_html: Path  # BabyGPTWidget(), train(50), save_html
-    save_html_1000: Path  # the same after train(1000): for the size of the saved state
 
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory) -> Exports:
-    """Build the three pages in parallel subprocesses (each imports torch: ~3-6 s)."""
+    """Execute and export the lecture notebook in a subprocess."""
     d = tmp_path_factory.mktemp("static-export")
     env = os.environ.copy()
     for k, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "config")):
@@ -67,14 +50,10 @@ def exports(tmp_path_factory) -> Exports:
     env.pop("JUPYTER_PATH", None)
     nb = d / "babygpt.ipynb"
     nb.write_bytes(EXAMPLE_NB.read_bytes())
-    script = d / "save_page.py"
-    script.write_text(SAVE_HTML_SCRIPT)
-    out = Exports(nbconvert=d / "babygpt.html", save_html=d / "saved-50.html", save_html_1000=d / "saved-1000.html")
+    out = Exports(nbconvert=d / "babygpt.html")
     jobs = {
         "nbconvert": [sys.executable, "-m", "nbconvert", "--execute", "--to", "html", str(nb),
                       "--output-dir", str(d), "--ExecutePreprocessor.timeout=240"],
-        "save_html": [sys.executable, str(script), "50", str(out.save_html)],
-        "save_html_1000": [sys.executable, str(script), "1000", str(out.save_html_1000)],
     }  # fmt: skip
     procs = {
         name: subprocess.Popen(cmd, cwd=d, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -96,7 +75,7 @@ def exports(tmp_path_factory) -> Exports:
     return out
 
 
-PAGES = {"nbconvert": "/babygpt-nbconvert.html", "save_html": "/babygpt-save-html.html"}
+PAGES = {"nbconvert": "/babygpt-nbconvert.html"}
 
 
 @pytest.fixture(params=list(PAGES), ids=list(PAGES))
@@ -104,7 +83,7 @@ def static_page(request, exports, web_page):
     """One static page open in a browser with no kernel and no network; yields (view, site).
     Fails the test on any request that was not routed."""
     context, page, console = web_page
-    site = StaticSite.from_files({PAGES["nbconvert"]: exports.nbconvert, PAGES["save_html"]: exports.save_html})
+    site = StaticSite.from_files({PAGES["nbconvert"]: exports.nbconvert})
     site.install(context)
     page.goto(site.url(PAGES[request.param]), wait_until="domcontentloaded")
     try:
@@ -123,7 +102,7 @@ def static_page(request, exports, web_page):
 # ----------------------------------------------------------------------------------------------
 
 
-def test_static_page_draws_and_scrubs_history(static_page, request):
+def test_static_page_draws_and_scrubs_history(static_page):
     """8 nodes, 16 edges; slider to 0 shows the untrained chain (101->011 ≈ 55%), back to the end
     shows 1(79%); edge widths and the loss marker follow the slider."""
     view, site = static_page
@@ -154,10 +133,9 @@ def test_static_page_draws_and_scrubs_history(static_page, request):
     assert widths_0 != widths_end, "edge widths did not change with the slider"
     assert marker_0 != marker_end, f"loss marker did not move: {marker_0} vs {marker_end}"
     assert marker_0["step"] in (None, "0"), marker_0
-    if request.node.callspec.id == "save_html":
-        expect(view.static_badge).to_be_visible(timeout=10_000)  # screenshot the settled static view
-        view.root.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "static-page-step0.png"), full_page=False)
+    expect(view.static_badge).to_be_visible(timeout=10_000)  # screenshot the settled static view
+    view.root.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "static-page-nbconvert-step0.png"), full_page=False)
 
     view.set_slider(end)
     expect(view.edge_label("101", "011")).to_have_text("1(79%)", timeout=15_000)
@@ -200,7 +178,7 @@ def test_static_page_sample_walk(static_page):
     assert set(sampled) <= {"0", "1"}, sampled
 
 
-def test_static_page_kernel_only_controls_disabled(static_page, request):
+def test_static_page_kernel_only_controls_disabled(static_page):
     """No kernel: Step/Train/Play/Reset and the settings are disabled, each with a reason; the
     static badge shows."""
     view, _site = static_page
@@ -216,27 +194,4 @@ def test_static_page_kernel_only_controls_disabled(static_page, request):
     expect(view.slider).to_be_enabled()
     expect(view.button("sample")).to_be_enabled()
     view.root.scroll_into_view_if_needed()
-    name = "static-page.png" if request.node.callspec.id == "save_html" else "static-page-nbconvert.png"
-    view.page.screenshot(path=str(ARTIFACTS / name), full_page=request.node.callspec.id == "save_html")
-
-
-def test_static_state_size_1000_steps(exports):
-    """The saved widget state of a default 1,000-step run (whole history) stays below 1 MB."""
-    html = exports.save_html_1000.read_text(encoding="utf-8")
-    m = STATE_SCRIPT_RE.search(html)
-    assert m, "no widget-state script in the saved page"
-    size = len(m["json"].encode("utf-8"))
-    state = json.loads(m["json"])
-    models = state["state"]
-    any_model = next(v for v in models.values() if v["model_module"] == "anywidget")
-    esm = len(str(any_model["state"].get("_esm", "")).encode())
-    buffers = sum(len(b.get("data", "")) for v in models.values() for b in v.get("buffers", []))
-    print(
-        f"\n[static] widget state for 1,000 steps: {size:,} bytes "
-        f"(front-end bundle _esm {esm:,}; base64 buffers {buffers:,}); page {len(html.encode()):,} bytes"
-    )
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "static-state-size.txt").write_text(
-        f"state_bytes={size}\nesm_bytes={esm}\nbuffer_b64_bytes={buffers}\npage_bytes={len(html.encode())}\n"
-    )
-    assert size < STATE_LIMIT, f"saved state {size:,} bytes >= {STATE_LIMIT:,}"
+    view.page.screenshot(path=str(ARTIFACTS / "static-page-nbconvert.png"))

@@ -1,0 +1,119 @@
+// Starts a saved page: imports the widget's bundle from the page once, as anywidget does (a
+// module from a blob: URL; a data: URL where blob: modules are refused), then for each widget
+// place in the page (save_html: one; an nbconvert export: one per babyGPT widget) reads its data
+// and calls render({model, el}) with a model of the page's own. Any failure is written where the
+// widget would be (never a blank page), with what to try.
+import { NoKernelHost } from "./host";
+import type { HostFactory } from "./host";
+import { decodePage } from "./pageData";
+import type { PageInfo } from "./pageData";
+import { PageModel } from "./pageModel";
+
+/** anywidget's module contract: `export default { initialize?, render }` or a function returning it. */
+export interface WidgetDefinition {
+  initialize?(props: { model: PageModel }): unknown;
+  render(props: { model: PageModel; el: HTMLElement }): unknown;
+}
+export type WidgetModule = { default: WidgetDefinition | (() => WidgetDefinition | Promise<WidgetDefinition>) };
+export type ModuleLoader = (source: string) => Promise<WidgetModule>;
+
+/** A widget's place in the page: holds its loading message and its data until it renders. */
+export const ROOT_SELECTOR = "[data-bgp-root]";
+export const DATA_SELECTOR = "script.bgp-data";
+/** The widget's bundle, once per page (a JSON string). */
+export const BUNDLE_ID = "bgp-widget-js";
+
+export interface Booted {
+  model: PageModel;
+  page: PageInfo;
+  /** Unmounts the widget (its render's cleanup) and closes the model. */
+  close(): Promise<void>;
+}
+
+/** Imports ES module source text the way anywidget loads `_esm`. */
+export async function importSource(source: string): Promise<WidgetModule> {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  try {
+    return (await import(/* @vite-ignore */ url)) as WidgetModule;
+  } catch (blobError) {
+    try {
+      // some browsers refuse module scripts from blob: URLs of a file:// page; data: URLs work there
+      const data = `data:text/javascript;charset=utf-8,${encodeURIComponent(source)}`;
+      return (await import(/* @vite-ignore */ data)) as WidgetModule;
+    } catch {
+      throw blobError;
+    }
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function parseScript(el: Element | null, what: string): unknown {
+  if (!el || !el.textContent) throw new Error(`the page has no ${what}: it was cut short or edited`);
+  return JSON.parse(el.textContent);
+}
+
+/** Replaces a widget's loading message with a visible error and what to try. */
+export function showError(root: HTMLElement, error: unknown): void {
+  const doc = root.ownerDocument;
+  const box = doc.createElement("div");
+  box.className = "bgp-message bgp-error";
+  box.setAttribute("role", "alert");
+  box.dataset.role = "page-error";
+  const head = doc.createElement("strong");
+  head.textContent = "This saved babyGPT chain could not be shown. ";
+  const what = doc.createElement("code");
+  what.textContent = error instanceof Error ? error.message : String(error);
+  const help = doc.createElement("p");
+  help.textContent =
+    "Try a current browser (Chrome, Edge, Firefox or Safari from 2020 on) with JavaScript on. If it still fails, save the page again from the notebook with w.save_html(...).";
+  box.append(head, what, help);
+  root.replaceChildren(box);
+}
+
+async function definitionOf(doc: Document, load: ModuleLoader): Promise<WidgetDefinition> {
+  const source = parseScript(doc.getElementById(BUNDLE_ID), `#${BUNDLE_ID} (the widget's bundle)`);
+  if (typeof source !== "string") throw new Error("the widget's bundle in the page is not text");
+  const mod = await load(source);
+  const def = typeof mod.default === "function" ? await mod.default() : mod.default;
+  if (!def || typeof def.render !== "function") throw new Error("the widget's bundle has no render()");
+  return def;
+}
+
+/** Renders one widget into `root` from the data it holds. */
+export async function bootRoot(root: HTMLElement, definition: () => Promise<WidgetDefinition>, host?: HostFactory): Promise<Booted> {
+  const { traits, page } = decodePage(parseScript(root.querySelector(DATA_SELECTOR), "widget data"));
+  const model = new PageModel(traits, host ?? ((port) => new NoKernelHost(port)));
+  const def = await definition();
+  await def.initialize?.({ model });
+  const el = root.ownerDocument.createElement("div");
+  el.className = "bgp-widget";
+  root.replaceChildren(el);
+  const cleanup = await def.render({ model, el });
+  return {
+    model,
+    page,
+    async close() {
+      if (typeof cleanup === "function") await cleanup();
+      model.destroy();
+    },
+  };
+}
+
+/** Boots every widget of the page (the bundle is imported once); a widget that fails shows why
+ *  in its place, the others still render. Resolves to the ones that rendered. */
+export async function boot(doc: Document, load: ModuleLoader = importSource, host?: HostFactory): Promise<Booted[]> {
+  const roots = [...doc.querySelectorAll<HTMLElement>(ROOT_SELECTOR)];
+  let def: Promise<WidgetDefinition> | null = null;
+  const definition = (): Promise<WidgetDefinition> => (def ??= definitionOf(doc, load));
+  const results = await Promise.allSettled(roots.map((root) => bootRoot(root, definition, host)));
+  const booted: Booted[] = [];
+  results.forEach((r, i) => {
+    if (r.status === "fulfilled") booted.push(r.value);
+    else {
+      console.error("babyGPT saved page:", r.reason);
+      showError(roots[i], r.reason);
+    }
+  });
+  return booted;
+}
