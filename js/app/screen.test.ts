@@ -233,3 +233,19 @@ describe("issue 18: the lecture screen's words and keys", () => {
     expect(s.model.sent.filter((c) => c.cmd === "seen")).toEqual([{ cmd: "seen", step: 51 }, { cmd: "seen", step: 53 }]);
   });
 });
+
+describe("issue 18: the slider on the loss chart's axis", () => {
+  it("positions that are not snapshots (log steps): each arrow press moves one snapshot, even faster than frames", () => {
+    const s = make({}, { h: 50 });
+    const box = s.$<HTMLInputElement>('input[data-field="history_log"]');
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+    s.flush();
+    const slider = s.$<HTMLInputElement>('input[data-role="history-slider"]');
+    for (let k = 0; k < 5; k++) slider.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
+    expect(s.model.get("shown_index")).toBe(44); // live (49) -> 48 … 44, no redraw in between
+    s.flush();
+    slider.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    expect(s.model.get("shown_index")).toBe(45);
+  });
+});

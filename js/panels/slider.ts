@@ -64,7 +64,9 @@ export class HistorySlider {
         if (this.axis.perSnapshot || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight" && ev.key !== "ArrowDown" && ev.key !== "ArrowUp")) return;
         ev.preventDefault();
         const dir = ev.key === "ArrowLeft" || ev.key === "ArrowDown" ? -1 : 1;
-        pick(stepIndex(this.shown, this.history.length, dir));
+        // at once, not at the next redraw: presses faster than frames each move one snapshot
+        this.shown = stepIndex(this.shown, this.history.length, dir);
+        pick(this.shown);
       },
       { signal },
     );
