@@ -5,7 +5,13 @@ subshell thread (with its own event loop) while cells run on the main thread. So
 - every engine operation of the widget holds `self._lock` (an RLock, taken before the engine's);
 - long work (Play, big Train ×N, loaded runs) always runs as one task on the *main* loop, in
   slices that release the lock, so Stop and other commands get through between slices;
-- Stop needs no lock to take effect: it bumps a counter the loop checks before every slice.
+- Stop needs no lock to take effect: it bumps a counter the loop checks before every slice and
+  the engine before every step of a slice, so training ends within one step of its arrival;
+- Play never runs ahead of what the page shows (flow control): a front end acknowledges each
+  step it receives (the `seen` command), and the next slice waits until the push before the
+  last one has arrived. A browser behind on its messages (a busy machine) slows training down
+  instead of queueing seconds of updates that kept the readout moving after Stop. A front end
+  that stops acknowledging (closed, an old bundle) turns flow control off after ACK_WAIT.
 
 "The main loop" is the loop cells run on. Under ipykernel that is the kernel's loop on the main
 thread. marimo runs cells on an asyncio loop too, and hands widget messages to the same thread:
@@ -18,12 +24,15 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 from typing import Iterator
 
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
 SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
 LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, history included
+ACK_WAIT = 1.0  # s a slice waits for the page to acknowledge; after that flow control is off until the next ack
+ACK_DEPTH = 2  # pushes that may be on their way to the page at once (one drawn while the next trains)
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
@@ -65,6 +74,9 @@ class RunOwner:
         self._progress_total = 0
         self._stop_serial = 0  # bumped by stop() from any thread, without the lock
         self._seen_stop = 0
+        self._pushed: deque[int] = deque(maxlen=ACK_DEPTH)  # steps of the newest background pushes
+        self._acked = -1  # the step the page last said it received (`seen`, any thread, no lock)
+        self._acks = False  # a page acknowledges: flow control on
         # the thread whose loop runs cells: this one when it runs a loop and is not an ipykernel
         # subshell (ipykernel's cells always run on the main thread)
         self._cell_thread = threading.current_thread() if kernel_loop() is None else threading.main_thread()
@@ -137,6 +149,15 @@ class RunOwner:
             self.training = True
         self._run_on_main_loop(loop)
 
+    def _seen(self, step: object) -> None:
+        """The page received `step` (the `seen` command): no lock, it only lets Play go on."""
+        if isinstance(step, int) and not isinstance(step, bool):
+            self._acked = step
+            self._acks = True
+
+    def _stopping(self) -> bool:
+        return self._stop_serial != self._seen_stop
+
     def _request_stop(self) -> None:
         self._stop_serial += 1  # seen by the background task before its next slice, lock or not
         with self._owner():
@@ -149,6 +170,7 @@ class RunOwner:
         self._seen_stop = self._stop_serial
         self._want_play = False
         self._pending_steps = 0
+        self._pushed.clear()
         self._progress_done = self._progress_total = 0
         with self.hold_sync():
             self.playing = False
@@ -161,8 +183,10 @@ class RunOwner:
     # -- the background task ----------------------------------------------------------------------
     async def _background_loop(self) -> None:
         me = asyncio.current_task()
+        self._pushed.clear()
         try:
             while True:
+                await self._wait_for_page()
                 with self._owner():
                     if self._stop_serial != self._seen_stop or not self._busy():
                         self._absorb_stop()
@@ -194,12 +218,14 @@ class RunOwner:
             n, pace = self._steps_per_chunk(), 0.0
         try:
             self._forget_undo()
-            self._guarded(lambda: self.engine.train(n))
+            done = len(self._guarded(lambda: self.engine.train(n, stop=self._stopping)))
         except Exception as e:  # noqa: BLE001 - _guarded reported it in errors["train"]
             if not isinstance(e, ValueError):
                 self._report_train_error(e)
             return None
-        queued = min(n, self._pending_steps)
+        if done < n:
+            pace = pace * done / n  # cut short by Stop
+        queued = min(done, self._pending_steps)
         self._pending_steps -= queued
         with self.hold_sync():
             self._clear_error("train")
@@ -210,7 +236,24 @@ class RunOwner:
                 self.training = self._busy()
             slow = 0 < speed <= LIVE_PUSH_SPEED and not queued
             self._push(history=slow)
+        self._pushed.append(self.engine.global_step)
         return pace
+
+    async def _wait_for_page(self) -> None:
+        """Flow control: before a slice, the push before the last must have reached the page
+        (at most ACK_WAIT; a page that does not answer in time turns flow control off)."""
+        if not self._acks or len(self._pushed) < ACK_DEPTH:
+            return
+        if self._pushed[-1] < self._pushed[0]:  # the run went back (reset, new settings): start over
+            self._pushed.clear()
+            return
+        need, serial = self._pushed[0], self._stop_serial
+        deadline = time.perf_counter() + ACK_WAIT
+        while self._acks and self._acked < need and self._stop_serial == serial:
+            if time.perf_counter() > deadline:
+                self._acks = False  # no page is drawing (closed, hidden, an old front end)
+                return
+            await asyncio.sleep(0.002)
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         """Yield to the loop; pace slow Play in short naps that notice Stop at once."""

@@ -223,11 +223,13 @@ class BabyGPT:
 
     # -- training --------------------------------------------------------------------------------
     @_locked
-    def train(self, n: int = 1, progress: bool | Callable[[int, int], Any] = False) -> list[float]:
+    def train(self, n: int = 1, progress: bool | Callable[[int, int], Any] = False,
+              stop: Callable[[], bool] | None = None) -> list[float]:
         """Run n optimizer steps; returns their n losses in order (loss of the weights each step
         started from, as the seed prints them). Stops with ValueError if the loss diverges.
         Safe to interrupt (KeyboardInterrupt): the run stays at its last completed step.
-        ``progress=True`` prints the steps done about once a second; a callable gets (done, n)."""
+        ``progress=True`` prints the steps done about once a second; a callable gets (done, n).
+        ``stop`` (asked before each step) ends the run early: fewer losses are returned."""
         n = check_count("n", n, 0, MAX_TRAIN_STEPS)
         report = progress_reporter(progress, n)
         losses: list[float] = []
@@ -237,6 +239,8 @@ class BabyGPT:
             step = trainer.step
             try:
                 for i in range(n):
+                    if stop is not None and i and stop():
+                        break  # a Stop from another thread: end after a whole step
                     losses.append(step())
                     if snapshots.due(trainer.global_step):
                         self._take_snapshot()

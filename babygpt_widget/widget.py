@@ -28,7 +28,7 @@ from .widget_compare import CompareMixin
 from .widget_inside import InsideMixin
 from .widget_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
                             json_safe, short_errors)
-from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PYTHON_OWNED, WidgetTraits
+from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
 
 HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
 MAX_TRAIN_STEPS = 1_000_000  # train(n) from Python
@@ -36,7 +36,7 @@ MAX_TRAIN_STEPS = 1_000_000  # train(n) from Python
 COMMAND_ARGS: dict[str, frozenset[str]] = {
     "step": frozenset(), "train": frozenset({"n"}), "play": frozenset(), "pause": frozenset(), "stop": frozenset(),
     "reset": frozenset(), "undo_reset": frozenset(), "configure": frozenset({"values"}),
-    "load_run": frozenset({"value"}), "hello": frozenset(),
+    "load_run": frozenset({"value"}), "hello": frozenset(), "seen": frozenset({"step"}),
     # runs compared (widget_compare.py)
     "compare_seeds": frozenset({"k"}), "compare": frozenset({"other"}), "clear_compare": frozenset(),
     "hitting": frozenset({"k", "start"}),
@@ -52,13 +52,17 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
     """
 
     def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, controls: list[str] | None = None,
-                 presentation: bool = False, play_speed: float = 0.0, **run_settings: Any) -> None:
+                 presentation: bool = False, play_speed: float | None = None, **run_settings: Any) -> None:
         engine = BabyGPT(**run_settings)  # bad settings raise here, before any widget exists
         self.engine = engine
         self._init_owner()
         self._init_compare()
-        super().__init__(graph_layout=graph_layout, train_n=train_n, presentation=presentation, play_speed=play_speed,
+        # Play's pace: full speed, or in presentation a pace a class can follow (widget_traits.py)
+        speed = (PRESENTATION_PLAY_SPEED if presentation else 0.0) if play_speed is None else play_speed
+        self._speed_auto = play_speed is None  # before the traits' observers run
+        super().__init__(graph_layout=graph_layout, train_n=train_n, presentation=presentation, play_speed=speed,
                          controls=list(CONTROLS) if controls is None else list(controls))
+        self._speed_auto = play_speed is None  # the init's own writes do not count as a choice
         self._last_history_push = 0.0
         self._shown_step: int | None = None
         self._undo_engine: BabyGPT | None = None
@@ -267,6 +271,9 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         if not isinstance(content, dict) or "cmd" not in content:
             return
         cmd = content["cmd"]
+        if cmd == "seen":  # the page received a step (flow control, background.py): no lock, no reply
+            self._seen(content.get("step"))
+            return
         reply: dict[str, Any] = {"reply": cmd if isinstance(cmd, str) and len(cmd) <= 40 else echo(cmd), "ok": True}
         try:
             self._run_command(cmd, content)
@@ -298,6 +305,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             "configure": lambda: self.configure(**_values(content.get("values"))),
             "load_run": lambda: self.load_run(content.get("value")),
             "hello": lambda: None,  # the front end's "is there a kernel?" probe
+            "seen": lambda: self._seen(content.get("step")),  # _on_message handles it without a reply
             **self._compare_handlers(content),
             "explain": lambda: self._explain_command(content),  # widget_inside.py
         }

@@ -32,6 +32,9 @@ MAX_TRAIN_N = 100_000  # the Train ×N field
 MAX_FRONTEND_SAMPLE = 10_000
 MAX_FRONTEND_REACH_K = 1000
 MIN_PLAY_SPEED, MAX_PLAY_SPEED = 0.5, 5000.0
+# Play's steps/s in presentation mode unless a speed was chosen: the first steps, where the
+# chain changes most, stay on screen long enough for a class to follow (max would fly past).
+PRESENTATION_PLAY_SPEED = 10.0
 # Traits only the kernel sets: a front-end write is reverted and answered with an error reply.
 PYTHON_OWNED = frozenset({
     "config", "states", "probs", "data_counts", "global_step", "loss", "history_steps", "history_losses",
@@ -133,6 +136,29 @@ class WidgetTraits(anywidget.AnyWidget):
     @traitlets.validate("play_speed")
     def _valid_play_speed(self, proposal: dict) -> float:
         return check_speed(proposal["value"], MIN_PLAY_SPEED, MAX_PLAY_SPEED)
+
+    # -- Play's pace in presentation mode (PRESENTATION_PLAY_SPEED) ------------------------------
+    _speed_auto = True  # play_speed is the default or the presentation rule's, not a choice
+    _writing_speed = False
+
+    @traitlets.observe("play_speed")
+    def _speed_chosen(self, _change: dict) -> None:
+        if not self._writing_speed:
+            self._speed_auto = False
+
+    @traitlets.observe("presentation")
+    def _presentation_pace(self, change: dict) -> None:
+        """Presentation starts Play at a pace a class can follow, unless a speed was chosen;
+        leaving presentation goes back to full speed if that pace was never changed."""
+        if not self._speed_auto:
+            return
+        target = PRESENTATION_PLAY_SPEED if change["new"] else 0.0
+        if self.play_speed in (0.0, PRESENTATION_PLAY_SPEED) and self.play_speed != target:
+            self._writing_speed = True
+            try:
+                self.play_speed = target
+            finally:
+                self._writing_speed = False
 
     @traitlets.validate("sample_n")
     def _valid_sample_n(self, proposal: dict) -> int:

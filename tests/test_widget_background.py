@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 from conftest import SMALL
@@ -123,7 +124,7 @@ def test_first_play_slice_of_a_heavier_model_is_one_timed_step(w, monkeypatch):
     assert command(w, replies, cmd="configure", values={"n_layer": 4, "n_embd": 64, "n_head": 4})["ok"]
     slices: list[int] = []
     real = w.engine.train
-    monkeypatch.setattr(w.engine, "train", lambda n: (slices.append(n), real(n))[1])
+    monkeypatch.setattr(w.engine, "train", lambda n, **kw: (slices.append(n), real(n, **kw))[1])
 
     async def main() -> None:
         w.play()
@@ -253,6 +254,105 @@ def test_a_longer_sequence_is_timed_again(w):
     assert w._seconds_per_step() is None and w._steps_per_chunk() == 1
     w.train(1)
     assert w._seconds_per_step() is not None
+
+
+# -- Stop ends the readout (issue 18 item 4): within one step, and Play never runs ahead of the page --
+@pytest.mark.timeout(120)
+def test_stop_mid_slice_ends_training_within_one_step(w, monkeypatch):
+    """A Stop arriving (from the comm thread) in the middle of a long slice ends it after the
+    step in progress, not at the slice's end; nothing trained after it is pushed."""
+
+    w.train(5)
+    monkeypatch.setattr(w, "_steps_per_chunk", lambda: 100_000)  # one very long slice
+    pushed = watch(w, "global_step")
+    at_stop: list[int] = []
+
+    def press_stop() -> None:
+        time.sleep(0.4)
+        at_stop.append(w.engine._trainer.global_step)  # where training is when Stop arrives
+        w._on_message(w, {"cmd": "stop"}, [])
+
+    async def main() -> None:
+        w.play()
+        t = threading.Thread(target=press_stop)
+        t.start()
+        while t.is_alive():
+            await asyncio.sleep(0.01)
+        await wait_idle(w)
+
+    with_replies = listen(w, monkeypatch)
+    asyncio.run(main())
+    assert with_replies[-1] == {"reply": "stop", "ok": True}
+    final = w.engine.global_step
+    assert 5 < at_stop[0] <= final <= at_stop[0] + 1, (at_stop, final)
+    assert pushed[-1] == final and max(pushed) == final, "a step after Stop reached the page"
+    assert optimizer_steps(w) == {final}
+
+
+@pytest.mark.timeout(120)
+def test_play_waits_for_the_page_then_flow_control_gives_up(w, monkeypatch):
+    """Once a page acknowledges steps (`seen`), Play trains at most ACK_DEPTH slices past the
+    last acknowledged push; a page that stops answering turns flow control off after ACK_WAIT."""
+    from babygpt_widget.background import ACK_DEPTH, ACK_WAIT
+
+    replies = listen(w, monkeypatch)
+    w.train(3)
+    monkeypatch.setattr(w, "_steps_per_chunk", lambda: 2)
+    w._on_message(w, {"cmd": "seen", "step": 3}, [])
+    assert replies == [], "`seen` is not answered (one per push would double the traffic)"
+    pushes = watch(w, "global_step")
+
+    async def main() -> tuple[int, int, bool]:
+        w.play()
+        await asyncio.sleep(ACK_WAIT * 0.6)
+        held = len(pushes)  # the page never acknowledged: Play is held
+        still_on = w._acks
+        await asyncio.sleep(ACK_WAIT * 0.8)  # past ACK_WAIT: flow control off, Play runs on
+        later = len(pushes)
+        w.stop()
+        await wait_idle(w)
+        return held, later, still_on
+
+    held, later, still_on = asyncio.run(main())
+    assert still_on and held == ACK_DEPTH, f"{held} pushes without an ack (at most {ACK_DEPTH})"
+    assert later > held + 5 and w._acks is False
+
+
+@pytest.mark.timeout(120)
+def test_a_page_that_acknowledges_keeps_play_going(w, monkeypatch):
+    listen(w, monkeypatch)
+    monkeypatch.setattr(w, "_steps_per_chunk", lambda: 2)
+    w.observe(lambda c: w._on_message(w, {"cmd": "seen", "step": c["new"]}, []), names="global_step")
+    w._seen(0)
+
+    async def main() -> None:
+        w.play()
+        await asyncio.sleep(0.6)
+        w.stop()
+        await wait_idle(w)
+
+    asyncio.run(main())
+    assert w._acks is True and w.engine.global_step >= 20, w.engine.global_step
+
+
+def test_presentation_plays_at_a_pace_a_class_can_follow():
+    """Presentation starts Play at PRESENTATION_PLAY_SPEED (not max) unless a speed was chosen;
+    leaving it restores max if that pace was never changed."""
+    from babygpt_widget.widget_traits import PRESENTATION_PLAY_SPEED
+
+    assert PRESENTATION_PLAY_SPEED == 10
+    assert BabyGPTWidget(**SMALL).play_speed == 0  # a notebook: as fast as the kernel trains
+    assert BabyGPTWidget(presentation=True, **SMALL).play_speed == PRESENTATION_PLAY_SPEED
+    assert BabyGPTWidget(presentation=True, play_speed=0, **SMALL).play_speed == 0  # chosen: kept
+    w = BabyGPTWidget(**SMALL)
+    w.set_state({"presentation": True})  # the front end's button
+    assert w.play_speed == PRESENTATION_PLAY_SPEED
+    w.set_state({"presentation": False})
+    assert w.play_speed == 0
+    w.set_state({"play_speed": 30})  # the lecturer picks a speed: presentation leaves it alone
+    for on in (True, False, True):
+        w.presentation = on
+        assert w.play_speed == 30
 
 
 @pytest.mark.timeout(120)

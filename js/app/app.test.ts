@@ -1,5 +1,6 @@
 // The widget rendered into jsdom with a fake model: DOM hooks, in-place updates, commands.
 import { afterEach, describe, expect, it } from "vitest";
+import { chartMargins } from "../panels/lossChart";
 import { mount } from "./app";
 import type { Mounted } from "./app";
 import { f32, FakeModel, i32, rowsFromP1, seedTraits, TRAINED_P1 } from "../testing/fakeModel";
@@ -318,8 +319,9 @@ describe("tooltips and chart picking", () => {
   it("clicking the loss chart picks the nearest snapshot", () => {
     const { model, $ } = setup(50);
     const chart = $("svg.bg-loss");
-    // jsdom has no layout: the chart's box is at 0; plot starts 58px in, 524px wide.
-    chart.dispatchEvent(new MouseEvent("pointerdown", { clientX: 58 + 524 * (10 / 49) }));
+    // jsdom has no layout: the chart's box is at 0, 600 px wide; the plot starts m.left px in.
+    const m = chartMargins(13);
+    chart.dispatchEvent(new MouseEvent("pointerdown", { clientX: m.left + (600 - m.left - m.right) * (10 / 49) }));
     expect(model.get("shown_index")).toBe(10);
   });
 });

@@ -62,9 +62,12 @@ export const ANALYSIS_INTERVAL_MS = 250;
 const ANALYSIS_SLICE_MS = 8;
 
 // No answer to `hello` means a saved page — or a kernel still busy with other cells (Run All):
-// say both, and the controls come back the moment the kernel answers.
+// say both, and the controls come back the moment the kernel answers. A kernel that answered
+// and then stopped (or closed the widget's comm) restarted or died: say what to do.
 export const STATIC_REASON = "needs a running Python kernel — none is answering (a saved page, or the kernel is busy)";
-export const STATIC_BADGE = "no Python kernel answering (saved page or busy kernel): scrub, hover and sample work; training needs the kernel";
+export const STATIC_BADGE = "no Python kernel answering (a saved page, or the kernel is busy): scrub, hover and sample work; training needs the kernel";
+export const RESTARTED_BADGE = "kernel restarted — run the cell again to train; scrub, hover and sample still work";
+export const LOST_BADGE = "kernel restarted or not answering — run the cell again to train; scrub, hover and sample still work";
 
 export interface Mounted {
   root: HTMLElement;
@@ -165,7 +168,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     hoverEdge: (index, ev) => onHover("edge", index, ev),
     clickNode: (index) => (inside.isPicking ? inside.pick(chain.states[index]) : toggleNaughty(index)),
   });
-  const legend = new Legend();
+  const memory = sectionMemory(model);
+  const legend = new Legend(memory.get("legend-open") === true, (open) => memory.set("legend-open", open), signal);
   const chart = new LossChart(setShown, signal);
   const slider = new HistorySlider(setShown, signal, (on) => {
     chart.setLog(on); // the loss chart's step axis follows the slider's
@@ -214,11 +218,11 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   let staticReason = STATIC_REASON;
   const badge = el("div", "bg-static-badge", STATIC_BADGE);
   badge.dataset.role = "static-badge";
+  badge.setAttribute("role", "status");
   badge.title = STATIC_BADGE;
   badge.hidden = true;
 
   // ---- the lecture screen (screen.ts puts the views in place, layout.ts sizes them) ----
-  const memory = sectionMemory(model);
   const viewRow = el("div", "bg-view-row");
   viewRow.append(controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
   slider.setLog(memory.get("log-steps") === true);
@@ -238,8 +242,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       help: viewBar.parts.help,
       graph: graph.el,
       legend: legend.el,
+      lossTitle: chart.title,
       lossChart: chart.svg,
       slider: slider.el,
+      sliderTrack: slider.track,
       view: [viewRow, search.el, search.readout, viewBar.parts.temperature],
       sample: [sampler.bar, sampler.sequences],
       analysis: [analysis.el],
@@ -347,6 +353,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       closeHelp: () => {
         const was = help.open;
         help.toggle(false);
+        // focus back on the widget (not the "?" button): Space is Play/Pause again
+        if (was) root.focus({ preventScroll: true });
         return was;
       },
     },
@@ -355,11 +363,16 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   const probe = new KernelProbe(
     model,
-    (state, cause, hostName) => {
+    (state, cause, hostName, wasLive) => {
       kernel = state;
       const liveKernel = state !== "static";
-      // a host that knows there is no kernel (a saved page) says so instead of "saved page or busy kernel"
-      const texts = cause === "no-kernel" && hostName ? noKernelTexts(hostName) : { reason: STATIC_REASON, badge: STATIC_BADGE };
+      // a host that knows there is no kernel (a saved page) says so instead of "saved page or busy
+      // kernel"; a kernel that answered before and went quiet (or closed the comm) restarted or
+      // died: say what to do
+      const texts =
+        cause === "no-kernel" && hostName
+          ? noKernelTexts(hostName)
+          : { reason: STATIC_REASON, badge: cause === "closed" ? RESTARTED_BADGE : wasLive ? LOST_BADGE : STATIC_BADGE };
       staticReason = texts.reason;
       badge.textContent = badge.title = texts.badge;
       controls.setKernel(liveKernel, staticReason);
@@ -377,6 +390,17 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       visible: () => root.isConnected && (typeof document === "undefined" || document.visibilityState !== "hidden"),
     },
   );
+  // Flow control (background.py): Python hears which step arrived, so Play never runs more than
+  // a slice ahead of what the page shows and the readout stops where Stop was pressed.
+  const onStepArrived = (): void => {
+    if (!busy() || !kernelOk()) return;
+    try {
+      model.send({ cmd: "seen", step: model.get("global_step") ?? 0 });
+    } catch {
+      // no comm (a saved page)
+    }
+  };
+  model.on("change:global_step", onStepArrived);
   // The comm closed / the model was destroyed (kernel gone): controls off, drawing stays.
   const onGone = (): void => probe.gone();
   model.on("comm:close", onGone);
@@ -637,8 +661,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     const parts: [ControlName, Element[]][] = [
       ...(Object.entries(controls.parts) as [ControlName, HTMLElement[]][]),
       ["layout", [search.el]],
-      ["slider", [slider.el]],
-      ["loss", [chart.svg]],
+      ["slider", [slider.el, slider.track]],
+      ["loss", [chart.svg, chart.title]],
       ["config", [controls.form]],
       ["sample", [sampler.bar, sampler.sequences]],
       ["temperature", [viewBar.parts.temperature]],
@@ -692,7 +716,17 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       stage: graphBox,
       timeline,
       side,
-      onTimeline: (w) => w > 0 && chart.resize(w, root.classList.contains("bg-presentation") ? 92 : 88),
+      toolbar: graph.toolbar.el,
+      legend: legend.el,
+      onTimeline: (w) => {
+        if (w <= 0) return;
+        const font = parseFloat(getComputedStyle(chart.svg).fontSize) || 13;
+        chart.resize(w, Math.round(font * 5.6), font);
+        // the slider's track runs exactly under the chart's step axis (sliderStops.ts)
+        const { left, width } = chart.axis;
+        timeline.style.setProperty("--bg-axis-left", `${left}px`);
+        timeline.style.setProperty("--bg-axis-width", `${width}px`);
+      },
     },
     signal,
   );
@@ -720,6 +754,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       analysisJob.cancel();
       for (const [event, fn] of handlers) model.off(event, fn);
       model.off("comm:close", onGone);
+      model.off("change:global_step", onStepArrived);
       model.off("destroy", onGone);
       abort.abort();
       graph.destroy();

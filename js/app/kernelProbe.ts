@@ -49,6 +49,8 @@ export class KernelProbe {
   private interval: ReturnType<typeof setInterval> | null = null;
   private dead = false;
   private why: StaticCause | null = null;
+  /** A kernel answered once: a later silence is a restart (or a kernel busy / gone). */
+  private wasLive = false;
   /** What the host called itself when it said there is no kernel (e.g. "saved page"). */
   host: string | null = null;
   private readonly onKernelChange = (): void => this.answered();
@@ -61,7 +63,7 @@ export class KernelProbe {
 
   constructor(
     private readonly model: Channel,
-    private readonly changed: (state: KernelState, cause: StaticCause | null, host: string | null) => void,
+    private readonly changed: (state: KernelState, cause: StaticCause | null, host: string | null, wasLive: boolean) => void,
     timeoutMs = HELLO_TIMEOUT_MS,
     options: ProbeOptions = {},
   ) {
@@ -144,10 +146,11 @@ export class KernelProbe {
     if (state === this.state && cause === this.why) return;
     this.state = state;
     this.why = state === "static" ? cause : null;
+    if (state === "live") this.wasLive = true;
     if (state === "live" && this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.changed(state, this.why, this.host);
+    this.changed(state, this.why, this.host, this.wasLive);
   }
 }

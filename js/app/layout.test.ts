@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { legendBeside, STAGE_MIN, stageHeight, timelineBeside } from "./layout";
+import { keyInToolbarRow, PAGE_TOP_SHARE, STAGE_MIN, stageHeight, timelineBeside, visibleHeight } from "./layout";
 
 describe("stage height", () => {
   it("takes what the visible area leaves after the bar and the timeline", () => {
@@ -17,10 +17,24 @@ describe("stage height", () => {
   });
 });
 
-describe("legend placement", () => {
-  it("goes beside the chain when the box is much wider than tall, else under it", () => {
-    expect(legendBeside(750, 407)).toBe(true);
-    expect(legendBeside(500, 420)).toBe(false);
+describe("the key strip", () => {
+  it("shares the toolbar's row when both fit, else gets a row at the foot of the box", () => {
+    expect(keyInToolbarRow(750, 300, 210)).toBe(true); // 1280×720, sidebar closed
+    expect(keyInToolbarRow(546, 390, 237)).toBe(false); // sidebar open, presentation
+  });
+});
+
+describe("visible height", () => {
+  it("a notebook: its scroll area, wherever the widget's cell is (the lecturer scrolls to it); full screen: the screen", () => {
+    expect(visibleHeight({ full: false, view: 720, scroller: 599, notebook: true, top: 80 })).toBe(587);
+    expect(visibleHeight({ full: true, view: 720, scroller: 599, notebook: true, top: 300 })).toBe(720);
+  });
+
+  it("a page near its top (Voila): the first screen from the widget's top", () => {
+    expect(visibleHeight({ full: false, view: 720, scroller: null, notebook: false, top: 129 })).toBe(720 - 129 - 12);
+    expect(visibleHeight({ full: false, view: 720, scroller: 720, notebook: false, top: 129 })).toBe(720 - 129 - 12);
+    // far down a long page: the reader scrolls to it, it gets the whole window
+    expect(visibleHeight({ full: false, view: 720, scroller: null, notebook: false, top: PAGE_TOP_SHARE * 720 + 10 })).toBe(708);
   });
 });
 

@@ -2,7 +2,7 @@
 // Undo reset, kernel liveness, no-jump rows, stale errors.
 import { describe, expect, it, vi } from "vitest";
 import { setupEach } from "../testing/harness";
-import { STATIC_BADGE, STATIC_REASON } from "./app";
+import { LOST_BADGE, RESTARTED_BADGE, STATIC_REASON } from "./app";
 
 const make = setupEach();
 
@@ -87,7 +87,7 @@ describe("kernel liveness", () => {
     expect(train.disabled).toBe(true);
     expect(train.title).toBe(STATIC_REASON);
     expect(badge.hidden).toBe(false);
-    expect(badge.textContent).toBe(STATIC_BADGE);
+    expect(badge.textContent).toBe(LOST_BADGE); // it answered before: say what to do
     expect(s.$<HTMLButtonElement>('button[data-action="step"]').disabled).toBe(true);
     expect(s.$<HTMLSelectElement>('select[data-field="play_speed"]').disabled).toBe(true);
     // the drawing stays
@@ -99,6 +99,7 @@ describe("kernel liveness", () => {
     s.model.emit("comm:close");
     expect(s.$<HTMLButtonElement>('button[data-action="train"]').disabled).toBe(true);
     expect(s.$('[data-role="static-badge"]').hidden).toBe(false);
+    expect(s.$('[data-role="static-badge"]').textContent).toBe(RESTARTED_BADGE);
   });
 });
 
@@ -177,5 +178,74 @@ describe("small things", () => {
       expect(b.querySelector("svg.bg-icon path")).toBeTruthy();
       expect(b.textContent).not.toMatch(/[\u23e9-\u23fa\u25b6\u2b1b]/u);
     }
+  });
+});
+
+describe("issue 18: the lecture screen's words and keys", () => {
+  it("the loss readout says which loss it is: now (after the step), with the seed's one-behind numbers in its tooltip", () => {
+    const s = make();
+    const loss = s.$('[data-role="loss"]');
+    const label = loss.previousElementSibling as HTMLElement;
+    expect(label.textContent).toBe("loss now");
+    expect(loss.parentElement!.title).toContain("after step 49");
+    expect(loss.parentElement!.title).toContain("before its update");
+    s.model.set("shown_index", 5);
+    s.flush();
+    expect(label.textContent).toBe("loss");
+    expect(loss.parentElement!.title).toContain("after step 5");
+  });
+
+  it("Esc closing the help gives the focus back to the widget (Space is Play/Pause again)", () => {
+    const s = make(NEW);
+    const root = s.$(".babygpt-widget");
+    const help = s.$<HTMLButtonElement>('button[data-action="help"]');
+    help.focus();
+    help.click();
+    expect(s.$(".bg-help").hidden).toBe(false);
+    help.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(s.$(".bg-help").hidden).toBe(true);
+    expect(document.activeElement).toBe(root);
+    root.dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
+    expect(s.model.commands()).toEqual([{ cmd: "play" }]);
+  });
+
+  it("the key is a strip (token colours + a button); the full key opens on demand and is remembered", () => {
+    const s = make();
+    const legend = s.$(".bg-legend");
+    const toggle = s.$<HTMLButtonElement>('button[data-action="legend"]');
+    const panel = s.$(".bg-legend-key");
+    expect(legend.querySelector(".bg-legend-tokens")!.textContent).toContain("tokens");
+    expect(panel.hidden).toBe(true);
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    toggle.click();
+    expect(panel.hidden).toBe(false);
+    expect(panel.textContent).toContain("next token t with probability p");
+    expect(toggle.getAttribute("aria-expanded")).toBe("true");
+  });
+
+  it("while training, every step that arrives is acknowledged (flow control), and only then", () => {
+    const s = make(NEW);
+    s.model.update({ global_step: 50 });
+    expect(s.model.sent.filter((c) => c.cmd === "seen")).toEqual([]); // idle: no acks
+    s.model.update({ playing: true, training: true });
+    s.model.update({ global_step: 51 });
+    s.model.update({ global_step: 53 });
+    expect(s.model.sent.filter((c) => c.cmd === "seen")).toEqual([{ cmd: "seen", step: 51 }, { cmd: "seen", step: 53 }]);
+  });
+});
+
+describe("issue 18: the slider on the loss chart's axis", () => {
+  it("positions that are not snapshots (log steps): each arrow press moves one snapshot, even faster than frames", () => {
+    const s = make({}, { h: 50 });
+    const box = s.$<HTMLInputElement>('input[data-field="history_log"]');
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+    s.flush();
+    const slider = s.$<HTMLInputElement>('input[data-role="history-slider"]');
+    for (let k = 0; k < 5; k++) slider.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
+    expect(s.model.get("shown_index")).toBe(44); // live (49) -> 48 … 44, no redraw in between
+    s.flush();
+    slider.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    expect(s.model.get("shown_index")).toBe(45);
   });
 });

@@ -1,6 +1,8 @@
 // Puts the views on the lecture screen (see layout.ts for the sizes): the bar (buttons, Play
-// speed, progress / Undo, readout, badge, presentation / full screen / help), the drawing's
-// box, the timeline under it, and the side panel's collapsible sections.
+// speed, progress / Undo, readout, kernel badge, presentation / full screen / help), the
+// drawing's box with its key strip, the timeline under it (its row of title, counter, live and
+// log switch; the loss chart; the slider under the chart's step axis), and the side panel's
+// collapsible sections.
 import { el } from "../util/dom";
 import { icon } from "../panels/icons";
 import { Section } from "../panels/sections";
@@ -19,11 +21,14 @@ export interface ScreenViews {
   badge: HTMLElement;
   presentation: HTMLElement;
   help: HTMLElement;
-  /** The drawing (js/drawing) and its legend. */
+  /** The drawing (js/drawing) and its key. */
   graph: HTMLElement;
   legend: HTMLElement;
+  lossTitle: HTMLElement;
   lossChart: Element;
+  /** The slider's counter / live / log row, and the range input's row. */
   slider: HTMLElement;
+  sliderTrack: HTMLElement;
   view: HTMLElement[];
   sample: HTMLElement[];
   analysis: HTMLElement[];
@@ -70,11 +75,11 @@ export function assembleScreen(v: ScreenViews, memory: Map<string, boolean>, sig
   v.pauseBtn.after(v.speed);
   v.resetBtn.after(v.runSlot);
   const tools = div("bg-tools", v.presentation, fullscreen, v.help);
-  const header = div("bg-header", v.bar, v.readout, tools, v.barErrors);
-  // The kernel badge overlays the drawing's top-left corner: seen where the class looks, whole,
-  // and its appearing moves nothing.
-  const graphBox = div("bg-graph-box", v.badge, v.graph, v.legend);
-  const timeline = div("bg-history", v.lossChart, v.slider);
+  // No kernel: the training buttons (useless then) give their place to the kernel badge, which
+  // says why and what to do. It covers nothing, and the bar keeps its height.
+  const header = div("bg-header", v.bar, v.badge, v.readout, tools, v.barErrors);
+  const graphBox = div("bg-graph-box", v.graph, v.legend);
+  const timeline = div("bg-history", div("bg-timeline-head", v.lossTitle, v.slider), v.lossChart, v.sliderTrack);
   const sections = {} as Record<SectionName, Section>;
   for (const name of Object.keys(TITLES) as SectionName[]) {
     sections[name] = new Section(name, TITLES[name], memory, signal);

@@ -136,7 +136,10 @@ export class GraphView extends GraphRender {
     this.hideZero = hideZero;
     this.matrix.setProbs(probs);
     const mapped = this.map.rows(probs, this.map.full.tokens.length);
-    if (!this.cv.on) return this.scene.setProbs(mapped, hideZero);
+    if (!this.cv.on) {
+      this.scene.setProbs(mapped, hideZero);
+      return this.requestFit(); // labels moved: the viewBox may refit (fit.ts)
+    }
     this.cv.layer.setProbs(mapped, hideZero);
     this.cv.request();
   }

@@ -10,6 +10,8 @@ import { CanvasView } from "./canvasView";
 import type { Marks } from "./canvasView";
 import type { PaintStats } from "./canvasLayer";
 import { DrawnMap } from "./drawnMap";
+import { meetScale, padded, refit, unionRect, viewBoxText } from "./fit";
+import type { ViewRect } from "./fit";
 import { focusLayout } from "./focus/neighbourhood";
 import { ForceRunner } from "./forceRunner";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
@@ -51,6 +53,9 @@ export abstract class GraphRender {
   private shownHalf = -1;
   /** Width / height of the ring: a wide box gets an oval (more room along the top and bottom). */
   private aspect = 1;
+  /** The viewBox fitted to what is drawn (fit.ts; SVG drawings of the whole chain), else null. */
+  private fitted: ViewRect | null = null;
+  private fitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(sceneHooks: SceneHooks) {
     const markerId = `bg-arrow-${++instances}`;
@@ -95,13 +100,17 @@ export abstract class GraphRender {
     this.enableInteraction();
     const svg = select(this.dom.svg);
     svg.interrupt("layout");
-    if (!animate || from.length !== to.length || this.runner.settling) return this.applyPositions(to);
+    if (!animate || from.length !== to.length || this.runner.settling) {
+      this.applyPositions(to);
+      return this.fitContent();
+    }
     svg
       .transition("layout")
       .duration(LAYOUT_MS)
       .tween("positions", () => (t: number) => {
         this.applyPositions(from.map((a, i) => ({ x: a.x + (to[i].x - a.x) * t, y: a.y + (to[i].y - a.y) * t })));
-      });
+      })
+      .on("end", () => this.fitContent());
   }
 
   /** Pan (and zoom in if needed) so node i (full chain) is in the middle and readable. */
@@ -118,6 +127,7 @@ export abstract class GraphRender {
   /** The whole chain in the box. */
   fit(animate = true): void {
     this.view.fit(animate);
+    this.requestFit();
   }
 
   /** Run a pending canvas paint now (the app calls this at the end of its redraw). */
@@ -152,6 +162,7 @@ export abstract class GraphRender {
     this.onResize();
     this.applyPositions(focusPos ?? this.targetPositions());
     this.enableInteraction();
+    this.fitContent();
   }
 
   protected targetPositions(): Point[] {
@@ -215,6 +226,7 @@ export abstract class GraphRender {
       const h = Math.round(half * 10) / 10;
       const w = Math.round(half * a * 10) / 10;
       this.dom.svg.setAttribute("viewBox", `${-w} ${-h} ${2 * w} ${2 * h}`);
+      this.fitted = null;
       this.view.setExtent(this.zoomExtentNow(), half * a);
     }
     return changed;
@@ -229,6 +241,57 @@ export abstract class GraphRender {
     if (this.cv.on) {
       this.cv.sizeOverlay(this.marksNow().found);
       this.cv.request();
+    }
+    this.fitContent();
+  }
+
+  /** Soon (at most every 200 ms, after the scene's throttled label placement): refit. */
+  protected requestFit(): void {
+    if (this.fitTimer !== null) return;
+    this.fitTimer = setTimeout(() => {
+      this.fitTimer = null;
+      this.fitContent();
+    }, 200);
+  }
+
+  /**
+   * Fit the viewBox to what is drawn (fit.ts): the whole chain as SVG, unzoomed, not while it
+   * moves (a layout animating or settling, a node dragged). Fonts follow the new scale and the
+   * labels are re-placed, so it measures again (a few passes at most).
+   */
+  protected fitContent(): void {
+    const { svg, nodes, lines, labels } = this.dom;
+    const z = this.view.state;
+    const force = this.runner.force;
+    if (this.cv.on || this.map.nb || !this.box || typeof nodes.getBBox !== "function") return;
+    if (z.k !== 1 || z.x !== 0 || z.y !== 0 || this.runner.settling || (force !== null && force.simulation.alphaTarget() > 0)) return;
+    const measure = (withOutsideLabels: boolean): ViewRect | null => {
+      svg.classList.toggle("bg-measuring", !withOutsideLabels); // CSS hides outside state labels
+      try {
+        return unionRect([nodes, lines, labels].map((g) => {
+          const b = g.getBBox();
+          return { x: b.x, y: b.y, w: b.width, h: b.height };
+        }));
+      } catch {
+        return null; // not rendered (display: none)
+      } finally {
+        svg.classList.remove("bg-measuring");
+      }
+    };
+    for (let pass = 0; pass < 3; pass++) {
+      const all = measure(true);
+      if (!all) return;
+      // State labels beside their nodes take room, which shrinks the drawing, which keeps them
+      // beside: if the drawing fitted without them holds them inside its nodes, fit to that.
+      const beside = svg.querySelector(".bg-node-label.bg-outside:not(.bg-label-off)") !== null;
+      const bare = beside ? measure(false) : null;
+      const vb = svg.viewBox.baseVal;
+      const current = this.fitted ?? (vb && vb.width > 0 ? { x: vb.x, y: vb.y, w: vb.width, h: vb.height } : null);
+      const next = bare && this.scene.insideAt(meetScale(padded(bare), this.box)) ? padded(bare) : refit(padded(all), current, this.box);
+      if (!next) return;
+      this.fitted = next;
+      svg.setAttribute("viewBox", viewBoxText(next));
+      this.scene.setScale(this.screenScale());
     }
   }
 
@@ -249,7 +312,11 @@ export abstract class GraphRender {
   /** The box as the scale maths see it: an oval's viewBox is `aspect` times wider. */
   private screenBox(): ScreenBox | null {
     const b = this.measure();
-    return b ? { width: b.width / this.aspect, height: b.height, half: this.frame.half } : null;
+    if (!b) return null;
+    const width = b.width / this.aspect;
+    // a fitted viewBox: the half that gives its scale (canvasGeometry's maths assume a square)
+    const half = this.fitted ? Math.min(width, b.height) / (2 * meetScale(this.fitted, b)) : this.frame.half;
+    return { width, height: b.height, half };
   }
 
   /** CSS pixels per drawing unit, zoom included. */
@@ -259,6 +326,7 @@ export abstract class GraphRender {
   }
 
   protected destroyRender(): void {
+    if (this.fitTimer !== null) clearTimeout(this.fitTimer);
     this.runner.reset();
     this.cv.destroy();
     this.view.destroy();

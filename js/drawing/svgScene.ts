@@ -64,6 +64,8 @@ export function halfWithLabels(base: number, R: number, r: number, chars: number
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
+/** Font sizes round up: a size at its on-screen floor must not drop under it. */
+const up1 = (v: number): number => Math.ceil(v * 10 - 1e-9) / 10;
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 /** A ring of this many states or more, named by labels this long or longer, gets radial state
  *  labels (labels.ts): level ones of 5+ characters no longer fit round it in a lecture-sized
@@ -153,7 +155,8 @@ export class SvgScene {
     if (!(scale > 0)) return;
     const before = this.scale;
     this.scale = scale;
-    if (Math.abs(Math.log(before / scale)) > 0.02) this.placeLabels();
+    // a smaller scale re-places at once: fonts at their on-screen floor must grow with it
+    if (scale < before || Math.abs(Math.log(before / scale)) > 0.02) this.placeLabels();
   }
 
   /** Hot path: probabilities (states × V), widths, opacities, label texts; labels re-placed. */
@@ -228,6 +231,15 @@ export class SvgScene {
     this.nodeEls.forEach((g, i) => g.classList.toggle("bg-active", i === node));
   }
 
+  /** Would the state labels fit inside the nodes at `scale` (CSS px per unit)? (fit.ts) */
+  insideAt(scale: number): boolean {
+    const now = this.scale;
+    this.scale = scale;
+    const { inside } = this.nodeFont();
+    this.scale = now;
+    return inside;
+  }
+
   /** Font of the state labels and whether they fit inside the nodes at this scale. */
   nodeFont(): { font: number; inside: boolean } {
     const r = this.frame.nodeRadius;
@@ -246,7 +258,7 @@ export class SvgScene {
     if (!this.positions.length || this.positions.length !== this.nodeEls.length) return;
     const { font, inside } = this.nodeFont();
     this.edgeFont = Math.max(this.present ? PRESENT_FONT : LABEL_FONT, minPx(this.present) / this.scale);
-    this.labelLayer.ownerSVGElement?.style.setProperty("--bg-label-font", `${r1(this.edgeFont)}px`);
+    this.labelLayer.ownerSVGElement?.style.setProperty("--bg-label-font", `${up1(this.edgeFont)}px`);
     const V = this.chain.tokens.length;
     const n = this.chain.states.length;
     const chars = Math.max(0, ...this.chain.tokens.map((t) => Array.from(t).length)) + 6; // "t(>99%)"
@@ -274,7 +286,7 @@ export class SvgScene {
     this.prefer = [...placed.nodes, ...placed.edges].map((p) => p.pick);
     const withBars = this.marks.enabled;
     this.nodeLabelEls.forEach((t, i) => {
-      t.setAttribute("font-size", String(r1(font)));
+      t.setAttribute("font-size", String(up1(font)));
       t.classList.toggle("bg-outside", !inside);
       if (inside) {
         t.removeAttribute("transform");

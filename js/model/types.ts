@@ -116,6 +116,7 @@ export type Command =
   | { cmd: "configure"; values: Partial<Config> }
   | { cmd: "load_run"; value: string }
   | { cmd: "hello" }
+  | { cmd: "seen"; step: number }
   // runs compared (js/panels/compare)
   | { cmd: "compare_seeds"; k: number }
   | { cmd: "compare"; other: number | string }

@@ -1,8 +1,11 @@
 // Key to the drawing: token colours, what edges and node marks mean, unseen and marked states,
 // the walk's gold ring and the search mark (a solid blue halo: unlike the naughty red ring and
-// the unseen grey dashed one).
+// the unseen grey dashed one). On screen it is a one-line strip (the token colours and a "key"
+// button, layout.ts places it) whose button opens the full key over the drawing's corner.
 import { el } from "../util/dom";
 import { tokenClass } from "../drawing/palette";
+
+let keys = 0;
 
 export class Legend {
   readonly el: HTMLDivElement;
@@ -11,8 +14,12 @@ export class Legend {
   private readonly bars: HTMLSpanElement;
   private readonly naughty: HTMLSpanElement;
   private tokenKey = "";
+  /** The "key" button and the full key it opens. */
+  readonly toggle: HTMLButtonElement;
+  readonly panel: HTMLDivElement;
 
-  constructor() {
+  /** `remember(open)`: the key was opened or closed (kept with the widget's view state). */
+  constructor(open = false, private readonly remember: (open: boolean) => void = () => {}, signal?: AbortSignal) {
     this.el = el("div", "bg-legend");
     this.tokens = el("span", "bg-legend-tokens");
     const edges = el("span", "bg-legend-edges", "edge t(p%): next token t with probability p; thicker = likelier");
@@ -36,8 +43,33 @@ export class Legend {
     const halo = el("span", "bg-legend-mark bg-legend-mark-found");
     halo.setAttribute("aria-hidden", "true");
     found.append(halo, document.createTextNode("blue halo: the state you searched for"));
-    this.el.append(this.tokens, edges, this.bars, this.unseen, this.naughty, walk, found);
+    this.toggle = el("button", "bg-btn bg-key-toggle", "key");
+    this.toggle.type = "button";
+    this.toggle.dataset.action = "legend";
+    this.toggle.title = "what the colours, edges, rings and bars mean";
+    this.panel = el("div", "bg-legend-key");
+    this.panel.id = `bg-legend-key-${++keys}`;
+    this.panel.setAttribute("role", "note");
+    this.toggle.setAttribute("aria-controls", this.panel.id);
+    this.panel.append(edges, this.bars, this.unseen, this.naughty, walk, found);
+    this.el.append(this.tokens, this.toggle, this.panel);
+    this.toggle.addEventListener("click", () => {
+      this.setOpen(!this.open);
+      this.remember(this.open);
+    }, { signal });
+    this.setOpen(open);
     this.setUnseen(false);
+  }
+
+  get open(): boolean {
+    return !this.panel.hidden;
+  }
+
+  /** Show or hide the full key. */
+  setOpen(open: boolean): void {
+    this.panel.hidden = !open;
+    this.toggle.setAttribute("aria-expanded", String(open));
+    this.el.classList.toggle("bg-key-open", open);
   }
 
   /** token → colour swatches. */

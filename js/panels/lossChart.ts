@@ -1,4 +1,5 @@
-// Loss over training (d3-shape line), with a marker at the step being shown.
+// Loss over training (d3-shape line), with a marker at the step being shown. Its x axis is the
+// history slider's track (sliderStops.ts `stepFraction`): the app lines the slider up under it.
 import { axisBottom, axisLeft } from "d3-axis";
 import { scaleLinear, scaleSymlog } from "d3-scale";
 import type { ScaleContinuousNumeric, ScaleLinear } from "d3-scale";
@@ -6,11 +7,17 @@ import { select } from "d3-selection";
 import { line } from "d3-shape";
 import type { History } from "../model/history";
 import { nearestIndex } from "../model/history";
+import { stepDomain } from "./sliderStops";
 
 const SVG = "http://www.w3.org/2000/svg";
 const HEIGHT = 140;
-/** The "loss" title sits in the top margin, above the plot: it never covers the curve. */
-const M = { top: 20, right: 18, bottom: 26, left: 58 };
+/** Tick font (px) when the page gives none (tests); the CSS sets 13 px, 18 px in presentation. */
+const FONT = 13;
+
+/** Margins round the plot for tick labels of `font` px ("0.70" on the left, steps below). */
+export function chartMargins(font: number): { top: number; right: number; bottom: number; left: number } {
+  return { top: Math.round(font * 0.6), right: Math.round(font * 1.4), bottom: Math.round(font * 1.3 + 9), left: Math.round(font * 2.6 + 14) };
+}
 
 /** Tick values of a log step axis: 0, 1, 10, 100, … within [lo, hi]. */
 export function logTicks(lo: number, hi: number): number[] {
@@ -36,6 +43,10 @@ export class LossChart {
   private x: ScaleContinuousNumeric<number, number> = scaleLinear();
   private y: ScaleLinear<number, number> = scaleLinear();
   private mark: { step: number; loss: number } | null = null;
+  private font = FONT;
+  private m = chartMargins(FONT);
+  /** The chart's title ("loss"): an HTML label the app places in the row above the chart. */
+  readonly title: HTMLSpanElement;
 
   /** `pick(k)` is called when the user clicks/drags on the chart to choose snapshot k. */
   constructor(private readonly pick: (index: number) => void, signal: AbortSignal) {
@@ -52,22 +63,23 @@ export class LossChart {
     this.markerLine = this.marker.appendChild(document.createElementNS(SVG, "line"));
     this.markerDot = this.marker.appendChild(document.createElementNS(SVG, "circle"));
     this.markerDot.setAttribute("r", "4.5");
-    const title = this.svg.appendChild(document.createElementNS(SVG, "text"));
-    title.setAttribute("class", "bg-loss-title");
-    title.setAttribute("x", String(M.left - 4));
-    title.setAttribute("y", String(M.top - 7));
-    title.textContent = "loss";
+    this.title = document.createElement("span");
+    this.title.className = "bg-loss-title";
+    this.title.textContent = "loss";
     this.svg.addEventListener("pointerdown", (ev) => this.onPointer(ev), { signal });
     this.svg.addEventListener("pointermove", (ev) => ev.buttons & 1 && this.onPointer(ev), { signal });
     this.layoutBox();
   }
 
-  resize(width: number, height = this.height): void {
+  /** Size (CSS px) and tick font (px): the margins follow the font. */
+  resize(width: number, height = this.height, font = this.font): void {
     const w = Math.max(200, Math.round(width));
-    const h = Math.max(70, Math.round(height));
-    if (w === this.width && h === this.height) return;
+    const h = Math.max(60, Math.round(height));
+    if (w === this.width && h === this.height && font === this.font) return;
     this.width = w;
     this.height = h;
+    this.font = font;
+    this.m = chartMargins(font);
     this.layoutBox();
     if (this.history) this.setHistory(this.history);
   }
@@ -85,7 +97,7 @@ export class LossChart {
     const n = h.length;
     const first = n > 0 ? h.steps[0] : 0;
     const last = n > 0 ? h.steps[n - 1] : 1;
-    const domain = [first, last > first ? last : first + 1];
+    const domain = stepDomain(first, last);
     this.x = (this.log ? scaleSymlog() : scaleLinear()).domain(domain).range([0, this.innerW()]).clamp(true);
     let lo = Infinity;
     let hi = -Infinity;
@@ -110,11 +122,11 @@ export class LossChart {
     if (this.log) xAxis.tickValues(logTicks(domain[0], domain[1])).tickFormat((v) => Number(v).toLocaleString("en-US"));
     else {
       // steps are whole numbers: a short history (e.g. steps 0..1) must not print "0 0 0 1 1 1"
-      const ticks = this.x.ticks(Math.max(2, Math.floor(this.innerW() / 90))).filter(Number.isInteger);
+      const ticks = this.x.ticks(Math.max(2, Math.floor(this.innerW() / (this.font * 7)))).filter(Number.isInteger);
       xAxis.tickValues(ticks).tickFormat((v) => Number(v).toLocaleString("en-US"));
     }
     xs.call(xAxis);
-    const yTicks = Math.max(2, Math.min(4, Math.floor(this.innerH() / 22)));
+    const yTicks = Math.max(2, Math.min(4, Math.floor(this.innerH() / (this.font * 1.7))));
     select(this.yAxis).call(axisLeft(this.y).ticks(yTicks, ".2f").tickSizeOuter(0));
     this.placeMarker();
   }
@@ -148,7 +160,7 @@ export class LossChart {
     const h = this.history;
     if (!h || h.length === 0) return;
     const box = this.svg.getBoundingClientRect();
-    const step = this.x.invert(ev.clientX - box.left - M.left);
+    const step = this.x.invert(ev.clientX - box.left - this.m.left);
     this.pick(nearestIndex(h.steps, step, h.length));
   }
 
@@ -156,16 +168,21 @@ export class LossChart {
     this.svg.setAttribute("width", String(this.width));
     this.svg.setAttribute("height", String(this.height));
     this.svg.setAttribute("viewBox", `0 0 ${this.width} ${this.height}`);
-    this.plot.setAttribute("transform", `translate(${M.left},${M.top})`);
+    this.plot.setAttribute("transform", `translate(${this.m.left},${this.m.top})`);
     this.xAxis.setAttribute("transform", `translate(0,${this.innerH()})`);
   }
 
+  /** Where the x axis runs, from the chart's left edge (CSS px): the slider's track. */
+  get axis(): { left: number; width: number } {
+    return { left: this.m.left, width: this.innerW() };
+  }
+
   private innerW(): number {
-    return this.width - M.left - M.right;
+    return this.width - this.m.left - this.m.right;
   }
 
   private innerH(): number {
-    return this.height - M.top - M.bottom;
+    return this.height - this.m.top - this.m.bottom;
   }
 
   private g(parent: Element, cls: string): SVGGElement {

@@ -1,6 +1,9 @@
 // History slider + "live" toggle + log-step switch. Dragging picks a snapshot; the right end
-// means live. On a log axis the first steps get room; the arrow keys then step by snapshot.
-import { counterText, indexAt, positionOf, sliderStops, stepIndex } from "./sliderStops";
+// means live. The slider is the loss chart's step axis (sliderStops.ts): `track` sits under the
+// chart's x axis, the counter, live button and log switch (`el`) in the row above the chart.
+// Where positions are not snapshots (log axis, uneven snapshots) the arrow keys step by snapshot.
+import { counterText, indexAt, positionOf, sliderAxis, stepIndex } from "./sliderStops";
+import type { SliderAxis } from "./sliderStops";
 
 export interface SliderHistory {
   steps: ArrayLike<number>;
@@ -8,13 +11,16 @@ export interface SliderHistory {
 }
 
 export class HistorySlider {
+  /** Counter, live button and log switch. */
   readonly el: HTMLDivElement;
+  /** The range input's row: as wide as the loss chart's x axis plus one thumb. */
+  readonly track: HTMLDivElement;
   readonly input: HTMLInputElement;
   private readonly live: HTMLButtonElement;
   private readonly position: HTMLSpanElement;
   private readonly logBox: HTMLInputElement;
   private history: SliderHistory = { steps: [], length: 0 };
-  private stops: number[] = [];
+  private axis: SliderAxis = sliderAxis([], 0, false);
   private log = false;
   private shown = -1;
   private lastStep = NaN;
@@ -24,6 +30,8 @@ export class HistorySlider {
   constructor(pick: (shownIndex: number) => void, signal: AbortSignal, private readonly setLogPref: (on: boolean) => void = () => {}) {
     this.el = document.createElement("div");
     this.el.className = "bg-timeline";
+    this.track = document.createElement("div");
+    this.track.className = "bg-timeline-track";
     this.input = document.createElement("input");
     this.input.type = "range";
     this.input.min = "0";
@@ -46,16 +54,19 @@ export class HistorySlider {
     const logText = document.createElement("span");
     logText.textContent = "log steps";
     logLabel.append(this.logBox, logText);
-    this.el.append(this.input, this.position, this.live, logLabel);
-    this.input.addEventListener("input", () => pick(indexAt(this.stops, Number(this.input.value))), { signal });
+    this.track.append(this.input);
+    this.el.append(this.position, this.live, logLabel);
+    this.input.addEventListener("input", () => pick(indexAt(this.axis.stops, Number(this.input.value))), { signal });
     this.input.addEventListener(
       "keydown",
       (ev) => {
-        // A log axis: one key press = one snapshot (positions are not snapshots there).
-        if (!this.log || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight" && ev.key !== "ArrowDown" && ev.key !== "ArrowUp")) return;
+        // Positions that are not snapshots: one key press = one snapshot.
+        if (this.axis.perSnapshot || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight" && ev.key !== "ArrowDown" && ev.key !== "ArrowUp")) return;
         ev.preventDefault();
         const dir = ev.key === "ArrowLeft" || ev.key === "ArrowDown" ? -1 : 1;
-        pick(stepIndex(this.shown, this.history.length, dir));
+        // at once, not at the next redraw: presses faster than frames each move one snapshot
+        this.shown = stepIndex(this.shown, this.history.length, dir);
+        pick(this.shown);
       },
       { signal },
     );
@@ -80,14 +91,14 @@ export class HistorySlider {
     if (on === this.log) return;
     this.log = on;
     this.logBox.checked = on;
-    this.stops = sliderStops(this.history.steps, this.history.length, on);
+    this.axis = sliderAxis(this.history.steps, this.history.length, on);
     this.render();
   }
 
   /** New history (rebuilds the positions). */
   setHistory(h: SliderHistory): void {
     this.history = h;
-    this.stops = sliderStops(h.steps, h.length, this.log);
+    this.axis = sliderAxis(h.steps, h.length, this.log);
   }
 
   /** The snapshot shown (-1 = live), its step, and the newest step. */
@@ -100,10 +111,10 @@ export class HistorySlider {
   }
 
   private render(): void {
-    const n = this.stops.length;
+    const n = this.axis.stops.length;
     this.input.max = String(Math.max(0, n - 1));
     this.input.disabled = this.history.length <= 1;
-    const v = String(positionOf(this.stops, this.shown));
+    const v = String(positionOf(this.axis, this.shown));
     if (this.input.value !== v) this.input.value = v;
     const isLive = this.shown < 0;
     const label = isLive ? "● live" : "go live";

@@ -320,7 +320,8 @@ def test_export_has_caption_and_legend_no_walk_ring_and_a_light_theme(lab, noteb
     assert style[0] not in ("none", ""), f"a naughty unseen node lost its dashes: {style}"
     assert style[1].replace(" ", "") in (naughty.replace(" ", ""), "rgb(224,49,49)"), style
     expect(view.root.locator("g.bg-node.bg-walk")).to_have_count(1, timeout=30_000)  # the walk ring is on
-    # the legend explains the gold walk ring (shown while there is a walk); no search yet
+    # the key explains the gold walk ring (shown while there is a walk); no search yet
+    view.root.locator('button[data-action="legend"]').click()  # the full key opens on demand
     expect(view.root.locator(".bg-legend-walk")).to_be_visible()
     expect(view.root.locator(".bg-legend-walk")).to_contain_text("gold ring")
     expect(view.root.locator(".bg-legend-found")).to_be_hidden()

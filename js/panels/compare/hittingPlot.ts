@@ -23,6 +23,8 @@ export class HittingPlot {
   private readonly curve: SVGPathElement;
   private readonly points: SVGGElement;
   private readonly tempLine: SVGLineElement;
+  /** What to do, inside the empty plot (mark states, then Plot): not bare axes. */
+  private readonly emptyText: SVGTextElement;
   private readonly x = scaleLinear().domain([0, 2]).range([M.left, PLOT_W - M.right]);
   private readonly y = scaleLinear().domain([0, 1]).range([PLOT_H - M.bottom, M.top]);
 
@@ -64,9 +66,37 @@ export class HittingPlot {
     this.curve = this.svg.appendChild(document.createElementNS(SVG, "path"));
     this.curve.setAttribute("class", "bg-hitting-line");
     this.points = g("bg-hitting-points");
+    this.emptyText = this.svg.appendChild(document.createElementNS(SVG, "text"));
+    this.emptyText.setAttribute("class", "bg-hitting-empty");
+    this.emptyText.setAttribute("text-anchor", "middle");
+    this.emptyText.dataset.role = "hitting-empty";
     this.el.append(head, this.note, this.error, this.svg);
     this.plotBtn.addEventListener("click", request, { signal });
     this.set(null, 1, "");
+  }
+
+  /** The note in the middle of the empty plot, a few words a line. */
+  private showEmpty(text: string): void {
+    if (this.emptyText.dataset.text === text) return;
+    this.emptyText.dataset.text = text;
+    const lines: string[] = [];
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+      const last = lines.length - 1;
+      if (last >= 0 && lines[last].length + word.length < 30) lines[last] += ` ${word}`;
+      else lines.push(word);
+    }
+    const x = (M.left + PLOT_W - M.right) / 2;
+    const y0 = (M.top + PLOT_H - M.bottom) / 2 - ((lines.length - 1) * 15) / 2;
+    this.emptyText.replaceChildren(
+      ...lines.map((line, i) => {
+        const t = document.createElementNS(SVG, "tspan");
+        t.setAttribute("x", String(x));
+        t.setAttribute("y", String(y0 + i * 15));
+        t.setAttribute("dy", "0.35em");
+        t.textContent = line;
+        return t;
+      }),
+    );
   }
 
   /** Small probabilities would hug the floor of a 0–100% axis: the axis fits the curve. */
@@ -88,6 +118,8 @@ export class HittingPlot {
     this.tempLine.setAttribute("x1", String(this.x(t)));
     this.tempLine.setAttribute("x2", String(this.x(t)));
     this.tempLine.dataset.temperature = String(t);
+    this.showEmpty(h ? "" : note);
+    this.note.hidden = !h; // no curve: the note is said inside the plot instead
     if (!h) {
       this.drawYAxis();
       this.curve.setAttribute("d", "");
