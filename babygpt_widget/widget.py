@@ -176,11 +176,12 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         check_optional("k", k, (int, np.integer), "an integer")
         check_optional("start", start, str, "a state (a string)")
         check_optional("temperature", temperature, (int, float, np.number), "a number")
-        with self._owner(), short_errors():
-            return self.engine.reach_probability(
-                self.naughty if targets is None else targets, self.reach_k if k is None else k,
-                start=start or self.sample_start or None,
-                temperature=self.temperature if temperature is None else temperature)
+        with self._owner():  # the widget's defaults; the engine holds its own lock for the chain only
+            engine, targets = self.engine, self.naughty if targets is None else targets
+            k, start = self.reach_k if k is None else k, start or self.sample_start or None
+            temperature = self.temperature if temperature is None else temperature
+        with short_errors():
+            return engine.reach_probability(targets, k, start=start, temperature=temperature)
 
     def load_run(self, run_string: str) -> None:
         """Replace this widget's run with a shared one (see ``run_string``). In a kernel the
