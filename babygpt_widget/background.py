@@ -18,7 +18,8 @@ from typing import Iterator
 
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
 SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
-LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, history included
+LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, and the history
+# as often as its size allows (widget.HISTORY_BYTES_PER_SECOND: every step while it is small)
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
@@ -201,7 +202,7 @@ class RunOwner:
                                  if self._pending_steps else {})
                 self.training = self._busy()
             slow = 0 < speed <= LIVE_PUSH_SPEED and not queued
-            self._push(history=slow)
+            self._push(every_step=slow)
         return pace
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:

@@ -31,6 +31,10 @@ from .widget_checks import (FieldError, check_count, check_optional, check_print
 from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PYTHON_OWNED, WidgetTraits
 
 HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
+# The whole history is re-sent (traits have no deltas): at most this many bytes a second, so a
+# front end slower than the kernel (a busy browser) cannot make the kernel's outgoing queue grow
+# (slow Play used to re-send it every step: ~7 MB/s for the default run, issue 19 §9)
+HISTORY_BYTES_PER_SECOND = 2**20
 MAX_TRAIN_STEPS = 1_000_000  # train(n) from Python
 # Arguments each command accepts (anything else is refused, naming the field).
 COMMAND_ARGS: dict[str, frozenset[str]] = {
@@ -386,8 +390,9 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             n -= k
 
     # -- engine -> traits -------------------------------------------------------------------------
-    def _push(self, history: bool = False, view_live: bool = False) -> None:
-        """Send the live chain and, at most every HISTORY_UPDATE_INTERVAL unless asked, the history."""
+    def _push(self, history: bool = False, view_live: bool = False, every_step: bool = False) -> None:
+        """Send the live chain and, unless asked, the history at most every HISTORY_UPDATE_INTERVAL
+        (`every_step`: slow Play, as often as HISTORY_BYTES_PER_SECOND allows)."""
         now = time.perf_counter()
         engine = self.engine
         with self.hold_sync():
@@ -401,7 +406,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             self.run_string = engine.run_string
             if math.isfinite(engine.loss):
                 self.loss = engine.loss
-            if history or now - self._last_history_push >= self._history_interval():
+            if history or now - self._last_history_push >= self._history_interval(every_step):
                 self._push_history(view_live)
                 self._last_history_push = now
 
@@ -440,8 +445,11 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             self.walk = {}
         self._compare_follow()
 
-    def _history_interval(self) -> float:
-        return HISTORY_UPDATE_INTERVAL * max(1.0, len(self.history_probs) / 2**18)
+    def _history_interval(self, every_step: bool = False) -> float:
+        size = (len(self.history_probs) + len(self.history_prefix_probs) + len(self.history_steps)
+                + len(self.history_losses))
+        by_bytes = size / HISTORY_BYTES_PER_SECOND
+        return by_bytes if every_step else max(HISTORY_UPDATE_INTERVAL, by_bytes)
 
     def _push_history(self, view_live: bool) -> None:
         view = self.engine.history
