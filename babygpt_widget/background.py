@@ -16,6 +16,8 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
+from .memory_release import release_free_memory
+
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
 SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
 LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, and the history
@@ -167,6 +169,7 @@ class RunOwner:
                         self._finish_background(me)
                         return
                 # outside the lock: let Stop, commands and other threads in
+                release_free_memory()  # what other threads' work freed meanwhile (at most every 10 s)
                 wait = pace - (time.perf_counter() - started)
                 await self._sleep_unless_stopped(wait)
         finally:

@@ -23,6 +23,7 @@ from .config import ConfigError, RunConfig
 from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import save_widget_html
+from .memory_release import release_free_memory
 from .runstring import parse_run_string
 from .widget_compare import CompareMixin
 from .widget_inside import InsideMixin
@@ -288,6 +289,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
                 with self._owner():
                     self.errors = {**self.errors, field: message}
         self.send(reply)
+        release_free_memory()  # this thread's glibc arena keeps what the command freed (at most every 10 s)
 
     def _run_command(self, cmd: Any, content: dict) -> None:
         if not isinstance(cmd, str) or cmd not in COMMAND_ARGS:

@@ -21,6 +21,7 @@ import numpy as np
 
 from .compare import Comparison, HittingCurve
 from .ensemble import Cancelled, SeedEnsemble, max_seeds
+from .memory_release import release_free_memory
 from .request_cost import DEFAULT_TEMPERATURES, SHORT_REQUEST_SECONDS, check_reach, replay_limit
 from .runstring import PREFIX
 from .widget_checks import FieldError, check_count, clip, echo, field_message, json_safe
@@ -262,6 +263,7 @@ class CompareMixin:
                         self.training = busy
                     if not busy and self.progress:
                         self.progress = {}
+                release_free_memory(force=True)  # the worker thread's arena keeps what the job freed
 
         if self._running_here(loop):
             loop.create_task(mirror())

@@ -124,3 +124,47 @@ def test_pushes_and_commands_keep_nothing_per_message(monkeypatch):
     finally:
         tracemalloc.stop()
     assert growth < 500_000, f"{growth:,} bytes kept after 1,000 rounds of pushes and commands"
+
+
+def test_freed_memory_is_given_back_after_commands_and_background_work(monkeypatch):
+    """Work off the main thread leaves freed memory in that thread's glibc arena: the widget
+    trims after a command (at most every TRIM_SECONDS) and whenever background work ends."""
+    from babygpt_widget import memory_release, widget_compare
+
+    trims: list[int] = []
+    monkeypatch.setattr(memory_release, "_trim", lambda pad: trims.append(pad) or 1)
+    monkeypatch.setattr(memory_release, "_last", -float("inf"))
+    w = BabyGPTWidget(**SMALL)
+    w.send = lambda content, buffers=None: None
+    w._on_message(w, {"cmd": "step"}, [])
+    assert trims == [0]
+    w._on_message(w, {"cmd": "hello"}, [])
+    assert trims == [0]  # rate-limited: not after every message
+    monkeypatch.setattr(memory_release, "_last", -float("inf"))
+    w._on_message(w, {"cmd": "hello"}, [])
+    assert trims == [0, 0]
+    # a background job (here a seed ensemble in a worker thread) trims when it ends, whatever the rate
+    monkeypatch.setattr(widget_compare, "SHORT_REQUEST_SECONDS", 0.0)
+
+    async def main() -> None:
+        w._on_message(w, {"cmd": "compare_seeds", "k": 2}, [])
+        deadline = time.monotonic() + HANG_GUARD
+        while w.training:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+
+    before = len(trims)
+    asyncio.run(main())
+    assert len(trims) > before and w.ensemble != {}
+
+
+def test_the_trim_runs_here():
+    """On this Linux/glibc machine the trim is really there (elsewhere it is a no-op)."""
+    import sys
+
+    from babygpt_widget.memory_release import _trim, release_free_memory
+
+    if sys.platform.startswith("linux"):
+        assert _trim is not None and release_free_memory(force=True) is True
+    else:
+        assert release_free_memory(force=True) is False
