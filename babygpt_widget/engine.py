@@ -27,7 +27,7 @@ from .progress import progress_reporter
 from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
 from .past_steps import PastModel, plan_past
-from .request_cost import check_reach, first_snapshot_stride
+from .request_cost import DEFAULT_TEMPERATURES, check_reach, first_snapshot_stride
 from .snapshots import FIRST_STRIDE, SnapshotStore
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
@@ -596,7 +596,7 @@ class BabyGPT:
             mask, start, k = self._reach_args(targets, k, start)
             temps = check_temperatures(temperatures, MAX_TEMPERATURE)
             past = self._past(step)
-            blame = "temperatures" if temperatures is not None and len(temps) > len(check_temperatures(None, 2)) else "k"
+            blame = "temperatures" if temperatures is not None and len(temps) > DEFAULT_TEMPERATURES else "k"
             check_reach(self._config, k, len(temps), blame, past.replay_steps)
             space = self._every
             if past.build is None:

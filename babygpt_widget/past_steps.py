@@ -2,16 +2,15 @@
 
 A past step is rebuilt by replaying training from the nearest weight snapshot (snapshots.py).
 The replay is bounded before it starts: at most `request_cost.replay_limit` steps (the cost
-guard's per-step estimate against REPLAY_SECONDS, and none when one replayed step would need
-more memory than a request may take). Beyond that a request is refused naming `step` and the
-nearest step that can be shown, or (``nearest=True``, the widget's inside panel) answered at
-that step. The replay itself works on a private copy of the model, so the run's lock is held
-only to plan it: training (Play, a cell) goes on meanwhile.
+guard's per-step estimate against REPLAY_SECONDS, and none when a replay beside the run's own
+training step would pass the guard's memory limit). Beyond that a request is refused naming
+`step` and the nearest step that can be shown, or (``nearest=True``, the widget's inside panel)
+answered at that step. The replay works on a model of its own (built without random numbers),
+so the run's lock is held only to plan it: training (Play, a cell) goes on meanwhile.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -20,7 +19,7 @@ from .request_cost import REPLAY_SECONDS, replay_limit, replay_seconds
 
 if TYPE_CHECKING:
     from .engine import BabyGPT
-    from .model import GPT
+    from .model import GPT, GPTConfig
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,28 @@ def plan_past(run: "BabyGPT", step: Any, nearest: bool = False) -> PastModel:
         cached = store.cached_model(step)
         if cached is not None:
             return PastModel(step, 0, lambda: cached)
-    template = copy.deepcopy(run.model)  # a private model to overwrite: no random numbers drawn
-    every, generation, target = run._every, store.generation, step
-    return PastModel(step, step - base.step, lambda: store.rebuild(target, base, template, every, generation))
+    config, every, generation, target = run.model.config, run._every, store.generation, step
+    return PastModel(step, step - base.step,
+                     lambda: store.rebuild(target, base, blank_model(config), every, generation))
+
+
+def blank_model(config: "GPTConfig") -> "GPT":
+    """A model of this shape to load a snapshot into, built outside the lock without drawing
+    random numbers (the global generator is shared with every run's seeded initialisation):
+    on the meta device, then given uninitialised memory; only the causal masks need values."""
+    import torch
+
+    from .model import GPT
+
+    with torch.device("meta"):
+        model = GPT(config)
+    model = model.to_empty(device="cpu")
+    model.transformer.wte.weight = model.lm_head.weight  # to_empty unties them: tie again
+    T = config.block_size
+    for name, _ in list(model.named_buffers()):
+        if name.endswith(".mask"):
+            model.get_submodule(name.rsplit(".", 1)[0]).mask = torch.ones(T, T).tril().view(1, 1, T, T)
+    return model
 
 
 __all__ = ["PastModel", "plan_past"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import COST_MARGIN, RunConfig, config_cost
+from .config import _BASE_BYTES, COST_MARGIN, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, RunConfig, config_cost
 
 REQUEST_SECONDS = 5.0  # a request estimated above this is refused, naming the field to lower
 REQUEST_BYTES = 256 * 2**20  # and above this much memory beyond the run's own
@@ -28,6 +28,7 @@ _REACH_STEP_SECONDS = 4e-6  # one step of the reach recursion: numpy call overhe
 _REACH_ENTRY_SECONDS = 2.2e-9  # ...and per context × token (gather, multiply, row sum)
 _TEMPERATURE_ENTRY_SECONDS = 3e-8  # per context × token and temperature: softmax in float64, copies
 _REACH_BYTES_PER_ENTRY = 3 * 8  # float64 probabilities, gathered values, the index (intp)
+_HISTORY_BYTES = 2 * 32 * 2**20  # the cost guard's history budget (a replay keeps only a few records)
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,30 @@ def replay_seconds(config: RunConfig, steps: int) -> float:
     return steps * config_cost(config).step_seconds
 
 
+def replay_bytes(config: RunConfig) -> int:
+    """What a replay takes beside the run: its own model, AdamW state, gradients, checkpoint and
+    activations — the cost guard's step estimate without the process, the history and the
+    run's weight snapshots."""
+    cost = config_cost(config)
+    return max(0, cost.step_bytes - _BASE_BYTES - _HISTORY_BYTES - SNAPSHOT_BYTES_PER_PARAMETER * cost.parameters)
+
+
 def replay_limit(config: RunConfig) -> int:
-    """How many training steps a rebuild of a past step may replay within REPLAY_SECONDS."""
-    return int(REPLAY_SECONDS // config_cost(config).step_seconds)
+    """How many training steps a rebuild of a past step may replay within REPLAY_SECONDS; 0 when
+    a replay beside the run's own training step would pass the cost guard's memory limit (a
+    replay runs off the lock, so both can run at once)."""
+    cost = config_cost(config)
+    if cost.step_bytes + replay_bytes(config) > MAX_STEP_BYTES:
+        return 0
+    return int(REPLAY_SECONDS // cost.step_seconds)
 
 
 def first_snapshot_stride(config: RunConfig, most: int) -> int:
     """The weight snapshots' first spacing: `most`, or the power of two that keeps a replay
     between two snapshots within REPLAY_SECONDS when steps are slow (at least 1)."""
-    limit = max(1, replay_limit(config))
+    limit = replay_limit(config)
+    if limit == 0:  # no replay fits: only snapshot steps can be shown, spacing does not help
+        return most
     stride = 1
     while stride * 2 <= min(limit, most):
         stride *= 2
@@ -116,4 +132,4 @@ def first_snapshot_stride(config: RunConfig, most: int) -> int:
 
 
 __all__ = ["REQUEST_SECONDS", "REPLAY_SECONDS", "SHORT_REQUEST_SECONDS", "RequestCost", "check_reach",
-           "first_snapshot_stride", "reach_cost", "replay_limit", "replay_seconds"]
+           "first_snapshot_stride", "reach_cost", "replay_bytes", "replay_limit", "replay_seconds"]

@@ -133,7 +133,7 @@ class SnapshotStore:
         return min(candidates, key=lambda c: (abs(c - step), c))
 
     def rebuild(self, step: int, base: Snapshot, template: GPT, every: StateSpace, generation: int) -> GPT:
-        """The model after `step` steps: `template` (a private copy of the model, overwritten)
+        """The model after `step` steps: `template` (a model of this shape, overwritten)
         loaded from `base` and trained on by replay. Touches no shared state but the cache (and
         only when nothing was undone meanwhile), so it runs outside the run's lock."""
         from .engine import one_thread  # the engine owns the threading policy

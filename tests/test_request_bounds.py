@@ -341,3 +341,25 @@ def test_a_replay_racing_a_rollback_is_not_cached(monkeypatch):
     store.truncate(30)  # e.g. a divergence rolled back meanwhile
     past.build()
     assert store.cached_model(25) is None
+
+
+def test_a_replay_draws_no_random_numbers(monkeypatch):
+    """Rebuilding a past step runs off the lock, maybe while another thread seeds a new model
+    (reset, a seed ensemble): it must not touch the global random generator at all."""
+    run = BabyGPT(**SMALL)
+    run.train(40)
+    drawn: list = []
+    for name in ("normal_", "uniform_", "kaiming_uniform_"):  # what nn.Module constructors draw with
+        real = getattr(torch.nn.init, name)
+
+        def watched(*a, real=real, **k):
+            drawn.append((a[0] if a else k["tensor"]).device.type)
+            return real(*a, **k)
+
+        monkeypatch.setattr(torch.nn.init, name, watched)
+    state = torch.get_rng_state()
+    explained = run.explain("000", 25)
+    assert [d for d in drawn if d != "meta"] == [] and torch.equal(state, torch.get_rng_state())
+    fresh = BabyGPT(**SMALL)
+    fresh.train(25)
+    np.testing.assert_array_equal(explained.probs, fresh.explain("000").probs)
