@@ -178,7 +178,7 @@ def lab_soak(minutes: float, speed: float, actions_every: float, trace: bool) ->
     for i, name in ((1, "kernel RSS"), (2, "page JS heap")):
         print(f"{name:18s} start {start[i - 1]:.0f} MB, after 1 min {warm[i]:.0f} MB, end {end[i]:.0f} MB, "
               f"max {max(s[i] for s in samples):.0f} MB, growth after 1 min {100 * (end[i] - warm[i]) / warm[i]:+.1f}% "
-              f"(target within ±5%: {'met' if abs(end[i] - warm[i]) <= 0.05 * warm[i] else 'MISSED'})")
+              f"(target: growth within 5%: {'met' if end[i] - warm[i] <= 0.05 * warm[i] else 'MISSED'})")
     minute = [s for s in samples if int(s[0]) % 60 < 10]
     print("kernel RSS / min   " + " ".join(f"{s[1]:.0f}" for s in minute))
     if probe:
