@@ -28,11 +28,14 @@ from collections import deque
 from contextlib import contextmanager
 from typing import Iterator
 
+from .memory_release import release_free_memory
+
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
 SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
-LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, history included
 ACK_WAIT = 1.0  # s a slice waits for the page to acknowledge; after that flow control is off until the next ack
 ACK_DEPTH = 2  # pushes that may be on their way to the page at once (one drawn while the next trains)
+LIVE_PUSH_SPEED = 30.0  # at or below this Play speed (steps/s) every step is pushed, and the history
+# as often as its size allows (widget.HISTORY_BYTES_PER_SECOND: every step while it is small)
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
@@ -198,6 +201,7 @@ class RunOwner:
                         self._finish_background(me)
                         return
                 # outside the lock: let Stop, commands and other threads in
+                release_free_memory()  # what other threads' work freed meanwhile (at most every 10 s)
                 wait = pace - (time.perf_counter() - started)
                 await self._sleep_unless_stopped(wait)
         finally:
@@ -235,7 +239,7 @@ class RunOwner:
                                  if self._pending_steps else {})
                 self.training = self._busy()
             slow = 0 < speed <= LIVE_PUSH_SPEED and not queued
-            self._push(history=slow)
+            self._push(every_step=slow)
         self._pushed.append(self.engine.global_step)
         return pace
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import torch
 
 from . import chain
-from .model import GPT
+from .checks import echo
+from .request_cost import DEFAULT_TEMPERATURES, MAX_TEMPERATURES
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -55,13 +58,53 @@ class HittingCurve:
     probabilities: np.ndarray  # (n,)
 
 
-def hitting_probabilities(model: GPT, space: chain.StateSpace, mask: np.ndarray, start: int, k: int,
-                          temperatures: np.ndarray) -> np.ndarray:
-    """One forward for the logits, then one reach computation per temperature."""
-    with torch.no_grad():
-        logits = chain.model_logits(model, space)
+def check_temperatures(value: Any, highest: float) -> np.ndarray:
+    """hitting_curve's temperatures: None (0, 0.1, ..., 2) or a list, tuple or 1-D numeric array
+    of 1 to MAX_TEMPERATURES real numbers (not bools, strings or Decimals) from 0 to `highest`,
+    compared before any conversion (10**5000 cannot become a float)."""
+    if value is None:
+        return np.linspace(0, 2, DEFAULT_TEMPERATURES)
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iuf":
+        items: Any = value.tolist()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        items = None
+    if items is None or not 1 <= len(items) <= MAX_TEMPERATURES or not all(_in_range(t, highest) for t in items):
+        raise ValueError(f"temperatures: must be a list of 1 to {MAX_TEMPERATURES:,} numbers from 0 to {highest:g}; "
+                         f"got {echo(value)}")
+    return np.array([float(t) for t in items], dtype=np.float64)
+
+
+def _in_range(t: Any, highest: float) -> bool:
+    if isinstance(t, bool) or not isinstance(t, numbers.Real):
+        return False
+    try:
+        return bool(0 <= t <= highest)
+    except Exception:  # noqa: BLE001 - an odd Real whose comparison fails is not a temperature
+        return False
+
+
+def hitting_probabilities(logits: torch.Tensor, space: chain.StateSpace, mask: np.ndarray, start: int, k: int,
+                          temperatures: np.ndarray, cancel: Any = None,
+                          progress: Callable[[int, int], Any] | None = None) -> np.ndarray:
+    """One reach computation per temperature from the logits of every context (computed once).
+    `cancel` (a threading.Event) stops it with ensemble.Cancelled within ~32 reach steps;
+    `progress` gets (reach steps done, all of them)."""
+    from .ensemble import Cancelled
+
+    total = len(temperatures) * k
     out = np.empty(len(temperatures))
     for i, t in enumerate(temperatures):
+        def check(done: int, before: int = i * k) -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("hitting: cancelled")
+            if progress is not None:
+                progress(before + done, total)
+
+        check(0)
         probs = chain.probabilities_from_logits(logits, float(t)).numpy()
-        out[i] = chain.reach_probability(probs, space.next_index, mask, k)[start]
+        out[i] = chain.reach_probability(probs, space.next_index, mask, k, check)[start]
+    if progress is not None:
+        progress(total, total)
     return _frozen(out)

@@ -26,7 +26,9 @@ from .model import GPT, GPTConfig
 from .progress import progress_reporter
 from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
 from .runstring import format_run_string, parse_run_string
-from .snapshots import SnapshotStore
+from .past_steps import PastModel, plan_past
+from .request_cost import DEFAULT_TEMPERATURES, check_reach, first_snapshot_stride
+from .snapshots import FIRST_STRIDE, SnapshotStore
 from .table import Table
 from .tokens import decode, encode
 from .trainer import Trainer, TrainingDiverged
@@ -94,7 +96,7 @@ class BabyGPT:
         trainer = Trainer(model, every, counts, config.lr, config.weight_decay)
         with one_thread():
             cache = trainer.evaluate()
-        snapshots = SnapshotStore(model.num_parameters)  # past weights, for explain(step=...)
+        snapshots = SnapshotStore(model.num_parameters, first_snapshot_stride(config, FIRST_STRIDE))  # for explain(step=...)
         snapshots.take(0, model, None, config.lr, config.weight_decay, counts)
         return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer,
                     _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache, _snapshots=snapshots)
@@ -333,14 +335,17 @@ class BabyGPT:
         """Long-run fraction of time in each state (see ``chain.stationary_distribution``)."""
         return chain.stationary_distribution(self.transition_matrix(temperature), self._space.next_index)
 
-    @_locked
     def reach_probability(self, targets: Any, k: int, start: str | None = None,
                           temperature: float = 1.0) -> float:
         """Probability that a walk from ``start`` visits any of ``targets`` (a state or a list,
-        tuple or set of states) within k steps."""
-        space = self.state_space(include_prefixes=True)
-        mask, start, k = self._reach_args(targets, k, start)
-        probs = self.transition_matrix(temperature, include_prefixes=True)
+        tuple or set of states) within k steps. Refused (naming k) when estimated above
+        request_cost.REQUEST_SECONDS; the lock is held for the chain only, not the k steps."""
+        with self._lock:
+            space = self._every
+            mask, start, k = self._reach_args(targets, k, start)
+            temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
+            check_reach(self._config, k, 1, "k")
+            probs = self.transition_matrix(temperature, include_prefixes=True)
         return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
 
     def _reach_args(self, targets: Any, k: Any, start: Any) -> tuple[np.ndarray, str, int]:
@@ -468,36 +473,45 @@ class BabyGPT:
         self._snapshots.take(t.global_step, self.model, t._optimizer, self._config.lr,
                              self._config.weight_decay, self._all_counts, pinned)
 
-    def _model_at(self, step: Any) -> tuple[GPT, int]:
-        """The model after `step` optimizer steps (None: now), rebuilt from a snapshot if past."""
-        now = self._trainer.global_step
-        if step is None:
-            return self.model, now
-        step = check_count("step", step, min(self._snapshots.floor, now), now)
-        if step == now:
-            return self.model, now
-        return self._snapshots.model_at(step, self.model.config, self._every), step
+    def _past(self, step: Any, nearest: bool = False) -> PastModel:
+        """Under the lock: a checked step (None: now) and how to get its model (past_steps.py:
+        a bounded replay, run outside the lock)."""
+        return plan_past(self, step, nearest)
 
-    @_locked
-    def explain(self, state: str, step: int | None = None) -> "Explanation":
+    def explain(self, state: str, step: int | None = None, nearest: bool = False) -> "Explanation":
         """The forward pass behind ``state``'s outgoing edges (embeddings, attention per layer and
         head, the logit lens, logits, probabilities) for the current weights or those at a
-        recorded training ``step`` (rebuilt by replay from the nearest weight snapshot)."""
+        recorded training ``step`` (rebuilt by replay from the nearest weight snapshot, without
+        holding the run's lock). A step whose replay would pass request_cost.REPLAY_SECONDS is
+        refused naming the nearest step that can be shown; ``nearest=True`` explains that one
+        (the result's ``step`` says which)."""
         from .explain import explain_model
 
-        self._check_state("state", state, self._every)
-        model, step = self._model_at(step)
+        nearest = check_flag("nearest", nearest)
+        with self._lock:
+            self._check_state("state", state, self._every)
+            past = self._past(step, nearest)
+            ids, alphabet = encode(state, self.alphabet), self.alphabet
+            if past.build is None:
+                with one_thread():
+                    return explain_model(self.model, ids, alphabet, past.step)
+        model = past.build()
         with one_thread():
-            return explain_model(model, encode(state, self.alphabet), self.alphabet, step)
+            return explain_model(model, ids, alphabet, past.step)
 
-    @_locked
     def probabilities_at(self, step: int | None = None, temperature: float = 1.0,
                          include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) next-token probabilities of the weights at ``step`` (None: now)."""
-        temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
-        model, _ = self._model_at(step)
+        with self._lock:
+            temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
+            space = self.state_space(include_prefixes)
+            past = self._past(step)
+            if past.build is None:
+                with one_thread():
+                    return chain.model_probabilities(self.model, space, temperature)
+        model = past.build()
         with one_thread():
-            return chain.model_probabilities(model, self.state_space(include_prefixes), temperature)
+            return chain.model_probabilities(model, space, temperature)
 
     def compare_seeds(self, k: int = 8, steps: int | None = None, seeds: Any = None,
                       progress: bool | Callable[[int, int], Any] = False,
@@ -544,7 +558,7 @@ class BabyGPT:
         if isinstance(other, (int, np.integer)) and not isinstance(other, bool):
             with self._lock:
                 step = check_count("other", other, self._snapshots.floor, self._trainer.global_step)
-                return self.probabilities_at(step=step)
+            return self.probabilities_at(step=step)  # a replay runs outside the lock
         if isinstance(other, str) and other.startswith(PREFIX):
             try:
                 other = BabyGPT.from_run_string(other, progress=progress)
@@ -566,29 +580,39 @@ class BabyGPT:
                              f"must equal this run's ({mine.alphabet!r}, {mine.context_length}) to compare states")
         return their_probs
 
-    @_locked
     def hitting_curve(self, targets: Any, k: int, start: str | None = None, temperatures: Any = None,
-                      step: int | None = None) -> "HittingCurve":
+                      step: int | None = None, cancel: threading.Event | None = None,
+                      progress: Callable[[int, int], Any] | None = None) -> "HittingCurve":
         """P(a walk from ``start`` visits any of ``targets`` within k steps) at each temperature
-        (default 0, 0.1, ..., 2), for the current weights or those at a history ``step``."""
-        from .compare import HittingCurve, hitting_probabilities
+        (default 0, 0.1, ..., 2), for the current weights or those at a history ``step``.
+        Refused before any work (naming k, or temperatures when more than 21 were given) when
+        estimated above request_cost.REQUEST_SECONDS. Holds the lock only for the logits (one
+        forward); ``cancel`` (a threading.Event) stops it with ensemble.Cancelled, and
+        ``progress`` gets (reach steps done, total)."""
+        from .compare import HittingCurve, check_temperatures, hitting_probabilities
 
-        mask, start, k = self._reach_args(targets, k, start)
-        temps = np.linspace(0, 2, 21) if temperatures is None else temperatures
-        try:
-            temps = np.asarray(temps, dtype=np.float64)
-        except (TypeError, ValueError):
-            temps = np.array([np.nan])
-        if temps.ndim != 1 or not 1 <= len(temps) <= 1000 or not np.all((temps >= 0) & (temps <= MAX_TEMPERATURE)):
-            raise ValueError(f"temperatures: must be 1 to 1,000 numbers from 0 to {MAX_TEMPERATURE:g}; "
-                             f"got {echo(temperatures)}")
-        model, step = self._model_at(step)
-        space = self._every
-        with one_thread():
-            probs = hitting_probabilities(model, space, mask, space.index[start], k, temps)
+        if cancel is not None and not callable(getattr(cancel, "is_set", None)):
+            raise ValueError(f"cancel: must be a threading.Event or None; got {echo(cancel)}")
+        if progress is not None and not callable(progress):
+            raise ValueError(f"progress: must be a callable or None; got {echo(progress)}")
+        with self._lock:
+            mask, start, k = self._reach_args(targets, k, start)
+            temps = check_temperatures(temperatures, MAX_TEMPERATURE)
+            past = self._past(step)
+            blame = "temperatures" if temperatures is not None and len(temps) > DEFAULT_TEMPERATURES else "k"
+            check_reach(self._config, k, len(temps), blame, past.replay_steps)
+            space = self._every
+            if past.build is None:
+                with one_thread(), torch.no_grad():
+                    logits = chain.model_logits(self.model, space)
+        if past.build is not None:
+            model = past.build()
+            with one_thread(), torch.no_grad():
+                logits = chain.model_logits(model, space)
+        probs = hitting_probabilities(logits, space, mask, space.index[start], k, temps, cancel, progress)
         temps.setflags(write=False)
         targets = (targets,) if isinstance(targets, str) else tuple(sorted(targets))
-        return HittingCurve(targets, k, start, step, temps, probs)
+        return HittingCurve(targets, k, start, past.step, temps, probs)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _default_start(self) -> str:

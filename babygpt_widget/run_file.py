@@ -24,6 +24,7 @@ from .checks import check_path, echo
 from .config import RunConfig
 from .history import MAX_CAPACITY, capacity_for
 from .model import GPT, GPTConfig
+from .run_file_guard import check_container, file_size, open_regular_file
 
 FILE_FORMAT = "babygpt-widget/run/1"
 MAX_FILE_BYTES = 1 << 30  # far above the largest allowed run (weights, moments, history)
@@ -53,27 +54,24 @@ class CheckedRun:
 
 # -- files -----------------------------------------------------------------------------------------
 def read_run_file(path: Any) -> Any:
-    """The file's content as loaded by PyTorch's weights_only unpickler (not yet checked)."""
+    """The file's content as loaded by PyTorch's weights_only unpickler (not yet checked). Only
+    regular files; the zip's records are bounded by the file's own config before any is read
+    (run_file_guard.py: a FIFO or a zip bomb is refused at once)."""
     source = check_path(path, "r")
     if isinstance(source, str):
-        try:
-            if os.path.isdir(source):
-                raise ValueError(f"path: {echo(path)} is a folder, not a run file")
-            size = os.path.getsize(source)
-        except FileNotFoundError:
-            raise ValueError(f"path: no such file: {echo(path)}") from None
-        except OSError as e:
-            raise ValueError(f"path: cannot read {echo(path)}: {e.strerror or type(e).__name__}") from None
-    else:
-        try:
-            size = source.seek(0, io.SEEK_END)
-            source.seek(0)
-        except Exception:
-            raise ValueError(f"path: the file object cannot seek; got {echo(path)}") from None
-    if not isinstance(size, int) or size > MAX_FILE_BYTES:
+        with open_regular_file(source, path, MAX_FILE_BYTES) as f:
+            return _read(f, path, os.fstat(f.fileno()).st_size)
+    size = file_size(source, path)
+    if size > MAX_FILE_BYTES:
         raise ValueError(f"path: larger than {MAX_FILE_BYTES:,} bytes, no babygpt-widget run is; refused")
+    return _read(source, path, size)
+
+
+def _read(f: Any, path: Any, size: int) -> Any:
+    check_container(f, path, size)
+    f.seek(0)
     try:
-        state = torch.load(source, weights_only=True, map_location="cpu")
+        state = torch.load(f, weights_only=True, map_location="cpu")
     except OSError as e:
         raise ValueError(f"path: cannot read {echo(path)}: {e.strerror or type(e).__name__}") from None
     except Exception:  # the unpickler's message advises weights_only=False: never repeat that

@@ -15,11 +15,12 @@ import numpy as np
 import torch
 
 from .chain import StateSpace
-from .model import GPT, GPTConfig
+from .model import GPT
 
 BUDGET_BYTES = 16 * 2**20  # weights + AdamW moments, all snapshots together (a larger model keeps 2)
 MIN_SNAPSHOTS, MAX_SNAPSHOTS = 2, 64
 FIRST_STRIDE = 16  # a snapshot every step would cost ~50% of a step; a replay of <16 steps ~30 ms
+# (slow steps start denser: request_cost.first_snapshot_stride keeps a replay within its budget)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Snapshot:
     def nbytes(self) -> int:
         return self.flat.nbytes
 
-    def load_into(self, model: GPT, optimizer: torch.optim.Optimizer) -> None:
+    def load_into(self, model: GPT, optimizer: torch.optim.Optimizer | None) -> None:
         params = list(model.parameters())
         sizes = [p.numel() for p in params]
         n = len(params)
@@ -46,7 +47,7 @@ class Snapshot:
         with torch.no_grad():
             for p, c in zip(params, chunks):
                 p.copy_(c.view_as(p))
-        if self.groups is not None:
+        if self.groups is not None and optimizer is not None:
             state = {i: {"step": chunks[3 * n + i].reshape(()).clone(),
                          "exp_avg": chunks[n + i].view_as(p).clone(),
                          "exp_avg_sq": chunks[2 * n + i].view_as(p).clone()} for i, p in enumerate(params)}
@@ -54,13 +55,14 @@ class Snapshot:
 
 
 class SnapshotStore:
-    def __init__(self, num_parameters: int) -> None:
+    def __init__(self, num_parameters: int, first_stride: int = FIRST_STRIDE) -> None:
         per_snapshot = 3 * 4 * num_parameters  # weights, exp_avg, exp_avg_sq
         self.capacity = int(np.clip(BUDGET_BYTES // per_snapshot, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
-        self.stride = FIRST_STRIDE
+        self.stride = first_stride
         self.floor = 0  # the first step that can be rebuilt
         self.snapshots: list[Snapshot] = []
         self.cached: tuple[int, GPT] | None = None  # the last rebuilt step
+        self.generation = 0  # bumped when steps already rebuilt may no longer describe the run
 
     @property
     def nbytes(self) -> int:
@@ -100,32 +102,54 @@ class SnapshotStore:
     def truncate(self, step: int) -> None:
         """The run went back to `step` (a rollback): later snapshots no longer describe it."""
         self.snapshots = [s for s in self.snapshots if s.step <= step]
+        self.generation += 1
         if self.cached is not None and self.cached[0] > step:
             self.cached = None
 
     def restart_at(self, step: int) -> None:
         """A loaded run: its past weights are unknown."""
         self.snapshots, self.floor, self.cached = [], step, None
+        self.generation += 1
 
-    def model_at(self, step: int, config: GPTConfig, every: StateSpace) -> GPT:
-        """The model as it was after `step` optimizer steps, rebuilt by replay."""
-        from .engine import one_thread  # the engine owns the threading policy
-        from .trainer import Trainer
-
-        if self.cached is not None and self.cached[0] == step:
-            return self.cached[1]
+    def base_for(self, step: int) -> Snapshot:
+        """The newest snapshot at or before `step` (a replay starts there); ValueError if none."""
         base = next((s for s in reversed(self.snapshots) if s.step <= step), None)
         if base is None or step < self.floor:
             raise ValueError(f"step: {step} cannot be rebuilt (this run's weights are known from step {self.floor})")
-        with torch.random.fork_rng(devices=[]):
-            model = GPT(config)
-        trainer = Trainer(model, every, base.counts, base.lr, base.weight_decay)
-        base.load_into(model, trainer.optimizer)
-        if step > base.step:
+        return base
+
+    def cached_model(self, step: int) -> GPT | None:
+        cached = self.cached
+        return cached[1] if cached is not None and cached[0] == step else None
+
+    def nearest(self, step: int, now: int, max_replay: int) -> int:
+        """The step nearest to `step` (the earlier one on a tie) that a replay of at most
+        `max_replay` steps rebuilds: just before it from its snapshot, the next snapshot after
+        it, or `now` (the live model, nothing to replay)."""
+        candidates = [now] + [s.step for s in self.snapshots if s.step >= self.floor]
+        base = next((s for s in reversed(self.snapshots) if s.step <= step), None)
+        if base is not None and step >= self.floor:
+            candidates.append(min(step, base.step + max(0, max_replay)))
+        return min(candidates, key=lambda c: (abs(c - step), c))
+
+    def rebuild(self, step: int, base: Snapshot, template: GPT, every: StateSpace, generation: int) -> GPT:
+        """The model after `step` steps: `template` (a model of this shape, overwritten)
+        loaded from `base` and trained on by replay. Touches no shared state but the cache (and
+        only when nothing was undone meanwhile), so it runs outside the run's lock."""
+        from .engine import one_thread  # the engine owns the threading policy
+        from .trainer import Trainer
+
+        model = template
+        if step == base.step:
+            base.load_into(model, None)  # weights only: nothing to replay
+        else:
+            trainer = Trainer(model, every, base.counts, base.lr, base.weight_decay)
+            base.load_into(model, trainer.optimizer)
             trainer.global_step = base.step
             with one_thread(), torch.enable_grad():
                 for _ in range(step - base.step):
                     trainer.step()
         model.requires_grad_(False)
-        self.cached = (step, model)
+        if self.generation == generation:
+            self.cached = (step, model)
         return model

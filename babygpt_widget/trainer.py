@@ -16,7 +16,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import compiled_step
 from .chain import TRIE_MIN_STATES, StateSpace, model_logits
 from .fused_adamw import FusedAdamWStep, make_adamw
 from .history import History
@@ -56,11 +55,6 @@ class Trainer:
         self._step_seconds = 0.0  # the last step's duration: sets how often to checkpoint
         self._rolled_back_to: int | None = None
         self.set_counts(counts)
-        # optional (BABYGPT_COMPILED_STEP=1): small chains' forward + backward compiled in the
-        # background; used from the first step after it is ready (see compiled_step.py)
-        self._compile = (compiled_step.BackgroundCompile(model, *self._compiled_inputs())
-                         if compiled_step.enabled() and self._n_full < TRIE_MIN_STATES else None)
-        self._compiled = False  # switched to the compiled function
 
     # -- configuration that applies without resetting the model --------------------------------
     def set_counts(self, counts: np.ndarray) -> None:
@@ -69,8 +63,7 @@ class Trainer:
         seen = torch.nonzero(full.sum(1)).squeeze(1)  # states that occur in the data
         rows = trie_rows(self.space.vocab_size, self.space.context_length, seen) if self._flat_trie else None
         n_windows = float(full.sum())
-        (self._counts, self._n_windows, self._n_windows_tensor, self._seen,  # one commit
-         self._trie_rows) = full, n_windows, torch.tensor(n_windows), seen, rows
+        (self._counts, self._n_windows, self._seen, self._trie_rows) = full, n_windows, seen, rows  # one commit
         self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -118,21 +111,9 @@ class Trainer:
             # comes from the (gradient-free) prefix-trie pass over every context.
             loss = self._cross_entropy(self.model(self._inputs[self._seen]), self._counts[self._seen])
             return loss, torch.softmax(model_logits(self.model, self.space).detach(), dim=-1)
-        if self._compiled and torch.is_grad_enabled() and self._compile.ready:
-            return self._compile.function(self.model, *self._compiled_inputs())
         logits = self.model.forward_all(self._inputs)  # (states, C, V)
         loss = self._cross_entropy(logits[:, -1], self._counts)
         return loss, torch.softmax(logits.detach()[self._rows, self._positions], dim=-1)
-
-    def _compiled_inputs(self) -> tuple[torch.Tensor, ...]:
-        return self._inputs, self._counts, self._n_windows_tensor, self._rows, self._positions
-
-    def _switch_when_compiled(self) -> None:
-        """At a step's start (never inside a replay): use the compiled function once it is ready,
-        with a fresh checkpoint, so a replay never mixes eager and compiled steps."""
-        if not self._compiled and self._compile is not None and self._compile.ready:
-            self._compiled = True
-            self.invalidate_checkpoint()
 
     def _cross_entropy(self, logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
         """The seed's mean cross-entropy over the windows, as counts per distinct state (one
@@ -148,8 +129,6 @@ class Trainer:
         params = self._parameters
         for p in params:  # a gradient left by an interrupted `finally` below must not accumulate
             p.grad = None
-        if self._compile is not None:
-            self._switch_when_compiled()
         started = time.perf_counter()
         loss, probs = self._loss_and_probs()
         value = self._record(loss.item(), probs)  # atomic; the weights it describes are current

@@ -23,6 +23,7 @@ from .config import ConfigError, RunConfig
 from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import SavedPage, save_widget_html
+from .memory_release import release_free_memory
 from .runstring import parse_run_string
 from .widget_compare import CompareMixin
 from .widget_inside import InsideMixin
@@ -31,6 +32,10 @@ from .widget_checks import (FieldError, check_count, check_optional, check_print
 from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
 
 HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
+# The whole history is re-sent (traits have no deltas): at most this many bytes a second, so a
+# front end slower than the kernel (a busy browser) cannot make the kernel's outgoing queue grow
+# (slow Play used to re-send it every step: ~7 MB/s for the default run, issue 19 §9)
+HISTORY_BYTES_PER_SECOND = 2**20
 MAX_TRAIN_STEPS = 1_000_000  # train(n) from Python
 # Arguments each command accepts (anything else is refused, naming the field).
 COMMAND_ARGS: dict[str, frozenset[str]] = {
@@ -180,11 +185,12 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         check_optional("k", k, (int, np.integer), "an integer")
         check_optional("start", start, str, "a state (a string)")
         check_optional("temperature", temperature, (int, float, np.number), "a number")
-        with self._owner(), short_errors():
-            return self.engine.reach_probability(
-                self.naughty if targets is None else targets, self.reach_k if k is None else k,
-                start=start or self.sample_start or None,
-                temperature=self.temperature if temperature is None else temperature)
+        with self._owner():  # the widget's defaults; the engine holds its own lock for the chain only
+            engine, targets = self.engine, self.naughty if targets is None else targets
+            k, start = self.reach_k if k is None else k, start or self.sample_start or None
+            temperature = self.temperature if temperature is None else temperature
+        with short_errors():
+            return engine.reach_probability(targets, k, start=start, temperature=temperature)
 
     def load_run(self, run_string: str) -> None:
         """Replace this widget's run with a shared one (see ``run_string``). In a kernel the
@@ -286,6 +292,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
                 with self._owner():
                     self.errors = {**self.errors, field: message}
         self.send(reply)
+        release_free_memory()  # this thread's glibc arena keeps what the command freed (at most every 10 s)
 
     def _run_command(self, cmd: Any, content: dict) -> None:
         if not isinstance(cmd, str) or cmd not in COMMAND_ARGS:
@@ -389,8 +396,9 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             n -= k
 
     # -- engine -> traits -------------------------------------------------------------------------
-    def _push(self, history: bool = False, view_live: bool = False) -> None:
-        """Send the live chain and, at most every HISTORY_UPDATE_INTERVAL unless asked, the history."""
+    def _push(self, history: bool = False, view_live: bool = False, every_step: bool = False) -> None:
+        """Send the live chain and, unless asked, the history at most every HISTORY_UPDATE_INTERVAL
+        (`every_step`: slow Play, as often as HISTORY_BYTES_PER_SECOND allows)."""
         now = time.perf_counter()
         engine = self.engine
         with self.hold_sync():
@@ -404,7 +412,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             self.run_string = engine.run_string
             if math.isfinite(engine.loss):
                 self.loss = engine.loss
-            if history or now - self._last_history_push >= self._history_interval():
+            if history or now - self._last_history_push >= self._history_interval(every_step):
                 self._push_history(view_live)
                 self._last_history_push = now
 
@@ -443,8 +451,11 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             self.walk = {}
         self._compare_follow()
 
-    def _history_interval(self) -> float:
-        return HISTORY_UPDATE_INTERVAL * max(1.0, len(self.history_probs) / 2**18)
+    def _history_interval(self, every_step: bool = False) -> float:
+        size = (len(self.history_probs) + len(self.history_prefix_probs) + len(self.history_steps)
+                + len(self.history_losses))
+        by_bytes = size / HISTORY_BYTES_PER_SECOND
+        return by_bytes if every_step else max(HISTORY_UPDATE_INTERVAL, by_bytes)
 
     def _push_history(self, view_live: bool) -> None:
         view = self.engine.history

@@ -44,12 +44,24 @@ def check_count(field: str, value: Any, low: int, high: int) -> int:
     return int(value)
 
 
+def as_float(value: Any) -> float | None:
+    """A real number (int, float, numpy scalar, Fraction; not bool) as a finite float, or None
+    when it is not one or has no finite float (10**400, nan, inf)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):  # 10**5000, a Fraction too large for a float
+        return None
+    return number if math.isfinite(number) else None
+
+
 def check_speed(value: Any, low: float, high: float) -> float:
     """play_speed: 0 (full speed) or a finite number of steps per second in [low, high]."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
-    if not ok or not (float(value) == 0 or low <= float(value) <= high):
+    number = as_float(value)
+    if number is None or not (number == 0 or low <= number <= high):
         raise FieldError("play_speed", f"must be 0 (full speed) or from {low:g} to {high:g} steps/s; got {echo(value)}")
-    return float(value)
+    return number
 
 
 def field_message(field: str, error: BaseException, value: Any) -> str:
@@ -120,6 +132,8 @@ class Float(_FieldErrors, traitlets.Float):
     def validate(self, obj: Any, value: Any) -> float:
         if isinstance(value, bool):  # traitlets would take True as 1.0
             self.error(obj, value)
+        if isinstance(value, numbers.Integral) and as_float(value) is None:  # float(10**400) overflows
+            raise FieldError(self.name or "value", f"must be a finite number; got {echo(value)}")
         return super().validate(obj, value)
 
 

@@ -21,12 +21,16 @@ import numpy as np
 
 from .compare import Comparison, HittingCurve
 from .ensemble import Cancelled, SeedEnsemble, max_seeds
+from .memory_release import release_free_memory
+from .request_cost import DEFAULT_TEMPERATURES, SHORT_REQUEST_SECONDS, check_reach, replay_limit
 from .runstring import PREFIX
 from .widget_checks import FieldError, check_count, clip, echo, field_message, json_safe
 
 # command -> the key of its inline error in `errors`
 ERROR_KEYS = {"compare_seeds": "k", "compare": "other", "hitting": "hitting"}
 PROGRESS_POLL = 0.05  # s between progress updates of a background comparison (and Stop's latency bound)
+BACKGROUND_SLOTS = ("_compare_cancel", "_hitting_cancel")  # cancel Events of work Stop ends
+MAX_REACH_STEPS = 10_000  # the hitting command's k; its cost estimate decides below that
 
 
 def _f32(a: np.ndarray) -> list:
@@ -66,6 +70,7 @@ class CompareMixin:
 
     def _init_compare(self) -> None:
         self._compare_cancel: threading.Event | None = None  # the running background comparison's
+        self._hitting_cancel: threading.Event | None = None  # the running hitting curve's (worker or a cell)
         self._compare_config: dict | None = None  # the settings the results were computed for
         self._compare_engine: Any = None  # the run `comparison` / `hitting` describe
         self._compare_future: asyncio.Future | None = None  # the worker's (tests wait for it)
@@ -93,7 +98,21 @@ class CompareMixin:
     def hitting_curve(self, targets: Any = None, k: int | None = None, start: str | None = None,
                       temperatures: Any = None, step: int | None = None) -> HittingCurve:
         """P(reach a marked state within k steps) against temperature (default 0, 0.1, …, 2),
-        defaulting to the widget's marked states, reach k, start state and shown step."""
+        defaulting to the widget's marked states, reach k, start state and shown step. Refused
+        at once when estimated too long (see BabyGPT.hitting_curve); Stop cancels it."""
+        engine, settings, (targets, k, start, step) = self._hitting_args(targets, k, start, step)
+        cancel = threading.Event()
+        self._hitting_cancel = cancel  # Stop (any thread) sets it; the engine holds its lock for the logits only
+        try:
+            curve = engine.hitting_curve(targets, k, start, temperatures=temperatures, step=step, cancel=cancel)
+        finally:
+            if self._hitting_cancel is cancel:
+                self._hitting_cancel = None
+        self._set_result("hitting", hitting_trait(curve), engine, settings)
+        return curve
+
+    def _hitting_args(self, targets: Any, k: Any, start: Any, step: Any) -> tuple[Any, dict, tuple]:
+        """(engine, settings, (targets, k, start, step)) with the widget's defaults filled in."""
         with self._owner():
             engine, settings = self.engine, self.config
             targets = list(self.naughty) if targets is None else targets
@@ -102,9 +121,7 @@ class CompareMixin:
             k = self.reach_k if k is None else k
             start = (self.sample_start or None) if start is None else start
             step = self._shown_step if step is None else step
-            curve = engine.hitting_curve(targets, k, start=start, temperatures=temperatures, step=step)
-        self._set_result("hitting", hitting_trait(curve), engine, settings)
-        return curve
+        return engine, settings, (targets, k, start, step)
 
     def clear_compare(self, everything: bool = False) -> None:
         """Leave the comparison (the drawing returns to this run); ``everything=True`` also
@@ -176,15 +193,33 @@ class CompareMixin:
         self.compare(int(other))
 
     def _hitting_command(self, k: Any, start: Any) -> None:
+        """Checked and estimated at once (refusals name k, start or naughty); a request estimated
+        over SHORT_REQUEST_SECONDS runs in a worker thread (Stop, or the next request, cancels it)."""
         if k is not None:
-            k = check_count("k", k, 0, 10_000)
+            k = check_count("k", k, 0, MAX_REACH_STEPS)
         if start is not None and (not isinstance(start, str) or len(start) > 64):
             raise FieldError("start", f"must be a state; got {echo(start)}")
-        self.hitting_curve(k=k, start=start or None)
+        engine, settings, (targets, k, start, step) = self._hitting_args(None, k, start or None, None)
+        with engine.lock:
+            engine._reach_args(targets, k, start)  # state and k checks, before anything starts
+            config, past = engine.config, step is not None and step != engine.global_step
+        replay = replay_limit(config) if past else 0  # a past step may replay up to this much
+        cost = check_reach(config, k, DEFAULT_TEMPERATURES, "k", max(0, replay))
+        previous = self._hitting_cancel
+        if previous is not None:
+            previous.set()  # the newest request wins (the plot follows the slider)
+        if cost.seconds <= SHORT_REQUEST_SECONDS or self._main_loop() is None:
+            self.hitting_curve(targets, k, start, step=step)
+            return
+        self._in_background(
+            lambda progress, cancel: engine.hitting_curve(targets, k, start, step=step, cancel=cancel, progress=progress),
+            lambda curve: self._set_result("hitting", hitting_trait(curve), engine, settings),
+            k * DEFAULT_TEMPERATURES, "hitting", slot="_hitting_cancel")
 
     # -- background work (a worker thread, mirrored by a task on the kernel's main loop) ----------
     def _in_background(self, work: Callable[[Callable[[int, int], Any], threading.Event], Any],
-                       finish: Callable[[Any], None], total: int, key: str) -> None:
+                       finish: Callable[[Any], None], total: int, key: str, slot: str = "_compare_cancel") -> None:
+        """`slot`: the attribute holding this job's cancel Event (Stop sets every slot's)."""
         cancel = threading.Event()
         done = [0]
 
@@ -195,7 +230,7 @@ class CompareMixin:
         if loop is None:  # plain Python: no kernel to keep free
             finish(work(progress, cancel))
             return
-        self._compare_cancel = cancel
+        setattr(self, slot, cancel)
         with self._owner(), self.hold_sync():
             self.training = True
             self.progress = {"done": 0, "total": int(total)}
@@ -220,13 +255,15 @@ class CompareMixin:
                 with self._owner():
                     self.errors = {**self.errors, key: clip(f"{key}: stopped by {type(e).__name__}: {e}")}
             finally:
-                if self._compare_cancel is cancel:
-                    self._compare_cancel = None
-                if not cancel.is_set():
-                    with self._owner(), self.hold_sync():
-                        self.training = self._busy()
-                        if not self._busy():
-                            self.progress = {}
+                if getattr(self, slot) is cancel:
+                    setattr(self, slot, None)
+                with self._owner(), self.hold_sync():  # stopped, superseded or done: idle unless other work runs
+                    busy = self._busy() or any(getattr(self, s) is not None for s in BACKGROUND_SLOTS)
+                    if self.training != busy:
+                        self.training = busy
+                    if not busy and self.progress:
+                        self.progress = {}
+                release_free_memory(force=True)  # the worker thread's arena keeps what the job freed
 
         if self._running_here(loop):
             loop.create_task(mirror())
@@ -241,10 +278,11 @@ class CompareMixin:
             return False
 
     def _request_stop(self) -> None:
-        cancel = self._compare_cancel
-        if cancel is not None:
-            cancel.set()  # the worker stops before its next step, lock or not
-            self._compare_cancel = None
+        for slot in BACKGROUND_SLOTS:
+            cancel = getattr(self, slot)
+            if cancel is not None:
+                cancel.set()  # the worker stops before its next step, lock or not
+                setattr(self, slot, None)
         super()._request_stop()  # type: ignore[misc]
 
     # -- results follow the run -------------------------------------------------------------------

@@ -116,24 +116,34 @@ class InsideMixin:
 
     def explain(self, state: str, step: int | None = None) -> "Explanation":
         """The forward pass behind ``state``'s edges (see ``BabyGPT.explain``) at ``step``; None =
-        the step the widget shows (live, or the history slider's). Also shown in the inside panel."""
+        the step the widget shows (live, or the history slider's). Also shown in the inside panel.
+        A past step too costly to rebuild is refused naming the nearest one that can be shown."""
+        return self._explain(state, step, nearest=False)
+
+    def _explain(self, state: Any, step: Any, nearest: bool) -> "Explanation":
         state, step = check_explain_args(state, step)
         if state is None:
             raise FieldError("state", "must be a state (a string); got None")
         with self._owner():  # type: ignore[attr-defined]
-            e = self.engine.explain(state, self._shown_step if step is None else step)
-            self.inside = inside_dict(e)
-            self._inside_model = self.engine.model
+            engine, model = self.engine, self.engine.model
+            asked = self._shown_step if step is None else step
+        e = engine.explain(state, asked, nearest=nearest)  # a past step's replay holds no lock
+        with self._owner():  # type: ignore[attr-defined]
+            if self.engine is engine and engine.model is model:  # else a rebuilt run: the answer is stale
+                self.inside = {**inside_dict(e), "asked": asked if asked is not None else e.step}
+                self._inside_model = model
         return e
 
     def _explain_command(self, content: dict) -> None:
-        """{"cmd": "explain", "state", "step"}: state None (or "") closes the panel."""
+        """{"cmd": "explain", "state", "step"}: state None (or "") closes the panel. A past step
+        whose rebuild would pass the replay budget is answered at the nearest step that fits
+        (`inside.step`; `inside.asked` is the step asked for)."""
         state, step = check_explain_args(content.get("state"), content.get("step"))
         if not state:
             with self._owner():  # type: ignore[attr-defined]
                 self.inside = {}
             return
-        self.explain(state, step)
+        self._explain(state, step, nearest=True)
 
     def _inside_replay(self) -> dict[str, Any]:
         """Under the lock: the explanations a saved page replays (see `replay`)."""

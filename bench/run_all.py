@@ -24,15 +24,15 @@ class Tee(io.TextIOBase):
 
 
 # issue 14's table: train_speed (engine vs seed), widget_live + widget_overhead (widget in a kernel),
-# large_chain (C=10, C=12); compiled_step measures the optional compiled step (off by default)
+# large_chain (C=10, C=12)
 TABLE = ("ratio BabyGPT.train / seed bare loop", "ratio widget train / seed", "ratio widget play / seed",
-         "widget overhead in the same run", "states (C=", "compiled", "estimate / measured")
+         "widget overhead in the same run", "states (C=", "estimate / measured", "met (", "MISSED (")
 tee = Tee(sys.stdout)
 sys.stdout = tee
 try:
-    for name in ("train_speed", "large_chain", "widget_live", "widget_overhead", "compiled_step", "state_eval",
+    for name in ("train_speed", "large_chain", "widget_live", "widget_overhead", "state_eval",
                  "history_memory", "frontend_update", "startup_payload", "pause_latency", "cost_guard", "explain_speed",
-                 "seed_ensemble", "saved_page_size"):
+                 "seed_ensemble", "saved_page_size", "request_bounds"):
         runpy.run_path(str(here / f"{name}.py"), run_name="__main__")
 finally:
     sys.stdout = tee.out

@@ -162,3 +162,85 @@ def test_progress_reports_for_long_runs(capsys):
     assert seen[-1] == (5, 5)
     run.train(3, progress=True)
     assert "3 / 3 steps" in capsys.readouterr().out
+
+
+# -- issue 19 §4, §6, §7: the analysis requests and every numeric input ---------------------------
+from decimal import Decimal  # noqa: E402 - kept with the tests that use it (new in issue 19)
+
+# every odd kind of number a user (or a hostile channel) can hand over
+odd_numbers = st.one_of(
+    st.integers(4400, 5000).map(lambda e: 10**e), st.integers(4400, 5000).map(lambda e: -(10**e)),
+    st.sampled_from([10**400, -(10**400), 2**63, 2**1024, math.nan, math.inf, -math.inf, 1e308, -0.0, True, False,
+                     np.int64(2**62), np.int64(-(2**62)), np.float64(math.nan), np.float32(math.inf), np.bool_(True),
+                     np.longdouble("1e4000"), Decimal("1e5000"), Decimal("NaN"), Decimal("0.5"), Fraction(10**400, 3),
+                     Fraction(1, 3), "1", "0.5", "nan", "1e5000", b"1", 1 + 2j, None, [1], (0.5,)]),
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**80), 2**80),
+)
+REQUESTS = {
+    "hitting_curve": (["k", "temperatures", "step"], dict(targets=["000"], k=3)),
+    "explain": (["step", "nearest"], dict(state="000")),
+    "probabilities_at": (["step", "temperature"], {}),
+    "reach_probability": (["k", "temperature"], dict(targets="000", k=3)),
+    "compare": (["other"], {}),
+    "compare_seeds": (["k", "steps"], dict(k=1, steps=0)),
+    "transition_matrix": (["temperature"], {}),
+    "sample": (["n", "temperature", "seed"], dict(n=3)),
+    "train": (["n"], dict(n=0)),
+}
+
+
+@pytest.fixture(scope="module")
+def trained_small() -> BabyGPT:
+    run = BabyGPT(**SMALL)
+    run.train(20)
+    return run
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(data=st.data())
+def test_every_numeric_input_of_the_requests(trained_small, data):
+    """Huge ints, -huge, NaN, inf, numpy scalars, bools, Decimal, Fraction, strings — in any
+    numeric argument of the analysis requests (also inside a temperatures list): a field-named
+    ValueError or a result, never OverflowError/TypeError, the run unchanged."""
+    run = trained_small
+    method = data.draw(st.sampled_from(sorted(REQUESTS)), label="method")
+    names, base = REQUESTS[method]
+    name = data.draw(st.sampled_from(names), label="argument")
+    value = data.draw(odd_numbers, label="value")
+    if name == "temperatures" and data.draw(st.booleans(), label="inside a list"):
+        value = [0.5, value]
+    if method in ("train", "compare_seeds") and isinstance(value, (int, np.integer)) and 0 <= value <= 10**6:
+        value = int(value) % 3  # valid counts stay short: the point is the odd ones
+    kwargs = {**base, name: value}
+    before = snapshot(run)
+    try:
+        call(run, method, kwargs)
+    except ValueError as e:
+        check_error(e, {name, "other", "path"})
+        assert_same_snapshot(before, snapshot(run))
+
+
+@pytest.mark.parametrize("method,kwargs,field", [
+    ("hitting_curve", dict(targets="000", k=3, temperatures=10**5000), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=[10**400]), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=[Fraction(10**400, 3)]), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=["1"]), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=[Decimal("0.5")]), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=np.array(["1"])), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=[0.5] * 1001), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, temperatures=[True]), "temperatures"),
+    ("hitting_curve", dict(targets="000", k=3, step=10**5000), "step"),
+    ("hitting_curve", dict(targets="000", k=3, cancel="yes"), "cancel"),
+    ("explain", dict(state="000", step=-(10**400)), "step"),
+    ("explain", dict(state="000", nearest="yes"), "nearest"),
+    ("probabilities_at", dict(step=1.5), "step"),
+    ("reach_probability", dict(targets="000", k=3, temperature=10**400), "temperature"),
+])
+def test_named_numeric_cases_of_issue_19(method, kwargs, field):
+    run = BabyGPT(**SMALL)
+    run.train(2)
+    before = snapshot(run)
+    with pytest.raises(ValueError, match=f"^{field}: ") as info:
+        call(run, method, kwargs)
+    assert len(str(info.value)) <= 400
+    assert_same_snapshot(before, snapshot(run))

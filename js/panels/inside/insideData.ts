@@ -18,6 +18,8 @@ export interface Inside {
   probs: number[];
   /** First lens row from which the top token is the final one and stays so. */
   decided_at: number;
+  /** The step asked for, when the kernel answered at the nearest step it could rebuild in time. */
+  asked?: number;
 }
 
 /** Precomputed explanations of a saved page: entries[state][k] is at steps[k]. */

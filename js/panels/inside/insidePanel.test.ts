@@ -59,6 +59,26 @@ describe("inside panel", () => {
     expect(last).toEqual({ cmd: "explain", state: "101", step: 10 });
   });
 
+  it("an answer at the nearest step the kernel could rebuild satisfies the request and says so", () => {
+    vi.useFakeTimers();
+    const s = make();
+    open(s, "101");
+    s.model.update({ inside: fakeInside("101", 50) });
+    s.model.reply({ reply: "explain", ok: true });
+    s.model.update({ shown_index: 10 });
+    s.flush();
+    vi.advanceTimersByTime(300);
+    const asked = explains(s).length;
+    expect(explains(s).at(-1)).toEqual({ cmd: "explain", state: "101", step: 10 });
+    s.model.update({ inside: { ...fakeInside("101", 8), asked: 10 } });
+    s.model.reply({ reply: "explain", ok: true });
+    s.flush();
+    vi.advanceTimersByTime(2000);
+    expect(explains(s)).toHaveLength(asked); // not asked again and again
+    expect(s.$('[data-role="inside-step"]').textContent).toBe("step 8");
+    expect(s.$('[data-role="inside-hint"]').textContent).toBe("nearest step the kernel rebuilds quickly: 8 (the slider shows 10)");
+  });
+
   it("applies the temperature to the logits; greedy marks the argmax only", () => {
     const s = make();
     open(s, "000");

@@ -69,7 +69,7 @@ export class InsidePanel {
     this.el.append(head, this.error, this.hint, this.view.el);
     this.requester = new ExplainRequester(
       (w) => host.send({ cmd: "explain", state: w.state, step: w.step }),
-      (w) => this.trait !== null && this.trait.state === w.state && (this.trait.step === w.expect || (w.step === null && this.trait.step > w.expect)),
+      (w) => this.trait !== null && this.trait.state === w.state && (this.trait.step === w.expect || this.trait.asked === w.expect || (w.step === null && this.trait.step > w.expect)),
       250,
       clock,
     );
@@ -205,6 +205,7 @@ export class InsidePanel {
     else if (s === null) hint = "the forward pass behind a state's edges: search a state, sample a walk, or click Look inside, then a state";
     else if (data === null) hint = staticPage ? `no saved data for ${s}: needs a running Python kernel` : `computing ${s}…`;
     else if (staticPage && data.step !== this.shown.step) hint = `saved page: nearest saved step ${data.step} (the slider shows ${this.shown.step})`;
+    else if (data.step !== this.shown.step && data.asked === this.shown.step) hint = `nearest step the kernel rebuilds quickly: ${data.step} (the slider shows ${this.shown.step})`;
     setText(this.hint, hint);
     this.hint.hidden = hint === "";
     setText(this.stepLine, data ? `step ${data.step}` : "");
