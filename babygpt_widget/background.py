@@ -14,7 +14,9 @@ import asyncio
 import threading
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
+
+from .config import MAX_STEPS
 
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
 SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
@@ -56,6 +58,7 @@ class RunOwner:
         self._task: asyncio.Task | None = None
         self._want_play = False
         self._pending_steps = 0  # accepted Train ×N steps not yet run by the background task
+        self._plan: list[tuple[int, dict[str, Any]]] = []  # a loaded run's settings changes: (step, settings)
         self._progress_done = 0
         self._progress_total = 0
         self._stop_serial = 0  # bumped by stop() from any thread, without the lock
@@ -141,6 +144,7 @@ class RunOwner:
         self._seen_stop = self._stop_serial
         self._want_play = False
         self._pending_steps = 0
+        self._plan = []
         self._progress_done = self._progress_total = 0
         with self.hold_sync():
             self.playing = False
@@ -186,7 +190,7 @@ class RunOwner:
             n, pace = self._steps_per_chunk(), 0.0
         try:
             self._forget_undo()
-            self._guarded(lambda: self.engine.train(n))
+            self._guarded(lambda: self._train_engine(n))
         except Exception as e:  # noqa: BLE001 - _guarded reported it in errors["train"]
             if not isinstance(e, ValueError):
                 self._report_train_error(e)
@@ -204,6 +208,28 @@ class RunOwner:
             self._push(history=slow)
         return pace
 
+    def _train_engine(self, n: int) -> list[float]:
+        """Under the lock: n steps of the engine (fewer at the MAX_STEPS bound), applying a loaded
+        run's settings changes (`_plan`) at the steps they happened, so its string replays exactly."""
+        engine = self.engine
+        room = MAX_STEPS - engine.global_step
+        if n > 0 and room <= 0:
+            raise ValueError(f"train: the run is at step {engine.global_step:,}, the most a run holds; "
+                             "reset it (or save it and start another) to train on")
+        n = min(n, room)
+        losses: list[float] = []
+        while True:
+            while self._plan and engine.global_step >= self._plan[0][0]:
+                step, values = self._plan[0]
+                if step == engine.global_step:
+                    engine.configure(**values)
+                self._plan.pop(0)  # after the change: an interrupted configure is tried again
+            if n <= 0:
+                return losses
+            k = min(n, self._plan[0][0] - engine.global_step) if self._plan else n
+            losses.extend(engine.train(k))
+            n -= k
+
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         """Yield to the loop; pace slow Play in short naps that notice Stop at once."""
         serial, speed = self._stop_serial, self.play_speed
@@ -218,6 +244,7 @@ class RunOwner:
             self._task = None
         self._want_play = False
         self._pending_steps = 0
+        self._plan = []
         self._progress_done = self._progress_total = 0
         with self.hold_sync():  # first, alone: the small message that says training stopped
             self.playing = False

@@ -22,6 +22,9 @@ MAX_N_EMBD = 256
 MAX_LR = 10.0
 MAX_WEIGHT_DECAY = 10.0
 MAX_SEED = 2**63 - 1
+# Steps one run may hold, the same bound everywhere (train, run strings, run files, traits): below
+# 2**24, so AdamW's float32 step counter stays exact, and below 2**31 (the int32 history steps).
+MAX_STEPS = 10_000_000
 
 SEED_SEQUENCE = "111101111011110"
 

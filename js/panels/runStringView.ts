@@ -1,6 +1,15 @@
 // The run as one shareable line: shown with a Copy button; paste one to load that run.
 import { button, el, errorSlot, setText, showError } from "../util/dom";
 
+/** Longer run strings (settings changed part-way, long sequences: up to 302,000 characters)
+ * show their start and end; Copy, and copying a selection of the line, give all of it. */
+export const SHOWN_CHARS = 160;
+
+/** The line shown for a run string: whole when short, else its start … its end (the last steps). */
+export function shownRunString(s: string): string {
+  return s.length <= SHOWN_CHARS ? s : `${s.slice(0, 100)} … ${s.slice(-(SHOWN_CHARS - 110))}`;
+}
+
 export class RunStringView {
   readonly el: HTMLDivElement;
   /** Elements that need a kernel (disabled on a saved page). */
@@ -11,6 +20,7 @@ export class RunStringView {
   private readonly copyBtn: HTMLButtonElement;
   private localError = "";
   private remoteError = "";
+  private value = "";
 
   constructor(load: (value: string) => void, signal: AbortSignal) {
     this.el = el("div", "bg-runstring");
@@ -22,7 +32,7 @@ export class RunStringView {
     this.input = el("input");
     this.input.type = "text";
     this.input.dataset.field = "run_string";
-    this.input.placeholder = "paste a run string (babygpt1:…) to load that run";
+    this.input.placeholder = "paste a run string (babygpt2:…) to load that run";
     this.input.spellcheck = false;
     this.input.autocomplete = "off";
     this.input.setAttribute("aria-label", "run string to load");
@@ -42,11 +52,20 @@ export class RunStringView {
     loadBtn.addEventListener("click", submit, { signal });
     this.input.addEventListener("keydown", (ev) => ev.key === "Enter" && submit(), { signal });
     this.copyBtn.addEventListener("click", () => void this.copy(), { signal });
+    // Ctrl+C on the (shortened) line copies the whole run string
+    this.text.addEventListener("copy", (ev) => {
+      if (!this.value || !ev.clipboardData) return;
+      ev.clipboardData.setData("text/plain", this.value);
+      ev.preventDefault();
+    }, { signal });
   }
 
   setRunString(s: string): void {
-    setText(this.text, s || "–");
-    this.text.title = s; // the line may end in an ellipsis: the whole run on hover, and Copy
+    this.value = s;
+    const shown = shownRunString(s);
+    setText(this.text, shown || "–");
+    // the line may end in an ellipsis: the whole run on hover when it is short, and Copy
+    this.text.title = shown === s ? s : `${shown}\n${s.length.toLocaleString("en")} characters: Copy copies all of them`;
   }
 
   setError(msg: string | undefined): void {
@@ -58,9 +77,9 @@ export class RunStringView {
     showError(this.error, this.input, this.localError || this.remoteError);
   }
 
-  /** Clipboard API where allowed; else select the text so Ctrl+C works. */
+  /** Clipboard API where allowed; else select the line so Ctrl+C (the copy listener) works. */
   private async copy(): Promise<void> {
-    const s = this.text.textContent ?? "";
+    const s = this.value;
     try {
       await navigator.clipboard.writeText(s);
       this.flash("Copied ✓");
