@@ -205,13 +205,13 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
                 self.can_undo_reset = False
                 self.errors = {}
                 self._push(history=True, view_live=True)
-        if plan.steps:
-            self._queue_or_run(plan.steps)
+            if plan.steps:  # still under the lock: a finishing background task cannot drop the plan
+                self._queue_or_run(plan.steps)
 
     @classmethod
     def from_run_string(cls, run_string: str, **view: Any) -> "BabyGPTWidget":
-        """A widget of a shared run: same settings, trained for the same number of steps (in a
-        kernel, a long run keeps training in the background while it is shown)."""
+        """A widget of a shared run: its settings, replayed segment by segment to the same step (in
+        a kernel, a long run keeps training in the background while it is shown)."""
         widget = cls(**view)
         widget.load_run(run_string)
         return widget

@@ -272,6 +272,18 @@ def test_malformed_strings_are_refused_naming_what(text, match):
     assert len(str(info.value)) < 400
 
 
+@settings(max_examples=400, deadline=None)
+@given(body=st.text(alphabet=";|=%0123456789.eE-abcdefghijklmnopqrstuvwxyzCA_٣é😀", max_size=80))
+def test_any_text_parses_or_is_refused_naming_run_string(body):
+    for prefix in ("babygpt2:", "babygpt1:"):
+        try:
+            plan = parse_run_string(prefix + body)
+        except ValueError as e:
+            assert str(e).startswith("run_string: ") and len(str(e)) < 400
+        else:
+            assert plan.too_long or plan.segments and plan.steps == sum(s.steps for s in plan.segments)
+
+
 def test_markers_parse_but_only_what_replays_is_read():
     assert parse_run_string("babygpt2:too-long;steps=7").too_long
     with pytest.raises(ValueError, match="^run_string: this run changed its settings more often.*run file"):

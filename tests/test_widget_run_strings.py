@@ -128,7 +128,9 @@ def segmented(steps: tuple[int, int, int] = (700, 600, 500)) -> str:
 
 
 @pytest.mark.timeout(180)
-def test_a_segmented_run_loads_in_the_background_exactly(monkeypatch):
+@pytest.mark.parametrize("playing", [False, True])
+def test_a_segmented_run_loads_in_the_background_exactly(monkeypatch, playing):
+    """Also while Play runs: load_run stops it, and the ending Play task must not drop the plan."""
     w = BabyGPTWidget(**SMALL)
     replies = listen(w, monkeypatch)
     text = segmented()
@@ -136,6 +138,10 @@ def test_a_segmented_run_loads_in_the_background_exactly(monkeypatch):
     w.observe(lambda change: configs.append(change["new"]["lr"]), names="config")
 
     async def main() -> None:
+        if playing:
+            assert command(w, replies, cmd="play")["ok"]
+            await asyncio.sleep(0.1)
+            assert w.playing and w.engine.global_step > 0
         assert command(w, replies, cmd="load_run", value=text)["ok"]
         await asyncio.sleep(0.05)
         assert w.training is True and w.progress["total"] == 1800

@@ -28,6 +28,7 @@ describe("run string line", () => {
     expect(shown.startsWith("babygpt2:seq=0101")).toBe(true);
     expect(shown.endsWith("|lr=0.003;steps=10|seq=1100110011;steps=5")).toBe(true);
     expect(shown).toBe(shownRunString(LONG));
+    expect(text.querySelector(".bg-run-tail")?.textContent).toBe("steps=5"); // kept in view by the CSS
     expect(text.title).toContain(`${LONG.length.toLocaleString("en")} characters: Copy copies all of them`);
   });
 

@@ -15,6 +15,8 @@ export class RunStringView {
   /** Elements that need a kernel (disabled on a saved page). */
   readonly kernelOnly: HTMLElement[];
   private readonly text: HTMLElement;
+  private readonly head: HTMLElement;
+  private readonly tail: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly error: HTMLElement;
   private readonly copyBtn: HTMLButtonElement;
@@ -26,6 +28,10 @@ export class RunStringView {
     this.el = el("div", "bg-runstring");
     this.text = el("code", "bg-run-text");
     this.text.dataset.role = "run-string";
+    // the start shrinks with an ellipsis; the step count at the end stays in view
+    this.head = el("span", "bg-run-head");
+    this.tail = el("span", "bg-run-tail");
+    this.text.append(this.head, this.tail);
     this.copyBtn = button("copy-run", "Copy", "copy the run string to the clipboard");
     const show = el("div", "bg-run-show");
     show.append(el("span", "bg-field-label", "run"), this.text, this.copyBtn);
@@ -62,8 +68,10 @@ export class RunStringView {
 
   setRunString(s: string): void {
     this.value = s;
-    const shown = shownRunString(s);
-    setText(this.text, shown || "–");
+    const shown = shownRunString(s) || "–";
+    const cut = shown.lastIndexOf(";") + 1; // "steps=N" of the last segment
+    setText(this.head, shown.slice(0, cut));
+    setText(this.tail, shown.slice(cut));
     // the line may end in an ellipsis: the whole run on hover when it is short, and Copy
     this.text.title = shown === s ? s : `${shown}\n${s.length.toLocaleString("en")} characters: Copy copies all of them`;
   }
