@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from test_widget import synced
 
 from babygpt_widget import BabyGPTWidget
+from babygpt_widget.config import MAX_STEPS
 from babygpt_widget.trainer import TrainingDiverged
 from babygpt_widget.widget import COMMAND_ARGS, ERROR_FIELDS
 
@@ -108,7 +109,7 @@ def method_calls(draw) -> tuple[str, list, dict]:
                                  "load_run", "undo_reset", "stop", "pause", "set", "assign", "save_html"]))
     small_or_junk = st.one_of(st.integers(-3, 30), junk)
     if name == "train":
-        return name, [draw(st.one_of(st.integers(-3, 30), st.integers(min_value=10**6 + 1), junk))], {}
+        return name, [draw(st.one_of(st.integers(-3, 30), st.integers(min_value=MAX_STEPS + 1), junk))], {}
     if name in ("step", "undo_reset", "stop", "pause"):
         return name, [], {}
     if name == "show_step":
