@@ -26,8 +26,9 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
+from .config import MAX_STEPS
 from .memory_release import release_free_memory
 
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
@@ -73,6 +74,7 @@ class RunOwner:
         self._task: asyncio.Task | None = None
         self._want_play = False
         self._pending_steps = 0  # accepted Train ×N steps not yet run by the background task
+        self._plan: list[tuple[int, dict[str, Any]]] = []  # a loaded run's settings changes: (step, settings)
         self._progress_done = 0
         self._progress_total = 0
         self._stop_serial = 0  # bumped by stop() from any thread, without the lock
@@ -174,6 +176,7 @@ class RunOwner:
         self._want_play = False
         self._pending_steps = 0
         self._pushed.clear()
+        self._plan = []
         self._progress_done = self._progress_total = 0
         with self.hold_sync():
             self.playing = False
@@ -222,7 +225,7 @@ class RunOwner:
             n, pace = self._steps_per_chunk(), 0.0
         try:
             self._forget_undo()
-            done = len(self._guarded(lambda: self.engine.train(n, stop=self._stopping)))
+            done = len(self._guarded(lambda: self._train_engine(n, stop=self._stopping)))
         except Exception as e:  # noqa: BLE001 - _guarded reported it in errors["train"]
             if not isinstance(e, ValueError):
                 self._report_train_error(e)
@@ -258,6 +261,30 @@ class RunOwner:
                 self._acks = False  # no page is drawing (closed, hidden, an old front end)
                 return
             await asyncio.sleep(0.002)
+    def _train_engine(self, n: int, stop: Callable[[], bool] | None = None) -> list[float]:
+        """Under the lock: n steps of the engine (fewer at the MAX_STEPS bound), applying a loaded
+        run's settings changes (`_plan`) at the steps they happened, so its string replays exactly."""
+        engine = self.engine
+        room = MAX_STEPS - engine.global_step
+        if n > 0 and room <= 0:
+            raise ValueError(f"train: the run is at step {engine.global_step:,}, the most a run holds; "
+                             "reset it (or save it and start another) to train on")
+        n = min(n, room)
+        losses: list[float] = []
+        while True:
+            while self._plan and engine.global_step >= self._plan[0][0]:
+                step, values = self._plan[0]
+                if step == engine.global_step:
+                    engine.configure(**values)
+                self._plan.pop(0)  # after the change: an interrupted configure is tried again
+            if n <= 0:
+                return losses
+            k = min(n, self._plan[0][0] - engine.global_step) if self._plan else n
+            done = engine.train(k, stop=stop)
+            losses.extend(done)
+            if len(done) < k:
+                return losses  # stopped
+            n -= k
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         """Yield to the loop; pace slow Play in short naps that notice Stop at once."""
@@ -273,6 +300,7 @@ class RunOwner:
             self._task = None
         self._want_play = False
         self._pending_steps = 0
+        self._plan = []
         self._progress_done = self._progress_total = 0
         with self.hold_sync():  # first, alone: the small message that says training stopped
             self.playing = False

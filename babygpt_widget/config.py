@@ -22,6 +22,9 @@ MAX_N_EMBD = 256
 MAX_LR = 10.0
 MAX_WEIGHT_DECAY = 10.0
 MAX_SEED = 2**63 - 1
+# Steps one run may hold, the same bound everywhere (train, run strings, run files, traits): below
+# 2**24, so AdamW's float32 step counter stays exact, and below 2**31 (the int32 history steps).
+MAX_STEPS = 10_000_000
 
 SEED_SEQUENCE = "111101111011110"
 
@@ -150,7 +153,7 @@ def _check_alphabet(alphabet: Any) -> str:
 def _check_sequence(sequence: Any, alphabet: str, context_length: int) -> str:
     if not isinstance(sequence, str):
         raise ConfigError("sequence", f"must be a string over the alphabet {echo(alphabet)}; got {echo(sequence)}")
-    bad = sorted({c for c in sequence if c not in alphabet})
+    bad = sorted(set(sequence) - set(alphabet))  # set(str) runs in C: 100k characters in ~1 ms
     if bad:
         raise ConfigError("sequence", f"characters {echo(''.join(bad))} are not in the alphabet {echo(alphabet)}")
     if not context_length + 1 <= len(sequence) <= MAX_SEQUENCE_LENGTH:

@@ -20,14 +20,14 @@ import torch
 
 from . import chain, run_file
 from .checks import check_count, check_flag, check_number, check_path, echo
-from .config import ARCHITECTURE_FIELDS, ConfigError, RunConfig
+from .config import ARCHITECTURE_FIELDS, MAX_STEPS, ConfigError, RunConfig
 from .history import HistoryView
 from .model import GPT, GPTConfig
 from .progress import progress_reporter
-from .runstring import MAX_STEPS as MAX_RUN_STRING_STEPS
-from .runstring import format_run_string, parse_run_string
 from .past_steps import PastModel, plan_past
 from .request_cost import DEFAULT_TEMPERATURES, check_reach, first_snapshot_stride
+from .run_log import RunLog
+from .runstring import PREFIXES, RunPlan, read_run_string
 from .snapshots import FIRST_STRIDE, SnapshotStore
 from .table import Table
 from .tokens import decode, encode
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from .ensemble import SeedEnsemble
     from .explain import Explanation
 
-MAX_TRAIN_STEPS = 1_000_000
 MAX_SAMPLE_TOKENS = 100_000
 MAX_REACH_STEPS = 10_000
 MAX_TEMPERATURE = 100.0
@@ -99,7 +98,8 @@ class BabyGPT:
         snapshots = SnapshotStore(model.num_parameters, first_snapshot_stride(config, FIRST_STRIDE))  # for explain(step=...)
         snapshots.take(0, model, None, config.lr, config.weight_decay, counts)
         return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer,
-                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache, _snapshots=snapshots)
+                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache, _snapshots=snapshots,
+                    _log=RunLog.start(config))
 
     def _refresh(self) -> None:
         """Loss and chain (every context, shorter ones first) of the current weights; raises
@@ -174,7 +174,7 @@ class BabyGPT:
         if any(getattr(new, f) != getattr(old, f) for f in ARCHITECTURE_FIELDS):
             self._build(new)
             return
-        old_counts, old_snapshots = self._all_counts, self._snapshots.snapshots
+        old_counts, old_snapshots, old_log = self._all_counts, self._snapshots.snapshots, self._log
         try:
             if new.sequence != old.sequence:
                 counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
@@ -185,42 +185,66 @@ class BabyGPT:
                     self._refresh()
             self._trainer.set_hyperparameters(new.lr, new.weight_decay)
             self._config = new
+            self._log = self._log.changed(new, self._trainer.global_step)  # the run string's next segment
             if new != old:  # replay must not cross a settings change: keep the weights at it
                 self._take_snapshot(pinned=True)
         except BaseException:  # e.g. KeyboardInterrupt: all or nothing
             self._cache = None
             self._trainer.set_counts(old_counts)
             self._trainer.set_hyperparameters(old.lr, old.weight_decay)
-            self._all_counts, self._config = old_counts, old
+            self._all_counts, self._config, self._log = old_counts, old, old_log
             self._snapshots.snapshots = old_snapshots  # no snapshot may claim the new settings
             raise
 
     @property
     @_locked
     def run_string(self) -> str:
-        """Settings and step count in one line; ``BabyGPT.from_run_string`` rebuilds the run
-        (exactly, unless lr, weight decay or the sequence were changed part-way through)."""
-        return format_run_string(self._config, self.global_step)
+        """The run's whole history in one line: its settings, each change of lr, weight decay or
+        sequence part-way through, and the steps trained between (``babygpt2:…;steps=10|lr=…;
+        steps=5``). ``BabyGPT.from_run_string`` replays it to the same run exactly. A run loaded
+        from an old (run/1) file says ``exact=0``; one that changed settings more than a run
+        string holds says ``too-long`` (share a run file then)."""
+        return self._log.text(self._trainer.global_step)
 
     @classmethod
     def from_run_string(cls, text: str, progress: bool | Callable[[int, int], Any] = False) -> "BabyGPT":
-        """Rebuild a shared run exactly: same settings, trained for the same number of steps
-        (at most runstring.MAX_STEPS). Safe to interrupt: the run stops at its last whole step.
+        """Rebuild a shared run exactly: replay its segments (settings, then each part-way change
+        of lr, weight decay or sequence at the step it happened), at most MAX_STEPS steps and an
+        estimated hour of training. Safe to interrupt: the run stops at its last whole step.
         ``progress=True`` prints the steps done now and then; a callable gets (done, total)."""
-        config, steps = parse_run_string(text)
-        run = cls(**config.to_dict())
+        return cls._replay(read_run_string(text), progress)
+
+    @classmethod
+    def _start_of(cls, plan: RunPlan) -> "BabyGPT":
+        """The run at step 0 of a plan: its first segment's settings (and exactness)."""
+        run = cls(**plan.first.to_dict())
+        if not plan.exact:
+            run._log = RunLog.start(plan.first, exact=False)
+        return run
+
+    @classmethod
+    def _replay(cls, plan: RunPlan, progress: bool | Callable[[int, int], Any] = False) -> "BabyGPT":
+        run = cls._start_of(plan)
+        report = progress_reporter(progress, plan.steps)
+        done = 0
         try:
-            run.train(steps, progress=progress)
+            for i, segment in enumerate(plan.segments):
+                if i:
+                    run.configure(**plan.changes()[i - 1][1])
+                run.train(segment.steps, progress=None if report is None else
+                          (lambda d, _n, base=done: report(base + d)))
+                done += segment.steps
         except KeyboardInterrupt as e:  # keep what was trained: the run is at a whole step
             e.run = run  # type: ignore[attr-defined]
-            e.add_note(f"from_run_string: stopped at step {run.global_step:,} of {steps:,}; "
+            e.add_note(f"from_run_string: stopped at step {run.global_step:,} of {plan.steps:,}; "
                        f"the run so far is this exception's .run")
             raise
         return run
 
     @_locked
     def reset(self) -> None:
-        """Re-initialise weights and optimizer from the seed and clear the history."""
+        """Re-initialise weights and optimizer from the seed and clear the history (the run
+        string starts again, from the current settings)."""
         self._build(self._config)
 
     # -- training --------------------------------------------------------------------------------
@@ -231,8 +255,13 @@ class BabyGPT:
         started from, as the seed prints them). Stops with ValueError if the loss diverges.
         Safe to interrupt (KeyboardInterrupt): the run stays at its last completed step.
         ``progress=True`` prints the steps done about once a second; a callable gets (done, n).
-        ``stop`` (asked before each step) ends the run early: fewer losses are returned."""
-        n = check_count("n", n, 0, MAX_TRAIN_STEPS)
+        ``stop`` (asked before each step) ends the run early: fewer losses are returned.
+        A run holds at most MAX_STEPS steps in all."""
+        n = check_count("n", n, 0, MAX_STEPS)
+        room = MAX_STEPS - self._trainer.global_step
+        if n > room:
+            raise ValueError(f"n: the run is at step {self._trainer.global_step:,} and holds at most {MAX_STEPS:,} "
+                             f"steps, so at most {room:,} more; got {n:,}")
         report = progress_reporter(progress, n)
         losses: list[float] = []
         with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
@@ -430,6 +459,7 @@ class BabyGPT:
             "model": self.model.state_dict(),
             "optimizer": self._trainer.optimizer.state_dict(),
             "global_step": self.global_step,
+            "run_string": self.run_string,
             "history": {k: torch.as_tensor(v) if isinstance(v, np.ndarray) else v
                         for k, v in self._trainer.history.state_dict().items()},
         }
@@ -456,6 +486,8 @@ class BabyGPT:
             trainer.optimizer.load_state_dict(checked.optimizer)
         trainer.global_step = checked.global_step
         trainer.history.load_state_dict(checked.history)
+        parts["_log"] = (RunLog.of_plan(checked.plan, checked.config) if checked.plan is not None
+                         else RunLog.start(checked.config, exact=False))  # run/1: changes were not recorded
         parts["_snapshots"].restart_at(checked.global_step)  # the file has no past weights
         parts["_snapshots"].take(checked.global_step, parts["model"], trainer.optimizer if checked.optimizer["state"] else None,
                                  checked.config.lr, checked.config.weight_decay, parts["_all_counts"])
@@ -528,7 +560,7 @@ class BabyGPT:
         with self._lock:
             config, now, counts = self._config, self._trainer.global_step, self._counts.copy()
         k = check_count("k", k, 1, max_seeds(config))
-        steps = now if steps is None else check_count("steps", steps, 0, MAX_TRAIN_STEPS)
+        steps = now if steps is None else check_count("steps", steps, 0, MAX_STEPS)
         if seeds is None:
             seeds = [(config.seed + i) % (MAX_SEED + 1) for i in range(k)]
         elif (not isinstance(seeds, (list, tuple)) or len(seeds) != k
@@ -559,11 +591,13 @@ class BabyGPT:
             with self._lock:
                 step = check_count("other", other, self._snapshots.floor, self._trainer.global_step)
             return self.probabilities_at(step=step)  # a replay runs outside the lock
-        if isinstance(other, str) and other.startswith(PREFIX):
+        if isinstance(other, str) and other.strip().startswith(PREFIXES):
             try:
-                other = BabyGPT.from_run_string(other, progress=progress)
+                plan = read_run_string(other)
             except ValueError as e:
                 raise ValueError(f"other: {e}") from None
+            check_comparable(self.config, plan.final)  # before any training: the parse knows the states
+            other = BabyGPT._replay(plan, progress)
         elif isinstance(other, (str, os.PathLike)):
             try:
                 other = BabyGPT.load(other)
@@ -574,10 +608,7 @@ class BabyGPT:
                              f"or a step of this run's history; got {echo(other)}")
         with other.lock:
             theirs, their_probs = other._config, other._probs.copy()
-        mine = self.config
-        if (theirs.alphabet, theirs.context_length) != (mine.alphabet, mine.context_length):
-            raise ValueError(f"other: its alphabet {theirs.alphabet!r} and context length {theirs.context_length} "
-                             f"must equal this run's ({mine.alphabet!r}, {mine.context_length}) to compare states")
+        check_comparable(self.config, theirs)
         return their_probs
 
     def hitting_curve(self, targets: Any, k: int, start: str | None = None, temperatures: Any = None,
@@ -631,6 +662,13 @@ class BabyGPT:
                 f"{self.model.num_parameters:,} parameters, step {self._trainer.global_step}, loss {self._loss:.4f})")
 
 
+def check_comparable(mine: RunConfig, theirs: RunConfig) -> None:
+    """Raise ValueError (``other:``) unless runs of settings ``theirs`` have the states of ``mine``."""
+    if (theirs.alphabet, theirs.context_length) != (mine.alphabet, mine.context_length):
+        raise ValueError(f"other: its alphabet {echo(theirs.alphabet)} and context length {theirs.context_length} "
+                         f"must equal this run's ({echo(mine.alphabet)}, {mine.context_length}) to compare states")
+
+
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run torch on one intra-op thread: a model this small only loses to thread hand-offs,
@@ -651,4 +689,4 @@ def _check_count(field: str, value: Any, low: int, high: int) -> int:
     return check_count(field, value, low, high)
 
 
-__all__ = ["BabyGPT", "ConfigError", "TrainingDiverged", "MAX_RUN_STRING_STEPS"]
+__all__ = ["BabyGPT", "ConfigError", "TrainingDiverged", "MAX_STEPS"]

@@ -6,6 +6,10 @@ builds: weights and optimizer moments must have that model's shapes (AdamW's fus
 not check and would write out of bounds), optimizer settings must equal the config's, counters
 must agree, and the history must satisfy the invariants ``History`` relies on (a stride of 0
 would make the next record loop forever). Everything comes back as fresh, unaliased copies.
+
+Format run/2 also carries the run string (the settings' history: see runstring.py), parsed as
+strictly as a pasted one and checked against the file's settings and step; run/1 files, saved
+before it existed, still load (their run string then says ``exact=0``).
 """
 
 from __future__ import annotations
@@ -21,17 +25,20 @@ import torch
 
 from .fused_adamw import make_adamw
 from .checks import check_path, echo
-from .config import RunConfig
+from .config import MAX_STEPS, RunConfig
 from .history import MAX_CAPACITY, capacity_for
 from .model import GPT, GPTConfig
 from .run_file_guard import check_container, file_size, open_regular_file
+from .runstring import RunPlan, parse_run_string
 
-FILE_FORMAT = "babygpt-widget/run/1"
+FILE_FORMAT = "babygpt-widget/run/2"
+OLD_FILE_FORMAT = "babygpt-widget/run/1"  # no run string: read, never written
+FILE_FORMATS = (FILE_FORMAT, OLD_FILE_FORMAT)
 MAX_FILE_BYTES = 1 << 30  # far above the largest allowed run (weights, moments, history)
-MAX_GLOBAL_STEP = 10**12
 MAX_STRIDE = 2**40
 REFUSED = "not a babygpt-widget run file, or one that would need to run code to load; refused"
-TOP_LEVEL = ("format", "config", "model", "optimizer", "global_step", "history")
+TOP_LEVEL = ("format", "config", "model", "optimizer", "global_step", "run_string", "history")
+OLD_TOP_LEVEL = tuple(k for k in TOP_LEVEL if k != "run_string")
 HISTORY_KEYS = ("steps", "losses", "probs", "stride", "capacity")
 MOMENT_KEYS = ("step", "exp_avg", "exp_avg_sq")
 
@@ -50,6 +57,7 @@ class CheckedRun:
     optimizer: dict
     global_step: int
     history: dict[str, Any]
+    plan: RunPlan | None  # the run string's segments; None for a run/1 file
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -76,7 +84,7 @@ def _read(f: Any, path: Any, size: int) -> Any:
         raise ValueError(f"path: cannot read {echo(path)}: {e.strerror or type(e).__name__}") from None
     except Exception:  # the unpickler's message advises weights_only=False: never repeat that
         raise ValueError(f"path: {REFUSED} ({echo(path)})") from None
-    if not isinstance(state, dict) or state.get("format") != FILE_FORMAT:
+    if not isinstance(state, dict) or state.get("format") not in FILE_FORMATS:
         raise ValueError(f"path: not a babygpt-widget run file (format {FILE_FORMAT}); refused ({echo(path)})")
     return state
 
@@ -106,13 +114,15 @@ def write_run_file(state: dict, target: Any, path: Any) -> None:
 # -- content ---------------------------------------------------------------------------------------
 def check_run_state(state: Any) -> CheckedRun:
     """Every field of a loaded run file, checked; raises RunFileError (a ValueError) naming it."""
-    _require(isinstance(state, dict) and _keys(state) == set(TOP_LEVEL),
-             f"fields must be exactly {', '.join(TOP_LEVEL)}")
-    _require(state["format"] == FILE_FORMAT, f"format must be {FILE_FORMAT!r}")
+    old = isinstance(state, dict) and state.get("format") == OLD_FILE_FORMAT
+    top = OLD_TOP_LEVEL if old else TOP_LEVEL
+    _require(isinstance(state, dict) and _keys(state) == set(top), f"fields must be exactly {', '.join(top)}")
+    _require(state["format"] in FILE_FORMATS, f"format must be {FILE_FORMAT!r}")
     config = _check_config(state["config"])
     global_step = state["global_step"]
-    _require(type(global_step) is int and 0 <= global_step <= MAX_GLOBAL_STEP,
-             f"global_step must be an integer from 0 to {MAX_GLOBAL_STEP:,}; got {echo(global_step)}")
+    _require(type(global_step) is int and 0 <= global_step <= MAX_STEPS,
+             f"global_step must be an integer from 0 to {MAX_STEPS:,}; got {echo(global_step)}")
+    plan = None if old else _check_run_string(state["run_string"], config, global_step)
     gpt = _model_config(config)
     with torch.device("meta"):  # shapes only: no memory, no random numbers drawn
         reference = GPT(gpt)
@@ -121,7 +131,7 @@ def check_run_state(state: Any) -> CheckedRun:
     model = _check_model(state["model"], shapes)
     optimizer = _check_optimizer(state["optimizer"], config, param_shapes, global_step)
     history = _check_history(state["history"], config, global_step)
-    return CheckedRun(config, model, optimizer, global_step, history)
+    return CheckedRun(config, model, optimizer, global_step, history, plan)
 
 
 def _model_config(config: RunConfig) -> GPTConfig:
@@ -149,6 +159,18 @@ def _check_config(saved: Any) -> RunConfig:
         return RunConfig(**saved).validated()
     except ValueError as e:
         raise RunFileError(f"config: {echo(str(e))}") from None
+
+
+def _check_run_string(text: Any, config: RunConfig, global_step: int) -> RunPlan:
+    """The file's run string: it must parse, end with the file's settings and count its steps."""
+    _require(type(text) is str, f"run_string must be a string; got {echo(text)}")
+    try:
+        plan = parse_run_string(text)
+    except ValueError as e:
+        raise RunFileError(echo(str(e))) from None
+    _require(plan.steps == global_step, f"run_string counts {plan.steps:,} steps, global_step is {global_step:,}")
+    _require(plan.too_long or plan.final == config, "run_string must end with the file's config")
+    return plan
 
 
 def _tensor(where: str, value: Any, shape: tuple[int, ...], dtype: torch.dtype = torch.float32) -> torch.Tensor:

@@ -19,12 +19,12 @@ from typing import Any, Callable
 import numpy as np
 
 from .background import CHUNK_SECONDS, SHORT_SECONDS, RunOwner
-from .config import ConfigError, RunConfig
+from .config import MAX_STEPS, ConfigError, RunConfig
 from .engine import BabyGPT
 from .history import HistoryView
 from .html_export import SavedPage, save_widget_html
 from .memory_release import release_free_memory
-from .runstring import parse_run_string
+from .runstring import read_run_string
 from .widget_compare import CompareMixin
 from .widget_inside import InsideMixin
 from .widget_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
@@ -36,7 +36,6 @@ HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for larg
 # front end slower than the kernel (a busy browser) cannot make the kernel's outgoing queue grow
 # (slow Play used to re-send it every step: ~7 MB/s for the default run, issue 19 §9)
 HISTORY_BYTES_PER_SECOND = 2**20
-MAX_TRAIN_STEPS = 1_000_000  # train(n) from Python
 # Arguments each command accepts (anything else is refused, naming the field).
 COMMAND_ARGS: dict[str, frozenset[str]] = {
     "step": frozenset(), "train": frozenset({"n"}), "play": frozenset(), "pause": frozenset(), "stop": frozenset(),
@@ -79,13 +78,14 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
     # -- the engine's API, mirrored ---------------------------------------------------------------
     def train(self, n: int = 1) -> list[float]:
         """Run n optimizer steps (drawing updates stream while it runs); returns the n losses."""
-        n = check_count("n", n, 0, MAX_TRAIN_STEPS)
+        n = check_count("n", n, 0, MAX_STEPS)
+        self._check_room(n, "n")
         losses: list[float] = []
         try:
             for chunk in self._chunks(n):
                 with self._owner():
                     self._forget_undo()
-                    losses.extend(self._guarded(lambda: self.engine.train(chunk)))
+                    losses.extend(self._guarded(lambda: self._train_engine(chunk)))
                     self._push()
                 if self._others_waiting():
                     time.sleep(0.0005)  # hand the lock to a waiting command between slices
@@ -140,6 +140,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
                 raise
             with self.hold_sync():
                 self._forget_undo()
+                self._plan = []  # a loaded run still replaying: the user's change takes over from here
                 self.errors = {k: v for k, v in self.errors.items() if k not in values and k != "train"}
                 self._push(history=True, view_live=self.engine.model is not rebuilt_before)
 
@@ -159,7 +160,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
     def show_step(self, step: int | None) -> None:
         """Show the chain as it was at a training step (None = live)."""
         if step is not None:
-            step = check_count("step", step, 0, 2**63 - 1)
+            step = check_count("step", step, 0, MAX_STEPS)
         with self._owner():
             self.shown_index = -1 if step is None else self.engine.history.at_step(step)
 
@@ -193,12 +194,13 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             return engine.reach_probability(targets, k, start=start, temperature=temperature)
 
     def load_run(self, run_string: str) -> None:
-        """Replace this widget's run with a shared one (see ``run_string``). In a kernel the
-        steps train in the background (with progress and Stop), so the kernel stays free."""
+        """Replace this widget's run with a shared one (see ``run_string``): its segments replay,
+        each settings change at the step it happened. In a kernel the steps train in the
+        background (with progress and Stop), so the kernel stays free."""
         try:
             if not isinstance(run_string, str):
                 raise FieldError("run_string", f"must be a string; got {echo(run_string)}")
-            config, steps = parse_run_string(run_string)
+            plan = read_run_string(run_string)
         except ValueError as e:
             message = field_message("run_string", e, run_string)
             with self._owner():
@@ -206,19 +208,20 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
             raise FieldError("run_string", message.removeprefix("run_string: ")) from None
         self.stop()
         with self._owner():
-            self.engine = BabyGPT(**config.to_dict())
+            self.engine = BabyGPT._start_of(plan)
+            self._plan = plan.changes()
             self._undo_engine = None
             with self.hold_sync():
                 self.can_undo_reset = False
                 self.errors = {}
                 self._push(history=True, view_live=True)
-        if steps:
-            self._queue_or_run(steps)
+            if plan.steps:  # still under the lock: a finishing background task cannot drop the plan
+                self._queue_or_run(plan.steps)
 
     @classmethod
     def from_run_string(cls, run_string: str, **view: Any) -> "BabyGPTWidget":
-        """A widget of a shared run: same settings, trained for the same number of steps (in a
-        kernel, a long run keeps training in the background while it is shown)."""
+        """A widget of a shared run: its settings, replayed segment by segment to the same step (in
+        a kernel, a long run keeps training in the background while it is shown)."""
         widget = cls(**view)
         widget.load_run(run_string)
         return widget
@@ -336,6 +339,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
     def _queue_or_run(self, n: int) -> None:
         """Short requests run now (between slices of a running Play, so each counts once); long
         ones run on the kernel's main loop in slices, so Stop and other cells get through."""
+        self._check_room(n, "train")
         seconds = self._seconds_per_step()
         loop = self._main_loop()
         short = n <= 2 if seconds is None else n * seconds <= SHORT_SECONDS
@@ -345,6 +349,17 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         self._queue_steps(n, loop)
 
     # -- training bookkeeping ---------------------------------------------------------------------
+    def _check_room(self, n: int, field: str) -> None:
+        """Refuse at once (shown inline under Train) what would pass the MAX_STEPS bound."""
+        with self._owner():
+            now = self.engine.global_step
+            if n <= MAX_STEPS - now:
+                return
+            message = (f"the run is at step {now:,} and holds at most {MAX_STEPS:,} steps, so at most "
+                       f"{MAX_STEPS - now:,} more; got {n:,}")
+            self.errors = {**self.errors, "train": clip(f"train: {message}")}
+        raise FieldError(field, message)
+
     def _guarded(self, run: Callable[[], Any]) -> Any:
         """Run training; on divergence stop everything, show the message, keep the last finite state."""
         start = time.perf_counter()

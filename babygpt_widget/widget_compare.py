@@ -21,9 +21,10 @@ import numpy as np
 
 from .compare import Comparison, HittingCurve
 from .ensemble import Cancelled, SeedEnsemble, max_seeds
+from .engine import check_comparable
 from .memory_release import release_free_memory
 from .request_cost import DEFAULT_TEMPERATURES, SHORT_REQUEST_SECONDS, check_reach, replay_limit
-from .runstring import PREFIX
+from .runstring import PREFIX, PREFIXES, read_run_string
 from .widget_checks import FieldError, check_count, clip, echo, field_message, json_safe
 
 # command -> the key of its inline error in `errors`
@@ -56,7 +57,7 @@ def hitting_trait(h: HittingCurve) -> dict:
 def other_label(other: Any) -> str:
     if isinstance(other, (int, np.integer)) and not isinstance(other, bool):
         return f"step {int(other)}"
-    if isinstance(other, str) and other.startswith(PREFIX):
+    if isinstance(other, str) and other.startswith(PREFIXES):
         return other
     if isinstance(other, (str, os.PathLike)):
         return f"file {os.fspath(other)}"
@@ -164,18 +165,17 @@ class CompareMixin:
                             lambda ens: self._set_result("ensemble", ensemble_trait(ens), engine, settings), steps, "k")
 
     def _compare_command(self, other: Any) -> None:
-        if isinstance(other, str) and other.strip().startswith(PREFIX):
+        if isinstance(other, str) and other.strip().startswith(PREFIXES):
             if self._compare_cancel is not None:
                 raise FieldError("other", "a seed ensemble or comparison is already training; Stop it first")
-            from .runstring import parse_run_string
-
-            try:
-                _, steps = parse_run_string(other)  # refused at once, before anything starts
-            except ValueError as e:
-                raise FieldError("other", str(e).removeprefix("run_string: ")) from None
             with self._owner():
                 engine, settings = self.engine, self.config
-            text = other.strip()
+            try:  # refused at once, before anything trains: the parse knows the other run's states
+                plan = read_run_string(other)
+                check_comparable(engine.config, plan.final)
+            except ValueError as e:
+                raise FieldError("other", str(e).removeprefix("run_string: ").removeprefix("other: ")) from None
+            steps, text = plan.steps, other.strip()
 
             def work(progress: Callable[[int, int], Any], cancel: threading.Event) -> Comparison:
                 def report(done: int, total: int) -> None:

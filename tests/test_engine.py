@@ -248,7 +248,7 @@ def test_probabilities_is_a_copy(trained):
 # -- run strings -------------------------------------------------------------------------------------
 def test_run_string_rebuilds_the_run_exactly(trained):
     text = trained.run_string
-    assert text.startswith("babygpt1:") and text.endswith(";steps=50")
+    assert text.startswith("babygpt2:") and text.endswith(";steps=50")
     again = BabyGPT.from_run_string(text)
     assert again.config == trained.config and again.global_step == 50
     assert same_weights(weights(trained), weights(again))

@@ -80,7 +80,7 @@ def test_threads_training_one_run_apply_every_call_once():
             run.reach_probability(["000"], 3)
             run.transition_matrix(0.5)
             run.save(io.BytesIO())
-            assert run.run_string.startswith("babygpt1:")
+            assert run.run_string.startswith("babygpt2:")
 
     errors = hammer(trainers + [reader, reader])
     assert not errors, errors

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from test_widget import synced
 
 from babygpt_widget import BabyGPTWidget
+from babygpt_widget.config import MAX_STEPS
 from babygpt_widget.trainer import TrainingDiverged
 from babygpt_widget.widget import COMMAND_ARGS, ERROR_FIELDS
 
@@ -25,14 +26,16 @@ scalars = st.one_of(
 )
 junk = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                     max_leaves=6)
+SEGMENTED = "babygpt2:seq=0110;steps=2|lr=0.01;steps=1|seq=01101;wd=0.2;steps=0"  # a run string of 3 segments
 # Commands that could train forever are kept small when valid (train n <= 40): the point is bad input.
 arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001), junk),
               "values": st.one_of(junk, st.dictionaries(st.sampled_from(["lr", "seed", "n_embd", "weight_decay",
                                                                          "sequence", "colour"]), junk, max_size=2)),
-              "value": st.one_of(junk, st.just("babygpt1:seq=0110;steps=3"), st.text(string.printable, max_size=40)),
+              "value": st.one_of(junk, st.sampled_from(["babygpt1:seq=0110;steps=3", SEGMENTED]),
+                                 st.text(string.printable, max_size=40)),
               # runs compared (kept small when valid: a seed ensemble trains k copies)
               "k": st.one_of(st.integers(-3, 3), st.integers(min_value=65), junk),
-              "other": st.one_of(junk, st.integers(-3, 40), st.just("babygpt1:seq=0110;steps=3")),
+              "other": st.one_of(junk, st.integers(-3, 40), st.sampled_from(["babygpt1:seq=0110;steps=3", SEGMENTED])),
               "start": st.one_of(junk, st.text(alphabet="01", max_size=4)),
               "state": st.one_of(junk, st.sampled_from(["000", "01", "1", "0000", ""])),  # explain (inside panel)
               "step": st.one_of(st.none(), st.integers(-3, 40), junk)}
@@ -109,7 +112,7 @@ def method_calls(draw) -> tuple[str, list, dict]:
                                  "load_run", "undo_reset", "stop", "pause", "set", "assign", "save_html"]))
     small_or_junk = st.one_of(st.integers(-3, 30), junk)
     if name == "train":
-        return name, [draw(st.one_of(st.integers(-3, 30), st.integers(min_value=10**6 + 1), junk))], {}
+        return name, [draw(st.one_of(st.integers(-3, 30), st.integers(min_value=MAX_STEPS + 1), junk))], {}
     if name in ("step", "undo_reset", "stop", "pause"):
         return name, [], {}
     if name == "show_step":

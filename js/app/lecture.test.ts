@@ -249,7 +249,7 @@ describe("export", () => {
 describe("run string", () => {
   it("shows the run string, loads a pasted one, shows errors inline", () => {
     const s = make();
-    expect(s.$('[data-role="run-string"]').textContent).toMatch(/^babygpt1:seq=111101111011110;/);
+    expect(s.$('[data-role="run-string"]').textContent).toMatch(/^babygpt2:seq=111101111011110;/);
     const input = s.$<HTMLInputElement>('input[data-field="run_string"]');
     s.$('button[data-action="load-run"]').click();
     expect(s.$('[data-error-for="run_string"]').textContent).not.toBe("");

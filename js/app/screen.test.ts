@@ -168,7 +168,7 @@ describe("small things", () => {
   it("the `from` and search boxes are sized for C tokens; the run string shows whole on hover", () => {
     const s = make();
     expect(s.$(".babygpt-widget").style.getPropertyValue("--bg-context")).toBe("3");
-    expect(s.$('[data-role="run-string"]').title).toContain("babygpt1:");
+    expect(s.$('[data-role="run-string"]').title).toContain("babygpt2:");
   });
 
   it("icons are inline SVG, never font glyphs", () => {

@@ -178,7 +178,7 @@ export function seedTraits(h = 50, overrides: Partial<Traits> = {}): Traits {
     reach_k: 10,
     controls: [...CONTROL_NAMES],
     presentation: false,
-    run_string: "babygpt1:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=49",
+    run_string: "babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=49",
     ...overrides,
   };
 }

@@ -63,6 +63,8 @@ describe("what to compare with", () => {
     expect(parseOther("step 10", 50)).toEqual({ kind: "step", step: 10 });
     expect(parseOther(" 7 ", 50)).toEqual({ kind: "step", step: 7 });
     expect(parseOther("babygpt1:seq=0110;steps=3", 50)).toEqual({ kind: "run", run: "babygpt1:seq=0110;steps=3" });
+    const segmented = "babygpt2:seq=0110;steps=3|lr=0.01;steps=2";
+    expect(parseOther(` ${segmented} `, 50)).toEqual({ kind: "run", run: segmented });
     const late = parseOther("step 99", 50);
     expect(late.kind).toBe("error");
     expect(late.kind === "error" && late.message).toMatch(/^other: step must be from 0 to 50/);

@@ -165,17 +165,17 @@ export function difference(mine: ArrayLike<number>, other: Float64Array, nStates
 
 export type OtherChoice = { kind: "step"; step: number } | { kind: "run"; run: string } | { kind: "error"; message: string };
 
-/** What the user typed: "step 10", "10" (a step of this run) or a run string `babygpt1:…`. */
+/** What the user typed: "step 10", "10" (a step of this run) or a run string `babygpt2:…` (or `babygpt1:…`). */
 export function parseOther(text: string, liveStep: number): OtherChoice {
   const t = text.trim();
-  if (t.startsWith("babygpt1:")) return { kind: "run", run: t };
+  if (t.startsWith("babygpt2:") || t.startsWith("babygpt1:")) return { kind: "run", run: t };
   const m = /^(?:step\s*)?(\d+)$/i.exec(t);
   if (m) {
     const step = Number(m[1]);
     if (!Number.isSafeInteger(step) || step > liveStep) return { kind: "error", message: `other: step must be from 0 to ${liveStep} (this run's steps)` };
     return { kind: "step", step };
   }
-  return { kind: "error", message: "other: type a step of this run (e.g. step 10) or a run string (babygpt1:…)" };
+  return { kind: "error", message: "other: type a step of this run (e.g. step 10) or a run string (babygpt2:…)" };
 }
 
 /** Identity of a hitting curve request: marked states, k, start, step. */

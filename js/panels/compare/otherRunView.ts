@@ -29,7 +29,7 @@ export class OtherRunView {
   constructor(act: OtherRunActions, signal: AbortSignal) {
     this.el = el("div", "bg-other-run");
     this.input = fieldInput("other", "compare with: a step of this run (step 10) or a run string", undefined);
-    this.input.placeholder = "step 10 or babygpt1:…";
+    this.input.placeholder = "step 10 or babygpt2:…";
     this.compareBtn = button("compare", "Compare", "compare the chain shown with this run at another step, or with another run (its run string)");
     this.error = errorSlot("other");
     const row = el("div", "bg-row bg-other-row");
