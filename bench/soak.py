@@ -16,6 +16,7 @@ import time
 
 import psutil
 from jupyter_client.manager import start_new_kernel
+from common import finish, holds, target
 from pause_latency import MODELS, SETUP, Front, create_subshell, run_code
 
 CHECK = """
@@ -62,8 +63,10 @@ def main() -> None:
         print(f"steps trained      {int(steps):,}")
         print(f"kernel RSS         start {start:.0f} MB, after 1 min {after_warmup:.0f} MB, end {end:.0f} MB, "
               f"max {max(r for _, r in samples):.0f} MB")
-        print(f"growth after 1 min {100 * (end - after_warmup) / after_warmup:+.1f}% (target within ±10%)")
-        print(f"run whole          {whole}")
+        growth = 100 * (end - after_warmup) / after_warmup
+        print(f"growth after 1 min {growth:+.1f}%" + target("soak: kernel RSS growth after 1 min", abs(growth), 10,
+                                                              at_most=True, unit="%", fmt=".1f"))
+        print(f"run whole          {whole}" + holds("soak: the run whole after Stop", whole == "True", "run whole"))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -113,9 +116,12 @@ def lab_soak(minutes: float) -> None:
     print(f"\n== Soak in JupyterLab: {minutes:g} min of Play (default model, default settings) ==")
     print(f"steps shown        {steps:,}")
     for i, name in ((1, "kernel RSS"), (2, "page JS heap")):
+        growth = 100 * (end[i] - warm[i]) / warm[i]
         print(f"{name:18s} start {start[i - 1]:.0f} MB, after 1 min {warm[i]:.0f} MB, end {end[i]:.0f} MB, "
-              f"growth after 1 min {100 * (end[i] - warm[i]) / warm[i]:+.1f}% (target within ±10%)")
+              f"growth after 1 min {growth:+.1f}%"
+              + target(f"soak --lab: {name} growth after 1 min", abs(growth), 10, at_most=True, unit="%", fmt=".1f"))
 
 
 if __name__ == "__main__":
     main()
+    finish()
