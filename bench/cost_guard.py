@@ -110,14 +110,18 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; estimate / measured is on CPU time")
     print(f"worst allowed step {worst_step:.2f} s CPU (wall {worst_wall:.2f} s at this load)"
           + target("cost_guard: worst allowed step, CPU", worst_step, 1, at_most=True, unit=" s"))
-    print(f"worst allowed peak RSS {worst_rss:.2f} GB" + target("cost_guard: worst allowed peak RSS", worst_rss, 2, at_most=True, unit=" GB"))
+    print(f"worst allowed peak RSS {worst_rss:.2f} GB"
+          + target("cost_guard: worst allowed peak RSS", worst_rss, 2, at_most=True, unit=" GB"))
     if ratios:
         print(f"estimate / measured where the limit bites (estimate > {MAX_STEP_SECONDS / 4:g} s): "
-              f"lowest {min(ratios):.2f}x" + target("cost_guard: lowest estimate / measured where the limit bites", min(ratios), 1, unit="x")
+              f"lowest {min(ratios):.2f}x"
+              + target("cost_guard: lowest estimate / measured where the limit bites", min(ratios), 1, unit="x")
               + f", highest {max(ratios):.2f}x"
-              + target("cost_guard: highest estimate / measured where the limit bites", max(ratios), 3, at_most=True, unit="x"))
+              + target("cost_guard: highest estimate / measured where the limit bites", max(ratios), 3, at_most=True,
+                       unit="x"))
     print("estimate below the measured cost: " + (", ".join(below) if below else "none")
-          + holds("cost_guard: the estimate above the measured cost (time and memory) everywhere", not below, "none below"))
+          + holds("cost_guard: the estimate above the measured cost (time and memory) everywhere", not below,
+                  "none below"))
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ def main() -> None:
     print(f"explain('000')               {t['explain'] * 1e3:8.3f} ms   = {t['explain'] / t['forward']:.1f}x a forward"
           + target("explain_speed: explain(state)", t["explain"] * 1e3, 10, at_most=True, unit=" ms"))
     print(f"inside panel, widget command {t['panel'] * 1e3:8.3f} ms   = {t['panel'] / t['forward']:.1f}x a forward"
-          " (explain + trait encoding)" + target("explain_speed: the inside panel's widget command", t["panel"] * 1e3, 10,
-                                                 at_most=True, unit=" ms"))
+          " (explain + trait encoding)"
+          + target("explain_speed: the inside panel's widget command", t["panel"] * 1e3, 10, at_most=True, unit=" ms"))
 
     header("a saved page's inside replay (save_html): all 14 states at up to 16 recorded steps")
     for steps in (50, 1_000):

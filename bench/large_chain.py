@@ -86,7 +86,8 @@ def main() -> None:
         plain = torch.softmax(ours.model(ours.state_space().token_ids(C)), dim=-1).detach().numpy()
         diff = float(abs(plain - ours.probabilities).max())
         print(f"      max |P - plain batched forward| = {diff:.1e}"
-              + target(f"large_chain: {2**C} states, max |P - plain batched forward|", diff, 1e-5, at_most=True, fmt=".1e"))
+              + target(f"large_chain: {2**C} states, max |P - plain batched forward|", diff, 1e-5, at_most=True,
+                       fmt=".1e"))
 
 
 if __name__ == "__main__":

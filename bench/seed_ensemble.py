@@ -64,7 +64,8 @@ def main() -> None:
     ens64 = train_seed_ensemble(run.config, run.data_counts(), seeds, steps, dtype=torch.float64)
     diff64 = max(float(np.abs(ens64.probs[i] - plain_float64(s, steps, run)).max()) for i, s in enumerate(seeds))
     print(f"float64, {steps} steps: batched vs plain single-seed loops max |dP| {diff64:.1e}"
-          + target("seed_ensemble: float64 batched vs single-seed loops, max |dP|", diff64, 1e-5, at_most=True, fmt=".1e"))
+          + target("seed_ensemble: float64 batched vs single-seed loops, max |dP|", diff64, 1e-5, at_most=True,
+                   fmt=".1e"))
     floor = 0.0
     for s in seeds:  # the float32 noise floor: the same run with the hand-written attention instead of SDPA
         a, b2 = BabyGPT(seed=s), BabyGPT(seed=s)

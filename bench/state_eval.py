@@ -38,7 +38,8 @@ def main() -> None:
     space = engine.state_space()
     seed = seed_model_of(engine)
     rows = space.token_ids(space.context_length)
-    same = float((seed_per_state_loop(seed, rows) - torch.as_tensor(model_probabilities(engine.model, space))).abs().max())
+    ours = torch.as_tensor(model_probabilities(engine.model, space))
+    same = float((seed_per_state_loop(seed, rows) - ours).abs().max())
     print(f"the seed model holds the engine's weights: max |dP| {same:.1e}"
           + target("state_eval: seed model vs engine, same weights", same, 1e-5, at_most=True, fmt=".1e"))
     t = interleaved({
@@ -58,7 +59,8 @@ def main() -> None:
         sec = interleaved({"eval": lambda: (model_probabilities(engine.model, space), 1)[1]}, rounds=9)["eval"]
         row = f"{len(space):6d}  {C:7d}  {sec * 1e3:8.3f}"
         if len(space) == 4096:
-            row += target("state_eval: 4,096 states, one evaluation", sec * 1e3, 20, at_most=True, unit=" ms", fmt=".1f")
+            row += target("state_eval: 4,096 states, one evaluation", sec * 1e3, 20, at_most=True, unit=" ms",
+                          fmt=".1f")
         print(row)
 
 

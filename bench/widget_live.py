@@ -94,7 +94,8 @@ def main() -> None:
               + holds("widget_live: every step of w.train in the history", every, "every round"))
         for k in ("widget train", "widget play"):
             bare, plot = med[k] / med["seed bare loop"], med[k] / med["seed step+graphviz"]
-            print(f"ratio {k} / seed bare loop     = {bare:.2f}x" + target(f"widget_live: {k} / seed bare loop", bare, 2.3, unit="x"))
+            print(f"ratio {k} / seed bare loop     = {bare:.2f}x"
+                  + target(f"widget_live: {k} / seed bare loop", bare, 2.3, unit="x"))
             print(f"ratio {k} / seed step+graphviz = {plot:.1f}x"
                   + target(f"widget_live: {k} / seed step+graphviz", plot, 12, unit="x", fmt=".1f"))
         print("(widget overhead against the engine's own rate, same run: bench/widget_overhead.py)")

@@ -37,6 +37,8 @@ NOTEBOOK_STATE = """() => {
     };
 }"""
 
+FIRST_COUNT = "window.jupyterapp.shell.currentWidget.content.widgets[0].model.executionCount"
+
 # A stand-in for Jupyter's own key listener (bubbling, on the document): which keys reached it.
 RECORD_KEYS = """() => {
     window.__keysSeen = [];
@@ -113,8 +115,7 @@ def _run_keys_still_run_the_cell(page_obj: Lab, view: LectureView) -> None:
     # Ctrl+Enter runs the widget's cell in place
     first = count()
     page.keyboard.press("Control+Enter")
-    page.wait_for_function(f"() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.executionCount > {first}",
-                           timeout=60_000)
+    page.wait_for_function(f"() => {FIRST_COUNT} > {first}", timeout=60_000)
     page_obj.wait_kernel_idle()
     # Shift+Enter runs it and moves on to the next cell
     view = LectureView(page_obj.code_cells.nth(0).locator(".babygpt-widget"))
@@ -122,8 +123,7 @@ def _run_keys_still_run_the_cell(page_obj: Lab, view: LectureView) -> None:
     _focus(view, "chain")
     second = count()
     page.keyboard.press("Shift+Enter")
-    page.wait_for_function(f"() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.executionCount > {second}",
-                           timeout=60_000)
+    page.wait_for_function(f"() => {FIRST_COUNT} > {second}", timeout=60_000)
     assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex") == 1
 
 
