@@ -42,6 +42,13 @@ w.pause()
 n = sum(k for _, _, k in SPANS)
 print(json.dumps({'n': n, 's': SPANS[-1][1] - SPANS[0][0], 'slices': len(SPANS)}))
 """
+# Slow Play (a class watching): the pace between slice starts, on the kernel's clock
+SLOW_PACE = """
+w.pause()
+starts = [t for t, _, _ in SPANS]
+print(json.dumps({'pace': (len(starts) - 1) / (starts[-1] - starts[0]), 'one_step': all(k == 1 for _, _, k in SPANS)}))
+w.play_speed = 0
+"""
 
 
 def main() -> None:
@@ -80,6 +87,9 @@ def main() -> None:
             r = run("p=SeedLoop(); t=time.perf_counter()\nfor _ in range(60): p.step(); seed_plot_step(p)\nprint(json.dumps({'s': time.perf_counter()-t}))")
             results.setdefault("seed step+graphviz", []).append(60 / r["s"])
             run("w.reset()")
+        run("w.train(50); w.play_speed = 20; SPANS.clear(); w.play()")
+        time.sleep(2.0)
+        slow = run(SLOW_PACE)
         med = {k: sorted(v)[len(v) // 2] if not isinstance(v[0], (bool, str)) else v for k, v in results.items()}
         print("\n== live widget training in a kernel, comm attached (median of 3 rounds) ==")
         for k in ("widget train", "widget play", "seed bare loop", "seed step+graphviz"):
@@ -92,6 +102,9 @@ def main() -> None:
         every = all(v is True for v in results["history complete"])
         print(f"every step in history: {results['history complete']}"
               + holds("widget_live: every step of w.train in the history", every, "every round"))
+        print(f"Play at 20 steps/s: {slow['pace']:.1f} steps/s between slice starts, one step each: {slow['one_step']}"
+              + target("widget_live: Play at 20 steps/s, pace on the kernel's clock", slow["pace"], 22, at_most=True,
+                       at_least=18, unit=" steps/s", fmt=".1f"))
         for k in ("widget train", "widget play"):
             bare, plot = med[k] / med["seed bare loop"], med[k] / med["seed step+graphviz"]
             print(f"ratio {k} / seed bare loop     = {bare:.2f}x"
