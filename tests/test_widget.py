@@ -413,7 +413,7 @@ def test_play_without_a_running_loop(w):
     assert w.playing is False and w.global_step == 0
 
 
-async def _wait_done(w: BabyGPTWidget, timeout: float = 30.0) -> None:
+async def _wait_done(w: BabyGPTWidget, timeout: float = 300.0) -> None:
     if w._task is not None:
         await asyncio.wait_for(asyncio.shield(w._task), timeout)
 
@@ -439,7 +439,7 @@ def test_play_and_pause_in_an_event_loop(small, monkeypatch):
         await loop_turns_until(lambda: len(clock.slices) >= 8)
         assert w.playing is True and w.engine.global_step > 0
         w.pause()
-        await _wait_done(w, 30.0)
+        await _wait_done(w)
         assert w.playing is False
         after = w.global_step
         for _ in range(50):  # turns of the loop after Pause: nothing trains any more
