@@ -71,8 +71,11 @@ def _copy_second_cell(page_obj: Lab) -> None:
 def _focus(view: LectureView, target: str) -> None:
     page = view.page
     if target == "chain":  # a click on the drawing, off the nodes (the ring's empty middle)
-        box = view.root.locator(".bg-graph-box").bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        drawing = view.root.locator(".bg-graph-box")
+        box = drawing.bounding_box()
+        # Playwright scrolls it into view (End / PageDown on a button scrolled the notebook, as
+        # a browser does) and waits until it stands still before it clicks
+        drawing.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     elif target == "button":
         view.button("step").focus()
     elif target == "slider":
