@@ -10,11 +10,13 @@ moments from another thread (PyThreadState_SetAsyncExc), as Ctrl-C / a kernel in
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import random
 import sys
 import threading
 import time
+import types
 
 import numpy as np
 import pytest
@@ -22,11 +24,26 @@ import torch
 from conftest import SMALL
 
 from babygpt_widget import BabyGPT
+from babygpt_widget import trainer as trainer_module
 from babygpt_widget.chain import model_probabilities
 from babygpt_widget.history import History
 
 N = 12  # every test trains to this many steps in the end
 CAPACITY = 6  # a small history cap, so the thinning path is interrupted too
+STEP_SECONDS = 1 / 32  # what the trainer's clock says a step takes (exact in binary): a checkpoint every 6 steps
+
+
+@pytest.fixture(scope="module", autouse=True)
+def steady_step_clock():
+    """The trainer checkpoints every REPLAY_SECONDS of measured steps: on a loaded machine slow
+    steps meant more checkpoints, more lines run, and a line number drawn from one run's count
+    was never reached in the next. Its clock here says every step takes STEP_SECONDS, so every
+    run executes the same lines (and checkpoints inside the 12 steps, interrupted too)."""
+    ticks = itertools.count()
+    clock = types.SimpleNamespace(perf_counter=lambda: next(ticks) * STEP_SECONDS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(trainer_module, "time", clock)
+        yield
 
 
 def new_run() -> BabyGPT:

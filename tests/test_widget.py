@@ -507,6 +507,7 @@ def test_large_train_command_runs_in_the_background_exactly(small, monkeypatch):
 def test_commands_while_playing_each_count_once(small, monkeypatch):
     w = small
     replies = listen(w, monkeypatch)
+    VirtualClock(step_seconds=0.001).install(monkeypatch)  # a Step is short (runs at once) on any machine
 
     async def main():
         assert command(w, replies, cmd="play") == {"reply": "play", "ok": True}
