@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ["js/**/*.test.ts", "tests/js/**/*.test.ts"],
     environment: "jsdom",
+    // A hang guard, not a speed check: on a loaded 2-core machine a 1 s test can take 10 s.
+    testTimeout: 60_000,
   },
 });

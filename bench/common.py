@@ -1,4 +1,5 @@
-"""Shared pieces of the benchmarks: the seed's own loops (the baselines) and a fair timer.
+"""Shared pieces of the benchmarks: the seed's own loops (the baselines), a fair timer, and
+`target()`, which every row with a target goes through.
 
 Baselines and candidates are timed in alternating rounds in one process and compared by
 median, so a busy neighbour on a shared machine slows both alike and the ratio holds.
@@ -6,7 +7,9 @@ median, so a busy neighbour on a shared machine slows both alike and the ratio h
 
 from __future__ import annotations
 
+import os
 import statistics
+import sys
 import time
 from typing import Callable
 
@@ -62,3 +65,52 @@ def interleaved(candidates: dict[str, Callable[[], float]], rounds: int = 7) -> 
 
 def header(title: str) -> None:
     print(f"\n== {title} (torch {torch.__version__}, {torch.get_num_threads()} thread(s)) ==")
+
+
+# -- targets: every row says its target and met / MISSED; run_all.py lists the misses at the end ---
+MISSES: list[str] = []
+CHECKED: list[str] = []
+COLLECTING = False  # run_all.py sets it: the benches then leave the exit status to it
+
+
+def target(name: str, value: float, goal: float, *, at_most: bool = False, unit: str = "", fmt: str = ".2f",
+           at_least: float | None = None) -> str:
+    """' (target >= 2.5x: met)' for a printed row, and the row is remembered (a miss for the
+    summary). `at_most`: the value must not exceed `goal`; `at_least` adds a lower bound to that."""
+    ok = value <= goal if at_most else value >= goal
+    if at_least is not None:
+        ok = ok and value >= at_least
+        want = f"{at_least:{fmt}}{unit} .. {goal:{fmt}}{unit}"
+    else:
+        want = f"{'<=' if at_most else '>='} {goal:{fmt}}{unit}"
+    verdict = "met" if ok else "MISSED"
+    row = f"{name}: {value:{fmt}}{unit} (target {want}: {verdict})"
+    CHECKED.append(row)
+    if not ok:
+        MISSES.append(row)
+    return f" (target {want}: {verdict})"
+
+
+def holds(name: str, ok: bool, claim: str) -> str:
+    """The same for a yes/no target (e.g. 'every step in history')."""
+    verdict = "met" if ok else "MISSED"
+    row = f"{name}: {claim} (target: {verdict})"
+    CHECKED.append(row)
+    if not ok:
+        MISSES.append(row)
+    return f" (target: {verdict})"
+
+
+def load_note() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
+def finish() -> None:
+    """End of one bench run on its own: list its misses and exit 1 if any (under run_all.py the
+    summary comes at the end of all of them instead)."""
+    if COLLECTING:
+        return
+    print(f"\n{len(CHECKED) - len(MISSES)} of {len(CHECKED)} targets met; {load_note()}")
+    for row in MISSES:
+        print(f"  MISSED {row}")
+    sys.exit(1 if MISSES else 0)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 from babygpt_widget.config import MAX_N_EMBD, MAX_STEP_SECONDS, RunConfig, config_cost
+from common import finish, holds, target
 
 LARGEST = [  # V, C, layers, sequence length: the largest allowed n_embd (4 heads) is measured
     (2, 3, 12, 15), (2, 3, 4, 15), (2, 12, 1, 15), (2, 12, 4, 15), (2, 12, 12, 15), (2, 6, 12, 100_000),
@@ -107,12 +108,22 @@ def main() -> None:
               f" {cost.step_seconds:>6.3f} {r['step']:>7.3f} {ratio:>8.2f} {r['wall']:>6.3f} {cost.step_bytes / 1e9:>6.2f} {rss:>6.2f}"
               f" {cost.step_bytes / 1e9 / rss:>8.2f} {r['build']:>7.2f}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; estimate / measured is on CPU time")
-    print(f"worst allowed step {worst_step:.2f} s CPU (target < 1 s; wall {worst_wall:.2f} s at this load), worst peak RSS {worst_rss:.2f} GB (target < 2 GB)")
+    print(f"worst allowed step {worst_step:.2f} s CPU (wall {worst_wall:.2f} s at this load)"
+          + target("cost_guard: worst allowed step, CPU", worst_step, 1, at_most=True, unit=" s"))
+    print(f"worst allowed peak RSS {worst_rss:.2f} GB"
+          + target("cost_guard: worst allowed peak RSS", worst_rss, 2, at_most=True, unit=" GB"))
     if ratios:
         print(f"estimate / measured where the limit bites (estimate > {MAX_STEP_SECONDS / 4:g} s): "
-              f"{min(ratios):.2f}x .. {max(ratios):.2f}x (target: > 1, <= ~3)")
-    print("estimate below the measured cost: " + (", ".join(below) if below else "none"))
+              f"lowest {min(ratios):.2f}x"
+              + target("cost_guard: lowest estimate / measured where the limit bites", min(ratios), 1, unit="x")
+              + f", highest {max(ratios):.2f}x"
+              + target("cost_guard: highest estimate / measured where the limit bites", max(ratios), 3, at_most=True,
+                       unit="x"))
+    print("estimate below the measured cost: " + (", ".join(below) if below else "none")
+          + holds("cost_guard: the estimate above the measured cost (time and memory) everywhere", not below,
+                  "none below"))
 
 
 if __name__ == "__main__":
     main()
+    finish()

@@ -10,6 +10,9 @@ import numpy as np
 
 from babygpt_widget.chain import StateSpace
 from babygpt_widget.history import History
+from common import finish, target
+
+BOUND_MIB = 64
 
 
 def main() -> None:
@@ -24,9 +27,13 @@ def main() -> None:
             history.record(step, 0.5, probs)
             if step in marks:
                 v = history.view()
+                mib = history.nbytes / 2**20
                 print(f"{n_states:5d} states  {step:7d} steps: {len(v):5d} snapshots, stride {v.stride:3d}, "
-                      f"{history.nbytes / 2**20:6.2f} MiB held (bound 64 MiB); last step {int(v.steps[-1])}")
+                      f"{mib:6.2f} MiB held; last step {int(v.steps[-1])}"
+                      + target(f"history_memory: {n_states} states, {step} steps", mib, BOUND_MIB, at_most=True,
+                               unit=" MiB", fmt=".1f"))
 
 
 if __name__ == "__main__":
     main()
+    finish()

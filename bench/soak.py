@@ -18,6 +18,7 @@ import time
 
 import psutil
 from jupyter_client.manager import start_new_kernel
+from common import finish, holds, target
 from pause_latency import MODELS, SETUP, Front, create_subshell, run_code
 
 CHECK = """
@@ -78,9 +79,10 @@ def main() -> None:
         print(f"steps trained      {int(steps):,}")
         print(f"kernel RSS         start {start:.0f} MB, after 1 min {after_warmup:.0f} MB, end {end:.0f} MB, "
               f"max {max(r for _, r in samples):.0f} MB")
-        verdict = "met" if end - after_warmup <= 0.05 * after_warmup else "MISSED"
-        print(f"growth after 1 min {100 * (end - after_warmup) / after_warmup:+.1f}% (target: within 5%: {verdict})")
-        print(f"run whole          {whole}")
+        growth = 100 * (end - after_warmup) / after_warmup
+        print(f"growth after 1 min {growth:+.1f}%" + target("soak: kernel RSS growth after 1 min", growth, 5,
+                                                              at_most=True, unit="%", fmt=".1f"))
+        print(f"run whole          {whole}" + holds("soak: the run whole after Stop", whole == "True", "run whole"))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -88,3 +90,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    finish()

@@ -20,6 +20,7 @@ import pathlib
 import statistics
 import time
 
+from common import finish, target
 from jupyter_client.manager import start_new_kernel
 from kernel import run_in_kernel
 
@@ -122,7 +123,9 @@ def main() -> None:
             inside = statistics.median(in_run(r) for r in rows[mode])
             print(f"{label:13s} {1 / per:7.1f} steps/s ({per * 1e3:.3f} ms/step): "
                   f"{100 * (per / engine - 1):5.1f}% slower than the engine's own rate; widget overhead in the same run "
-                  f"{100 * inside:5.1f}% of the engine's own time (target <= 10%)")
+                  f"{100 * inside:5.1f}% of the engine's own time"
+                  + target(f"widget_overhead: {label}, the widget's own work / the engine's", 100 * inside, 10,
+                           at_most=True, unit="%", fmt=".1f"))
             for name in PHASES:
                 sec = parts[name]
                 calls = r["N"].get(KEYS.get(name, name), 0)
@@ -135,3 +138,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    finish()

@@ -10,11 +10,13 @@ moments from another thread (PyThreadState_SetAsyncExc), as Ctrl-C / a kernel in
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import random
 import sys
 import threading
 import time
+import types
 
 import numpy as np
 import pytest
@@ -22,11 +24,26 @@ import torch
 from conftest import SMALL
 
 from babygpt_widget import BabyGPT
+from babygpt_widget import trainer as trainer_module
 from babygpt_widget.chain import model_probabilities
 from babygpt_widget.history import History
 
 N = 12  # every test trains to this many steps in the end
 CAPACITY = 6  # a small history cap, so the thinning path is interrupted too
+STEP_SECONDS = 1 / 32  # what the trainer's clock says a step takes (exact in binary): a checkpoint every 6 steps
+
+
+@pytest.fixture(scope="module", autouse=True)
+def steady_step_clock():
+    """The trainer checkpoints every REPLAY_SECONDS of measured steps: on a loaded machine slow
+    steps meant more checkpoints, more lines run, and a line number drawn from one run's count
+    was never reached in the next. Its clock here says every step takes STEP_SECONDS, so every
+    run executes the same lines (and checkpoints inside the 12 steps, interrupted too)."""
+    ticks = itertools.count()
+    clock = types.SimpleNamespace(perf_counter=lambda: next(ticks) * STEP_SECONDS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(trainer_module, "time", clock)
+        yield
 
 
 def new_run() -> BabyGPT:
@@ -246,39 +263,53 @@ def _async_raise(thread_id: int) -> None:
 
 
 def test_interrupt_at_250_random_moments(reference):
+    """Each interrupt is aimed at a random step k and fires a random pause (up to about a step)
+    after step k begins; step k+1 does not begin until it has fired. So every interrupt lands
+    inside training — somewhere in step k, or at the latest just before step k+1 — whatever the
+    machine's load (no clock decides whether it lands; every line is covered above)."""
     run = new_run()
     started = time.perf_counter()
     train_to_n(run)
-    duration = time.perf_counter() - started
+    per_step = (time.perf_counter() - started) / N  # only spreads the pauses over a step
     rng = random.Random(5)
-    landed = 0
+    main = threading.get_ident()
     for _ in range(250):
         run = new_run()
-        armed = threading.Event()
-        done = threading.Event()
-        main = threading.get_ident()
-        delay = rng.uniform(0, duration)
+        k = rng.randrange(N - 1)
+        pause = rng.uniform(0, per_step)
+        at_step = threading.Event()
+        fired = threading.Lock()
+        fired.acquire()  # released by the injector once it has raised
+        trainer = run._trainer
+        real_step = trainer.step
+
+        def step():
+            if trainer.global_step == k:
+                at_step.set()
+            elif trainer.global_step == k + 1:
+                fired.acquire()  # a C-level wait: the interrupt lands at the next line at the latest
+                fired.release()
+            return real_step()
 
         def injector():
-            armed.wait()
-            if not done.wait(delay):
-                _async_raise(main)
+            at_step.wait()
+            time.sleep(pause)
+            _async_raise(main)
+            fired.release()
 
+        trainer.step = step
         thread = threading.Thread(target=injector)
         thread.start()
         try:
-            try:
-                armed.set()
-                train_to_n(run)
-            finally:
-                done.set()
-                thread.join()
-                for _ in range(100):  # let a just-too-late interrupt land here, not in the checks
-                    pass
-        except KeyboardInterrupt:
-            landed += 1
+            with pytest.raises(KeyboardInterrupt):
+                try:
+                    train_to_n(run)
+                finally:
+                    thread.join()
+        finally:
+            del trainer.step
+        assert run.global_step in (k, k + 1), f"aimed at step {k}, stopped at {run.global_step}"
         check_consistent(run, reference)
-    assert landed >= 100, f"only {landed} of 250 interrupts landed inside training"
 
 
 def test_an_interrupted_from_run_string_hands_over_the_run_so_far(reference, monkeypatch):

@@ -12,6 +12,8 @@ import torch
 import traitlets
 from conftest import SMALL
 
+from virtual_clock import VirtualClock, loop_turns_until
+
 from babygpt_widget import BabyGPT, BabyGPTWidget, RunConfig
 from babygpt_widget import widget as widget_module
 
@@ -266,14 +268,17 @@ def test_seed_results_through_the_widget(w):
     assert p[w.states.index("101"), 1] == pytest.approx(0.793, abs=2e-3)
 
 
-def test_throttled_updates_but_complete_history(w):
+def test_throttled_updates_but_complete_history(w, monkeypatch):
+    clock = VirtualClock(step_seconds=0.001).install(monkeypatch)  # slices follow counted steps
     changes = []
     w.observe(lambda change: changes.append(change["new"]), names="probs")
     steps = []
     w.observe(lambda change: steps.append(change["new"]), names="global_step")
     w.train(300)
-    assert 1 <= len(changes) < 300 / 4, f"{len(changes)} probs updates for 300 steps"
-    assert len(steps) < 300 / 4
+    sizes = [n for _, n in clock.slices]
+    per_slice = int(widget_module.CHUNK_SECONDS / 0.001)  # a slice: CHUNK_SECONDS of measured steps
+    assert sizes[0] == 1 and set(sizes[1:-1]) == {per_slice} and sum(sizes) == 300, sizes
+    assert len(changes) == len(sizes) and len(steps) == len(sizes), "one front-end update per slice, not per step"
     assert w.global_step == 300 and steps[-1] == 300
     assert i32(w.history_steps).tolist() == list(range(301))
     assert f32(w.history_probs).size == 301 * 16
@@ -408,41 +413,37 @@ def test_play_without_a_running_loop(w):
     assert w.playing is False and w.global_step == 0
 
 
-async def _wait_done(w: BabyGPTWidget, timeout: float = 30.0) -> None:
+async def _wait_done(w: BabyGPTWidget, timeout: float = 300.0) -> None:
     if w._task is not None:
         await asyncio.wait_for(asyncio.shield(w._task), timeout)
 
 
 @pytest.mark.timeout(120)
-def test_play_and_pause_in_an_event_loop(small):
+def test_play_and_pause_in_an_event_loop(small, monkeypatch):
     w = small
-    gaps = []
+    clock = VirtualClock(step_seconds=0.001).install(monkeypatch)  # slices follow counted steps
+    ticks: list[int] = []  # at each turn of another task: how many slices Play had run by then
     updates = []
     w.observe(lambda change: updates.append(change["new"]), names="probs")
 
     async def ticker(stop):
-        last = asyncio.get_running_loop().time()
         while not stop.is_set():
-            await asyncio.sleep(0.005)
-            now = asyncio.get_running_loop().time()
-            gaps.append(now - last)
-            last = now
+            await asyncio.sleep(0)
+            ticks.append(len(clock.slices))
 
     async def main():
         stop = asyncio.Event()
         tick = asyncio.create_task(ticker(stop))
         w.play()
         assert w.playing is True
-        t0 = asyncio.get_running_loop().time()
-        await asyncio.sleep(0.3)
+        await loop_turns_until(lambda: len(clock.slices) >= 8)
         assert w.playing is True and w.engine.global_step > 0
-        rate = len(updates) / (asyncio.get_running_loop().time() - t0)
-        assert 0 < rate < 60, f"{rate:.0f} front-end updates per second while playing"
         w.pause()
-        await _wait_done(w, 5.0)
+        await _wait_done(w)
         assert w.playing is False
         after = w.global_step
-        await asyncio.sleep(0.15)
+        for _ in range(50):  # turns of the loop after Pause: nothing trains any more
+            await asyncio.sleep(0)
         stop.set()
         await tick
         return after
@@ -455,7 +456,14 @@ def test_play_and_pause_in_an_event_loop(small):
     h = w.engine.history
     if after < h.stride * 2048:
         assert h.steps.tolist() == list(range(0, after + 1, h.stride)) or h.steps[-1] == after
-    assert len(gaps) > 5 and max(gaps) < 0.5, "play must yield to the event loop between short slices"
+    # Play yields to the event loop after every slice (so Pause and other cells get in) ...
+    slices = len(clock.slices)
+    missing = sorted(set(range(1, slices)) - set(ticks))
+    assert not missing, f"no other task ran between slices {missing[:5]} and the next"
+    # ... a slice holds CHUNK_SECONDS of (measured) steps, and each sends one update: <= ~30/s
+    sizes = [n for _, n in clock.slices]
+    assert sizes[0] == 1 and set(sizes[1:]) == {int(widget_module.CHUNK_SECONDS / 0.001)}, sizes
+    assert 0 < len(updates) <= slices + 1, f"{len(updates)} front-end updates for {slices} slices"
 
 
 @pytest.mark.timeout(120)
@@ -499,6 +507,7 @@ def test_large_train_command_runs_in_the_background_exactly(small, monkeypatch):
 def test_commands_while_playing_each_count_once(small, monkeypatch):
     w = small
     replies = listen(w, monkeypatch)
+    VirtualClock(step_seconds=0.001).install(monkeypatch)  # a Step is short (runs at once) on any machine
 
     async def main():
         assert command(w, replies, cmd="play") == {"reply": "play", "ok": True}

@@ -11,6 +11,7 @@ import pytest
 from conftest import SMALL
 from test_widget import assert_traits_mirror_engine, command, i32, listen, optimizer_steps
 from test_widget_threads import wait_idle
+from virtual_clock import VirtualClock, loop_turns_until
 
 from babygpt_widget import BabyGPT, BabyGPTWidget
 
@@ -97,7 +98,8 @@ def test_play_speed_validation(w):
 
 
 @pytest.mark.timeout(120)
-def test_slow_play_pushes_every_step(w):
+def test_slow_play_pushes_every_step(w, monkeypatch):
+    clock = VirtualClock(step_seconds=0.001).install(monkeypatch)  # Play's naps pass on this clock
     w.play_speed = 20
     steps = watch(w, "global_step")
     history_ends = []
@@ -105,13 +107,16 @@ def test_slow_play_pushes_every_step(w):
 
     async def main() -> None:
         w.play()
-        await asyncio.sleep(0.5)
+        await loop_turns_until(lambda: w.engine.global_step >= 8)
         w.stop()
         await wait_idle(w)
 
     asyncio.run(main())
     n = w.engine.global_step
-    assert 2 <= n <= 20, f"{n} steps in 0.5 s at 20 steps/s"
+    starts = [t for t, _ in clock.slices]
+    assert [k for _, k in clock.slices] == [1] * n, "at 20 steps/s every slice is one step"
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert gaps == pytest.approx([1 / 20] * (n - 1), abs=1e-6), "paced at 20 steps/s on the widget's own clock"
     assert steps == list(range(1, n + 1)), "slow motion must show every step"
     assert history_ends[-n:] == list(range(1, n + 1)), "the slider follows every step"
 
@@ -119,6 +124,7 @@ def test_slow_play_pushes_every_step(w):
 @pytest.mark.timeout(120)
 def test_first_play_slice_of_a_heavier_model_is_one_timed_step(w, monkeypatch):
     replies = listen(w, monkeypatch)
+    VirtualClock(step_seconds=0.001).install(monkeypatch)  # the fast model's slices: 33 steps, on any machine
     w.train(200)  # a fast model: slices of many steps
     assert w._steps_per_chunk() > 1
     assert command(w, replies, cmd="configure", values={"n_layer": 4, "n_embd": 64, "n_head": 4})["ok"]
@@ -128,7 +134,7 @@ def test_first_play_slice_of_a_heavier_model_is_one_timed_step(w, monkeypatch):
 
     async def main() -> None:
         w.play()
-        await asyncio.sleep(0.3)
+        await loop_turns_until(lambda: len(slices) >= 2)
         w.stop()
         await wait_idle(w)
 
@@ -231,20 +237,27 @@ def test_malformed_commands_follow_the_error_contract(w, monkeypatch, content):
 
 
 @pytest.mark.timeout(60)
-def test_a_new_play_speed_applies_without_waiting_out_a_slow_nap(w):
-    async def main() -> int:
+def test_a_new_play_speed_applies_without_waiting_out_a_slow_nap(w, monkeypatch):
+    clock = VirtualClock(step_seconds=0.001).install(monkeypatch)  # the 2 s nap passes on this clock
+
+    async def main() -> float:
+        w.train(50)  # timed: full speed then means slices of many steps
+        clock.slices.clear()
         w.play_speed = 0.5  # one step every 2 s
         w.play()
-        await asyncio.sleep(0.3)
-        slow = w.engine.global_step
+        await loop_turns_until(lambda: len(clock.slices) >= 1)  # the first slow step ran: now it naps
+        changed = clock.now
         w.play_speed = 0  # full speed: the 2 s nap ends now
-        await asyncio.sleep(0.5)
-        fast = w.engine.global_step
+        await loop_turns_until(lambda: len(clock.slices) >= 2)
         w.stop()
         await wait_idle(w)
-        return fast - slow
+        return changed
 
-    assert asyncio.run(main()) > 5
+    changed = asyncio.run(main())
+    (slow_at, slow_n), (fast_at, fast_n) = clock.slices[0], clock.slices[1]
+    assert slow_n == 1 and fast_n > 1, clock.slices
+    assert fast_at - changed <= 0.011, f"the next slice came {fast_at - changed:.3f} s after the change, not at once"
+    assert fast_at - slow_at < 2 - 0.1, "the 2 s nap was waited out"
 
 
 def test_a_longer_sequence_is_timed_again(w):

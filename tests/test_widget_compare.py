@@ -4,6 +4,7 @@ background seed ensemble (progress, Stop, run untouched), bad input kept out, re
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import numpy as np
@@ -177,19 +178,28 @@ def test_background_ensemble_progress_then_result_run_untouched(monkeypatch):
     progress: list = []
     w.observe(lambda c: progress.append(c["new"]), names="progress")
 
-    async def main() -> float:
+    # The ensemble's work waits until another task on the loop has run: it finishes only if the
+    # loop stayed free while the work was under way (held, the work would wait in vain).
+    loop_ran = threading.Event()
+    held: list[tuple[bool, bool]] = []
+    real = BabyGPT.compare_seeds
+
+    def compare_seeds(self, *args, **kwargs):
+        held.append((loop_ran.wait(timeout=60), threading.current_thread() is threading.main_thread()))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(BabyGPT, "compare_seeds", compare_seeds)
+
+    async def main() -> None:
         assert command(w, replies, cmd="compare_seeds", k=8)["ok"]
         assert w.training is True and w.progress == {"done": 0, "total": 300}
-        # the loop stays free while it trains: a sleep returns on time
-        t0 = time.perf_counter()
-        await asyncio.sleep(0.01)
-        lag = time.perf_counter() - t0
+        await asyncio.sleep(0)
+        loop_ran.set()  # this task ran while the ensemble's work had begun and not finished
         await _until(lambda: w.ensemble != {})
         await _until(lambda: not w.training)
-        return lag
 
-    lag = asyncio.run(main())
-    assert lag < 5  # not a speed target: only that the loop was not held for the whole run
+    asyncio.run(main())
+    assert held == [(True, False)], "the ensemble trained on the loop's thread or held the loop"
     assert len(w.ensemble["seeds"]) == 8 and w.progress == {} and w.global_step == 300
     np.testing.assert_array_equal(f32(w.probs), before)
     assert progress[0] == {"done": 0, "total": 300} and progress[-1] == {}

@@ -5,6 +5,7 @@ import { mount } from "./app";
 import type { Mounted } from "./app";
 import { f32, FakeModel, i32, rowsFromP1, seedTraits, TRAINED_P1 } from "../testing/fakeModel";
 import widget from "../widget";
+import { fakeClock } from "../testing/fakeClock";
 
 let mounted: Mounted | null = null;
 afterEach(() => {
@@ -253,6 +254,7 @@ describe("controls", () => {
   });
 
   it("switches layout through the trait and moves nodes to new places", async () => {
+    const clock = fakeClock(); // the 400 ms transition runs on a clock the test moves
     const { model, $, flush } = setup();
     const node = $('g.bg-node[data-state="000"]');
     const before = node.getAttribute("transform");
@@ -261,13 +263,19 @@ describe("controls", () => {
     select.dispatchEvent(new Event("change"));
     expect(model.get("graph_layout")).toBe("force");
     flush();
-    await new Promise((r) => setTimeout(r, 700)); // the 400 ms transition
+    await clock.advance(200); // half way: moving, not there yet
+    const middle = node.getAttribute("transform");
+    expect(middle).not.toBe(before);
+    await clock.advance(300); // the transition is over
     expect($('g.bg-node[data-state="000"]')).toBe(node);
-    expect(node.getAttribute("transform")).not.toBe(before);
+    const forced = node.getAttribute("transform");
+    expect(forced).not.toBe(before);
+    expect(forced).not.toBe(middle);
     model.set("graph_layout", "circular");
     flush();
-    await new Promise((r) => setTimeout(r, 700));
+    await clock.advance(500);
     expect(node.getAttribute("transform")).toBe(before);
+    await clock.restore();
   });
 
   it("rebuilds the graph when the state space changes (V=3, C=2)", () => {

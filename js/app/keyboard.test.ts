@@ -1,7 +1,8 @@
-// Keys inside the widget never reach Jupyter's command-mode bindings (listening on the document).
+// Keys inside the widget never reach Jupyter's command-mode bindings (listening on the document),
+// except the notebook's own run and leave keys (Shift+Enter, Ctrl/Alt/⌘ combinations, Esc, Tab).
 import { describe, expect, it } from "vitest";
 import { setupEach } from "../testing/harness";
-import { nativeKey } from "./keyboard";
+import { notebookKey } from "./keyboard";
 
 const make = setupEach();
 
@@ -24,15 +25,33 @@ describe("keys stay inside the widget", () => {
     expect(s.model.commands()).toEqual([]);
   });
 
-  it("the widget's shortcuts stop; unhandled keys on the root and Tab / Ctrl+keys pass", () => {
+  it("the widget's shortcuts and every other plain key stop; Shift+Enter, Esc, Tab and Ctrl+keys pass", () => {
     const s = make();
     const root = s.$(".babygpt-widget");
     expect(press(root, "ArrowRight")).toBe(false);
     expect(s.model.commands()).toEqual([{ cmd: "step" }]);
     expect(press(root, "r")).toBe(false);
-    expect(press(root, "j")).toBe(true);
+    // the notebook's command-mode letters (insert, cut, paste, cell type, move, delete …)
+    for (const k of ["a", "b", "c", "d", "x", "v", "m", "y", "z", "j", "k", "o", "l", "0", "i", "1", "Enter", "ArrowUp", "ArrowDown"])
+      expect(press(root, k), k).toBe(false);
+    for (const k of ["M", "J", "K", "V", "L", "ArrowDown"]) expect(press(root, k, { shiftKey: true }), `Shift+${k}`).toBe(false);
+    expect(press(s.$('button[data-action="step"]'), "a")).toBe(false);
+    expect(press(s.$('input[data-role="history-slider"]'), "b")).toBe(false);
+    // the notebook keeps these
+    expect(press(root, "Enter", { shiftKey: true })).toBe(true); // run the cell
+    expect(press(root, "Enter", { ctrlKey: true })).toBe(true);
+    expect(press(root, "Escape")).toBe(true); // no help open: Esc is the notebook's
     expect(press(root, "Tab")).toBe(true);
     expect(press(s.$('input[data-field="sequence"]'), "c", { ctrlKey: true })).toBe(true);
+    expect(s.model.commands()).toEqual([{ cmd: "step" }, { cmd: "reset" }]); // → and r; no other key acted
+  });
+
+  it("Esc that closes the help stays in the widget", () => {
+    const s = make();
+    const root = s.$(".babygpt-widget");
+    expect(press(root, "?")).toBe(false);
+    expect(press(root, "Escape")).toBe(false);
+    expect(press(root, "Escape")).toBe(true);
   });
 
   it("typing in a box, Space on a button and arrows in a select stay inside", () => {
@@ -43,15 +62,20 @@ describe("keys stay inside the widget", () => {
     expect(press(s.$('input[data-field="lr"]'), "Enter", { shiftKey: true })).toBe(true); // run the cell
   });
 
-  it("classifies native keys by control", () => {
-    const range = document.createElement("input");
-    range.type = "range";
-    expect(nativeKey(range, { key: "ArrowLeft", shiftKey: false })).toBe(true);
-    expect(nativeKey(range, { key: "a", shiftKey: false })).toBe(false);
-    const box = document.createElement("input");
-    expect(nativeKey(box, { key: "x", shiftKey: false })).toBe(true);
-    expect(nativeKey(box, { key: "Escape", shiftKey: false })).toBe(false);
-    expect(nativeKey(document.createElement("div"), { key: "ArrowLeft", shiftKey: false })).toBe(false);
+  it("classifies the notebook's own keys", () => {
+    const k = (key: string, mods: Partial<KeyboardEvent> = {}) => notebookKey({ key, shiftKey: false, ...mods });
+    expect(k("Enter", { shiftKey: true })).toBe(true);
+    expect(k("Enter", { ctrlKey: true })).toBe(true);
+    expect(k("Enter", { altKey: true })).toBe(true);
+    expect(k("s", { metaKey: true })).toBe(true);
+    expect(k("Escape")).toBe(true);
+    expect(k("Tab")).toBe(true);
+    expect(k("Shift", { shiftKey: true })).toBe(true);
+    expect(k("Enter")).toBe(false);
+    expect(k("a")).toBe(false);
+    expect(k("M", { shiftKey: true })).toBe(false);
+    expect(k("ArrowUp")).toBe(false);
+    expect(k(" ")).toBe(false);
   });
 });
 
@@ -66,8 +90,10 @@ describe("Notebook 7: Lumino listens in the capture phase, before the widget", (
     s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true }));
     s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "r", bubbles: true }));
     s.$('input[data-field="lr"]').dispatchEvent(new KeyboardEvent("keydown", { key: "s", ctrlKey: true, bubbles: true }));
+    s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", shiftKey: true, bubbles: true }));
+    s.$("svg.bg-graph").dispatchEvent(new KeyboardEvent("keydown", { key: "a", bubbles: true }));
     document.removeEventListener("keydown", lumino, true);
-    expect(seen).toEqual([true, false, true, false]);
+    expect(seen).toEqual([true, true, true, false, false, true]); // Shift+Enter right after r: not marked
   });
 });
 

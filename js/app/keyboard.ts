@@ -1,11 +1,13 @@
 // Lecture-hall shortcuts on the widget root (tabindex=0): Space play/pause, → step, S sample,
-// R reset, ? help, Esc closes help. Keys typed into inputs, and keys with Ctrl/Alt/Meta, pass.
-// JupyterLab and Notebook 7 bind keys (arrows, letters) in command mode on the document —
-// JupyterLab in the bubbling phase, Notebook 7 in the capture phase, before the widget sees the
-// key. For every key the widget handles — its shortcuts, and the keys a focused control uses
-// itself (arrows on a slider, Space on a button, typing in a box) — the target carries Lumino's
-// `data-lm-suppress-shortcuts` while the event is dispatched (set in the window's capture phase,
-// the very first listener), so no Jupyter binding matches; the root also stops the key.
+// R reset, ? help, Esc closes help. While focus is anywhere in the widget, no other single key
+// reaches the notebook either: JupyterLab and Notebook 7 bind plain keys in command mode (a, b,
+// d d, x, v, m, y, z, j, k, 0 0, Enter, arrows, Shift+…) on the document — JupyterLab in the
+// bubbling phase, Notebook 7 in the capture phase, before the widget sees the key. So for every
+// key but the notebook's own run and leave keys (Shift+Enter; Ctrl/Alt/⌘ combinations such as
+// Ctrl+Enter; Esc; Tab) the target carries Lumino's `data-lm-suppress-shortcuts` while the event
+// is dispatched (set in the window's capture phase, the very first listener), so no Jupyter
+// binding matches, and the root stops the key. Keys a focused control uses itself (arrows on a
+// slider, Space on a button, typing in a box) keep their default action.
 
 export interface ShortcutActions {
   playPause(): void;
@@ -18,10 +20,7 @@ export interface ShortcutActions {
 
 /** Lumino (JupyterLab, Notebook 7) matches no key binding on an element with this attribute. */
 export const SUPPRESS = "data-lm-suppress-shortcuts";
-/** Keys the root's shortcuts use. */
-const SHORTCUT_KEYS = new Set([" ", "Spacebar", "ArrowRight", "s", "S", "r", "R", "?"]);
-const NAV = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
-const TEXT_TYPES = new Set(["text", "search", "number", "email", "url", "tel", "password", ""]);
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta", "AltGraph", "CapsLock", "Fn", "OS"]);
 
 /** True when a key event comes from something that uses keys itself (text, sliders, menus). */
 function ownsKeys(target: EventTarget | null): boolean {
@@ -29,50 +28,44 @@ function ownsKeys(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-/** Does the focused element itself use this key (so Jupyter must not see it)? */
-export function nativeKey(target: EventTarget | null, ev: Pick<KeyboardEvent, "key" | "shiftKey">): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  const key = ev.key;
-  if (key === "Tab" || key === "Escape") return false;
-  if (target.isContentEditable || target.tagName === "TEXTAREA") return !(key === "Enter" && ev.shiftKey);
-  if (target instanceof HTMLInputElement) {
-    const type = target.type.toLowerCase();
-    if (type === "range") return NAV.has(key);
-    if (type === "checkbox" || type === "radio") return key === " " || NAV.has(key);
-    if (TEXT_TYPES.has(type)) return !(key === "Enter" && ev.shiftKey);
-    return false;
-  }
-  if (target instanceof HTMLSelectElement) return NAV.has(key) || key === " " || key === "Enter" || key.length === 1;
-  if (target instanceof HTMLButtonElement) return key === " " || (key === "Enter" && !ev.shiftKey);
-  return false;
-}
+type KeyInfo = Pick<KeyboardEvent, "key" | "shiftKey"> & Partial<Pick<KeyboardEvent, "ctrlKey" | "metaKey" | "altKey">>;
 
-/** Is this key the widget's (a shortcut on a non-input, or the focused control's own key)? */
-export function widgetKey(target: EventTarget | null, ev: Pick<KeyboardEvent, "key" | "shiftKey">): boolean {
-  if (nativeKey(target, ev)) return true;
-  return !ownsKeys(target) && !(target instanceof HTMLButtonElement && ev.key === "Enter") && SHORTCUT_KEYS.has(ev.key);
+/** Keys that keep their notebook job while the widget has focus: Shift+Enter (run the cell),
+ *  Ctrl/Alt/⌘ combinations (Ctrl+Enter, Alt+Enter, Ctrl+S, copy…), Esc, Tab, and a lone
+ *  modifier (no shortcut of its own). */
+export function notebookKey(ev: KeyInfo): boolean {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return true;
+  if (ev.key === "Enter") return ev.shiftKey;
+  return ev.key === "Escape" || ev.key === "Tab" || MODIFIERS.has(ev.key);
 }
 
 export function bindShortcuts(root: HTMLElement, actions: ShortcutActions, signal: AbortSignal): void {
   root.tabIndex = 0;
+  let marked: Element | null = null;
+  const unmark = (): void => {
+    marked?.removeAttribute(SUPPRESS);
+    marked = null;
+  };
   // First listener of every key press on the page: mark the widget's own keys for Lumino.
   window.addEventListener(
     "keydown",
     (ev) => {
+      unmark(); // the previous key's dispatch is over (a quick Shift+Enter after a letter runs)
       const t = ev.target;
-      if (ev.ctrlKey || ev.metaKey || ev.altKey || !(t instanceof HTMLElement) || !root.contains(t)) return;
-      if (!widgetKey(t, ev) || t.hasAttribute(SUPPRESS)) return;
+      if (!(t instanceof Element) || !root.contains(t) || notebookKey(ev) || t.hasAttribute(SUPPRESS)) return;
       t.setAttribute(SUPPRESS, "");
-      setTimeout(() => t.removeAttribute(SUPPRESS), 0); // after this event's dispatch
+      marked = t;
+      setTimeout(() => t === marked && unmark(), 0); // after this event's dispatch
     },
     { capture: true, signal },
   );
+  signal.addEventListener("abort", unmark);
   root.addEventListener(
     "keydown",
     (ev) => {
-      if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (notebookKey(ev) && ev.key !== "Escape") return;
       if (ev.defaultPrevented || ownsKeys(ev.target)) {
-        if (nativeKey(ev.target, ev)) ev.stopPropagation(); // the control's own key: not Jupyter's
+        if (!notebookKey(ev)) ev.stopPropagation(); // the control's own key (or none): not Jupyter's
         return;
       }
       const onButton = ev.target instanceof HTMLButtonElement;
@@ -111,8 +104,8 @@ export function bindShortcuts(root: HTMLElement, actions: ShortcutActions, signa
         // command mode) from changing the notebook while the lecturer drives the widget.
         ev.preventDefault();
         ev.stopPropagation();
-      } else if (nativeKey(ev.target, ev)) {
-        ev.stopPropagation();
+      } else if (!notebookKey(ev)) {
+        ev.stopPropagation(); // any other plain key: the notebook's command mode must not see it
       }
     },
     { signal },

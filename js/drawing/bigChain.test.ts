@@ -6,11 +6,12 @@ import { toScreen } from "./canvasGeometry";
 import { buildChain } from "../model/chain";
 import { serializeSvg } from "./exporter";
 import { ASYNC_FORCE_STATES, CANVAS_EDGES, CANVAS_STATES, DENSE_STATES } from "./graph";
-import { frameFor, ringLayout } from "./layout";
+import { ForceLayout, frameFor, ringLayout } from "./layout";
 import { f32, i32 } from "../testing/fakeModel";
 import { setup } from "../testing/harness";
 import type { Setup } from "../testing/harness";
 import { mockContext } from "../testing/mockCanvas";
+import { fakeClock } from "../testing/fakeClock";
 import type { MockCtx } from "../testing/mockCanvas";
 import type { Traits } from "../model/types";
 
@@ -135,6 +136,7 @@ describe("a 1,024-state chain", () => {
   });
 
   it("search marks the state, reports it and zooms in to it", async () => {
+    const clock = fakeClock(); // the zoom transition runs on a clock the test moves
     const s = (current = setup(bigTraits()));
     const input = s.$<HTMLInputElement>('input[data-field="search_state"]');
     input.value = "0110101101";
@@ -142,7 +144,7 @@ describe("a 1,024-state chain", () => {
     expect(s.$$(".bg-overlay .bg-found-ring")).toHaveLength(1);
     expect(s.$(".bg-overlay text.bg-found-label").textContent).toBe("0110101101");
     expect(s.$('[data-role="found"]').textContent).toContain(`1 ${(p1(STATES.indexOf("0110101101")) * 100).toFixed(1)}%`);
-    await new Promise((r) => setTimeout(r, 900)); // the zoom transition
+    await clock.advance(900); // the zoom transition
     const z = s.mounted.graph.zoom;
     expect(z.k).toBeGreaterThan(5);
     const at = screenOf("0110101101", z);
@@ -154,27 +156,54 @@ describe("a 1,024-state chain", () => {
     input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
     expect(s.$('[data-error-for="search_state"]').textContent).toMatch(/10 tokens long/);
     expect(s.$$(".bg-overlay .bg-found-ring")).toHaveLength(0);
+    await clock.restore();
   });
 
   it("works out the long-run shares after the frame, not in it", async () => {
+    const clock = fakeClock();
     const s = (current = setup(bigTraits()));
     const longRun = () => s.$('[data-role="stationary"]')?.textContent ?? "";
     const before = longRun();
-    await new Promise((r) => setTimeout(r, 400));
+    await clock.advance(400);
     expect(longRun()).not.toBe(before);
     expect(longRun()).toMatch(/\d/);
+    await clock.restore();
   });
 
   it("settles the force layout over frames instead of blocking", async () => {
     expect(STATES.length).toBeGreaterThan(ASYNC_FORCE_STATES);
+    // every clock read costs 1 ms, so a frame's time budget holds a fixed number of ticks
+    const clock = fakeClock(1);
+    let ticks = 0; // force ticks run so far (each step of the layout's generator)
+    const steps = ForceLayout.prototype.settleSteps;
+    vi.spyOn(ForceLayout.prototype, "settleSteps").mockImplementation(function* (this: ForceLayout, ...args) {
+      const inner = steps.apply(this, args);
+      for (let r = inner.next(); ; r = inner.next()) {
+        if (r.done) return r.value;
+        ticks++;
+        yield r.value;
+      }
+    });
     const s = (current = setup(bigTraits()));
-    const t0 = performance.now();
     s.model.set("graph_layout", "force");
     s.flush();
-    expect(performance.now() - t0).toBeLessThan(500); // returns long before 80 ticks of 1,024 nodes
-    ctx.reset();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(ctx.calls.length).toBeGreaterThan(0); // repainted as it settles
+    expect(ticks).toBe(0); // flush returns with the layout started, none of its ticks run yet
+    const perFrame: number[] = []; // force ticks in each animation frame
+    let paintedFrames = 0;
+    // frames until the layout has been still for 20 (bounded: it must settle)
+    for (let frame = 0; frame < 400 && !(perFrame.length > 20 && perFrame.slice(-20).every((n) => n === 0)); frame++) {
+      const before = ticks;
+      ctx.reset();
+      await clock.advance(17);
+      perFrame.push(ticks - before);
+      if (ctx.calls.length > 0) paintedFrames++;
+    }
+    // it settles over many frames, repainted as it goes, then stops
+    expect(perFrame.filter((n) => n > 0).length).toBeGreaterThan(3);
+    expect(Math.max(...perFrame)).toBeLessThan(ticks);
+    expect(paintedFrames).toBeGreaterThan(3);
+    expect(perFrame.slice(-20).every((n) => n === 0)).toBe(true);
+    await clock.restore();
   });
 });
 

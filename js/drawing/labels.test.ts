@@ -1,12 +1,14 @@
 // Label placement on the fixed geometries of the circular layout: 8, 9, 14 (shorter contexts
 // shown), 27 and 64 states, in a 1280×720-ish drawing box. No two shown labels overlap, none
-// covers a node, text never drops below MIN_SCREEN_FONT on screen.
+// covers a node, text never drops below MIN_SCREEN_FONT on screen. Overlaps are checked with the
+// test's own geometry (../testing/shapes: corners and separating axes), not the product's.
 import { describe, expect, it } from "vitest";
 import { buildChain } from "../model/chain";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
 import type { Point } from "./geometry";
-import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, radialBox, radialNodeLabels, rectAt } from "./labels";
-import type { Rect } from "./labels";
+import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, radialNodeLabels, rectAt } from "./labels";
+import { boxCorners, convexOverlap, distanceToPolygon, textCorners } from "../testing/shapes";
+import type { Pt } from "../testing/shapes";
 import { frameFor, ringLayout } from "./layout";
 import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./svgScene";
 
@@ -47,22 +49,33 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
   return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside, min };
 }
 
-function shownRects(s: ReturnType<typeof scene>): { rects: Rect[]; nodeLabels: number; edgeLabels: number } {
-  const rects: Rect[] = [];
+/** Every shown label's box as corners (the text's own extent, no padding). */
+function shownRects(s: ReturnType<typeof scene>): { rects: Pt[][]; nodeLabels: number; edgeLabels: number } {
+  const rects: Pt[][] = [];
   let nodeLabels = 0;
   let edgeLabels = 0;
   s.placed.nodes.forEach((p) => {
     if (!p.shown) return;
     nodeLabels++;
-    rects.push(rectAt(p.at, s.placed.nodeBox.w, s.placed.nodeBox.h));
+    rects.push(boxCorners(p.at, s.placed.nodeBox.w, s.placed.nodeBox.h));
   });
   if (s.inside) nodeLabels = s.pos.length;
   s.placed.edges.forEach((p) => {
     if (!p.shown) return;
     edgeLabels++;
-    rects.push(rectAt(p.at, s.placed.edgeBox.w, s.placed.edgeBox.h));
+    rects.push(boxCorners(p.at, s.placed.edgeBox.w, s.placed.edgeBox.h));
   });
   return { rects, nodeLabels, edgeLabels };
+}
+
+/** The label boxes are at least as big as their text: monospace advance × characters, a line high. */
+function expectBoxesHoldTheText(s: ReturnType<typeof scene>, stateChars: number): void {
+  expect(s.placed.edgeBox.w).toBeGreaterThanOrEqual(7 * 0.6 * s.edgeFont - 1e-9);
+  expect(s.placed.edgeBox.h).toBeGreaterThanOrEqual(s.edgeFont);
+  if (!s.inside) {
+    expect(s.placed.nodeBox.w).toBeGreaterThanOrEqual(stateChars * 0.6 * s.nodeFont - 1e-9);
+    expect(s.placed.nodeBox.h).toBeGreaterThanOrEqual(s.nodeFont);
+  }
 }
 
 const CASES: [string, string[], string, number][] = [
@@ -80,9 +93,10 @@ describe("label placement in the circular layout", () => {
       it(`${name} in a ${w}×${h} box${present ? ", presentation" : ""}: no overlaps, every state named (or on hover), text ≥ ${present ? 17 : 13}px`, () => {
         const s = scene(states, alphabet, C, w, h, present === 1);
         const { rects, nodeLabels, edgeLabels } = shownRects(s);
-        for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i], rects[j])).toBe(false);
-        // no label over a node (the node's centre is where the pointer finds it)
-        for (const r of rects) for (const p of s.pos) expect(overlaps(r, rectAt(p, 2 * s.frame.nodeRadius, 2 * s.frame.nodeRadius))).toBe(false);
+        expectBoxesHoldTheText(s, Math.max(...states.map((x) => x.length)));
+        for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(convexOverlap(rects[i], rects[j]), `labels ${i} and ${j}`).toBe(false);
+        // no label over a node: every node's disc is clear of every label
+        for (const r of rects) for (const p of s.pos) expect(distanceToPolygon(p, r)).toBeGreaterThanOrEqual(s.frame.nodeRadius - 1e-9);
         // Presentation text (≥ 17 px) for 64 six-letter states in a 540 px tall box does not all
         // fit: the few without room show on hover (never drawn over another label).
         if (present && states.length === 64 && h < 600) expect(nodeLabels).toBeGreaterThanOrEqual(0.8 * states.length);
@@ -91,10 +105,11 @@ describe("label placement in the circular layout", () => {
         expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
         expect(s.edgeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
         // outside labels stay inside the viewBox (nothing cut off at the box's edge)
-        for (const r of rects) {
-          expect(Math.max(Math.abs(r.x0), Math.abs(r.x1))).toBeLessThanOrEqual(s.half * s.a);
-          expect(Math.max(Math.abs(r.y0), Math.abs(r.y1))).toBeLessThanOrEqual(s.half);
-        }
+        for (const r of rects)
+          for (const c of r) {
+            expect(Math.abs(c.x)).toBeLessThanOrEqual(s.half * s.a + 1e-9);
+            expect(Math.abs(c.y)).toBeLessThanOrEqual(s.half + 1e-9);
+          }
         if (states.length === 8) expect(edgeLabels).toBe(16);
       });
     }
@@ -118,6 +133,23 @@ describe("greedy placement", () => {
     const out = placeGreedy([{ candidates: [{ x: 0, y: 0 } as Point, { x: 50, y: 0 }], w: 10, h: 10 }], [0], [rectAt({ x: 0, y: 0 }, 20, 20)]);
     expect(out[0].at.x).toBe(50);
     expect(CHAR_EM * LINE_EM).toBeGreaterThan(0);
+  });
+});
+
+describe("overlaps() (kept for callers) agrees with the separating-axis test", () => {
+  it("on random and touching boxes", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 40 - 20;
+    let hits = 0;
+    for (let k = 0; k < 2000; k++) {
+      const [a, b] = [{ x: rnd(), y: rnd() }, { x: rnd(), y: rnd() }];
+      const [aw, ah, bw, bh] = [Math.abs(rnd()) + 1, Math.abs(rnd()) + 1, Math.abs(rnd()) + 1, Math.abs(rnd()) + 1];
+      const want = convexOverlap(boxCorners(a, aw, ah), boxCorners(b, bw, bh));
+      hits += want ? 1 : 0;
+      expect(overlaps(rectAt(a, aw, ah), rectAt(b, bw, bh))).toBe(want);
+    }
+    expect(hits).toBeGreaterThan(200); // both answers exercised
+    expect(overlaps(rectAt({ x: 0, y: 0 }, 10, 10), rectAt({ x: 10, y: 0 }, 10, 10))).toBe(false); // touching
   });
 });
 
@@ -169,17 +201,23 @@ describe("radial state labels on a crowded ring", () => {
     const s = scene(all("01", 6), "01", 6, 480, 360, false, true);
     expect(s.inside).toBe(false);
     expect(s.placed.nodes.every((l) => l.shown && l.angle !== undefined)).toBe(true);
-    const boxes = s.placed.nodes.map((l) => radialBox(l, s.placed.nodeBox.w, s.nodeFont));
-    for (const e of s.placed.edges.filter((p) => p.shown)) {
-      const r = rectAt(e.at, s.placed.edgeBox.w, s.placed.edgeBox.h);
-      expect(boxes.some((b) => overlaps(b, r))).toBe(false);
-    }
-    expect(s.placed.edges.some((p) => p.shown)).toBe(true);
+    // each state label as the turned text line it is drawn as (SVG rotate about its anchor point):
+    // its whole line box keeps off edge labels and nodes; neighbours on the ring sit a glyph
+    // apart (RADIAL_LINE_EM), so between two state labels the digits' ink (0.75 em) must not meet
+    const text = (l: (typeof s.placed.nodes)[number], h: number) => textCorners(l.at, l.angle!, l.anchor!, 6 * 0.6 * s.nodeFont, h * s.nodeFont);
+    const lines = s.placed.nodes.map((l) => text(l, LINE_EM));
+    const ink = s.placed.nodes.map((l) => text(l, 0.75));
+    const edges = s.placed.edges.filter((p) => p.shown).map((e) => boxCorners(e.at, s.placed.edgeBox.w, s.placed.edgeBox.h));
+    for (const r of edges) for (const q of lines) expect(convexOverlap(q, r)).toBe(false);
+    for (let i = 0; i < ink.length; i++) for (let j = i + 1; j < ink.length; j++) expect(convexOverlap(ink[i], ink[j]), `states ${i}, ${j}`).toBe(false);
+    for (const q of [...lines, ...edges]) for (const p of s.pos) expect(distanceToPolygon(p, q)).toBeGreaterThanOrEqual(s.frame.nodeRadius - 1e-9);
+    expect(edges.length).toBeGreaterThan(0);
     expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(13 - 1e-9);
     // inside the viewBox: nothing cut off at the box's edge
-    for (const b of boxes) {
-      expect(Math.max(Math.abs(b.x0), Math.abs(b.x1))).toBeLessThanOrEqual(s.half * s.a);
-      expect(Math.max(Math.abs(b.y0), Math.abs(b.y1))).toBeLessThanOrEqual(s.half);
-    }
+    for (const q of lines)
+      for (const c of q) {
+        expect(Math.abs(c.x)).toBeLessThanOrEqual(s.half * s.a + 1e-9);
+        expect(Math.abs(c.y)).toBeLessThanOrEqual(s.half + 1e-9);
+      }
   });
 });

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .conftest import ARTIFACTS, REPO, _free_port, _isolated_env, _serve
-from .helpers import Lab, LectureView, wait_for_widget
+from .helpers import Lab, LectureView, collect_until, wait_for_widget
 
 pytestmark = pytest.mark.browser
 
@@ -244,15 +244,16 @@ def test_marimo_draws_trains_plays_and_shows_errors(web_page, marimo_server):
         assert time.monotonic() < deadline, "Play did not advance the step"
         page.wait_for_timeout(100)
     pause_button(view).click()
-    page.wait_for_timeout(1000)  # in-flight steps land
-    stopped = step_of(view)
-    seen = set()
-    for _ in range(15):
-        page.wait_for_timeout(100)
-        seen.add(step_of(view))
-    assert seen == {stopped}, f"step kept changing after Pause: {stopped} then {sorted(seen)}"
+    # Play is back (`playing` is the kernel's): no step after this one; Python reads the final
+    # step, and the readout comes to rest on it (events, not fixed waits)
+    expect(view.button("play")).to_be_visible(timeout=30_000)
     rerun(page, marimo_cell(page, "python sees step"))
-    expect(python_says(page)).to_contain_text(f"python sees step {stopped} playing False", timeout=60_000)
+    said = python_says(page)
+    expect(said).not_to_contain_text("python sees step 50 ", timeout=60_000)
+    expect(said).to_contain_text("playing False")
+    stopped = int(re.search(r"python sees step (\d+)", said.inner_text())[1])
+    assert stopped > 50
+    collect_until(lambda: step_of(view), lambda s: s == stopped, timeout=60, page=page)
 
     # A bad seed: inline error next to the field, nothing changes
     expect(view.error_for("seed")).to_have_text(re.compile(r"^\s*$"))
