@@ -16,7 +16,7 @@ import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./ge
 import type { EdgeShape, Point } from "./geometry";
 import { ARROW, buildGraphDom } from "./graphDom";
 import type { GraphDom } from "./graphDom";
-import { frameFor, ringLayout } from "./layout";
+import { frameFor, ovalLayout, ringLayout } from "./layout";
 import type { Frame } from "./layout";
 import { renderMode } from "./renderMode";
 import type { RenderMode } from "./renderMode";
@@ -156,7 +156,7 @@ export abstract class GraphRender {
 
   protected targetPositions(): Point[] {
     const chain = this.map.chain;
-    if (this.layout === "circular" || chain.states.length === 0) return ringLayout(chain, this.frame.radius).map((p) => ({ x: p.x * this.aspect, y: p.y }));
+    if (this.layout === "circular" || chain.states.length === 0) return ovalLayout(ringLayout(chain, this.frame.radius), this.aspect);
     return this.runner.positions(chain, this.frame);
   }
 
