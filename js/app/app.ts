@@ -220,6 +220,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const memory = sectionMemory(model);
   const viewRow = el("div", "bg-view-row");
   viewRow.append(controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
+  viewBar.parts.export.append(graph.toolbar.exportTheme); // exports' theme, by the export buttons
   slider.setLog(memory.get("log-steps") === true);
   chart.setLog(slider.isLog);
   const { frame, header, graphBox, timeline, side, sections } = assembleScreen(

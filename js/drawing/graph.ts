@@ -30,6 +30,10 @@ export interface GraphHooks {
 
 type Hit = { kind: "node" | "edge"; index: number };
 
+/** Steps a focus view shows unless the learner picks: 2 for two tokens (up to 17 states), 1 for
+ *  more (2 steps of ACGT are ~40 states and ~110 edges: a hairball again). */
+export const defaultFocusK = (tokens: number): number => (tokens <= 2 ? 2 : 1);
+
 export class GraphView extends GraphRender {
   /** The drawing's box: toolbar, the clipped drawing (canvas under SVG), the matrix. */
   readonly el: HTMLDivElement;
@@ -41,6 +45,8 @@ export class GraphView extends GraphRender {
   private readonly resize: ResizeObserver | null = null;
   private picking = false;
   private focusK = 2;
+  /** The learner picked the focus's steps (else they follow the alphabet: defaultFocusK). */
+  private kChosen = false;
   // Full-chain data, mapped onto what is drawn.
   private probs: ArrayLike<number> | null = null;
   private hideZero = false;
@@ -68,6 +74,7 @@ export class GraphView extends GraphRender {
       back: () => this.endFocus(),
       setK: (k) => {
         this.focusK = k;
+        this.kChosen = true;
         if (this.map.nb) this.showFocus(this.map.nb.centre, k);
       },
       toggleMatrix: () => this.showMatrix(!this.matrix.visible),
@@ -126,6 +133,10 @@ export class GraphView extends GraphRender {
     this.found = this.hovered = this.linkedEdge = -1;
     this.picking = false;
     this.runner.reset();
+    if (!this.kChosen) {
+      this.focusK = defaultFocusK(chain.tokens.length);
+      this.toolbar.k.value = String(this.focusK);
+    }
     this.matrix.setChain(chain.states, chain.tokens);
     this.draw(chain, keep >= 0 ? keep : -1);
   }

@@ -10,7 +10,7 @@ import { CanvasView } from "./canvasView";
 import type { Marks } from "./canvasView";
 import type { PaintStats } from "./canvasLayer";
 import { DrawnMap } from "./drawnMap";
-import { focusLayout } from "./focus/neighbourhood";
+import { focusLayout } from "./focus/focusLayout";
 import { ForceRunner } from "./forceRunner";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
 import type { EdgeShape, Point } from "./geometry";
@@ -21,6 +21,7 @@ import type { Frame } from "./layout";
 import { renderMode } from "./renderMode";
 import type { RenderMode } from "./renderMode";
 import { halfWithLabels, MAX_ASPECT, radialLabels, SvgScene } from "./svgScene";
+import { CHAR_EM } from "./labels";
 import type { SceneHooks } from "./svgScene";
 import { Viewport } from "./viewport";
 import type { LayoutKind } from "../model/types";
@@ -28,8 +29,10 @@ import type { LayoutKind } from "../model/types";
 export const LAYOUT_MS = 400;
 /** Zoom to a searched state until it is about this big (radius, CSS pixels). */
 const FOCUS_PX = 22;
-/** Node radius and ring spacing of a focus view (drawing units). */
+/** Node radius of a focus view, and the font its outside state labels are laid out for
+ *  (drawing units). */
 const FOCUS_R = 26;
+const FOCUS_LABEL_FONT = 18;
 let instances = 0;
 
 export abstract class GraphRender {
@@ -45,6 +48,8 @@ export abstract class GraphRender {
   protected positions: Point[] = [];
   protected shapes: EdgeShape[] = [];
   protected box: { width: number; height: number } | null = null;
+  /** A focus view's self-loop directions (per drawn node); null: outward from the centre. */
+  private loopDirs: Point[] | null = null;
   protected pixelScale = 1;
   /** The frame's own half side, before room for outside labels is added. */
   private baseHalf = frameFor(0).half;
@@ -132,10 +137,14 @@ export abstract class GraphRender {
     this.mode = renderMode(chain.states.length, chain.edges.length);
     const canvas = this.mode === "canvas";
     let focusPos: Point[] | null = null;
+    this.loopDirs = null;
     if (nb) {
-      const rings = focusLayout(nb, 2 * FOCUS_R + 48, 170);
-      focusPos = rings.positions;
-      this.frame = { radius: rings.radius, nodeRadius: FOCUS_R, half: rings.radius + FOCUS_R * 3.6 };
+      const chars = Array.from(chain.states[0] ?? "").length;
+      const labelW = FOCUS_LABEL_FONT <= (FOCUS_R * 2.9) / Math.max(1, chars) ? 0 : chars * CHAR_EM * FOCUS_LABEL_FONT + 2;
+      const laid = focusLayout(nb, { r: FOCUS_R, labelW });
+      focusPos = laid.positions;
+      this.loopDirs = laid.loops;
+      this.frame = { radius: laid.radius, nodeRadius: FOCUS_R, half: laid.radius + FOCUS_R * 3.6 + labelW / 2 };
     } else this.frame = frameFor(chain.states.length);
     this.baseHalf = this.frame.half;
     this.shownHalf = -1;
@@ -169,7 +178,7 @@ export abstract class GraphRender {
     this.shapes = this.map.chain.edges.map((e) => {
       const a = pos[e.fromIndex];
       return e.kind === "loop"
-        ? loopShape(a, outwardFrom(centre, a), style)
+        ? loopShape(a, this.loopDirs?.[e.fromIndex] ?? outwardFrom(centre, a), style)
         : curveShape(a, pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style);
     });
     if (this.cv.on) this.cv.setGeometry(pos, this.shapes, this.marksNow());
@@ -206,9 +215,9 @@ export abstract class GraphRender {
     if (changed) this.aspect = aspect;
     const a = this.aspect;
     this.scene.aspect = a;
-    this.scene.ring = this.layout === "circular";
+    this.scene.ring = this.layout === "circular" && !this.map.nb;
     const chars = Array.from(this.map.chain.states[0] ?? "").length;
-    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present, radialLabels(this.layout === "circular", this.map.chain.states.length, chars));
+    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present, radialLabels(this.scene.ring, this.map.chain.states.length, chars));
     if (changed || half !== this.shownHalf) {
       this.shownHalf = half;
       this.frame = { ...this.frame, half };
