@@ -9,6 +9,8 @@ import { withCanvasImage } from "./graphDom";
 import { GraphRender } from "./graphRender";
 import { MappedMarks } from "./mappedMarks";
 import { MatrixView } from "./matrix/matrixView";
+import { LargeView } from "../panels/large/largeView";
+import { argmaxOf, BigChainHint } from "./bigHint";
 import type { Cell } from "./matrix/matrixGeometry";
 import { DrawingToolbar } from "./toolbar";
 import { EdgeDecorLayer } from "./edgeDecor";
@@ -42,6 +44,9 @@ export class GraphView extends GraphRender {
   readonly toolbar: DrawingToolbar;
   readonly matrix: MatrixView;
   readonly marks: MappedMarks;
+  /** The large view over the drawing's box (the matrix, the inside view, the seed table). */
+  readonly large: LargeView;
+  private readonly hint: BigChainHint;
   private readonly resize: ResizeObserver | null = null;
   private picking = false;
   private focusK = 2;
@@ -80,10 +85,14 @@ export class GraphView extends GraphRender {
       toggleMatrix: () => this.showMatrix(!this.matrix.visible),
     });
     this.focusK = Number(this.toolbar.k.value);
-    this.matrix = new MatrixView({ hoverCell: (c, ev) => this.onHoverCell(c, ev) });
+    this.matrix = new MatrixView({ hoverCell: (c, ev) => this.onHoverCell(c, ev), relocated: () => this.onResize() });
     this.matrix.el.hidden = true;
     el.prepend(this.toolbar.el);
     el.append(this.matrix.el);
+    this.large = new LargeView(el);
+    this.matrix.setLarge(this.large);
+    this.hint = new BigChainHint({ focusOn: (i) => this.showFocus(i), matrix: () => this.showMatrix(!this.matrix.visible) });
+    this.dom.pane.append(this.hint.el);
     if (typeof ResizeObserver !== "undefined") {
       this.resize = new ResizeObserver(() => this.onResize());
       this.resize.observe(svg);
@@ -181,6 +190,7 @@ export class GraphView extends GraphRender {
   /** Long-run shares of the states: the node shade. */
   setShares(shares: ArrayLike<number> | null): void {
     this.shares = shares;
+    this.updateHint();
     const m = this.map.rows(shares, 1);
     if (!this.cv.on) this.scene.marks.setShares(m);
     else if (this.cv.layer.setShares(m)) this.cv.request();
@@ -285,6 +295,7 @@ export class GraphView extends GraphRender {
   }
 
   destroy(): void {
+    this.large.close(false);
     this.resize?.disconnect();
     this.destroyRender();
     this.el.remove();
@@ -307,7 +318,16 @@ export class GraphView extends GraphRender {
     this.setWalk(walk.node, walk.edge);
     this.setFound(this.found);
     this.toolbar.setFocus(this.focusState, false);
+    this.updateHint();
     this.cv.request();
+  }
+
+  /** A big chain drawn whole: one line on what to do, and Focus on its likeliest state. */
+  private updateHint(): void {
+    const full = this.map.full;
+    const i = argmaxOf(this.shares);
+    const state = i >= 0 && i < full.states.length ? full.states[i] : undefined;
+    this.hint.update(this.cv.on && !this.map.nb, full.states.length, state === undefined ? null : { index: i, state });
   }
 
   protected marksNow(): Marks {
