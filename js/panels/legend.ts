@@ -36,7 +36,18 @@ export class Legend {
     const halo = el("span", "bg-legend-mark bg-legend-mark-found");
     halo.setAttribute("aria-hidden", "true");
     found.append(halo, document.createTextNode("blue halo: the state you searched for"));
-    this.el.append(this.tokens, edges, this.bars, this.unseen, this.naughty, walk, found);
+    // Runs compared (panels/compare): shown only while the chain carries them (compare.css).
+    const bands = el("span", "bg-legend-bands");
+    bands.dataset.role = "legend-bands";
+    const band = el("span", "bg-legend-band");
+    band.setAttribute("aria-hidden", "true");
+    bands.append(band, document.createTextNode("band round an edge: its P from the lowest to the highest seed (wide = the seeds disagree)"));
+    const diff = el("span", "bg-legend-diff");
+    diff.dataset.role = "legend-diff";
+    const ramp = el("span", "bg-legend-diffmark");
+    ramp.setAttribute("aria-hidden", "true");
+    diff.append(ramp, document.createTextNode("edge colour: this run − the other (green: this run likelier, purple: the other)"));
+    this.el.append(this.tokens, edges, this.bars, this.unseen, this.naughty, walk, found, bands, diff);
     this.setUnseen(false);
   }
 
