@@ -37,7 +37,7 @@ export class BigChainHint {
   update(show: boolean, states: number, likeliest: { index: number; state: string } | null): void {
     this.el.hidden = !show;
     if (!show) return;
-    this.text.textContent = `${states.toLocaleString("en-US")} states, too many to name here: find a state (View) and press Focus, or open the Matrix to sort and filter.`;
+    this.text.textContent = `${states.toLocaleString("en-US")} states, too many to name: find one (View) and Focus on it, or sort them in the Matrix.`;
     this.target = likeliest?.index ?? -1;
     this.focusBtn.hidden = likeliest === null;
     if (likeliest) {

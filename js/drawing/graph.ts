@@ -261,6 +261,7 @@ export class GraphView extends GraphRender {
     this.el.classList.toggle("bg-with-matrix", on);
     this.toolbar.setMatrix(on);
     if (on) this.matrix.relayout();
+    this.updateHint(); // the matrix open: the learner has their way in
     this.onResize();
   }
 
@@ -327,7 +328,7 @@ export class GraphView extends GraphRender {
     const full = this.map.full;
     const i = argmaxOf(this.shares);
     const state = i >= 0 && i < full.states.length ? full.states[i] : undefined;
-    this.hint.update(this.cv.on && !this.map.nb, full.states.length, state === undefined ? null : { index: i, state });
+    this.hint.update(this.cv.on && !this.map.nb && !this.matrix.visible, full.states.length, state === undefined ? null : { index: i, state });
   }
 
   protected marksNow(): Marks {

@@ -248,7 +248,7 @@ def test_focus_view_of_1024_states_and_back(lab, notebook_dir):
     matrix.locator(".bg-matrix-scroll").evaluate("e => { e.scrollTop = e.scrollHeight; }")
     lab.page.wait_for_timeout(300)
     geo = matrix.evaluate("e => JSON.parse(e.dataset.geometry)")
-    box = matrix.bounding_box()
+    box = matrix.locator(".bg-matrix-scroll").bounding_box()  # the rows' area (under the matrix's header)
     lab.page.mouse.move(box["x"] + geo["labelW"] + 0.5 * geo["cellW"], box["y"] + box["height"] - geo["rowH"] / 2 - 2)
     expect(matrix).to_have_attribute("data-hover-row", "1023")
     expect(view.root.locator("svg.bg-graph .bg-overlay path.bg-linked")).to_have_count(1)
@@ -267,7 +267,7 @@ def test_matrix_view_hover_links_cell_and_edge(lab, notebook_dir):
     states = view.nodes.evaluate_all("els => els.map(e => e.getAttribute('data-state'))")
     row = states.index("101")
     geo = matrix.evaluate("e => JSON.parse(e.dataset.geometry)")
-    box = matrix.bounding_box()
+    box = matrix.locator(".bg-matrix-scroll").bounding_box()  # the rows' area (under the matrix's header)
     x = box["x"] + geo["labelW"] + 1.5 * geo["cellW"]  # column of token "1"
     y = box["y"] + geo["headerH"] + (row + 0.5) * geo["rowH"]
     lab.page.mouse.move(x, y)

@@ -35,6 +35,8 @@ export interface FocusSizes {
  *  forces count them: about what focusCheck.ts would find). */
 const TICKS = 200;
 const REPAIR_ROUNDS = 30;
+/** The layout checks itself half again as strictly as the tests do (focusCheck.ts `margin`). */
+const CHECK_MARGIN = 1.5;
 /** How much each ring is turned against the one inside it, per start. */
 const STARTS = [0.6, 1.9, 3.3, 4.4];
 
@@ -128,7 +130,7 @@ function layoutFrom(nb: Neighbourhood, sizes: FocusSizes, turn: number, rounds: 
   const positions = nodes.map((d) => ({ x: d.x ?? 0, y: d.y ?? 0 }));
   const loops = positions.map((p, i) => loopDirection(p, neighbours[i].map((j) => positions[j])));
   const radius = Math.max(r, ...positions.map((p) => Math.hypot(p.x, p.y)));
-  return { positions, loops, radius, conflicts: focusProblems(nb.chain, positions, loops, r).length };
+  return { positions, loops, radius, conflicts: focusProblems(nb.chain, positions, loops, r, CHECK_MARGIN).length };
 }
 
 /** Pairs of nodes closer than `gap` (centre to centre). */

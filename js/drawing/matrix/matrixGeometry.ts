@@ -18,10 +18,11 @@ export interface Cell {
   col: number;
 }
 
-/** Column widths that fill `width`, within readable bounds, for text of `font` px. */
-export function matrixGeometry(rows: number, cols: number, stateChars: number, width: number, font = 12): MatrixGeometry {
+/** Column widths that fill `width`, within readable bounds (a cell at most `widest` em), for
+ *  text of `font` px. */
+export function matrixGeometry(rows: number, cols: number, stateChars: number, width: number, font = 12, widest = 7.5): MatrixGeometry {
   const labelW = Math.max(40, Math.ceil(stateChars * 0.62 * font + 16));
-  const cellW = Math.max(Math.round(2.3 * font), Math.min(Math.round(7.5 * font), Math.floor((width - labelW - 2) / Math.max(1, cols))));
+  const cellW = Math.max(Math.round(2.3 * font), Math.min(Math.round(widest * font), Math.floor((width - labelW - 2) / Math.max(1, cols))));
   return { rows, cols, font, labelW, headerH: Math.round(font * 2), cellW, rowH: Math.round(font * 1.5) };
 }
 

@@ -158,7 +158,7 @@ export class MatrixView {
     const chars = Math.max(1, ...this.states.slice(0, 64).map((s) => Array.from(s).length));
     const present = this.el.closest(".bg-presentation") !== null;
     const font = this.isLarge ? (present ? 19 : 15) : present ? 16 : 13;
-    this.geom = matrixGeometry(this.order.length, this.tokens.length, chars, width, font);
+    this.geom = matrixGeometry(this.order.length, this.tokens.length, chars, width, font, this.isLarge ? 14 : 7.5);
     this.spacer.style.height = `${contentHeight(this.geom)}px`;
     const { labelW, headerH, cellW, rowH } = this.geom;
     this.el.dataset.geometry = JSON.stringify({ labelW, headerH, cellW, rowH, font }); // for hit-tests in browser tests
@@ -203,7 +203,7 @@ export class MatrixView {
       onClose: () => {
         const home = this.home;
         this.home = null;
-        if (home) home.parent.insertBefore(this.el, home.next);
+        if (home) home.parent.insertBefore(this.el, home.next?.parentNode === home.parent ? home.next : null);
         this.el.hidden = wasHidden;
         this.el.classList.remove("bg-matrix-large");
         this.controls.enlarge.textContent = "Enlarge";

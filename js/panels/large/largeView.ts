@@ -1,4 +1,5 @@
-// The large view: an overlay over the drawing's box showing one panel big (the inside view, the
+// The large view: an overlay over the drawing's box (the lecture screen's .bg-graph-box: the
+// drawing and its legend; else the drawing itself) showing one panel big (the inside view, the
 // transition matrix, the seed table) for a projector. It is a dialog: focus moves into it, Tab
 // stays in it, Esc or Close leaves and gives focus back to the button that opened it.
 import { el } from "../../util/dom";
@@ -22,7 +23,7 @@ export class LargeView {
   private readonly body: HTMLDivElement;
   private content: LargeContent | null = null;
 
-  constructor(host: HTMLElement, signal?: AbortSignal) {
+  constructor(private readonly host: HTMLElement, signal?: AbortSignal) {
     this.el = el("div", "bg-large");
     this.el.dataset.role = "large-view";
     this.el.setAttribute("role", "dialog");
@@ -40,7 +41,7 @@ export class LargeView {
     head.append(this.titleEl, this.closeBtn);
     this.body = el("div", "bg-large-body");
     this.el.append(head, this.body);
-    host.append(this.el);
+    host.append(this.el); // moved into the drawing's box on open (it may not be placed yet)
     const opts = signal ? { signal } : undefined;
     this.closeBtn.addEventListener("click", () => this.close(), opts);
     this.el.addEventListener("keydown", (ev) => this.onKey(ev), opts);
@@ -56,6 +57,8 @@ export class LargeView {
   open(c: LargeContent): void {
     if (this.content && this.content.id !== c.id) this.close(false);
     this.content = c;
+    const box = this.host.closest<HTMLElement>(".bg-graph-box") ?? this.host;
+    if (this.el.parentElement !== box) box.append(this.el);
     this.el.dataset.large = c.id;
     this.titleEl.textContent = c.title;
     this.body.replaceChildren(c.body);
