@@ -22,6 +22,14 @@ export class LargeView {
   private readonly titleEl: HTMLElement;
   private readonly body: HTMLDivElement;
   private content: LargeContent | null = null;
+  /** Esc anywhere in the widget (e.g. after pressing Presentation) leaves the large view too. */
+  private readonly onRootKey = (ev: KeyboardEvent): void => {
+    if (ev.key === "Escape" && this.content && !ev.defaultPrevented) {
+      ev.preventDefault();
+      this.close();
+    }
+  };
+  private root: HTMLElement | null = null;
 
   constructor(private readonly host: HTMLElement, signal?: AbortSignal) {
     this.el = el("div", "bg-large");
@@ -59,6 +67,8 @@ export class LargeView {
     this.content = c;
     const box = this.host.closest<HTMLElement>(".bg-graph-box") ?? this.host;
     if (this.el.parentElement !== box) box.append(this.el);
+    this.root = this.host.closest<HTMLElement>(".babygpt-widget");
+    this.root?.addEventListener("keydown", this.onRootKey);
     this.el.dataset.large = c.id;
     this.titleEl.textContent = c.title;
     this.body.replaceChildren(c.body);
@@ -75,6 +85,8 @@ export class LargeView {
     const c = this.content;
     if (!c) return;
     this.content = null;
+    this.root?.removeEventListener("keydown", this.onRootKey);
+    this.root = null;
     this.el.hidden = true;
     delete this.el.dataset.large;
     this.body.replaceChildren();
