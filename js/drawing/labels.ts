@@ -134,8 +134,9 @@ export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect
 
 /** Spots on the curve (parameter): the middle first; the ends are left to nodes and arrowheads. */
 const ON = CANDIDATES;
-/** Spots beside the curve (parameter, side): the label's box just touches its edge. */
-const BESIDE: [number, number][] = [[0.5, 1], [0.5, -1], [0.4, 1], [0.6, -1], [0.4, -1], [0.6, 1], [0.3, 1], [0.7, -1], [0.3, -1], [0.7, 1]];
+/** Spots beside the curve (parameter, side; side 0: on it, nearer an end): the label's box just
+ *  touches its edge. */
+const BESIDE: [number, number][] = [[0.5, 1], [0.5, -1], [0.4, 1], [0.6, -1], [0.4, -1], [0.6, 1], [0.22, 0], [0.78, 0], [0.3, 1], [0.7, -1], [0.3, -1], [0.7, 1], [0.22, 1], [0.78, -1], [0.22, -1], [0.78, 1]];
 /** Candidate centres for a w × h label of an edge: on the curve, middle first, then beside it
  *  (its box just touching the curve); a loop's just outside the loop (its top, then its sides). */
 export function edgeCandidates(shape: EdgeShape, loop: boolean, w: number, h: number): Point[] {
@@ -159,7 +160,7 @@ export function edgeCandidates(shape: EdgeShape, loop: boolean, w: number, h: nu
     }
     return at(Math.max(0, lo - 1)); // a unit into the stroke: touching, not a hair apart
   };
-  if (!loop) return [...ON.map((t) => pointAt(shape, t)), ...BESIDE.map(([t, side]) => off(t, side))];
+  if (!loop) return [...ON.map((t) => pointAt(shape, t)), ...BESIDE.map(([t, side]) => (side === 0 ? pointAt(shape, t) : off(t, side)))];
   // a loop: away from its own middle (the node), at its far end and on either side
   const pts = Array.from({ length: 9 }, (_, k) => pointAt(shape, k / 8));
   const mid = { x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length };
@@ -170,21 +171,26 @@ export function edgeCandidates(shape: EdgeShape, loop: boolean, w: number, h: nu
   });
 }
 
+/** Turns (radians) from the outward direction a state label tries; `AROUND` the rest of the way. */
+const TURNS = [0, 0.2, -0.2, 0.4, -0.4, 0.7, -0.7, 1.0, -1.0, 1.3, -1.3];
+const AROUND = [1.57, -1.57, 1.9, -1.9, 2.3, -2.3, 2.7, -2.7, Math.PI];
+
 /** How far from its node's centre a state label may reach (the frame leaves this much room). */
 export const NODE_LABEL_REACH = (r: number, w: number, h: number): number => r + 14 + Math.max(w, 4.5 * h);
 
 /**
  * Candidate centres for a w × h label beside a node at p (radius r), outward from `centre`
- * first (on a ring that is where no edges run), then further out, then turned to either side.
+ * first (on a ring that is where no edges run), then further out, then turned to either side;
+ * `around` (not a ring: the focus view): all the way round, above and below too.
  */
-export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h: number, aspect = 1): Point[] {
+export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h: number, aspect = 1, around = false): Point[] {
   // Outward = the ring's normal (an oval `aspect` times wider than tall: its normal, not the radius).
   let ux = (p.x - centre.x) / (aspect * aspect);
   let uy = p.y - centre.y;
   const len = Math.hypot(ux, uy);
   [ux, uy] = len > 1e-9 ? [ux / len, uy / len] : [0, 1];
   const out: { p: Point; cost: number }[] = [];
-  for (const turn of [0, 0.2, -0.2, 0.4, -0.4, 0.7, -0.7, 1.0, -1.0, 1.3, -1.3]) {
+  for (const turn of around ? [...TURNS, ...AROUND] : TURNS) {
     const vx = ux * Math.cos(turn) - uy * Math.sin(turn);
     const vy = ux * Math.sin(turn) + uy * Math.cos(turn);
     const reach = r + 11 + Math.abs(vx) * (w / 2) + Math.abs(vy) * (h / 2); // clear of arrowheads
@@ -226,6 +232,8 @@ export interface ChainLabelInput {
   alone?: boolean;
   /** Height of the state labels' ink, in ems (radial.ts inkEm). */
   stateInk?: number;
+  /** Nodes on a ring (default): state labels go outward; else (focus view) all round the node. */
+  ring?: boolean;
 }
 
 export interface ChainLabels {
@@ -252,7 +260,7 @@ interface Static {
 const statics = new WeakMap<EdgeShape[], Static>();
 
 function staticsFor(c: ChainLabelInput): Static {
-  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1, c.radial === true, c.alone === true, c.stateInk].join(",");
+  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1, c.radial === true, c.alone === true, c.stateInk, c.ring !== false].join(",");
   const hit = statics.get(c.shapes);
   if (hit && hit.key === key) return hit;
   const centre = centreOf(c.nodes);
@@ -267,7 +275,7 @@ function staticsFor(c: ChainLabelInput): Static {
   if (c.outsideFont && !radial) {
     const gap = LABEL_GAP_EM * c.outsideFont;
     c.nodes.forEach((p, i) => {
-      const spots = nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1).filter((q) => nearestNode(c.nodes, q) === i);
+      const spots = nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1, c.ring === false).filter((q) => nearestNode(c.nodes, q) === i);
       items.push({ candidates: spots, ...nodeBox, pad: gap });
     });
   }

@@ -253,6 +253,7 @@ export class SvgScene {
       radial: radialLabels(this.ring, n, Math.max(1, Array.from(this.chain.states[0] ?? "").length)),
       alone: n > ALL_LABELS_STATES,
       stateInk: inkEm(this.chain.tokens.join("")),
+      ring: this.ring,
     });
     this.placed = placed;
     this.prefer = [...placed.nodes, ...placed.edges].map((p) => p.pick);

@@ -7,7 +7,7 @@ import { forceCollide, forceLink, forceManyBody, forceRadial, forceSimulation } 
 import type { SimulationLinkDatum } from "d3-force";
 import { BEND_PAIR, BEND_SINGLE } from "../geometry";
 import type { Point } from "../geometry";
-import { keepOffEdges, keepOffLoops, keepParallelApart, limitSpeed, loopDirection, spreadAngles } from "./focusForces";
+import { collideBoxes, keepOffEdges, keepOffLoops, keepParallelApart, limitSpeed, loopDirection, spreadAngles } from "./focusForces";
 import type { CountingForce, Link, Node } from "./focusForces";
 import { focusProblems } from "./focusCheck";
 import type { Neighbourhood } from "./neighbourhood";
@@ -27,8 +27,17 @@ export interface FocusLayout {
 export interface FocusSizes {
   /** Node circle radius (drawing units). */
   r: number;
-  /** Width of a state label drawn beside its node (0: labels fit inside the nodes). */
+  /** Width and height of a state label drawn beside its node (labelW 0: they fit inside). */
   labelW: number;
+  labelH?: number;
+}
+
+/** Half the width and height of the box a node keeps to itself when its label sits outside: the
+ *  node with its label above or below it (the label placement's reach, 11 units off the rim),
+ *  and a gap. */
+export function focusBox(sizes: FocusSizes): { hw: number; hh: number } {
+  const h = sizes.labelH ?? sizes.labelW / 5;
+  return { hw: Math.max(sizes.r, sizes.labelW / 2) + sizes.r / 2, hh: sizes.r + 11 + h + sizes.r / 2 };
 }
 
 /** Ticks of the layout proper, then at most REPAIR_ROUNDS × 10 while conflicts remain (as the
@@ -82,8 +91,8 @@ function centred(l: FocusLayout): FocusLayout {
 function layoutFrom(nb: Neighbourhood, sizes: FocusSizes, turn: number, rounds: number): FocusLayout {
   const n = nb.nodes.length;
   const { r, labelW } = sizes;
-  const body = r + labelW / 2; // a node with its label beside it
-  const ring = Math.max(5 * r, 2 * body + 3 * r);
+  const box = labelW > 0 ? focusBox(sizes) : null; // labels outside: each node keeps a box
+  const ring = box ? Math.max(5 * r, 2 * box.hh + 2 * r, box.hw + 2 * r) : 5 * r;
   const links = linksOf(nb);
   const neighbours: number[][] = Array.from({ length: n }, () => []);
   for (const l of links) {
@@ -110,21 +119,23 @@ function layoutFrom(nb: Neighbourhood, sizes: FocusSizes, turn: number, rounds: 
     spreadAngles(neighbours, strength),
     keepParallelApart(links, 0.6 * r, 2 * r, strength, 8),
   ];
+  const rings = forceRadial<Node>((d) => nb.dist[d.index] * ring).strength(0.25);
   const sim = forceSimulation<Node>(nodes)
     .force("link", link)
     .force("charge", forceManyBody<Node>().strength(-ring * 6))
-    .force("collide", forceCollide<Node>(body + r).strength(1))
-    .force("rings", forceRadial<Node>((d) => nb.dist[d.index] * ring).strength(0.25))
+    .force("collide", box ? collideBoxes(box.hw, box.hh) : forceCollide<Node>(2 * r).strength(1))
+    .force("rings", rings)
     .stop();
   counted.forEach((f, k) => sim.force(`keep${k}`, f));
   let speed = ring;
   sim.force("speed", limitSpeed(() => speed));
   sim.tick(TICKS);
   // Then, kept warm, the layout clears what is left: the keeping forces push harder, links give.
-  const left = (): number => counted.reduce((s, f) => s + f.conflicts, 0) + overlapping(nodes, 2 * r + 6);
+  const left = (): number => counted.reduce((s, f) => s + f.conflicts, 0) + overlapping(nodes, 2 * r + 6, box);
   push = 3;
   speed = r / 2;
   link.strength(0.05);
+  rings.strength(0.05);
   sim.alpha(0.2).alphaDecay(0);
   for (let round = 0; round < rounds && left() > 0; round++) sim.tick(10);
   const positions = nodes.map((d) => ({ x: d.x ?? 0, y: d.y ?? 0 }));
@@ -133,10 +144,14 @@ function layoutFrom(nb: Neighbourhood, sizes: FocusSizes, turn: number, rounds: 
   return { positions, loops, radius, conflicts: focusProblems(nb.chain, positions, loops, r, CHECK_MARGIN).length };
 }
 
-/** Pairs of nodes closer than `gap` (centre to centre). */
-function overlapping(nodes: Node[], gap: number): number {
+/** Pairs of nodes closer than `gap` (centre to centre), or whose boxes overlap. */
+function overlapping(nodes: Node[], gap: number, box: { hw: number; hh: number } | null): number {
   let n = 0;
   for (let i = 0; i < nodes.length; i++)
-    for (let j = i + 1; j < nodes.length; j++) if (Math.hypot((nodes[i].x ?? 0) - (nodes[j].x ?? 0), (nodes[i].y ?? 0) - (nodes[j].y ?? 0)) < gap) n++;
+    for (let j = i + 1; j < nodes.length; j++) {
+      const dx = Math.abs((nodes[i].x ?? 0) - (nodes[j].x ?? 0));
+      const dy = Math.abs((nodes[i].y ?? 0) - (nodes[j].y ?? 0));
+      if (Math.hypot(dx, dy) < gap || (box && dx < 2 * box.hw - 1 && dy < 2 * box.hh - 1)) n++;
+    }
   return n;
 }
