@@ -225,6 +225,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   // ---- the lecture screen (screen.ts puts the views in place, layout.ts sizes them) ----
   const viewRow = el("div", "bg-view-row");
   viewRow.append(controls.parts.layout[0], viewBar.parts.prefixes, viewBar.parts.export);
+  viewBar.parts.export.append(graph.toolbar.exportTheme); // exports' theme, by the export buttons
   slider.setLog(memory.get("log-steps") === true);
   chart.setLog(slider.isLog);
   const { frame, header, graphBox, timeline, side, sections } = assembleScreen(
@@ -265,6 +266,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     signal,
   );
   const insideSection = mountInsideSection(inside, side, model as unknown as Parameters<typeof mountInsideSection>[2], memory, signal);
+  inside.setLarge(graph.large); // Enlarge: over the drawing's box
   search.setFound(null);
   // ---- runs compared (js/panels/compare): its section after Analysis, the hitting plot in it ----
   const compare = new ComparePanel(
@@ -278,6 +280,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     },
     signal,
   );
+  compare.ensembleView.setLarge(graph.large);
   const compareSection = new Section("compare", "Compare runs", memory, signal);
   compareSection.body.append(compare.ensembleView.el, compare.otherView.el);
   sections.analysis.el.after(compareSection.el);
@@ -631,7 +634,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     const drawnProbs = base.ok ? base.tempered.subarray(0, chain.states.length * space.tokens.length) : null;
     viewBar.setTemperature(temperature);
     inside.setTemperature(temperature);
-    graph.setProbs(compare.drawn(drawnProbs, chain.states.length, space.tokens.length), temperature === 0 && compare.mode !== "ensemble");
+    graph.setProbs(compare.drawn(drawnProbs, chain.states.length, space.tokens.length), temperature === 0 && !compare.showsMedians);
     graph.marks.setModel(drawnProbs);
     const marked = new Set(naughty);
     graph.setNaughty(chain.states.map((s) => marked.has(s)));

@@ -170,6 +170,28 @@ describe("a 1,024-state chain", () => {
     await clock.restore();
   });
 
+  it("says in one line what to do, and focuses on the likeliest state from there", async () => {
+    const s = (current = setup(bigTraits()));
+    const hint = s.$('[data-role="big-hint"]');
+    expect(hint.hidden).toBe(false);
+    expect(hint.textContent).toContain("1,024 states");
+    expect(hint.textContent).toMatch(/Focus/);
+    expect(hint.textContent).toMatch(/Matrix/);
+    await new Promise((r) => setTimeout(r, 400)); // the long-run shares, after the frame
+    const btn = s.$<HTMLButtonElement>('[data-action="focus-likeliest"]');
+    expect(btn.hidden).toBe(false);
+    const state = /Focus on (\d+)/.exec(btn.textContent ?? "")?.[1] ?? "";
+    expect(state).toHaveLength(10);
+    btn.click();
+    expect(s.mounted.graph.focusState).toBe(state);
+    expect(s.$(".bg-graph-stack").dataset.renderMode).toBe("svg");
+    expect(hint.hidden).toBe(true); // a focus view is named already
+    s.$<HTMLButtonElement>('[data-action="focus-back"]').click();
+    expect(hint.hidden).toBe(false);
+    s.$<HTMLButtonElement>('[data-action="hint-matrix"]').click();
+    expect(s.$('[data-role="matrix"]').hidden).toBe(false);
+  });
+
   it("settles the force layout over frames instead of blocking", async () => {
     expect(STATES.length).toBeGreaterThan(ASYNC_FORCE_STATES);
     // every clock read costs 1 ms, so a frame's time budget holds a fixed number of ticks

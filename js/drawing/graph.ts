@@ -9,6 +9,8 @@ import { withCanvasImage } from "./graphDom";
 import { GraphRender } from "./graphRender";
 import { MappedMarks } from "./mappedMarks";
 import { MatrixView } from "./matrix/matrixView";
+import { LargeView } from "../panels/large/largeView";
+import { argmaxOf, BigChainHint } from "./bigHint";
 import type { Cell } from "./matrix/matrixGeometry";
 import { DrawingToolbar } from "./toolbar";
 import { EdgeDecorLayer } from "./edgeDecor";
@@ -30,6 +32,10 @@ export interface GraphHooks {
 
 type Hit = { kind: "node" | "edge"; index: number };
 
+/** Steps a focus view shows unless the learner picks: 2 for two tokens (up to 17 states), 1 for
+ *  more (2 steps of ACGT are ~40 states and ~110 edges: a hairball again). */
+export const defaultFocusK = (tokens: number): number => (tokens <= 2 ? 2 : 1);
+
 export class GraphView extends GraphRender {
   /** The drawing's box: toolbar, the clipped drawing (canvas under SVG), the matrix. */
   readonly el: HTMLDivElement;
@@ -38,9 +44,14 @@ export class GraphView extends GraphRender {
   readonly toolbar: DrawingToolbar;
   readonly matrix: MatrixView;
   readonly marks: MappedMarks;
+  /** The large view over the drawing's box (the matrix, the inside view, the seed table). */
+  readonly large: LargeView;
+  private readonly hint: BigChainHint;
   private readonly resize: ResizeObserver | null = null;
   private picking = false;
   private focusK = 2;
+  /** The learner picked the focus's steps (else they follow the alphabet: defaultFocusK). */
+  private kChosen = false;
   // Full-chain data, mapped onto what is drawn.
   private probs: ArrayLike<number> | null = null;
   private hideZero = false;
@@ -68,15 +79,20 @@ export class GraphView extends GraphRender {
       back: () => this.endFocus(),
       setK: (k) => {
         this.focusK = k;
+        this.kChosen = true;
         if (this.map.nb) this.showFocus(this.map.nb.centre, k);
       },
       toggleMatrix: () => this.showMatrix(!this.matrix.visible),
     });
     this.focusK = Number(this.toolbar.k.value);
-    this.matrix = new MatrixView({ hoverCell: (c, ev) => this.onHoverCell(c, ev) });
+    this.matrix = new MatrixView({ hoverCell: (c, ev) => this.onHoverCell(c, ev), relocated: () => this.onResize() });
     this.matrix.el.hidden = true;
     el.prepend(this.toolbar.el);
     el.append(this.matrix.el);
+    this.large = new LargeView(el);
+    this.matrix.setLarge(this.large);
+    this.hint = new BigChainHint({ focusOn: (i) => this.showFocus(i), matrix: () => this.showMatrix(!this.matrix.visible) });
+    this.dom.pane.append(this.hint.el);
     if (typeof ResizeObserver !== "undefined") {
       this.resize = new ResizeObserver(() => this.onResize());
       this.resize.observe(svg);
@@ -126,6 +142,10 @@ export class GraphView extends GraphRender {
     this.found = this.hovered = this.linkedEdge = -1;
     this.picking = false;
     this.runner.reset();
+    if (!this.kChosen) {
+      this.focusK = defaultFocusK(chain.tokens.length);
+      this.toolbar.k.value = String(this.focusK);
+    }
     this.matrix.setChain(chain.states, chain.tokens);
     this.draw(chain, keep >= 0 ? keep : -1);
   }
@@ -173,6 +193,7 @@ export class GraphView extends GraphRender {
   /** Long-run shares of the states: the node shade. */
   setShares(shares: ArrayLike<number> | null): void {
     this.shares = shares;
+    this.updateHint();
     const m = this.map.rows(shares, 1);
     if (!this.cv.on) this.scene.marks.setShares(m);
     else if (this.cv.layer.setShares(m)) this.cv.request();
@@ -243,6 +264,7 @@ export class GraphView extends GraphRender {
     this.el.classList.toggle("bg-with-matrix", on);
     this.toolbar.setMatrix(on);
     if (on) this.matrix.relayout();
+    this.updateHint(); // the matrix open: the learner has their way in
     this.onResize();
   }
 
@@ -277,6 +299,7 @@ export class GraphView extends GraphRender {
   }
 
   destroy(): void {
+    this.large.close(false);
     this.resize?.disconnect();
     this.destroyRender();
     this.el.remove();
@@ -299,7 +322,16 @@ export class GraphView extends GraphRender {
     this.setWalk(walk.node, walk.edge);
     this.setFound(this.found);
     this.toolbar.setFocus(this.focusState, false);
+    this.updateHint();
     this.cv.request();
+  }
+
+  /** A big chain drawn whole: one line on what to do, and Focus on its likeliest state. */
+  private updateHint(): void {
+    const full = this.map.full;
+    const i = argmaxOf(this.shares);
+    const state = i >= 0 && i < full.states.length ? full.states[i] : undefined;
+    this.hint.update(this.cv.on && !this.map.nb && !this.matrix.visible, full.states.length, state === undefined ? null : { index: i, state });
   }
 
   protected marksNow(): Marks {

@@ -12,17 +12,18 @@ import type { PaintStats } from "./canvasLayer";
 import { DrawnMap } from "./drawnMap";
 import { meetScale, padded, refit, unionRect, viewBoxText } from "./fit";
 import type { ViewRect } from "./fit";
-import { focusLayout } from "./focus/neighbourhood";
+import { focusBox, focusLayout, loopDirection } from "./focus/focusLayout";
 import { ForceRunner } from "./forceRunner";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
 import type { EdgeShape, Point } from "./geometry";
 import { ARROW, buildGraphDom } from "./graphDom";
 import type { GraphDom } from "./graphDom";
-import { frameFor, ringLayout } from "./layout";
+import { frameFor, ovalLayout, ringLayout } from "./layout";
 import type { Frame } from "./layout";
 import { renderMode } from "./renderMode";
 import type { RenderMode } from "./renderMode";
-import { halfWithLabels, MAX_ASPECT, radialLabels, SvgScene } from "./svgScene";
+import { halfWithLabels, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, radialLabels, SvgScene } from "./svgScene";
+import { CHAR_EM, LINE_EM } from "./labels";
 import type { SceneHooks } from "./svgScene";
 import { Viewport } from "./viewport";
 import type { LayoutKind } from "../model/types";
@@ -30,8 +31,34 @@ import type { LayoutKind } from "../model/types";
 export const LAYOUT_MS = 400;
 /** Zoom to a searched state until it is about this big (radius, CSS pixels). */
 const FOCUS_PX = 22;
-/** Node radius and ring spacing of a focus view (drawing units). */
+/** Node radius of a focus view, and the font its outside state labels are laid out for
+ *  (drawing units). */
 const FOCUS_R = 26;
+const FOCUS_LABEL_FONT = 18;
+
+/**
+ * Size (drawing units) of a focus view's state labels beside their nodes (w 0: they fit inside).
+ * The text is ≥ MIN_SCREEN_FONT px on screen, so its size in drawing units depends on how far the
+ * layout spreads, which depends on the labels: a few rounds of that estimate (ring d of the
+ * layout at d × ring, focusLayout.ts), capped, for the box the drawing has.
+ */
+export function focusLabelSize(chars: number, k: number, box: { width: number; height: number } | null, present: boolean): { w: number; h: number } {
+  const least = present ? 19 : 15;
+  if (least <= (FOCUS_R * 2.9) / Math.max(1, chars)) return { w: 0, h: 0 };
+  const size = (f: number): { w: number; h: number } => ({ w: chars * CHAR_EM * f + 2, h: LINE_EM * f });
+  let f = Math.max(least, FOCUS_LABEL_FONT);
+  const side = box ? Math.min(box.width, box.height) : 0;
+  if (side > 0)
+    for (let round = 0; round < 8; round++) {
+      const { w, h } = size(f);
+      const b = focusBox({ r: FOCUS_R, labelW: w, labelH: h });
+      const ring = Math.max(5 * FOCUS_R, 2 * b.hh + 2 * FOCUS_R, b.hw + 2 * FOCUS_R);
+      const half = k * ring + FOCUS_R * 3.6 + w / 2;
+      f = Math.min(4 * least, Math.max(least, ((present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT) * 2 * half) / side));
+    }
+  return size(f);
+}
+
 let instances = 0;
 
 export abstract class GraphRender {
@@ -47,6 +74,10 @@ export abstract class GraphRender {
   protected positions: Point[] = [];
   protected shapes: EdgeShape[] = [];
   protected box: { width: number; height: number } | null = null;
+  /** A focus view's layout (before the box's stretch); null: the whole chain is drawn. */
+  private focusBase: Point[] | null = null;
+  /** A focus view's neighbours of each node (for its self-loops' direction). */
+  private focusNeighbours: number[][] | null = null;
   protected pixelScale = 1;
   /** The frame's own half side, before room for outside labels is added. */
   private baseHalf = frameFor(0).half;
@@ -141,11 +172,22 @@ export abstract class GraphRender {
     const chain = this.map.chain;
     this.mode = renderMode(chain.states.length, chain.edges.length);
     const canvas = this.mode === "canvas";
-    let focusPos: Point[] | null = null;
+    this.focusBase = this.focusNeighbours = null;
     if (nb) {
-      const rings = focusLayout(nb, 2 * FOCUS_R + 48, 170);
-      focusPos = rings.positions;
-      this.frame = { radius: rings.radius, nodeRadius: FOCUS_R, half: rings.radius + FOCUS_R * 3.6 };
+      const chars = Array.from(chain.states[0] ?? "").length;
+      const label = focusLabelSize(chars, nb.k, this.measure(), this.scene.present);
+      const labelW = label.w;
+      const laid = focusLayout(nb, { r: FOCUS_R, labelW, labelH: label.h });
+      this.focusBase = laid.positions;
+      this.focusNeighbours = chain.states.map(() => []);
+      for (const e of chain.edges)
+        if (e.fromIndex !== e.toIndex) {
+          this.focusNeighbours[e.fromIndex].push(e.toIndex);
+          this.focusNeighbours[e.toIndex].push(e.fromIndex);
+        }
+      // room round the nodes: loops and their labels, and each node's own label box
+      const room = labelW > 0 ? Math.max(FOCUS_R * 3.6, ...Object.values(focusBox({ r: FOCUS_R, labelW, labelH: label.h }))) : FOCUS_R * 3.6;
+      this.frame = { radius: laid.radius, nodeRadius: FOCUS_R, half: laid.radius + room + 4 };
     } else this.frame = frameFor(chain.states.length);
     this.baseHalf = this.frame.half;
     this.shownHalf = -1;
@@ -160,14 +202,15 @@ export abstract class GraphRender {
     this.cv.setChain(chain, this.frame, canvas, canvas ? (ARROW * this.frame.nodeRadius) / 26 : ARROW);
     select(svg).interrupt("layout").interrupt("focus");
     this.onResize();
-    this.applyPositions(focusPos ?? this.targetPositions());
+    this.applyPositions(this.targetPositions());
     this.enableInteraction();
     this.fitContent();
   }
 
   protected targetPositions(): Point[] {
     const chain = this.map.chain;
-    if (this.layout === "circular" || chain.states.length === 0) return ringLayout(chain, this.frame.radius).map((p) => ({ x: p.x * this.aspect, y: p.y }));
+    if (this.map.nb && this.focusBase) return this.focusBase;
+    if (this.layout === "circular" || chain.states.length === 0) return ovalLayout(ringLayout(chain, this.frame.radius), this.aspect);
     return this.runner.positions(chain, this.frame);
   }
 
@@ -180,7 +223,7 @@ export abstract class GraphRender {
     this.shapes = this.map.chain.edges.map((e) => {
       const a = pos[e.fromIndex];
       return e.kind === "loop"
-        ? loopShape(a, outwardFrom(centre, a), style)
+        ? loopShape(a, this.focusNeighbours ? loopDirection(a, this.focusNeighbours[e.fromIndex].map((j) => pos[j])) : outwardFrom(centre, a), style)
         : curveShape(a, pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style);
     });
     if (this.cv.on) this.cv.setGeometry(pos, this.shapes, this.marksNow());
@@ -217,9 +260,10 @@ export abstract class GraphRender {
     if (changed) this.aspect = aspect;
     const a = this.aspect;
     this.scene.aspect = a;
-    this.scene.ring = this.layout === "circular";
+    this.scene.ring = this.layout === "circular" && !this.map.nb;
     const chars = Array.from(this.map.chain.states[0] ?? "").length;
-    const half = this.cv.on || !box ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present, radialLabels(this.layout === "circular", this.map.chain.states.length, chars));
+    // a focus view's layout keeps its labels' room itself (focusLabelSize): no ring's margin
+    const half = this.cv.on || !box || this.map.nb ? this.baseHalf : halfWithLabels(this.baseHalf, this.frame.radius, this.frame.nodeRadius, chars, Math.min(box.width / a, box.height), this.scene.present, radialLabels(this.scene.ring, this.map.chain.states.length, chars));
     if (changed || half !== this.shownHalf) {
       this.shownHalf = half;
       this.frame = { ...this.frame, half };

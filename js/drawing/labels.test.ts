@@ -6,10 +6,12 @@ import { describe, expect, it } from "vitest";
 import { buildChain } from "../model/chain";
 import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
 import type { Point } from "./geometry";
-import { CHAR_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, radialNodeLabels, rectAt } from "./labels";
+import { distanceToQuad, edgeLabelProblems, shownLabels, strayNodeLabels, tooClose } from "../testing/labelGeometry";
+import { CHAR_EM, LABEL_GAP_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, radialNodeLabels, rectAt } from "./labels";
 import { boxCorners, convexOverlap, distanceToPolygon, textCorners } from "../testing/shapes";
 import type { Pt } from "../testing/shapes";
-import { frameFor, ringLayout } from "./layout";
+import { frameFor, ovalLayout, ringLayout } from "./layout";
+import { inkEm, radialLabels } from "./radial";
 import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./svgScene";
 
 const all = (alphabet: string, C: number): string[] => {
@@ -18,11 +20,11 @@ const all = (alphabet: string, C: number): string[] => {
   return out;
 };
 
-function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number, present = false, radial = false) {
+function scene(states: string[], alphabet: string, C: number, boxW: number, boxH: number, present = false, radialOn?: boolean) {
   const chain = buildChain(states, alphabet, C);
   const frame = frameFor(states.length);
   const a = Math.min(MAX_ASPECT, Math.max(1, boxW / boxH)); // a wide box: an oval ring (graph.ts)
-  const pos = ringLayout(chain, frame.radius).map((p) => ({ x: p.x * a, y: p.y }));
+  const pos = ovalLayout(ringLayout(chain, frame.radius), a);
   const style = { r: frame.nodeRadius, arrow: 9 };
   const centre = { x: 0, y: 0 };
   const shapes = chain.edges.map((e) =>
@@ -31,6 +33,7 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
       : curveShape(pos[e.fromIndex], pos[e.toIndex], e.kind === "pair" ? BEND_PAIR : BEND_SINGLE, style),
   );
   const chars = Math.max(...states.map((s) => s.length));
+  const radial = radialOn ?? radialLabels(true, states.length, chars);
   const half = halfWithLabels(frame.half, frame.radius, frame.nodeRadius, chars, Math.min(boxW / a, boxH), present, radial);
   const S = Math.min(boxW / a, boxH) / (2 * half); // CSS px per drawing unit
   const min = present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT;
@@ -45,8 +48,9 @@ function scene(states: string[], alphabet: string, C: number, boxW: number, boxH
     nodes: pos, r: frame.nodeRadius, arrow: 9, stateChars: chars, outsideFont: inside ? null : nodeFont,
     shapes, loops: chain.edges.map((e) => e.kind === "loop"), edgeFont, edgeChars: 7, priority,
     minPriority: n <= 16 ? 0 : Math.max(0.1, 1 / V + 0.01), maxEdgeLabels: n <= 16 ? Infinity : 2 * n, aspect: a, radial,
+    alone: n > 16, stateInk: inkEm(alphabet),
   });
-  return { chain, frame, pos, placed, half, a, S, nodeFont, edgeFont, inside, min };
+  return { chain, frame, pos, shapes, placed, half, a, S, nodeFont, edgeFont, inside, min, inkAcross: inkEm(alphabet) };
 }
 
 /** Every shown label's box as corners (the text's own extent, no padding). */
@@ -57,7 +61,9 @@ function shownRects(s: ReturnType<typeof scene>): { rects: Pt[][]; nodeLabels: n
   s.placed.nodes.forEach((p) => {
     if (!p.shown) return;
     nodeLabels++;
-    rects.push(boxCorners(p.at, s.placed.nodeBox.w, s.placed.nodeBox.h));
+    // a turned (radial) label as SVG draws it: rotated about its anchor, its ink across
+    rects.push(p.angle === undefined ? boxCorners(p.at, s.placed.nodeBox.w, s.placed.nodeBox.h)
+      : textCorners(p.at, p.angle, p.anchor!, s.placed.nodeBox.w, s.inkAcross * s.nodeFont));
   });
   if (s.inside) nodeLabels = s.pos.length;
   s.placed.edges.forEach((p) => {
@@ -88,20 +94,35 @@ const CASES: [string, string[], string, number][] = [
 ];
 
 describe("label placement in the circular layout", () => {
-  for (const [w, h, present] of [[1180, 600, 0], [1150, 540, 0], [1280, 720, 0], [1000, 560, 0], [720, 720, 0], [1280, 720, 1], [1150, 540, 1]]) {
+  for (const [w, h, present] of [[1180, 600, 0], [1150, 540, 0], [1280, 720, 0], [1000, 560, 0], [720, 720, 0], [500, 373, 0], [1280, 720, 1], [1150, 540, 1]]) {
     for (const [name, states, alphabet, C] of CASES) {
-      it(`${name} in a ${w}×${h} box${present ? ", presentation" : ""}: no overlaps, every state named (or on hover), text ≥ ${present ? 17 : 13}px`, () => {
+      it(`${name} in a ${w}×${h} box${present ? ", presentation" : ""}: labels ¼ em apart, each by its own node or on its own edge, text ≥ ${present ? 17 : 13}px`, () => {
         const s = scene(states, alphabet, C, w, h, present === 1);
-        const { rects, nodeLabels, edgeLabels } = shownRects(s);
+        const { rects } = shownRects(s);
         expectBoxesHoldTheText(s, Math.max(...states.map((x) => x.length)));
+        // the test's own geometry (corners + separating axes): no two labels overlap, none over a node
         for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(convexOverlap(rects[i], rects[j]), `labels ${i} and ${j}`).toBe(false);
-        // no label over a node: every node's disc is clear of every label
         for (const r of rects) for (const p of s.pos) expect(distanceToPolygon(p, r)).toBeGreaterThanOrEqual(s.frame.nodeRadius - 1e-9);
-        // Presentation text (≥ 17 px) for 64 six-letter states in a 540 px tall box does not all
-        // fit: the few without room show on hover (never drawn over another label).
-        if (present && states.length === 64 && h < 600) expect(nodeLabels).toBeGreaterThanOrEqual(0.8 * states.length);
+        const shown = shownLabels(s.placed, s.nodeFont, s.edgeFont, inkEm(alphabet));
+        const nodeLabels = s.inside ? states.length : shown.filter((l) => l.kind === "node").length;
+        const edgeLabels = shown.filter((l) => l.kind === "edge").length;
+        // a quarter em between any two labels (`301` beside `011` reads `301011`)
+        expect(tooClose(shown, LABEL_GAP_EM)).toEqual([]);
+        // each state label nearer its own node than any other node
+        expect(strayNodeLabels(shown, s.pos)).toEqual([]);
+        // each edge label on or right beside its own edge; on a crowded chain no other edge through it
+        const { off, crossed } = edgeLabelProblems(shown, s.shapes);
+        expect(off).toEqual([]);
+        if (states.length > 16) expect(crossed).toEqual([]);
+        // no label over a node (the node's centre is where the pointer finds it)
+        for (const l of shown) for (const p of s.pos) expect(distanceToQuad(p, l.quad)).toBeGreaterThan(s.frame.nodeRadius);
+        // Presentation text (≥ 17 px) for 64 states in a 540 px tall box does not all fit: the
+        // ones without room show on hover (never drawn over or against another label).
+        if (present && states.length === 64 && h < 600) expect(nodeLabels).toBeGreaterThanOrEqual(0.5 * states.length);
         else expect(nodeLabels).toBe(states.length);
-        expect(edgeLabels).toBeGreaterThan(0);
+        // Above 16 states a label shows only where no other edge crosses it: in a small box
+        // (27 states of 3 tokens at 500×373, 64 of 4) that can be nowhere; all on hover.
+        if (states.length <= 16) expect(edgeLabels).toBeGreaterThan(0);
         expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
         expect(s.edgeFont * s.S).toBeGreaterThanOrEqual(s.min - 1e-9);
         // outside labels stay inside the viewBox (nothing cut off at the box's edge)
@@ -212,6 +233,9 @@ describe("radial state labels on a crowded ring", () => {
     for (let i = 0; i < ink.length; i++) for (let j = i + 1; j < ink.length; j++) expect(convexOverlap(ink[i], ink[j]), `states ${i}, ${j}`).toBe(false);
     for (const q of [...lines, ...edges]) for (const p of s.pos) expect(distanceToPolygon(p, q)).toBeGreaterThanOrEqual(s.frame.nodeRadius - 1e-9);
     expect(edges.length).toBeGreaterThan(0);
+    // edge labels (if any found room) sit on their own edges, no other edge through them
+    const shown = shownLabels(s.placed, s.nodeFont, s.edgeFont, inkEm("01"));
+    expect(edgeLabelProblems(shown, s.shapes)).toEqual({ off: [], crossed: [] });
     expect(s.nodeFont * s.S).toBeGreaterThanOrEqual(13 - 1e-9);
     // inside the viewBox: nothing cut off at the box's edge
     for (const q of lines)

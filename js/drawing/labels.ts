@@ -1,9 +1,14 @@
 // Label placement for the SVG drawing: greedy, most important first. Each label tries a few
-// candidate spots (along its edge, middle first; around its node, outward first) and takes
-// the first that overlaps no node, no arrowhead and no label placed before it. A label with
-// no free spot is hidden (it shows on hover) rather than drawn over another or made smaller.
+// candidate spots (on its edge, middle first, then touching it; around its node, outward first)
+// and takes the first that overlaps no node, no arrowhead and no label placed before it, keeping
+// LABEL_GAP_EM apart. A state label must sit nearer its own node than any other; on a crowded
+// chain an edge label must sit where no other edge runs through it (else it could belong to
+// either). A label with no such spot is hidden (it shows on hover), never drawn ambiguously.
 import { arrowTip, pointAt } from "./geometry";
 import type { EdgeShape, Point } from "./geometry";
+import { CHAR_EM, LABEL_GAP_EM, LINE_EM } from "./labelMetrics";
+import { polyline, segmentHitsRect, StrokeSegments } from "./labelStrokes";
+import { radialBox, radialNodeLabels } from "./radial";
 
 export interface Rect {
   x0: number;
@@ -18,6 +23,10 @@ export interface LabelItem {
   h: number;
   /** The edge the label belongs to (its own stroke does not count as a crossing). */
   owner?: number;
+  /** Shown only where no other edge's stroke runs through it (a crowded chain). */
+  alone?: boolean;
+  /** Gap kept to the labels placed before it (default: placeGreedy's `pad`). */
+  pad?: number;
 }
 
 export interface Placement {
@@ -34,9 +43,8 @@ export interface Placement {
 
 /** Spots along a curve, middle first; the ends are left to nodes and arrowheads. */
 export const CANDIDATES = [0.5, 0.42, 0.58, 0.35, 0.65, 0.28, 0.72];
-/** Monospace advance and line box, in ems. */
-export const CHAR_EM = 0.6;
-export const LINE_EM = 1.2;
+export { CHAR_EM, LABEL_GAP_EM, LINE_EM } from "./labelMetrics";
+export { RADIAL_GAP, RADIAL_LINE_EM, radialBox, radialNodeLabels } from "./radial";
 
 export const rectAt = (c: Point, w: number, h: number): Rect => ({ x0: c.x - w / 2, y0: c.y - h / 2, x1: c.x + w / 2, y1: c.y + h / 2 });
 
@@ -86,7 +94,7 @@ class Grid {
  * fixed `obstacles`. `prefer[i]` (a candidate index) is tried first: a label that still fits
  * where it was stays there. `pad` is the gap kept around every label.
  */
-export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect[], pad = 1, prefer: number[] = [], strokes?: StrokePoints): Placement[] {
+export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect[], pad = 1, prefer: number[] = [], strokes?: StrokeSegments): Placement[] {
   let cell = 16;
   for (const it of items) cell = Math.max(cell, it.w, it.h);
   const grid = new Grid(cell);
@@ -96,18 +104,22 @@ export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect
     const it = items[i];
     const n = it.candidates.length;
     if (n === 0) continue;
-    const box = (c: number): Rect => rectAt(it.candidates[c], it.w + 2 * pad, it.h + 2 * pad);
+    const g = it.pad ?? pad;
+    const box = (c: number): Rect => rectAt(it.candidates[c], it.w + 2 * g, it.h + 2 * g);
+    const crossings = (c: number): number => (strokes ? strokes.count(rectAt(it.candidates[c], it.w, it.h), it.owner ?? -1) : 0);
+    const free = (c: number): boolean => grid.cost(box(c)) === 0 && !(it.alone && crossings(c) > 0);
     const first = prefer[i] !== undefined && prefer[i] >= 0 && prefer[i] < n ? prefer[i] : -1;
     let best = 0;
     let bestCost = Infinity;
     let bestCross = Infinity;
-    if (first >= 0 && grid.cost(box(first)) === 0) {
+    if (first >= 0 && free(first)) {
       [best, bestCost] = [first, 0]; // still free where it was: stay (no jumping labels)
     } else {
       // Free spots only; among them the one fewest other edges run through (off crossings).
       for (let c = 0; c < n; c++) {
-        const cost = grid.cost(box(c));
-        const cross = cost === 0 && strokes ? strokes.count(box(c), it.owner ?? -1) : 0;
+        let cost = grid.cost(box(c));
+        const cross = cost === 0 ? crossings(c) : 0;
+        if (cost === 0 && it.alone && cross > 0) cost = 1e-9 * cross; // not free: hover spot only
         if (cost < bestCost || (cost === 0 && cross < bestCross)) {
           [best, bestCost, bestCross] = [c, cost, cross];
         }
@@ -120,65 +132,65 @@ export function placeGreedy(items: LabelItem[], order: number[], obstacles: Rect
   return out;
 }
 
-/** Points along every edge's stroke, to count how many OTHER edges run under a label. */
-export class StrokePoints {
-  private readonly cells = new Map<string, { x: number; y: number; owner: number }[]>();
-  constructor(private readonly size: number) {}
-
-  add(p: Point, owner: number): void {
-    const k = `${Math.floor(p.x / this.size)},${Math.floor(p.y / this.size)}`;
-    const c = this.cells.get(k);
-    if (c) c.push({ ...p, owner });
-    else this.cells.set(k, [{ ...p, owner }]);
-  }
-
-  /** Distinct edges other than `owner` with a point inside r. */
-  count(r: Rect, owner: number): number {
-    const s = this.size;
-    const seen = new Set<number>();
-    for (let i = Math.floor(r.x0 / s); i <= Math.floor(r.x1 / s); i++)
-      for (let j = Math.floor(r.y0 / s); j <= Math.floor(r.y1 / s); j++)
-        for (const q of this.cells.get(`${i},${j}`) ?? [])
-          if (q.owner !== owner && q.x >= r.x0 && q.x <= r.x1 && q.y >= r.y0 && q.y <= r.y1) seen.add(q.owner);
-    return seen.size;
-  }
+/** Spots on the curve (parameter): the middle first; the ends are left to nodes and arrowheads. */
+const ON = CANDIDATES;
+/** Spots beside the curve (parameter, side; side 0: on it, nearer an end): the label's box just
+ *  touches its edge. */
+const BESIDE: [number, number][] = [[0.5, 1], [0.5, -1], [0.4, 1], [0.6, -1], [0.4, -1], [0.6, 1], [0.22, 0], [0.78, 0], [0.3, 1], [0.7, -1], [0.3, -1], [0.7, 1], [0.22, 1], [0.78, -1], [0.22, -1], [0.78, 1]];
+/** Candidate centres for a w × h label of an edge: on the curve, middle first, then beside it
+ *  (its box just touching the curve); a loop's just outside the loop (its top, then its sides). */
+export function edgeCandidates(shape: EdgeShape, loop: boolean, w: number, h: number): Point[] {
+  const line = polyline(shape, Math.max(1, h / 4));
+  const meets = (c: Point): boolean => line.some((a, j) => j > 0 && segmentHitsRect(line[j - 1], a, rectAt(c, w, h)));
+  const normalAt = (t: number): Point => {
+    const a = pointAt(shape, Math.max(0, t - 0.01));
+    const b = pointAt(shape, Math.min(1, t + 0.01));
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    return { x: -(b.y - a.y) / len, y: (b.x - a.x) / len };
+  };
+  /** From the curve's point at t, along n, as far as the box still meets the curve. */
+  const off = (t: number, side: number, nrm = normalAt(t)): Point => {
+    const p = pointAt(shape, t);
+    const at = (d: number): Point => ({ x: p.x + nrm.x * side * d, y: p.y + nrm.y * side * d });
+    let [lo, hi] = [0, Math.abs(nrm.x) * (w / 2) + Math.abs(nrm.y) * (h / 2)];
+    for (let k = 0; k < 10; k++) {
+      const mid = (lo + hi) / 2;
+      if (meets(at(mid))) lo = mid;
+      else hi = mid;
+    }
+    return at(Math.max(0, lo - 1)); // a unit into the stroke: touching, not a hair apart
+  };
+  if (!loop) return [...ON.map((t) => pointAt(shape, t)), ...BESIDE.map(([t, side]) => (side === 0 ? pointAt(shape, t) : off(t, side)))];
+  // a loop: away from its own middle (the node), at its far end and on either side
+  const pts = Array.from({ length: 9 }, (_, k) => pointAt(shape, k / 8));
+  const mid = { x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length };
+  return [0.5, 0.3, 0.7].map((t) => {
+    const p = pointAt(shape, t);
+    const len = Math.hypot(p.x - mid.x, p.y - mid.y) || 1;
+    return off(t, 1, { x: (p.x - mid.x) / len, y: (p.y - mid.y) / len });
+  });
 }
 
-/** Off-curve spots (parameter, offset across the curve in label heights): still touching it. */
-const BESIDE: [number, number][] = [[0.5, 0.8], [0.5, -0.8], [0.4, 0.8], [0.6, -0.8], [0.4, -0.8], [0.6, 0.8], [0.22, 0], [0.78, 0]];
-
-/** Candidate spots for an edge's label: on the curve, middle first, then just beside it; a
- *  loop's just outside the loop, then further out. */
-export function edgeCandidates(shape: EdgeShape, loop: boolean, outward: Point, step: number): Point[] {
-  if (!loop) {
-    const on = CANDIDATES.map((t) => pointAt(shape, t));
-    const beside = BESIDE.map(([t, k]) => {
-      const a = pointAt(shape, t - 0.01);
-      const b = pointAt(shape, t + 0.01);
-      const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-      const p = pointAt(shape, t);
-      return { x: p.x - ((b.y - a.y) / len) * k * step, y: p.y + ((b.x - a.x) / len) * k * step };
-    });
-    return [...on, ...beside];
-  }
-  return [0, 1, 2].map((k) => ({ x: shape.label.x + outward.x * step * k, y: shape.label.y + outward.y * step * k }));
-}
+/** Turns (radians) from the outward direction a state label tries; `AROUND` the rest of the way. */
+const TURNS = [0, 0.2, -0.2, 0.4, -0.4, 0.7, -0.7, 1.0, -1.0, 1.3, -1.3];
+const AROUND = [1.57, -1.57, 1.9, -1.9, 2.3, -2.3, 2.7, -2.7, Math.PI];
 
 /** How far from its node's centre a state label may reach (the frame leaves this much room). */
 export const NODE_LABEL_REACH = (r: number, w: number, h: number): number => r + 14 + Math.max(w, 4.5 * h);
 
 /**
  * Candidate centres for a w × h label beside a node at p (radius r), outward from `centre`
- * first (on a ring that is where no edges run), then further out, then turned to either side.
+ * first (on a ring that is where no edges run), then further out, then turned to either side;
+ * `around` (not a ring: the focus view): all the way round, above and below too.
  */
-export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h: number, aspect = 1): Point[] {
+export function nodeCandidates(p: Point, centre: Point, r: number, w: number, h: number, aspect = 1, around = false): Point[] {
   // Outward = the ring's normal (an oval `aspect` times wider than tall: its normal, not the radius).
   let ux = (p.x - centre.x) / (aspect * aspect);
   let uy = p.y - centre.y;
   const len = Math.hypot(ux, uy);
   [ux, uy] = len > 1e-9 ? [ux / len, uy / len] : [0, 1];
   const out: { p: Point; cost: number }[] = [];
-  for (const turn of [0, 0.2, -0.2, 0.4, -0.4, 0.7, -0.7, 1.0, -1.0, 1.3, -1.3]) {
+  for (const turn of around ? [...TURNS, ...AROUND] : TURNS) {
     const vx = ux * Math.cos(turn) - uy * Math.sin(turn);
     const vy = ux * Math.sin(turn) + uy * Math.cos(turn);
     const reach = r + 11 + Math.abs(vx) * (w / 2) + Math.abs(vy) * (h / 2); // clear of arrowheads
@@ -216,6 +228,12 @@ export interface ChainLabelInput {
   prefer?: number[];
   /** A crowded ring: state labels point away from the centre (see radialNodeLabels). */
   radial?: boolean;
+  /** A crowded chain: an edge label shows only where no other edge runs through it. */
+  alone?: boolean;
+  /** Height of the state labels' ink, in ems (radial.ts inkEm). */
+  stateInk?: number;
+  /** Nodes on a ring (default): state labels go outward; else (focus view) all round the node. */
+  ring?: boolean;
 }
 
 export interface ChainLabels {
@@ -232,7 +250,7 @@ interface Static {
   items: LabelItem[];
   base: number;
   nodeOrder: number[];
-  strokes: StrokePoints;
+  strokes: StrokeSegments;
   nodeBox: { w: number; h: number };
   edgeBox: { w: number; h: number };
   radial: Placement[] | null;
@@ -242,7 +260,7 @@ interface Static {
 const statics = new WeakMap<EdgeShape[], Static>();
 
 function staticsFor(c: ChainLabelInput): Static {
-  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1, c.radial === true].join(",");
+  const key = [c.nodes.length, c.r, c.arrow, c.stateChars, c.outsideFont, c.edgeFont, c.edgeChars, c.aspect ?? 1, c.radial === true, c.alone === true, c.stateInk, c.ring !== false].join(",");
   const hit = statics.get(c.shapes);
   if (hit && hit.key === key) return hit;
   const centre = centreOf(c.nodes);
@@ -252,25 +270,27 @@ function staticsFor(c: ChainLabelInput): Static {
   const ef = c.edgeFont > 0 ? c.edgeFont : 14; // no edge labels: spots for hover only
   const edgeBox = { w: c.edgeChars * CHAR_EM * ef + 4, h: LINE_EM * ef };
   const items: LabelItem[] = [];
-  const radial = c.radial && c.outsideFont ? radialNodeLabels(c.nodes, centre, c.r, c.outsideFont, c.aspect ?? 1) : null;
+  const radial = c.radial && c.outsideFont ? radialNodeLabels(c.nodes, centre, c.r, c.outsideFont, c.aspect ?? 1, c.stateInk) : null;
   if (radial) for (const l of radial) if (l.shown) obstacles.push(radialBox(l, nodeBox.w, c.outsideFont ?? 0));
-  if (c.outsideFont && !radial) for (const p of c.nodes) items.push({ candidates: nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1), ...nodeBox });
+  if (c.outsideFont && !radial) {
+    const gap = LABEL_GAP_EM * c.outsideFont;
+    c.nodes.forEach((p, i) => {
+      const spots = nodeCandidates(p, centre, c.r, nodeBox.w, nodeBox.h, c.aspect ?? 1, c.ring === false).filter((q) => nearestNode(c.nodes, q) === i);
+      items.push({ candidates: spots, ...nodeBox, pad: gap });
+    });
+  }
   const base = items.length;
+  const edgeGap = LABEL_GAP_EM * ef;
   c.shapes.forEach((s, i) => {
-    const a = c.nodes[0] ? outward(centre, s.label) : { x: 0, y: -1 };
-    items.push({ candidates: edgeCandidates(s, c.loops[i], a, edgeBox.h), ...edgeBox, owner: i });
+    items.push({ candidates: edgeCandidates(s, c.loops[i], edgeBox.w, edgeBox.h), ...edgeBox, owner: i, alone: c.alone === true, pad: edgeGap });
   });
   // Round the ring, every other label first: the rest then step out between them (a stagger).
   const angle = (i: number): number => Math.atan2(c.nodes[i].y - centre.y, c.nodes[i].x - centre.x);
   const byAngle = Array.from({ length: base }, (_, i) => i).sort((a, b) => angle(a) - angle(b) || a - b);
   const nodeOrder = [...byAngle.filter((_, k) => k % 2 === 0), ...byAngle.filter((_, k) => k % 2 === 1)];
-  // Strokes sampled every ~half a label height: labels keep off other edges where they can.
-  const strokes = new StrokePoints(Math.max(edgeBox.w, edgeBox.h));
-  c.shapes.forEach((s, i) => {
-    const len = Math.hypot(s.end.x - s.start.x, s.end.y - s.start.y) + 1;
-    const k = Math.max(6, Math.min(60, Math.ceil(len / (edgeBox.h * 0.5))));
-    for (let j = 1; j < k; j++) strokes.add(pointAt(s, j / k), i);
-  });
+  // Strokes as polylines of ~half a label height: labels keep off (or, alone, clear of) other edges.
+  const strokes = new StrokeSegments(Math.max(edgeBox.w, edgeBox.h));
+  c.shapes.forEach((s, i) => strokes.add(polyline(s, edgeBox.h * 0.5), i));
   const st = { key, obstacles, items, base, nodeOrder, strokes, nodeBox, edgeBox, radial };
   statics.set(c.shapes, st);
   return st;
@@ -287,6 +307,11 @@ export function placeChainLabels(c: ChainLabelInput): ChainLabels {
   // Callers pass picks for nodes then edges; radial state labels take no item of their own.
   const prefer = radial ? c.prefer?.slice(c.nodes.length) : c.prefer;
   const placed = placeGreedy(items, order, obstacles, 1, prefer, c.edgeFont > 0 ? strokes : undefined);
+  // Every shown edge label touches its own edge (on it, or right beside it).
+  c.shapes.forEach((_, i) => {
+    const p = placed[base + i];
+    if (p.shown && !strokes.touches(rectAt(p.at, edgeBox.w + 2, edgeBox.h + 2), i)) p.shown = false;
+  });
   // A cap on how many edge labels a big ring shows: the likeliest ones that found room.
   let kept = 0;
   for (const e of edgeOrder) {
@@ -301,73 +326,13 @@ function centreOf(nodes: Point[]): Point {
   return { x: nodes.reduce((s, p) => s + p.x, 0) / n, y: nodes.reduce((s, p) => s + p.y, 0) / n };
 }
 
-/** Gap between a node's rim and its radial label. */
-export const RADIAL_GAP = 4;
-/** Radial labels sit side by side across the ring: each needs about a glyph's height (cap
- *  height plus a little air) of the ring's circumference. */
-export const RADIAL_LINE_EM = 0.9;
-
-/**
- * State labels pointing away from the ring's centre, as a circular dendrogram's leaves: on a
- * crowded ring (64 states) a label then takes one glyph height of the circumference instead of
- * its whole width. All are shown when neighbours are at least RADIAL_LINE_EM font apart, else
- * every other (or fourth, …) one; the rest show on hover.
- */
-export function radialNodeLabels(nodes: Point[], centre: Point, r: number, font: number, aspect = 1): Placement[] {
-  const n = nodes.length;
-  const byAngle = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => Math.atan2(nodes[a].y - centre.y, nodes[a].x - centre.x) - Math.atan2(nodes[b].y - centre.y, nodes[b].x - centre.x) || a - b,
-  );
-  const gap = (k: number, step: number): number => {
-    const a = nodes[byAngle[k]];
-    const b = nodes[byAngle[(k + step) % n]];
-    return Math.hypot(a.x - b.x, a.y - b.y);
-  };
-  const need = RADIAL_LINE_EM * font;
-  let every = 1;
-  while (every < 16 && n > 1 && byAngle.some((_, k) => k % every === 0 && gap(k, every) < need)) every *= 2;
-  const out: Placement[] = new Array(n);
-  byAngle.forEach((i, k) => {
-    const p = nodes[i];
-    // the ring's outward normal (an oval's, not the radius), as for beside-the-node labels
-    let ux = (p.x - centre.x) / (aspect * aspect);
-    let uy = p.y - centre.y;
-    const len = Math.hypot(ux, uy);
-    [ux, uy] = len > 1e-9 ? [ux / len, uy / len] : [1, 0];
-    const left = ux < -1e-9;
-    let deg = (Math.atan2(uy, ux) * 180) / Math.PI + (left ? 180 : 0);
-    if (deg > 180) deg -= 360; // within a quarter turn of level: never upside down
-    out[i] = {
-      at: { x: p.x + ux * (r + RADIAL_GAP), y: p.y + uy * (r + RADIAL_GAP) },
-      // every `every`-th round the ring; none too close to the first (where the round closes)
-      shown: k % every === 0 && (k === 0 || n - k >= every),
-      pick: 0,
-      angle: Math.round(deg * 10) / 10,
-      anchor: left ? "end" : "start",
-    };
+/** Index of the node nearest to q (the first on ties). */
+export function nearestNode(nodes: Point[], q: Point): number {
+  let best = -1;
+  let bestD = Infinity;
+  nodes.forEach((p, i) => {
+    const d = (p.x - q.x) ** 2 + (p.y - q.y) ** 2;
+    if (d < bestD - 1e-9) [best, bestD] = [i, d];
   });
-  return out;
-}
-
-/** The axis-aligned box around a radial label (an obstacle for the edge labels). */
-export function radialBox(l: Placement, w: number, font: number): Rect {
-  const a = ((l.angle ?? 0) * Math.PI) / 180;
-  const dir = l.anchor === "end" ? -1 : 1;
-  const [cx, cy] = [Math.cos(a) * dir, Math.sin(a) * dir]; // along the text, outward
-  const [nx, ny] = [-Math.sin(a), Math.cos(a)];
-  const h = (LINE_EM * font) / 2;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const t of [0, w]) for (const s of [-h, h]) {
-    xs.push(l.at.x + cx * t + nx * s);
-    ys.push(l.at.y + cy * t + ny * s);
-  }
-  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
-}
-
-function outward(centre: Point, p: Point): Point {
-  const dx = p.x - centre.x;
-  const dy = p.y - centre.y;
-  const len = Math.hypot(dx, dy);
-  return len > 1e-9 ? { x: dx / len, y: dy / len } : { x: 0, y: -1 };
+  return best;
 }

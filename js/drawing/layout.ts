@@ -111,6 +111,43 @@ export function ringLayout(chain: Chain, radius: number): Point[] {
   return out;
 }
 
+/**
+ * A circular layout stretched into an oval `aspect` times wider than tall, nodes spaced evenly
+ * along the oval (equal arc length, not equal angle): stretching alone packs them at the oval's
+ * narrow ends, where a crowded ring's labels then ran out of room first.
+ */
+export function ovalLayout(points: Point[], aspect: number): Point[] {
+  if (Math.abs(aspect - 1) < 1e-9) return points.map((p) => ({ ...p }));
+  // arc length of (aspect·cos φ, sin φ) from the top (φ = -π/2), clockwise, tabulated
+  const K = 720;
+  const len = new Float64Array(K + 1);
+  const at = (k: number): [number, number] => {
+    const f = -Math.PI / 2 + (TAU * k) / K;
+    return [aspect * Math.cos(f), Math.sin(f)];
+  };
+  for (let k = 1; k <= K; k++) {
+    const [x0, y0] = at(k - 1);
+    const [x1, y1] = at(k);
+    len[k] = len[k - 1] + Math.hypot(x1 - x0, y1 - y0);
+  }
+  return points.map((p) => {
+    const rho = Math.hypot(p.x, p.y);
+    if (rho < 1e-9) return { x: 0, y: 0 };
+    const frac = (((Math.atan2(p.y, p.x) + Math.PI / 2) % TAU) + TAU) % TAU / TAU; // from the top, clockwise
+    const want = frac * len[K];
+    let lo = 0;
+    let hi = K;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (len[mid] <= want) lo = mid;
+      else hi = mid;
+    }
+    const t = (want - len[lo]) / Math.max(1e-12, len[hi] - len[lo]);
+    const f = -Math.PI / 2 + (TAU * (lo + t)) / K;
+    return { x: rho * aspect * Math.cos(f), y: rho * Math.sin(f) };
+  });
+}
+
 export interface ForceNode extends SimulationNodeDatum {
   index: number;
 }

@@ -7,7 +7,9 @@ import type { Chain, ChainEdge } from "../model/chain";
 import { edgeLabel } from "../util/format";
 import type { EdgeShape, Point } from "./geometry";
 import { edgeOpacity, edgeWidth, labelOpacity } from "./graphStyle";
-import { CHAR_EM, LINE_EM, NODE_LABEL_REACH, placeChainLabels, RADIAL_GAP } from "./labels";
+import { CHAR_EM, placeChainLabels } from "./labels";
+import { inkEm, radialLabels } from "./radial";
+import { edgeFloorPx, LABEL_FONT, minPx, PRESENT_FONT } from "./sceneSizes";
 import type { ChainLabels } from "./labels";
 import type { Frame } from "./layout";
 import { NodeMarks } from "./nodeMarks";
@@ -24,58 +26,17 @@ export interface SceneHooks {
   clickNode(index: number, ev: MouseEvent): void;
 }
 
-/** Edge label font (drawing units) and, in presentation mode, the bigger one. */
-export const LABEL_FONT = 14;
-export const PRESENT_FONT = 19;
-/** Smallest on-screen text, in CSS pixels: readable on a projector. */
-export const MIN_SCREEN_FONT = 13;
-/** ... and in presentation mode (the back row of a lecture hall). */
-export const MIN_PRESENT_FONT = 17;
-const minPx = (present: boolean): number => (present ? MIN_PRESENT_FONT : MIN_SCREEN_FONT);
+export { edgeFloorPx, halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./sceneSizes";
 /** Above this many states only edges likelier than chance (1/V) get a label, at most two per
- *  state; the rest show on hover. */
+ *  state, each where no other edge runs through it; the rest show on hover. */
 const ALL_LABELS_STATES = 16;
 const MIN_LABEL_P = 0.1;
-
-/** The widest oval a ring is stretched to in a wide box (width / height). */
-export const MAX_ASPECT = 2;
-
-/**
- * Half the side of the viewBox for a ring of radius R (nodes of radius r) whose state labels
- * (`chars` wide) may have to sit outside the nodes at ≥ MIN_SCREEN_FONT in a box `minBox` px
- * across: the labels need room beyond the ring. `base` is the frame's own half.
- */
-export function halfWithLabels(base: number, R: number, r: number, chars: number, minBox: number, present = false, radial = false): number {
-  if (!(minBox > 0)) return base;
-  const want = present ? 19 : 15;
-  const fits = (r * 2.9) / Math.max(1, chars);
-  let half = base;
-  for (let k = 0; k < 8; k++) {
-    const unit = (minPx(present) * 2 * half) / minBox; // the smallest font, in drawing units
-    // Loops' labels sit just outside the ring: one edge-label line beyond the loop.
-    let need = R + r * 3.6 + LINE_EM * Math.max(present ? PRESENT_FONT : LABEL_FONT, unit) + 4;
-    const font = Math.max(want, unit);
-    const w = chars * CHAR_EM * font + 2;
-    // radial labels run straight out from the node; level ones may step out (a stagger)
-    if (font > fits) need = Math.max(need, R + (radial ? r + RADIAL_GAP + w + 4 : NODE_LABEL_REACH(r, w, LINE_EM * font) + 2));
-    half = Math.max(base, Math.min(3 * R + 200, need));
-  }
-  return half;
-}
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 /** Font sizes round up: a size at its on-screen floor must not drop under it. */
 const up1 = (v: number): number => Math.ceil(v * 10 - 1e-9) / 10;
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
-/** A ring of this many states or more, named by labels this long or longer, gets radial state
- *  labels (labels.ts): level ones of 5+ characters no longer fit round it in a lecture-sized
- *  box (V=2 C=6 named 36 of 64), while short ones (ACGT C=3) all fit level, which reads easier. */
-export const RADIAL_STATES = 32;
-export const RADIAL_CHARS = 5;
-
-export function radialLabels(ring: boolean, states: number, chars: number): boolean {
-  return ring && states >= RADIAL_STATES && chars >= RADIAL_CHARS;
-}
+export { RADIAL_CHARS, RADIAL_STATES, radialLabels } from "./radial";
 /** Least time between two label placements driven by probability updates (ms). */
 const PLACE_MS = 150;
 
@@ -156,7 +117,27 @@ export class SvgScene {
     const before = this.scale;
     this.scale = scale;
     // a smaller scale re-places at once: fonts at their on-screen floor must grow with it
-    if (scale < before || Math.abs(Math.log(before / scale)) > 0.02) this.placeLabels();
+    if (scale < before || Math.abs(Math.log(before / scale)) > 0.02) {
+      this.applyWidths();
+      this.placeLabels();
+    }
+  }
+
+  /** Stroke width (drawing units) of an edge of probability p: thicker = likelier, and never
+   *  thinner on screen than edgeFloorPx. */
+  private widthOf(p: number): number {
+    return Math.round(Math.max(edgeWidth(p) * this.widthScale, edgeFloorPx(p) / this.scale) * 10) / 10;
+  }
+
+  private applyWidths(): void {
+    const { edges, tokens } = this.chain;
+    const V = tokens.length;
+    edges.forEach((e, i) => {
+      const w = this.widthOf(this.probs ? this.probs[e.fromIndex * V + e.tokenIndex] : NaN);
+      if (w === this.lastWidth[i]) return;
+      this.pathEls[i].setAttribute("stroke-width", String(w));
+      this.lastWidth[i] = w;
+    });
   }
 
   /** Hot path: probabilities (states × V), widths, opacities, label texts; labels re-placed. */
@@ -175,7 +156,7 @@ export class SvgScene {
         this.labelGroupEls[i].style.display = display;
         this.lastHidden[i] = hidden;
       }
-      const w = Math.round(edgeWidth(p) * this.widthScale * 10) / 10;
+      const w = this.widthOf(p);
       if (w !== this.lastWidth[i]) {
         this.pathEls[i].setAttribute("stroke-width", String(w));
         this.lastWidth[i] = w;
@@ -211,6 +192,7 @@ export class SvgScene {
     this.present = on;
     this.widthScale = on ? 1.7 : 1;
     this.lastWidth.fill(-1);
+    this.applyWidths();
     this.placeLabels();
   }
 
@@ -281,6 +263,9 @@ export class SvgScene {
       aspect: this.aspect,
       prefer: this.prefer,
       radial: radialLabels(this.ring, n, Math.max(1, Array.from(this.chain.states[0] ?? "").length)),
+      alone: n > ALL_LABELS_STATES,
+      stateInk: inkEm(this.chain.tokens.join("")),
+      ring: this.ring,
     });
     this.placed = placed;
     this.prefer = [...placed.nodes, ...placed.edges].map((p) => p.pick);

@@ -1,5 +1,6 @@
-// The drawing's own toolbar, inside its box: fit, focus view (k = 1–3, back), matrix view,
-// and the theme exports use. Plain buttons with text (no font-dependent glyphs).
+// The drawing's own toolbar, inside its box, on one row: fit, focus view (k = 1–3, back, the
+// focused state), matrix view. Plain buttons with text (no font-dependent glyphs). The theme
+// exports use is a select the app puts next to the export buttons (`exportTheme`).
 
 export interface ToolbarActions {
   fit(): void;
@@ -50,7 +51,7 @@ export class DrawingToolbar {
     this.status.dataset.role = "focus-status";
     this.matrix.setAttribute("aria-pressed", "false");
     this.back.hidden = true;
-    this.el.append(this.fit, this.focus, this.k, this.back, this.status, this.matrix, this.exportTheme);
+    this.el.append(this.fit, this.focus, this.k, this.back, this.matrix, this.status);
     const on = (e: HTMLElement, type: string, fn: () => void): void => e.addEventListener(type, fn, { signal });
     on(this.fit, "click", () => actions.fit());
     on(this.focus, "click", () => actions.focus());
@@ -65,6 +66,7 @@ export class DrawingToolbar {
     this.back.hidden = state === null && !picking;
     this.focus.setAttribute("aria-pressed", String(state !== null || picking));
     this.status.textContent = picking ? "click a state" : state !== null ? `around ${state}` : "";
+    this.status.title = this.status.textContent;
   }
 
   setMatrix(on: boolean): void {

@@ -43,6 +43,17 @@ export class Legend {
     const halo = el("span", "bg-legend-mark bg-legend-mark-found");
     halo.setAttribute("aria-hidden", "true");
     found.append(halo, document.createTextNode("blue halo: the state you searched for"));
+    // Runs compared (panels/compare): shown only while the chain carries them (compare.css).
+    const bands = el("span", "bg-legend-bands");
+    bands.dataset.role = "legend-bands";
+    const band = el("span", "bg-legend-band");
+    band.setAttribute("aria-hidden", "true");
+    bands.append(band, document.createTextNode("band round an edge: its P from the lowest to the highest seed (wide = the seeds disagree)"));
+    const diff = el("span", "bg-legend-diff");
+    diff.dataset.role = "legend-diff";
+    const ramp = el("span", "bg-legend-diffmark");
+    ramp.setAttribute("aria-hidden", "true");
+    diff.append(ramp, document.createTextNode("edge colour: this run − the other (green: this run likelier, purple: the other)"));
     this.toggle = el("button", "bg-btn bg-key-toggle", "key");
     this.toggle.type = "button";
     this.toggle.dataset.action = "legend";
@@ -51,7 +62,7 @@ export class Legend {
     this.panel.id = `bg-legend-key-${++keys}`;
     this.panel.setAttribute("role", "note");
     this.toggle.setAttribute("aria-controls", this.panel.id);
-    this.panel.append(edges, this.bars, this.unseen, this.naughty, walk, found);
+    this.panel.append(edges, this.bars, this.unseen, this.naughty, walk, found, bands, diff);
     this.el.append(this.tokens, this.toggle, this.panel);
     this.toggle.addEventListener("click", () => {
       this.setOpen(!this.open);

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .geometry_js import TEXT_SIZES_JS
 from .helpers import (Lab, LectureView, Notebook7, StaticSite, collect_until, first_lecture_view, open_in_lab,
                       wait_for_widget, write_notebook)
 
@@ -50,6 +51,8 @@ def test_seed_ensemble_comparison_and_hitting(lab, notebook_dir, jupyter_server)
                  ["from babygpt_widget import BabyGPTWidget\n\nw = BabyGPTWidget()\nw.train(50)\nw"], "compare.ipynb")
     root = view.root
     # -- the seed ensemble, from the button ------------------------------------------------------
+    run_labels = view.edge_labels()
+    assert run_labels[("000", "001")] == "1(73%)"  # the seed's run: P(1 | 000) = 73%
     view.set_field("k", 4, commit="")
     view.button("train-seeds").click()
     table = root.locator('table[data-role="ensemble-table"] tbody tr')
@@ -64,13 +67,29 @@ def test_seed_ensemble_comparison_and_hitting(lab, notebook_dir, jupyter_server)
             b = bands[(state, str(t))]
             for key in ("median", "min", "max"):
                 assert float(b[key]) == pytest.approx(ens[key][s][t], abs=1e-4), (state, t, key)
-    # median labels: each edge label shows the ensemble's median
+    # the run's own labels stay (73% is still 73%): the ensemble shows as bands, and says so
+    assert view.edge_labels() == run_labels
+    expect(root.locator('[data-role="ensemble-banner"]')).to_contain_text("labels: this run's")
+    legend = root.locator('[data-role="legend-bands"]')
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("band round an edge")
+    # the summary names the widest spreads (state and range), widest first
+    widest = sorted(range(8), key=lambda i: -(ens["max"][i][1] - ens["min"][i][1]))[0]
+    first = root.locator('[data-role="ensemble-summary"] .bg-widest').first
+    expect(first).to_have_attribute("data-state", states[widest])
+    expect(first).to_contain_text(f"{ens['min'][widest][1] * 100:.1f}%–{ens['max'][widest][1] * 100:.1f}%")
+    # median labels only when the learner asks for them (the banner's button), and back
+    view.button("ensemble-labels").click()
+    expect(root.locator('[data-role="ensemble-banner"]')).to_contain_text("labels: the seeds' median")
     for (a, b_), text in view.edge_labels().items():
         t = int(b_[-1])
         median = ens["median"][states.index(a)][t]
         assert text.startswith(f"{t}(") and text.endswith("%)")
         shown = text[2:-2].lstrip("<>")
         assert abs(float(shown) - 100 * median) <= 1.0, (a, b_, text, median)
+    view.button("ensemble-labels").click()
+    expect(root.locator('[data-role="ensemble-banner"]')).to_contain_text("labels: this run's")
+    assert view.edge_labels() == run_labels
     spread = {s: max(ens["max"][i][1] - ens["min"][i][1], 0) for i, s in enumerate(states)}
     seen_spread = max(spread[s] for s in states if s not in UNSEEN)
     unseen_spread = max(spread[s] for s in UNSEEN)
@@ -87,8 +106,11 @@ def test_seed_ensemble_comparison_and_hitting(lab, notebook_dir, jupyter_server)
         assert cells[2] == f"{ens['median'][i][1] * 100:.1f}%"
         assert cells[3] == f"{ens['min'][i][1] * 100:.1f}%–{ens['max'][i][1] * 100:.1f}%"
         assert ("bg-unseen-row" in (row.get_attribute("class") or "")) == (state in UNSEEN)
-    # hover an edge: all k values
-    view.edge("000", "001", "1").locator("text.bg-edge-label").hover(force=True)
+    # hover an edge (the middle of its stroke): all k values
+    pt = root.locator('g.bg-edge-line[data-from="000"][data-token="1"] path.bg-edge-hit').evaluate(
+        """p => { const q = p.getPointAtLength(p.getTotalLength() * 0.5), m = p.getScreenCTM();
+            return [q.x * m.a + q.y * m.c + m.e, q.x * m.b + q.y * m.d + m.f]; }""")
+    lab.page.mouse.move(pt[0], pt[1])
     expect(root.locator('.bg-tooltip [data-role="seed-values"]')).to_contain_text("1340:")
     tip = root.locator('.bg-tooltip [data-role="seed-values"]').inner_text()
     for seed in ens["seeds"]:
@@ -228,6 +250,24 @@ def test_compare_screenshots_and_lecture_figures(lab, notebook_dir, jupyter_serv
     side = root.locator(".bg-side").bounding_box()
     assert banner and side and banner["x"] + banner["width"] <= side["x"] + 1
     _shot(lab, view, "ensemble-light.png", "compare")
+    # the seed table large, over the drawing: each state's range on a 0-100% axis, ≥ 14 px text
+    view.button("ensemble-large").click()
+    large = root.locator('[data-role="large-view"]')
+    expect(large).to_have_attribute("data-large", "ensemble")
+    expect(large.locator("tbody tr")).to_have_count(8)
+    expect(large.locator('[data-role="ensemble-axis"] .bg-range-tick')).to_have_text(["0%", "25%", "50%", "75%", "100%"])
+    sizes = large.evaluate(TEXT_SIZES_JS)
+    assert min(x["px"] for x in sizes) >= 14, [x for x in sizes if x["px"] < 14][:5]
+    # a row's bar spans its min-max on the axis
+    axis = large.locator('[data-role="ensemble-axis"]').bounding_box()
+    bar = large.locator('tr[data-state="000"] rect.bg-range-bar').bounding_box()
+    assert axis and bar
+    lo, hi = figures["000"]["min_p1"], figures["000"]["max_p1"]
+    assert abs(bar["x"] - (axis["x"] + lo * axis["width"])) < 3 and abs(bar["x"] + bar["width"] - (axis["x"] + hi * axis["width"])) < 3
+    view.root.evaluate("el => el.scrollIntoView({block: 'start'})")
+    lab.screenshot(SHOTS / "ensemble-large-light.png")
+    lab.page.keyboard.press("Escape")
+    expect(large).to_be_hidden()
     lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
     view.page.wait_for_timeout(1500)
     _shot(lab, view, "ensemble-dark.png", "compare")

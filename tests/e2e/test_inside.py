@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .geometry_js import TEXT_SIZES_JS
 from .helpers import Lab, LectureView, Notebook7, StaticSite, open_in_lab, wait_for_widget, write_notebook
 from .test_accessibility import _audit
 
@@ -174,6 +175,104 @@ def test_lab_panel_for_000_matches_python_and_follows_the_slider(lab, notebook_d
     expect(view.button("play")).to_be_visible(timeout=15_000)
     final = view.step()
     expect(view.root.locator(f'{PANEL}[data-step="{final}"]')).to_have_count(1, timeout=15_000)
+
+
+LARGE = '[data-role="large-view"]'
+
+# The large inside view: tick rows and columns aligned with the maps' cells, the maps' size.
+TICKS_JS = """root => {
+    const big = root.querySelector('[data-role="inside-large"]');
+    const map = big.querySelector('svg.bg-attn[data-layer="0"][data-head="0"]').getBoundingClientRect();
+    const cols = [...big.querySelectorAll('.bg-ticks-x')[0].querySelectorAll('.bg-tick')].map(t => {
+        const r = t.getBoundingClientRect(); return { text: t.textContent, x: r.x + r.width / 2 }; });
+    const rows = [...big.querySelectorAll('.bg-ticks-y')[0].querySelectorAll('.bg-tick')].map(t => {
+        const r = t.getBoundingClientRect(); return { text: t.textContent, y: r.y + r.height / 2 }; });
+    const box = big.closest('[data-role="large-view"]').getBoundingClientRect();
+    return { map: { x: map.x, y: map.y, w: map.width, h: map.height }, cols, rows,
+             box: { w: box.width, h: box.height },
+             weightTicks: [...big.querySelectorAll('[data-role="inside-weight-scale"] .bg-scale-tick')].map(t => t.textContent),
+             embTicks: [...big.querySelectorAll('[data-role="inside-emb-scale"] .bg-scale-tick')].map(t => t.textContent) };
+}"""
+
+
+def _assert_large_text(view: LectureView, least: float) -> None:
+    sizes = view.root.locator(LARGE).evaluate(TEXT_SIZES_JS)
+    small = [s for s in sizes if s["px"] < least - 0.05]
+    assert len(sizes) > 40 and not small, f"text under {least}px in the large view: {small[:6]}"
+
+
+def test_large_inside_view_ticks_keys_and_text_sizes(lab, notebook_dir, jupyter_server):
+    """Enlarge: over the drawing's box, every attention map's rows and columns named (token@pos),
+    colour keys with values, ≥ 14 px text (≥ 18 px in presentation), keyboard only."""
+    _open_lab(lab, notebook_dir, jupyter_server, CELLS, "inside-large.ipynb")
+    view = LectureView(lab.code_cells.nth(0).locator(".babygpt-widget"))
+    _look_inside(view, "011", 50)
+    compact = view.root.locator(PANEL)
+    expect(compact.locator('[data-role="inside-weight-scale"] .bg-scale-tick')).to_have_text(["0", "0.25", "0.5", "0.75", "1"])
+    expect(compact.locator('[data-role="inside-emb-scale"] .bg-scale-tick')).to_have_count(5)
+    view.button("inside-large").focus()
+    lab.page.keyboard.press("Enter")  # from the keyboard
+    large = view.root.locator(LARGE)
+    expect(large).to_be_visible()
+    expect(large).to_have_attribute("data-large", "inside")
+    expect(large.locator(".bg-large-title")).to_have_text("Inside 011 · step 50")
+    expect(view.button("large-close")).to_be_focused()
+    # it covers the drawing's box
+    stage = view.root.locator(".bg-graph-box").bounding_box()
+    box = large.bounding_box()
+    assert box and stage and box["width"] >= stage["width"] - 2 and box["height"] >= stage["height"] - 2, (box, stage)
+    got = view.root.evaluate(TICKS_JS)
+    assert [c["text"] for c in got["cols"]] == ["0@0", "1@1", "1@2"], got["cols"]
+    assert [r["text"] for r in got["rows"]] == ["0@0", "1@1", "1@2"], got["rows"]
+    m = got["map"]
+    assert m["w"] >= 80 and m["h"] >= 80, m  # 58 px in the side strip
+    # each tick sits over (beside) its own column (row) of cells
+    for k, c in enumerate(got["cols"]):
+        assert abs(c["x"] - (m["x"] + (k + 0.5) * m["w"] / 3)) < m["w"] / 6, (k, c, m)
+    for k, r in enumerate(got["rows"]):
+        assert abs(r["y"] - (m["y"] + (k + 0.5) * m["h"] / 3)) < m["h"] / 6, (k, r, m)
+    assert got["weightTicks"] == ["0", "0.25", "0.5", "0.75", "1"], got
+    assert len(got["embTicks"]) == 5 and got["embTicks"][2] == "0" and got["embTicks"][0].startswith("−"), got
+    _assert_large_text(view, 14)
+    lab.screenshot(SHOTS / "large-1280x720.png", view.root.locator(".bg-graph-box"))
+    # hover a cell: its value, in words
+    large.locator('svg.bg-attn[data-layer="1"][data-head="2"] rect[data-row="2"][data-col="0"]').hover()
+    expect(large.locator('[data-role="inside-hover"]')).to_have_text(re.compile(r"^layer 2, head 3: 1@2 attends to 0@0 with weight 0\.\d{3}$"))
+    # Tab stays inside; the slider's step follows
+    for _ in range(6):
+        lab.page.keyboard.press("Tab")
+        assert lab.page.evaluate("el => el.contains(document.activeElement)", large.element_handle())
+    view.set_slider(10)
+    expect(large.locator(".bg-large-title")).to_have_text("Inside 011 · step 10", timeout=30_000)
+    # presentation: ≥ 18 px
+    view.button("presentation").click()
+    lab.page.wait_for_function("el => el.classList.contains('bg-presentation')", arg=view.root.element_handle())
+    lab.page.wait_for_timeout(300)
+    _assert_large_text(view, 18)
+    lab.screenshot(SHOTS / "large-1280x720-presentation.png", view.root.locator(".bg-graph-box"))
+    # Esc leaves; focus back on Enlarge; the side strip is still there
+    lab.page.keyboard.press("Escape")
+    expect(large).to_be_hidden()
+    expect(view.button("inside-large")).to_be_focused()
+    expect(compact.locator("svg.bg-attn")).to_have_count(16)
+    view.button("presentation").click()
+
+
+def test_large_inside_view_1600x1000_dark(lab, notebook_dir, jupyter_server):
+    open_in_lab(lab, notebook_dir / "inside-large-1600.ipynb", jupyter_server.root, CELLS, 1600, 1000)
+    view = LectureView(lab.code_cells.nth(0).locator(".babygpt-widget"))
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+    _look_inside(view, "000", 50)
+    view.button("inside-large").click()
+    expect(view.root.locator(LARGE)).to_be_visible()
+    _assert_large_text(view, 14)
+    m = view.root.evaluate(TICKS_JS)["map"]
+    assert m["w"] >= 100, m
+    lab.screenshot(SHOTS / "large-1600x1000-dark.png", view.root.locator(".bg-graph-box"))
+    view.button("large-close").click()
+    expect(view.root.locator(LARGE)).to_be_hidden()
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Light"})
 
 
 @pytest.mark.parametrize("settings, state, heads, T", [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildChain } from "../../model/chain";
-import { focusLayout, neighbourhood } from "./neighbourhood";
+import { neighbourhood } from "./neighbourhood";
 
 const binary = (C: number): string[] => Array.from({ length: 2 ** C }, (_, i) => i.toString(2).padStart(C, "0"));
 
@@ -29,17 +29,5 @@ describe("focus neighbourhood", () => {
     expect(sizes[2]).toBeLessThanOrEqual(1 + 4 + 12 + 36); // 2 in + 2 out per state
     const nb = neighbourhood(chain, centre, 3);
     expect(Math.max(...nb.dist)).toBe(3);
-  });
-
-  it("lays rings out by distance with room for every node", () => {
-    const nb = neighbourhood(chain, centre, 3);
-    const { positions } = focusLayout(nb, 80, 120);
-    expect(positions[0]).toEqual({ x: 0, y: 0 });
-    for (let i = 0; i < positions.length; i++)
-      for (let j = i + 1; j < positions.length; j++)
-        expect(Math.hypot(positions[i].x - positions[j].x, positions[i].y - positions[j].y)).toBeGreaterThan(60);
-    const r = (i: number): number => Math.hypot(positions[i].x, positions[i].y);
-    for (let i = 1; i < positions.length; i++) for (let j = 1; j < positions.length; j++)
-      if (nb.dist[i] < nb.dist[j]) expect(r(i)).toBeLessThan(r(j));
   });
 });

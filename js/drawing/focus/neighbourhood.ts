@@ -1,7 +1,6 @@
 // The focus view of a big chain: one state and everything within k steps of it, forwards
 // (where it can go) and backwards (where it can come from), as a small chain of its own.
 import type { Chain, ChainEdge } from "../../model/chain";
-import type { Point } from "../geometry";
 
 export interface Neighbourhood {
   /** The focused state (index in the full chain). */
@@ -59,41 +58,3 @@ export function neighbourhood(chain: Chain, centre: number, k: number): Neighbou
   };
 }
 
-/**
- * Rings around the centre, one per distance, each wide enough for its nodes (`slot` drawing
- * units per node); a node sits near the mean angle of the nodes it links to on the ring inside.
- * Returns positions (sub-chain order) and the outer radius.
- */
-export function focusLayout(nb: Neighbourhood, slot: number, base: number): { positions: Point[]; radius: number } {
-  const n = nb.nodes.length;
-  const pos: Point[] = new Array<Point>(n).fill({ x: 0, y: 0 });
-  const angle = new Float64Array(n);
-  const links: number[][] = Array.from({ length: n }, () => []);
-  for (const e of nb.chain.edges) {
-    links[e.fromIndex].push(e.toIndex);
-    links[e.toIndex].push(e.fromIndex);
-  }
-  let radius = 0;
-  for (let d = 1; d <= nb.k; d++) {
-    const ring = nb.dist.flatMap((x, i) => (x === d ? [i] : []));
-    if (!ring.length) break;
-    radius = Math.max(radius + base, (ring.length * slot) / (2 * Math.PI), d * base);
-    const want = ring.map((i) => {
-      let x = 0;
-      let y = 0;
-      for (const j of links[i]) if (nb.dist[j] === d - 1 && d > 1) {
-        x += Math.cos(angle[j]);
-        y += Math.sin(angle[j]);
-      }
-      return Math.hypot(x, y) > 1e-9 ? Math.atan2(y, x) : -Math.PI / 2 + (2 * Math.PI * ring.indexOf(i)) / ring.length;
-    });
-    const sorted = ring.map((i, k) => ({ i, a: want[k] })).sort((p, q) => p.a - q.a || p.i - q.i);
-    const offset = sorted.length ? sorted[0].a : 0;
-    sorted.forEach((m, s) => {
-      const a = offset + (2 * Math.PI * s) / sorted.length;
-      angle[m.i] = a;
-      pos[m.i] = { x: radius * Math.cos(a), y: radius * Math.sin(a) };
-    });
-  }
-  return { positions: pos, radius: Math.max(radius, base) };
-}

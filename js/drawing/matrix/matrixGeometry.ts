@@ -4,6 +4,8 @@
 export interface MatrixGeometry {
   rows: number;
   cols: number;
+  /** Text size (CSS pixels) of the labels and values. */
+  font: number;
   /** Width of the state-label column and height of the token header (CSS pixels). */
   labelW: number;
   headerH: number;
@@ -16,12 +18,16 @@ export interface Cell {
   col: number;
 }
 
-/** Column widths that fill `width`, within readable bounds. */
-export function matrixGeometry(rows: number, cols: number, stateChars: number, width: number): MatrixGeometry {
-  const labelW = Math.max(40, Math.ceil(stateChars * 8 + 16));
-  const cellW = Math.max(28, Math.min(90, Math.floor((width - labelW - 2) / Math.max(1, cols))));
-  return { rows, cols, labelW, headerH: 24, cellW, rowH: 18 };
+/** Column widths that fill `width`, within readable bounds (a cell at most `widest` em), for
+ *  text of `font` px. */
+export function matrixGeometry(rows: number, cols: number, stateChars: number, width: number, font = 12, widest = 7.5): MatrixGeometry {
+  const labelW = Math.max(40, Math.ceil(stateChars * 0.62 * font + 16));
+  const cellW = Math.max(Math.round(2.3 * font), Math.min(Math.round(widest * font), Math.floor((width - labelW - 2) / Math.max(1, cols))));
+  return { rows, cols, font, labelW, headerH: Math.round(font * 2), cellW, rowH: Math.round(font * 1.5) };
 }
+
+/** Does a value like "100%" fit in a cell? */
+export const valuesFit = (g: MatrixGeometry): boolean => g.cellW >= 4 * 0.62 * g.font + 8;
 
 /** Total scrollable height. */
 export const contentHeight = (g: MatrixGeometry): number => g.headerH + g.rows * g.rowH;

@@ -1,7 +1,7 @@
 // Runs compared as data: traits decoded (and refused when malformed), table rows, TV, input.
 import { describe, expect, it } from "vitest";
 import { ENSEMBLE } from "./fixtures";
-import { difference, ensembleRows, hittingKey, parseComparison, parseEnsemble, parseHitting, parseOther, seedValues, spreadSummary } from "./compareData";
+import { difference, ensembleRows, hittingKey, parseComparison, parseEnsemble, parseHitting, parseOther, seedValues, spreadSummary, widestSpreads } from "./compareData";
 
 const STATES = ["00", "01", "10", "11"];
 
@@ -40,6 +40,12 @@ describe("table", () => {
     const s = spreadSummary(e);
     expect(s.unseen).toBeGreaterThan(s.seen);
     expect(s.seen).toBeCloseTo(0.02);
+  });
+  it("names the widest spreads, widest first, with their range", () => {
+    const e = parseEnsemble(ENSEMBLE, 4, 2)!;
+    const w = widestSpreads(e, STATES, 2);
+    expect(w.map((x) => x.state)).toEqual(["10", "00"]);
+    expect(w[0]).toMatchObject({ token: 1, min: 0.1, max: 0.9, seen: false });
   });
 });
 

@@ -128,6 +128,28 @@ export function spreadSummary(e: Ensemble): { seen: number; unseen: number } {
   return { seen: pick(true), unseen: pick(false) };
 }
 
+export interface Spread {
+  state: string;
+  token: number;
+  min: number;
+  max: number;
+  seen: boolean;
+}
+
+/** The `n` widest min–max spreads across seeds, one per state (its widest token), widest
+ *  first: a median of spreads hides that one unseen state's P ranges over 30 points. */
+export function widestSpreads(e: Ensemble, states: string[], n = 3): Spread[] {
+  const out: Spread[] = [];
+  for (let s = 0; s < Math.min(e.nStates, states.length); s++) {
+    let best = -1;
+    for (let t = 0; t < e.V; t++) if (best < 0 || e.max[s * e.V + t] - e.min[s * e.V + t] > e.max[s * e.V + best] - e.min[s * e.V + best]) best = t;
+    // binary: the last token's range (the table's P(1)); both tokens' spreads are equal anyway
+    const t = e.V === 2 ? 1 : best;
+    out.push({ state: states[s], token: t, min: e.min[s * e.V + t], max: e.max[s * e.V + t], seen: e.seen[s] });
+  }
+  return out.sort((a, b) => b.max - b.min - (a.max - a.min) || a.state.localeCompare(b.state)).slice(0, n);
+}
+
 export interface Difference {
   /** S × V: this − other. */
   diff: Float64Array;

@@ -63,17 +63,41 @@ describe("seed ensemble", () => {
     expect(s.$('[data-role="ensemble-progress"]').classList.contains("bg-idle")).toBe(true);
   });
 
-  it("draws bands (wider when unseen), median labels, a table and the k values on hover", () => {
+  it("draws bands (wider when unseen), keeps the run's labels unless medians are chosen, a table and the k values on hover", () => {
     const s = make();
     const before = s.$(`${edgeSel("000", "001", "1")} text`).textContent;
+    expect(before).toBe("1(73%)"); // the run's own number
     s.model.update({ ensemble: ensembleTrait() });
     s.flush();
     const bands = s.$$<SVGPathElement>("svg.bg-graph path.bg-spread-band");
     expect(bands).toHaveLength(16);
     const width = (from: string) => Math.max(...bands.filter((b) => b.dataset.from === from).map((b) => +b.getAttribute("stroke-width")!));
     expect(width("000")).toBeGreaterThan(width("011"));
+    // the run's labels stay (the ensemble does not silently replace them) …
+    expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).toBe(before);
+    expect(s.$('[data-role="ensemble-banner"]').textContent).toContain("labels: this run's");
+    // … until the learner chooses the medians (checkbox or the banner's button), and back
+    const box = s.$<HTMLInputElement>('input[data-field="ensemble_median_labels"]');
+    expect(box.checked).toBe(false);
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+    s.flush();
     expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).toBe("1(60%)");
-    expect(before).not.toBe("1(60%)");
+    expect(s.$('[data-role="ensemble-banner"]').textContent).toContain("labels: the seeds' median");
+    s.$<HTMLButtonElement>('button[data-action="ensemble-labels"]').click();
+    s.flush();
+    expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).toBe(before);
+    expect(box.checked).toBe(false);
+    s.$<HTMLButtonElement>('button[data-action="ensemble-labels"]').click();
+    s.flush();
+    expect(s.$(`${edgeSel("000", "001", "1")} text`).textContent).toBe("1(60%)");
+    // the summary names the widest spreads (state and range), not only a median of spreads
+    const summary = s.$('[data-role="ensemble-summary"]').textContent ?? "";
+    expect(summary).toMatch(/Widest spreads of P\(1\): 000 30\.0%–90\.0% \(unseen\), 001 30\.0%–90\.0% \(unseen\), 010 30\.0%–90\.0% \(unseen\)/);
+    expect(summary).toContain("Median spread: seen");
+    // the legend says what a band is (shown while bands are drawn)
+    expect(s.$('[data-role="legend-bands"]').textContent).toMatch(/band round an edge: .*lowest to the highest seed/);
+    expect(s.$("svg.bg-graph").dataset.decor).toBe("ensemble");
     const rows = s.$$('table[data-role="ensemble-table"] tbody tr');
     expect(rows.map((r) => r.dataset.state)).toEqual(STATES3);
     expect(rows[0].classList.contains("bg-unseen-row")).toBe(true);
@@ -96,10 +120,38 @@ describe("seed ensemble", () => {
   });
 });
 
+describe("the seed table, large", () => {
+  it("Enlarge shows every state's range on a 0–100% axis over the drawing; Esc goes back", () => {
+    const s = make();
+    s.model.update({ ensemble: ensembleTrait() });
+    s.flush();
+    const btn = s.$<HTMLButtonElement>('button[data-action="ensemble-large"]');
+    expect(btn.hidden).toBe(false);
+    btn.click();
+    const large = s.$('[data-role="large-view"]');
+    expect(large.dataset.large).toBe("ensemble");
+    const table = large.querySelector('table[data-role="ensemble-table-large"]')!;
+    expect(table.querySelectorAll("tbody tr")).toHaveLength(8);
+    expect([...table.querySelectorAll('[data-role="ensemble-axis"] .bg-range-tick')].map((t) => t.textContent)).toEqual(["0%", "25%", "50%", "75%", "100%"]);
+    const bar = table.querySelector('tr[data-state="000"] rect.bg-range-bar')!;
+    expect(+bar.getAttribute("x")!).toBeCloseTo(30, 6); // min 30%
+    expect(+bar.getAttribute("width")!).toBeCloseTo(60, 6); // to max 90%
+    expect(large.querySelector(".bg-ensemble-summary")!.textContent).toContain("Widest spreads");
+    // sorting the large table sorts it (the spread: unseen first)
+    table.querySelector<HTMLElement>('th[data-sort="spread"]')!.click();
+    expect(large.querySelectorAll("tbody tr")[4].getAttribute("data-state")).toBe("011");
+    large.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(large.hidden).toBe(true);
+    expect(document.activeElement).toBe(btn);
+  });
+});
+
 describe("seed ensemble at its own step only", () => {
   it("another step's chain shows its own labels, no bands, and a banner saying where the ensemble is", () => {
     const s = make();
     s.model.update({ ensemble: ensembleTrait() }); // 3 seeds trained to step 49 = live
+    s.flush();
+    s.$<HTMLButtonElement>('button[data-action="ensemble-labels"]').click(); // median labels chosen
     s.flush();
     expect(s.$$("path.bg-spread-band")).toHaveLength(16);
     s.model.update({ shown_index: 0 }); // the history slider at step 0

@@ -53,6 +53,7 @@ export class ComparePanel {
   readonly plot: HittingPlot;
   readonly ensembleBanner: HTMLDivElement;
   readonly kernelOnly: HTMLElement[];
+  private readonly labelsBtn: HTMLButtonElement;
   private ctx: CompareContext | null = null;
   private ensemble: Ensemble | null = null;
   private ensembleRaw: unknown = null;
@@ -60,6 +61,8 @@ export class ComparePanel {
   private comparisonRaw: unknown = null;
   private diff: Difference | null = null;
   private showEnsemble = true;
+  /** Edge labels show the seeds' median (the learner chose it); else the run's own. */
+  private medianLabels = false;
   private showComparison = true;
   private pendingSeeds = 0;
   /** The asked-for seeds began training (`training` went true): its end clears pendingSeeds. A
@@ -84,6 +87,7 @@ export class ComparePanel {
           this.showEnsemble = on;
           this.refresh();
         },
+        setMedianLabels: (on) => this.setMedianLabels(on),
       },
       signal,
     );
@@ -92,13 +96,16 @@ export class ComparePanel {
     this.ensembleBanner = el("div", "bg-compare-banner bg-ensemble-banner");
     this.ensembleBanner.dataset.role = "ensemble-banner";
     this.ensembleBanner.hidden = true;
+    const labels = button("ensemble-labels", "median labels", "edge labels: show the seeds' median instead of this run's own (and back)");
+    labels.addEventListener("click", () => this.setMedianLabels(!this.medianLabels), { signal });
     const hide = button("hide-ensemble", "Hide", "back to this run's chain (the table stays)");
     hide.addEventListener("click", () => {
       this.showEnsemble = false;
       this.ensembleView.setShown(false);
       this.refresh();
     }, { signal });
-    this.ensembleBanner.append(el("span", "bg-compare-banner-text"), hide);
+    this.ensembleBanner.append(el("span", "bg-compare-banner-text"), labels, hide);
+    this.labelsBtn = labels;
     signal.addEventListener("abort", () => this.hittingTimer !== null && clearTimeout(this.hittingTimer));
     this.kernelOnly = [this.ensembleView.trainBtn, this.ensembleView.kInput, this.otherView.compareBtn, this.otherView.input, this.plot.plotBtn];
   }
@@ -149,10 +156,24 @@ export class ComparePanel {
     this.updateHitting(ctx);
   }
 
-  /** Rows to draw: the ensemble's median while it is shown (T = 1), else `base` as it is. */
+  /** Rows to draw: the ensemble's median while it is shown and the learner chose its labels
+   *  (T = 1), else `base` as it is (the run's own numbers: 73% stays 73%). */
   drawn(base: Float32Array | null, nDrawn: number, V: number): Float32Array | null {
-    if (this.mode !== "ensemble" || !this.ensemble || !base) return base;
+    if (this.mode !== "ensemble" || !this.medianLabels || !this.ensemble || !base) return base;
     return medianRows(base, this.ensemble, nDrawn, V);
+  }
+
+  /** Does the chain show the seeds' median (not the run's own numbers)? */
+  get showsMedians(): boolean {
+    return this.mode === "ensemble" && this.medianLabels && this.ensemble !== null;
+  }
+
+  private setMedianLabels(on: boolean): void {
+    if (on === this.medianLabels) return;
+    this.medianLabels = on;
+    this.ensembleView.setMedianLabels(on);
+    this.lastMode = ""; // the drawn numbers change: redraw (modeChanged)
+    this.refresh();
   }
 
   setKernel(live: boolean, set: (e: HTMLElement, live: boolean) => void): void {
@@ -261,10 +282,14 @@ export class ComparePanel {
       setText(
         this.ensembleBanner.firstElementChild!,
         mode === "ensemble"
-          ? `${e.seeds.length} seeds at step ${e.steps} · labels: median (T = 1) · band: min–max`
+          ? `${e.seeds.length} seeds at step ${e.steps} · bands: min–max · labels: ${this.medianLabels ? "the seeds' median (T = 1)" : "this run's"}`
           : `${e.seeds.length} seeds trained to step ${e.steps}: drawn when the chain shows step ${e.steps} (table: Compare runs)`,
       );
+      this.labelsBtn.hidden = mode !== "ensemble";
+      setText(this.labelsBtn, this.medianLabels ? "this run's labels" : "median labels");
+      this.labelsBtn.setAttribute("aria-pressed", String(this.medianLabels));
     }
+    this.ensembleBanner.dataset.labels = this.medianLabels ? "median" : "run";
     let items: EdgeDecor[] | null = null;
     if (mode === "comparison" && this.diff) items = differenceDecor(ctx.chain, this.diff, ctx.states.length, ctx.tokens.length);
     else if (mode === "ensemble" && this.ensemble) items = ensembleDecor(ctx.chain, this.ensemble);

@@ -1,32 +1,44 @@
 // The seed ensemble's controls and table: "Seeds k [8] [Train seeds]", progress while the k
-// copies train, whether the chain shows the ensemble, and per state: seen?, median P, min–max.
+// copies train, what the chain shows (the spread as bands; labels: this run's or the seeds'
+// median), a summary naming the widest spreads, and the table (ensembleTable.ts) — compact in
+// the side panel, or large over the drawing.
 import { button, el, errorSlot, fieldInput, labelled, parseInteger, setText, showError } from "../../util/dom";
-import { ensembleRows, spreadSummary } from "./compareData";
+import { enlargeButton } from "../large/largeView";
+import type { LargeView } from "../large/largeView";
+import { spreadSummary, widestSpreads } from "./compareData";
 import type { Ensemble, SortKey } from "./compareData";
+import { renderEnsembleTable, sortFrom } from "./ensembleTable";
 
+export { MAX_ROWS } from "./ensembleTable";
 export const MAX_SEEDS = 64;
-/** Rows the table lists at most (a big chain: the widest spreads first). */
-export const MAX_ROWS = 200;
 
 const pct = (p: number): string => (Number.isFinite(p) ? `${(p * 100).toFixed(1)}%` : "–");
 
 export interface EnsembleActions {
   train(k: number): void;
   setShown(on: boolean): void;
+  /** Edge labels: the seeds' median (true) or this run's own (false, the default). */
+  setMedianLabels(on: boolean): void;
 }
 
 export class EnsembleView {
   readonly el: HTMLDivElement;
   readonly trainBtn: HTMLButtonElement;
   readonly kInput: HTMLInputElement;
+  readonly enlargeBtn = enlargeButton("ensemble-large", "the seed table");
   private readonly kError: HTMLElement;
   private readonly progress: HTMLElement;
   private readonly summary: HTMLElement;
   private readonly showBox: HTMLInputElement;
   private readonly showRow: HTMLLabelElement;
+  private readonly medianBox: HTMLInputElement;
+  private readonly medianRow: HTMLLabelElement;
   private readonly table: HTMLTableElement;
   private sort: SortKey = "state";
-  private last: { e: Ensemble; states: string[]; token: string[] } | null = null;
+  private last: { e: Ensemble; states: string[]; tokens: string[] } | null = null;
+  private large: LargeView | null = null;
+  /** The large form's table and summary, while the large view shows them. */
+  private big: { table: HTMLTableElement; summary: HTMLElement } | null = null;
 
   constructor(private readonly act: EnsembleActions, signal: AbortSignal) {
     this.el = el("div", "bg-ensemble");
@@ -35,7 +47,7 @@ export class EnsembleView {
     this.kError = errorSlot("k");
     this.trainBtn = button("train-seeds", "Train seeds", "train k copies of this run that differ only in the seed, for the current step count (in the background; Stop cancels)");
     const row = el("div", "bg-row bg-ensemble-row");
-    row.append(labelled("bg-seeds-k", "Seeds k", this.kInput), this.trainBtn);
+    row.append(labelled("bg-seeds-k", "Seeds k", this.kInput), this.trainBtn, this.enlargeBtn);
     this.progress = el("div", "bg-ensemble-progress bg-idle");
     this.progress.dataset.role = "ensemble-progress";
     this.summary = el("div", "bg-ensemble-summary");
@@ -44,10 +56,15 @@ export class EnsembleView {
     this.showBox.type = "checkbox";
     this.showBox.checked = true;
     this.showBox.dataset.field = "ensemble_show";
-    this.showRow = labelled("bg-ensemble-show", "show spread on the chain", this.showBox);
+    this.showRow = labelled("bg-ensemble-show", "show the spread on the chain (bands)", this.showBox);
+    this.medianBox = el("input");
+    this.medianBox.type = "checkbox";
+    this.medianBox.checked = false;
+    this.medianBox.dataset.field = "ensemble_median_labels";
+    this.medianRow = labelled("bg-ensemble-median", "edge labels: the seeds' median (else this run's)", this.medianBox);
     this.table = el("table", "bg-compare-table bg-ensemble-table");
     this.table.dataset.role = "ensemble-table";
-    this.el.append(row, this.kError, this.progress, this.summary, this.showRow, this.table);
+    this.el.append(row, this.kError, this.progress, this.summary, this.showRow, this.medianRow, this.table);
 
     const commit = (): void => {
       const k = parseInteger(this.kInput.value, 1, MAX_SEEDS);
@@ -61,21 +78,16 @@ export class EnsembleView {
       commit();
     }, { signal });
     this.showBox.addEventListener("change", () => this.act.setShown(this.showBox.checked), { signal });
-    const sortBy = (ev: Event): void => {
-      const th = (ev.target as Element).closest("th[data-sort]");
-      if (!(th instanceof HTMLElement)) return;
-      this.sort = th.dataset.sort === "spread" ? "spread" : "state";
-      if (this.last) this.setEnsemble(this.last.e, this.last.states, this.last.token);
-      this.table.querySelector<HTMLElement>(`th[data-sort="${this.sort}"]`)?.focus();
-    };
-    this.table.addEventListener("click", sortBy, { signal });
-    this.table.addEventListener("keydown", (ev) => {
-      if (ev.key !== "Enter" && ev.key !== " ") return;
-      ev.preventDefault();
-      ev.stopPropagation(); // Jupyter's command mode must not see it
-      sortBy(ev);
-    }, { signal });
+    this.medianBox.addEventListener("change", () => this.act.setMedianLabels(this.medianBox.checked), { signal });
+    this.enlargeBtn.addEventListener("click", () => this.enlarge(), { signal });
+    this.sortable(this.table, signal);
     this.setEnsemble(null, [], []);
+  }
+
+  /** Where Enlarge shows the table. */
+  setLarge(large: LargeView): void {
+    this.large = large;
+    this.enlargeBtn.hidden = this.last === null;
   }
 
   setError(message: string | undefined): void {
@@ -92,54 +104,87 @@ export class EnsembleView {
     this.showBox.checked = on;
   }
 
-  /** The table for `tokens`' last token (P(1) for the default alphabet). */
+  setMedianLabels(on: boolean): void {
+    this.medianBox.checked = on;
+  }
+
   setEnsemble(e: Ensemble | null, states: string[], tokens: string[]): void {
-    this.last = e ? { e, states, token: tokens } : null;
+    this.last = e ? { e, states, tokens } : null;
     this.showRow.hidden = e === null;
+    this.medianRow.hidden = e === null;
+    this.enlargeBtn.hidden = e === null || this.large === null;
     if (!e) {
-      setText(this.summary, "");
+      this.summary.replaceChildren();
       this.table.replaceChildren();
+      this.large?.current === "ensemble" && this.large.close(false);
       return;
     }
-    const t = Math.max(0, tokens.length - 1);
-    const tok = tokens[t] ?? "?";
+    this.fillSummary(this.summary, e, states, tokens);
+    renderEnsembleTable(this.table, e, states, tokens, this.sort, false);
+    if (this.big) {
+      this.fillSummary(this.big.summary, e, states, tokens);
+      renderEnsembleTable(this.big.table, e, states, tokens, this.sort, true);
+    }
+  }
+
+  /** "8 seeds … at step 50. Widest spreads: 000 44.0–77.5% (unseen), …; median spread …". */
+  private fillSummary(box: HTMLElement, e: Ensemble, states: string[], tokens: string[]): void {
     const s = spreadSummary(e);
-    setText(
-      this.summary,
-      `${e.seeds.length} seeds (${e.seeds[0]}…${e.seeds[e.seeds.length - 1]}) at step ${e.steps}: ` +
-        `median spread (max − min) seen ${pct(s.seen)}, unseen ${pct(s.unseen)}`,
+    const list = el("span", "bg-ensemble-widest");
+    list.dataset.role = "ensemble-widest";
+    widestSpreads(e, states).forEach((w, k) => {
+      const item = el("span", "bg-widest", `${k ? ", " : ""}${w.state} ${pct(w.min)}–${pct(w.max)}${w.seen ? "" : " (unseen)"}`);
+      item.dataset.state = w.state;
+      list.append(item);
+    });
+    const tok = tokens[e.V === 2 ? 1 : 0] ?? "?";
+    box.replaceChildren(
+      `${e.seeds.length} seeds (${e.seeds[0]}…${e.seeds[e.seeds.length - 1]}) at step ${e.steps}. Widest spreads${e.V === 2 ? ` of P(${tok})` : ""}: `,
+      list,
+      `. Median spread: seen ${pct(s.seen)}, unseen ${pct(s.unseen)}.`,
     );
-    const head = el("tr");
-    const th = (text: string, sort?: SortKey): HTMLTableCellElement => {
-      const c = el("th", sort ? "bg-sortable" : "", text);
-      if (sort) {
-        c.dataset.sort = sort;
-        c.tabIndex = 0; // sortable from the keyboard too (Enter / Space)
-        c.title = `sort by ${sort}`;
-        c.setAttribute("aria-sort", this.sort === sort ? (sort === "spread" ? "descending" : "ascending") : "none");
-      }
-      return c;
+  }
+
+  private sortable(table: HTMLTableElement, signal: AbortSignal): void {
+    const sortBy = (ev: Event): void => {
+      const key = sortFrom(ev);
+      if (key === null) return;
+      this.sort = key;
+      if (this.last) this.setEnsemble(this.last.e, this.last.states, this.last.tokens);
+      table.querySelector<HTMLElement>(`th[data-sort="${this.sort}"]`)?.focus();
     };
-    head.append(th("state", "state"), th("seen?"), th(`median P(${tok})`), th("min–max", "spread"));
-    const body = el("tbody");
-    const rows = ensembleRows(e, states, t, this.sort);
-    for (const r of rows.slice(0, MAX_ROWS)) {
-      const tr = el("tr", r.seen ? "" : "bg-unseen-row");
-      tr.dataset.state = r.state;
-      tr.append(
-        el("td", "bg-mono", r.state),
-        el("td", "", r.seen ? "yes" : "no"),
-        el("td", "bg-num", pct(r.median)),
-        el("td", "bg-num", `${pct(r.min)}–${pct(r.max)}`),
-      );
-      body.append(tr);
-    }
-    const thead = el("thead");
-    thead.append(head);
-    this.table.replaceChildren(thead, body);
-    if (rows.length > MAX_ROWS) {
-      const cap = el("caption", "", `widest ${MAX_ROWS} of ${rows.length} states (sort by min–max)`);
-      this.table.prepend(cap);
-    }
+    table.addEventListener("click", sortBy, { signal });
+    table.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      ev.stopPropagation(); // Jupyter's command mode must not see it
+      sortBy(ev);
+    }, { signal });
+  }
+
+  /** The table large, over the drawing: the summary, and each state's range on a 0–100% axis. */
+  private enlarge(): void {
+    const last = this.last;
+    if (!this.large || !last) return;
+    const wrap = el("div", "bg-ensemble-large");
+    wrap.dataset.role = "ensemble-large";
+    const summary = el("div", "bg-ensemble-summary");
+    const table = el("table", "bg-compare-table bg-ensemble-table bg-ensemble-table-large");
+    table.dataset.role = "ensemble-table-large";
+    const ctrl = new AbortController();
+    this.sortable(table, ctrl.signal);
+    wrap.append(summary, table);
+    this.big = { table, summary };
+    this.large.open({
+      id: "ensemble",
+      title: `Seed ensemble: ${last.e.seeds.length} seeds at step ${last.e.steps}`,
+      body: wrap,
+      opener: this.enlargeBtn,
+      onClose: () => {
+        this.big = null;
+        ctrl.abort();
+      },
+    });
+    this.setEnsemble(last.e, last.states, last.tokens);
   }
 }

@@ -169,4 +169,48 @@ describe("inside panel", () => {
     expect(btn.disabled).toBe(true);
     expect(btn.title).toBe(STATIC_REASON);
   });
+
+  it("Enlarge shows it over the drawing with position/token ticks and colour keys with values", () => {
+    const s = make();
+    open(s, "011");
+    s.model.update({ inside: fakeInside("011", 50) });
+    s.flush();
+    const panel = s.$('[data-role="inside"]');
+    // the compact form has labelled keys too: weights 0…1, embedding values −m…+m
+    expect([...panel.querySelectorAll('[data-role="inside-weight-scale"] .bg-scale-tick')].map((t) => t.textContent)).toEqual(["0", "0.25", "0.5", "0.75", "1"]);
+    const emb = [...panel.querySelectorAll('[data-role="inside-emb-scale"] .bg-scale-tick')].map((t) => t.textContent ?? "");
+    expect(emb).toHaveLength(5);
+    expect(emb[0]).toMatch(/^−\d\.\d\d$/);
+    expect(emb[2]).toBe("0");
+    const btn = s.$<HTMLButtonElement>('button[data-action="inside-large"]');
+    expect(btn.hidden).toBe(false);
+    btn.click();
+    const large = s.$('[data-role="large-view"]');
+    expect(large.hidden).toBe(false);
+    expect(large.dataset.large).toBe("inside");
+    expect(large.querySelector(".bg-large-title")!.textContent).toBe("Inside 011 · step 50");
+    const big = large.querySelector('[data-role="inside-large"]')!;
+    expect(big.querySelectorAll("svg.bg-attn")).toHaveLength(16);
+    // one set of column ticks per head (token over position), one of row ticks per layer
+    const cols = [...big.querySelectorAll(".bg-ticks-x")];
+    expect(cols).toHaveLength(4);
+    expect([...cols[0].querySelectorAll(".bg-tick")].map((t) => t.textContent)).toEqual(["0@0", "1@1", "1@2"]);
+    const rows = [...big.querySelectorAll(".bg-ticks-y")];
+    expect(rows).toHaveLength(4);
+    expect([...rows[0].querySelectorAll(".bg-tick")].map((t) => t.textContent)).toEqual(["0@0", "1@1", "1@2"]);
+    expect(big.querySelectorAll(".bg-ticks-dim")).toHaveLength(2); // embedding dimensions
+    expect(big.querySelector('[data-role="inside-weight-scale"] .bg-scale-tick')).not.toBeNull();
+    // it follows the shown step; Esc leaves and gives focus back to Enlarge
+    s.model.update({ inside: fakeInside("011", 10) });
+    s.flush();
+    expect(large.querySelector(".bg-large-title")!.textContent).toBe("Inside 011 · step 10");
+    large.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(large.hidden).toBe(true);
+    expect(document.activeElement).toBe(btn);
+    // closing the panel closes its large form too
+    btn.click();
+    expect(large.hidden).toBe(false);
+    s.$<HTMLButtonElement>('button[data-action="inside-close"]').click();
+    expect(large.hidden).toBe(true);
+  });
 });

@@ -4,6 +4,8 @@
 // panel asks for `explain` whenever the state or the shown step changes (throttled: see
 // requester.ts); a saved page replays the explanations save_html stored (`inside_replay`).
 import { el, errorSlot, setText } from "../../util/dom";
+import { enlargeButton } from "../large/largeView";
+import type { LargeView } from "../large/largeView";
 import { parseInside, parseReplay, replayAt } from "./insideData";
 import type { Inside, InsideReplay } from "./insideData";
 import { InsideView } from "./insideView";
@@ -29,7 +31,12 @@ export class InsidePanel {
   readonly el: HTMLDivElement;
   readonly openBtn: HTMLButtonElement;
   readonly closeBtn: HTMLButtonElement;
+  readonly enlargeBtn = enlargeButton("inside-large", "the inside view");
   readonly view = new InsideView();
+  /** The large form, while the large view shows it. */
+  private big: InsideView | null = null;
+  private large: LargeView | null = null;
+  private temperature = 1;
   private readonly title: HTMLElement;
   private readonly stepLine: HTMLElement;
   private readonly hint: HTMLElement;
@@ -62,7 +69,7 @@ export class InsidePanel {
     this.closeBtn.title = "Close the inside view";
     this.closeBtn.setAttribute("aria-label", "close the inside view");
     const head = el("div", "bg-inside-head");
-    head.append(this.title, this.stepLine, this.openBtn, this.closeBtn);
+    head.append(this.title, this.stepLine, this.openBtn, this.enlargeBtn, this.closeBtn);
     this.hint = el("div", "bg-inside-hint");
     this.hint.dataset.role = "inside-hint";
     this.error = errorSlot("inside");
@@ -75,6 +82,7 @@ export class InsidePanel {
     );
     this.openBtn.addEventListener("click", () => this.lookInside(), { signal });
     this.closeBtn.addEventListener("click", () => this.select(null), { signal });
+    this.enlargeBtn.addEventListener("click", () => this.enlarge(), { signal });
     signal.addEventListener("abort", () => this.requester.cancel());
     this.render();
   }
@@ -136,13 +144,53 @@ export class InsidePanel {
   }
 
   setTemperature(t: number): void {
+    this.temperature = t;
     this.view.setTemperature(t);
+    this.big?.setTemperature(t);
   }
 
   setAlphabet(alphabet: string): void {
     if (alphabet === this.view.alphabet) return;
     this.view.alphabet = alphabet;
+    if (this.big) this.big.alphabet = alphabet;
     this.drawn = null; // token names changed: redraw
+  }
+
+  /** Where Enlarge shows the panel (the large view over the drawing). */
+  setLarge(large: LargeView): void {
+    this.large = large;
+    this.render();
+  }
+
+  /** The page's theme changed: new weight colours, in both forms. */
+  themeChanged(): void {
+    this.view.themeChanged();
+    this.big?.themeChanged();
+  }
+
+  /** Show the panel large, over the drawing: tick labels, colour keys with values, big text. */
+  private enlarge(): void {
+    const data = this.current();
+    if (!this.large || data === null) return;
+    const big = new InsideView({ large: true });
+    big.alphabet = this.view.alphabet;
+    big.setTemperature(this.temperature);
+    this.big = big;
+    const wrap = el("div", "bg-inside-bigwrap");
+    wrap.dataset.role = "inside-large";
+    wrap.append(big.el);
+    this.large.open({
+      id: "inside",
+      title: this.largeTitle(data),
+      body: wrap,
+      opener: this.enlargeBtn,
+      onClose: () => (this.big = null),
+    });
+    big.show(data);
+  }
+
+  private largeTitle(d: Inside): string {
+    return `Inside ${d.state} · step ${d.step}`;
   }
 
   /** The structure changed: a state that no longer exists closes the panel. */
@@ -211,7 +259,15 @@ export class InsidePanel {
     setText(this.stepLine, data ? `step ${data.step}` : "");
     this.el.dataset.step = data ? String(data.step) : "";
     this.view.el.hidden = data === null;
-    if (data !== null && data !== this.drawn) this.view.show(data);
+    this.enlargeBtn.hidden = data === null || this.large === null;
+    if (data !== null && data !== this.drawn) {
+      this.view.show(data);
+      this.big?.show(data);
+    }
     this.drawn = data;
+    if (this.big && this.large) {
+      if (data === null) this.large.close(false);
+      else this.large.setTitle("inside", this.largeTitle(data));
+    }
   }
 }

@@ -22,7 +22,7 @@ export function mountInsideSection(panel: InsidePanel, side: HTMLElement, model:
     if (scroller) scroller.scrollTop += section.el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
   };
   // JupyterLab switches themes by attributes on <body>: the weight colours follow.
-  const themes = typeof MutationObserver !== "undefined" ? new MutationObserver(() => requestAnimationFrame(() => panel.view.themeChanged())) : null;
+  const themes = typeof MutationObserver !== "undefined" ? new MutationObserver(() => requestAnimationFrame(() => panel.themeChanged())) : null;
   themes?.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
   const onTrait = (): void => panel.setTrait(model.get("inside"));
   const onReplay = (): void => panel.setReplay(model.get("inside_replay"));

@@ -8,14 +8,22 @@ import { argmax, maxAbs, temperedProbs } from "./insideData";
 import type { Inside } from "./insideData";
 import { divergingColor, Heatmap, isDark, weightColorFor } from "./heatmap";
 import type { HeatCell } from "./heatmap";
+import { ColorScale } from "../../util/colorScale";
+import { columnTicks, dimTicks, rowTicks } from "./insideTicks";
 
 /** Tokens listed in the output table (the likeliest first when V is larger). */
 export const OUTPUT_ROWS = 8;
 /** Up to this V the lens shows each token's probability as text; above, a heat row. */
 const LENS_TEXT_V = 4;
 
-const LEGEND_STOPS = Array.from({ length: 11 }, (_, i) => i / 10);
 const pos = (tokens: string[], i: number): string => `${tokens[i]}@${i}`;
+/** Two decimals, with a real minus sign: a colour key's value. */
+const signed = (v: number): string => (Math.abs(v) < 5e-3 ? "0" : `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(2)}`);
+
+export interface InsideViewOptions {
+  /** The large form (the large view over the drawing): tick labels on every map, taller strips. */
+  large?: boolean;
+}
 
 function heading(text: string, note?: string): HTMLElement {
   const h = el("div", "bg-inside-h", text);
@@ -40,11 +48,14 @@ export class InsideView {
   private tempHead!: HTMLElement;
   private outNote!: HTMLElement;
   private dark = false;
-  /** The weights' colour key, 0 … 1. */
-  private legend: Heatmap | null = null;
+  /** The colour keys: attention weights 0 … 1, embedding values −m … +m. */
+  private readonly weightKey = new ColorScale("inside-weight-scale");
+  private readonly embKey = new ColorScale("inside-emb-scale");
+  private readonly large: boolean;
 
-  constructor() {
-    this.el = el("div", "bg-inside-body");
+  constructor(options: InsideViewOptions = {}) {
+    this.large = options.large === true;
+    this.el = el("div", `bg-inside-body${this.large ? " bg-inside-large" : ""}`);
     this.hoverLine = el("div", "bg-inside-hover");
     this.hoverLine.dataset.role = "inside-hover";
   }
@@ -77,12 +88,12 @@ export class InsideView {
       this.dark = dark;
       const w = weightColorFor(dark);
       for (const row of this.attn) for (const h of row) h.setColor(w);
-      this.legend?.setColor(w);
-      this.legend?.update([LEGEND_STOPS]);
+      this.setWeightKey();
       for (const r of this.lensRows) r.heat?.setColor(w);
     }
     const half = maxAbs([...data.token_embeddings, ...data.position_embeddings]);
     const diverging = divergingColor(half);
+    this.embKey.set({ color: diverging, lo: -half, hi: half, ticks: [-half, -half / 2, 0, half / 2, half], format: signed, title: "value" });
     this.embRows.forEach((r, i) => {
       r.tok.setColor(diverging);
       r.pos.setColor(diverging);
@@ -92,6 +103,10 @@ export class InsideView {
     this.attn.forEach((row, l) => row.forEach((h, k) => h.update(data.attention[l][k])));
     this.drawLens(data);
     this.drawOutput(data);
+  }
+
+  private setWeightKey(): void {
+    this.weightKey.set({ color: weightColorFor(this.dark), lo: 0, hi: 1, ticks: [0, 0.25, 0.5, 0.75, 1], format: (v) => String(v), title: "weight" });
   }
 
   private hover(text: string | null): void {
@@ -116,27 +131,31 @@ export class InsideView {
     for (let i = 0; i < T; i++) {
       const label = el("span", "bg-inside-tok", pos(d.tokens, i));
       const mk = (what: string): Heatmap =>
-        new Heatmap(1, dim, { color: divergingColor(1), height: "14px", label: `${what} of ${pos(d.tokens, i)}`, className: `bg-emb-${what}` }, (c) =>
+        new Heatmap(1, dim, { color: divergingColor(1), height: this.large ? "1.4em" : "14px", label: `${what} of ${pos(d.tokens, i)}`, className: `bg-emb-${what}` }, (c) =>
           this.hover(c ? `${what} embedding of ${pos(d.tokens, i)}, dim ${c.col}: ${c.value.toFixed(3)}` : null),
         );
       const r = { tok: mk("token"), pos: mk("position"), label };
       emb.append(label, r.tok.svg, r.pos.svg);
       this.embRows.push(r);
     }
+    if (this.large) emb.append(el("span", "bg-inside-axis", "dim"), dimTicks(dim), dimTicks(dim));
 
-    // Attention: layers down, heads across.
-    const grid = el("div", "bg-inside-attn");
+    // Attention: layers down, heads across (large: each map's rows and columns named).
+    const grid = el("div", `bg-inside-attn${this.large ? " bg-attn-large" : ""}`);
     grid.dataset.role = "inside-attention";
     grid.style.setProperty("--bg-heads", String(H));
     grid.append(el("span", "bg-inside-axis bg-inside-corner", "layer \\ head"));
+    if (this.large) grid.append(el("span", "bg-inside-axis", "from \\ to"));
     for (let h = 0; h < H; h++) grid.append(el("span", "bg-inside-axis bg-inside-headlabel", `H${h + 1}`));
+    if (this.large) {
+      grid.append(el("span"), el("span"));
+      for (let h = 0; h < H; h++) grid.append(columnTicks(d.tokens));
+    }
     this.attn = [];
-    this.legend = new Heatmap(1, LEGEND_STOPS.length, { color: weightColorFor(this.dark), height: "10px", label: "attention weight colours from 0 to 1", className: "bg-inside-key" });
-    this.legend.update([LEGEND_STOPS]);
-    const key = el("div", "bg-inside-keyrow");
-    key.append(el("span", "bg-inside-axis", "weight 0"), this.legend.svg, el("span", "bg-inside-axis", "1"));
+    this.setWeightKey();
     for (let l = 0; l < L; l++) {
       grid.append(el("span", "bg-inside-axis bg-inside-layerlabel", `L${l + 1}`));
+      if (this.large) grid.append(rowTicks(d.tokens));
       const row: Heatmap[] = [];
       for (let h = 0; h < H; h++) {
         const m = new Heatmap(T, T, { color: weightColorFor(this.dark), masked: (i, j) => j > i, label: `layer ${l + 1} head ${h + 1} attention`, className: "bg-attn" }, (c) =>
@@ -199,9 +218,10 @@ export class InsideView {
 
     this.el.append(
       heading("Context: token + position embeddings", "red < 0 < blue"),
+      this.embKey.el,
       emb,
       heading("Attention", "rows: from position · columns: to position (causal)"),
-      key,
+      this.weightKey.el,
       grid,
       this.hoverLine,
       heading("Logit lens", "the next-token distribution read after each block"),
