@@ -170,14 +170,14 @@ def _records(f: BinaryIO, path: Any, size: int) -> list[zipfile.ZipInfo]:
 def _config_of(f: BinaryIO, path: Any) -> Any:
     """The file's config, read by unpickling data.pkl onto the meta device: tensors get their
     declared shapes but no memory, and no tensor record is read."""
-    from .run_file import FILE_FORMAT, REFUSED, RunFileError, _check_config  # run_file imports this module
+    from .run_file import FILE_FORMAT, FILE_FORMATS, REFUSED, RunFileError, _check_config  # run_file imports this module
 
     f.seek(0)
     try:
         state = torch.load(f, weights_only=True, map_location="meta")
     except Exception:  # the unpickler's message advises weights_only=False: never repeat that
         raise ValueError(f"path: {REFUSED} ({echo(path)})") from None
-    if not isinstance(state, dict) or state.get("format") != FILE_FORMAT or "config" not in state:
+    if not isinstance(state, dict) or state.get("format") not in FILE_FORMATS or "config" not in state:
         raise ValueError(f"path: not a babygpt-widget run file (format {FILE_FORMAT}); refused ({echo(path)})")
     try:
         return _check_config(state["config"])

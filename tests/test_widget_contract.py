@@ -113,9 +113,9 @@ def test_keyboard_interrupt_during_train_leaves_traits_equal_to_the_engine(w, mo
     real = engine.train
     calls = [0]
 
-    def interrupted(n: int) -> list:
+    def interrupted(n: int, **kwargs) -> list:
         calls[0] += 1
-        losses = real(n)
+        losses = real(n, **kwargs)
         if calls[0] == 3:
             raise KeyboardInterrupt  # lands after the engine committed this slice's steps
         return losses
@@ -136,8 +136,8 @@ def test_second_interrupt_inside_the_closing_push_still_leaves_traits_equal(w, m
     real_train, real_push = engine.train, w._push
     pushes = [0]
 
-    def interrupted_train(n: int) -> list:
-        real_train(n)
+    def interrupted_train(n: int, **kwargs) -> list:
+        real_train(n, **kwargs)
         raise KeyboardInterrupt  # the first Ctrl-C
 
     def push(*args, **kwargs) -> None:
