@@ -62,8 +62,9 @@ export class Legend {
     this.panel.id = `bg-legend-key-${++keys}`;
     this.panel.setAttribute("role", "note");
     this.toggle.setAttribute("aria-controls", this.panel.id);
-    this.panel.append(edges, this.bars, this.unseen, this.naughty, walk, found, bands, diff);
-    this.el.append(this.tokens, this.toggle, this.panel);
+    this.panel.append(edges, this.bars, this.unseen, this.naughty, walk, found);
+    // the keys to what is drawn over the chain right now stay in the strip, not behind the button
+    this.el.append(this.tokens, bands, diff, this.toggle, this.panel);
     this.toggle.addEventListener("click", () => {
       this.setOpen(!this.open);
       this.remember(this.open);

@@ -140,7 +140,10 @@ def test_static_page_draws_and_scrubs_history(static_page):
     view.set_slider(end)
     expect(view.edge_label("101", "011")).to_have_text("1(79%)", timeout=15_000)
     expect(view.step_readout).to_have_text(re.compile(r"\b50\b"))
-    assert view.edge_widths() == widths_end
+    # the same probabilities again: the same widths (to the 0.1 unit they are rounded to; an edge at
+    # its on-screen floor follows the fit's scale, which the badge's arrival may have nudged)
+    back = [float(w) for w in view.edge_widths()]
+    assert back == pytest.approx([float(w) for w in widths_end], abs=0.15), (back, widths_end)
 
 
 def test_static_page_layout_and_tooltip(static_page):
