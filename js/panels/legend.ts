@@ -48,12 +48,14 @@ export class Legend {
     bands.dataset.role = "legend-bands";
     const band = el("span", "bg-legend-band");
     band.setAttribute("aria-hidden", "true");
-    bands.append(band, document.createTextNode("band round an edge: its P from the lowest to the highest seed (wide = the seeds disagree)"));
+    bands.append(band, el("span", "bg-legend-text", "band round an edge: P from the lowest to the highest seed"));
+    bands.title = "band round an edge: its P from the lowest to the highest seed (wide = the seeds disagree)";
     const diff = el("span", "bg-legend-diff");
     diff.dataset.role = "legend-diff";
     const ramp = el("span", "bg-legend-diffmark");
     ramp.setAttribute("aria-hidden", "true");
-    diff.append(ramp, document.createTextNode("edge colour: this run − the other (green: this run likelier, purple: the other)"));
+    diff.append(ramp, el("span", "bg-legend-text", "edge colour: this run − the other (green: this run likelier)"));
+    diff.title = "edge colour: this run − the other (green: this run likelier, purple: the other)";
     this.toggle = el("button", "bg-btn bg-key-toggle", "key");
     this.toggle.type = "button";
     this.toggle.dataset.action = "legend";

@@ -73,6 +73,15 @@ def test_seed_ensemble_comparison_and_hitting(lab, notebook_dir, jupyter_server)
     legend = root.locator('[data-role="legend-bands"]')
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("band round an edge")
+    # the key to the bands sits in the strip next to the drawing, not over it
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    legend.scroll_into_view_if_needed()
+    lab.page.screenshot(path=str(SHOTS / "ensemble-legend.png"))
+    assert legend.evaluate("""e => { const r = e.getBoundingClientRect();
+        return document.elementFromPoint(r.left + 30, r.top + r.height / 2)?.closest('[data-role="legend-bands"]') === e; }""")
+    # ... and the key button beside it is whole (the band's text gives way first)
+    assert root.locator('button[data-action="legend"]').evaluate("""b => { const r = b.getBoundingClientRect();
+        return document.elementFromPoint(r.right - 3, r.top + r.height / 2)?.closest('button') === b; }""")
     # the summary names the widest spreads (state and range), widest first
     widest = sorted(range(8), key=lambda i: -(ens["max"][i][1] - ens["min"][i][1]))[0]
     first = root.locator('[data-role="ensemble-summary"] .bg-widest').first
