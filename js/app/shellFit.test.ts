@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyInToolbarRow, PAGE_TOP_SHARE, STAGE_MIN, stageHeight, timelineBeside, visibleHeight } from "./layout";
+import { keyInToolbarRow, PAGE_TOP_SHARE, STAGE_MIN, stageHeight, timelineBeside, visibleHeight } from "./shellFit";
 
 describe("stage height", () => {
   it("takes what the visible area leaves after the bar and the timeline", () => {

@@ -6,7 +6,7 @@
 import { el } from "../util/dom";
 import { icon } from "../panels/icons";
 import { Section } from "../panels/sections";
-import { toggleFullscreen } from "./layout";
+import { toggleFullscreen } from "./shellFit";
 
 export interface ScreenViews {
   root: HTMLElement;

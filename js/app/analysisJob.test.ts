@@ -1,7 +1,7 @@
 // The sliced, throttled job runner behind the big-chain analysis.
 import { describe, expect, it } from "vitest";
-import { SlicedJob } from "./sliced";
-import type { SliceClock } from "./sliced";
+import { SlicedJob } from "./analysisJob";
+import type { SliceClock } from "./analysisJob";
 
 /** A clock the test drives: `work` advances time inside a step, `run` fires due timers. */
 function fakeClock() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toFloat32, toInt32 } from "./decode";
+import { toFloat32, toInt32 } from "./binary";
 import { f32, i32 } from "../testing/fakeModel";
 
 describe("binary traits", () => {
