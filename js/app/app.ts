@@ -5,8 +5,8 @@
 // page from the chain being shown, so a saved page without a kernel has them too.
 import type { GraphView } from "../drawing/graph";
 import type { InsideTraits } from "../panels/inside/insideSection";
-import { sectionMemory } from "../panels/sections";
-import type { Timer } from "../panels/walkPlayer";
+import { sectionMemory } from "../ui/sections";
+import type { Timer } from "../panels/sampling/walkPlayer";
 import type { Traits, WidgetModel } from "../model/types";
 import { TRAIT_EFFECTS } from "../state/traitEffects";
 import { decodeView } from "../state/viewState";

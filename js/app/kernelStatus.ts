@@ -2,7 +2,7 @@
 // No answer to `hello` means a saved page — or a kernel still busy with other cells (Run All):
 // say both, and the controls come back the moment the kernel answers. A kernel that answered
 // and then stopped (or closed the widget's comm) restarted or died: say what to do.
-import { setKernelOnly } from "../panels/controls";
+import { setKernelOnly } from "../panels/bar/controls";
 import { noKernelTexts } from "./kernelProbe";
 import type { KernelState, StaticCause } from "./kernelProbe";
 import type { AppState } from "./appState";

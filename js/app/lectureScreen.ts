@@ -1,11 +1,11 @@
-// Puts the views on the lecture screen (see layout.ts for the sizes): the bar (buttons, Play
+// Puts the views on the lecture screen (see shellFit.ts for the sizes): the bar (buttons, Play
 // speed, progress / Undo, readout, kernel badge, presentation / full screen / help), the
 // drawing's box with its key strip, the timeline under it (its row of title, counter, live and
 // log switch; the loss chart; the slider under the chart's step axis), and the side panel's
 // collapsible sections.
 import { el } from "../util/dom";
-import { icon } from "../panels/icons";
-import { Section } from "../panels/sections";
+import { icon } from "../ui/icons";
+import { Section } from "../ui/sections";
 import { toggleFullscreen } from "./shellFit";
 
 export interface ScreenViews {

@@ -3,7 +3,7 @@
 // views whose inputs changed.
 import type { ControlName } from "../model/types";
 import { defaultStart } from "../model/space";
-import { parseWalk } from "../panels/walkView";
+import { parseWalk } from "../panels/sampling/walkView";
 import type { Dirty } from "../state/traitEffects";
 import type { TraitGetter, ViewState } from "../state/viewState";
 import type { AppState } from "./appState";

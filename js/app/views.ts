@@ -1,27 +1,27 @@
-// Makes every view of one widget and puts them on the lecture screen (screen.ts places them,
-// layout.ts sizes them). The views get callbacks only: what they ask of the model goes through
+// Makes every view of one widget and puts them on the lecture screen (lectureScreen.ts places them,
+// shellFit.ts sizes them). The views get callbacks only: what they ask of the model goes through
 // the hooks (and from there through commands.ts); nothing here reads the traits.
-import { AnalysisView } from "../panels/analysisView";
+import { AnalysisView } from "../panels/analysis/analysisView";
 import { ComparePanel } from "../panels/compare/comparePanel";
-import { ControlsView, setKernelOnly } from "../panels/controls";
-import { HelpPopover } from "../panels/help";
+import { ControlsView, setKernelOnly } from "../panels/bar/controls";
+import { HelpPopover } from "../panels/bar/help";
 import { InsidePanel } from "../panels/inside/insidePanel";
 import { mountInsideSection } from "../panels/inside/insideSection";
 import type { InsideTraits } from "../panels/inside/insideSection";
-import { Legend } from "../panels/legend";
-import { LongRunView } from "../panels/longRun";
-import { LossChart } from "../panels/lossChart";
-import { Readout } from "../panels/readout";
-import { RunStringView } from "../panels/runStringView";
-import { SampleView } from "../panels/sampleView";
-import type { SampleRequest } from "../panels/sampleView";
-import { SearchBox } from "../panels/search";
-import { Section } from "../panels/sections";
-import { HistorySlider } from "../panels/slider";
-import { Tooltip } from "../panels/tooltip";
-import { ViewBar } from "../panels/viewBar";
-import type { Timer } from "../panels/walkPlayer";
-import { WalkView } from "../panels/walkView";
+import { Legend } from "../panels/view/legend";
+import { LongRunView } from "../panels/bar/longRun";
+import { LossChart } from "../panels/history/lossChart";
+import { Readout } from "../panels/bar/readout";
+import { RunStringView } from "../panels/settings/runStringView";
+import { SampleView } from "../panels/sampling/sampleView";
+import type { SampleRequest } from "../panels/sampling/sampleView";
+import { SearchBox } from "../panels/view/search";
+import { Section } from "../ui/sections";
+import { HistorySlider } from "../panels/history/historySlider";
+import { Tooltip } from "../panels/hover/tooltip";
+import { ViewBar } from "../panels/view/viewBar";
+import type { Timer } from "../panels/sampling/walkPlayer";
+import { WalkView } from "../panels/sampling/walkView";
 import { GraphView } from "../drawing/graph";
 import { el } from "../util/dom";
 import type { Traits } from "../model/types";

@@ -4,8 +4,8 @@
 // LABEL_GAP_EM apart. A state label must sit nearer its own node than any other; on a crowded
 // chain an edge label must sit where no other edge runs through it (else it could belong to
 // either). A label with no such spot is hidden (it shows on hover), never drawn ambiguously.
-import { arrowTip, pointAt } from "./geometry";
-import type { EdgeShape, Point } from "./geometry";
+import { arrowTip, pointAt } from "./edgeShapes";
+import type { EdgeShape, Point } from "./edgeShapes";
 import { CHAR_EM, LABEL_GAP_EM, LINE_EM } from "./labelMetrics";
 import { polyline, segmentHitsRect, StrokeSegments } from "./labelStrokes";
 import { radialBox, radialNodeLabels } from "./radial";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arrowTip, BEND_PAIR, curveShape, loopShape, outwardFrom, pointAt } from "./geometry";
-import type { Point } from "./geometry";
+import { arrowTip, BEND_PAIR, curveShape, loopShape, outwardFrom, pointAt } from "./edgeShapes";
+import type { Point } from "./edgeShapes";
 import { placeChainLabels } from "./labels";
 
 const style = { r: 26, arrow: 9 };

@@ -1,8 +1,8 @@
 // Buttons, Train ×N, layout switch and the config form with inline errors.
 // Every action is a command (docs/state-contract.md); Python validates and answers via traits.
-import { CONFIG_FIELDS } from "../model/types";
-import { setIconLabel } from "./icons";
-import type { Command, Config, ConfigField, LayoutKind } from "../model/types";
+import { CONFIG_FIELDS } from "../../model/types";
+import { setIconLabel } from "../../ui/icons";
+import type { Command, Config, ConfigField, LayoutKind } from "../../model/types";
 
 export interface ControlHandlers {
   command(c: Command): void;

@@ -1,9 +1,9 @@
 // Key to the drawing: token colours, what edges and node marks mean, unseen and marked states,
 // the walk's gold ring and the search mark (a solid blue halo: unlike the naughty red ring and
 // the unseen grey dashed one). On screen it is a one-line strip (the token colours and a "key"
-// button, layout.ts places it) whose button opens the full key over the drawing's corner.
-import { el } from "../util/dom";
-import { tokenClass } from "../drawing/palette";
+// button, shellFit.ts places it) whose button opens the full key over the drawing's corner.
+import { el } from "../../util/dom";
+import { tokenClass } from "../../drawing/palette";
 
 let keys = 0;
 

@@ -1,7 +1,7 @@
 // View options: temperature, the actual state space (shorter contexts), presentation mode,
 // export (SVG / PNG) and the "?" help button.
-import { button, el, errorSlot, labelled, setText, showError } from "../util/dom";
-import { setIconLabel } from "./icons";
+import { button, el, errorSlot, labelled, setText, showError } from "../../util/dom";
+import { setIconLabel } from "../../ui/icons";
 
 export const T_MAX = 2;
 

@@ -1,6 +1,6 @@
 // Sample control: N, start state, seed, Sample / Skip, animation speed; and the ticker of the
 // sampled sequence under the training sequence (monospace, aligned) for comparison.
-import { button, el, errorSlot, fieldInput, labelled, parseInteger, reflect, setText, showError } from "../util/dom";
+import { button, el, errorSlot, fieldInput, labelled, parseInteger, reflect, setText, showError } from "../../util/dom";
 import { SPEED_DEFAULT, SPEED_MAX, SPEED_MIN } from "./walkPlayer";
 
 export const MAX_SAMPLE = 10_000;

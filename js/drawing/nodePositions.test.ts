@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildChain } from "../model/chain";
-import { circularPositions, ForceLayout, forceTicks, frameFor, ringLayout } from "./layout";
+import { circularPositions, ForceLayout, forceTicks, frameFor, ringLayout } from "./nodePositions";
 import { PREFIX_STATES3, STATES3 } from "../testing/fakeModel";
 
 const radiusOf = (p: { x: number; y: number }) => Math.hypot(p.x, p.y);

@@ -1,7 +1,7 @@
 // Long runs under control: Train ×N progress (k / N), Play's speed, and "Undo reset".
 // Progress and Undo share one slot of fixed width (a reset ends any run), so nothing jumps.
-import { button, el, setText } from "../util/dom";
-import { setIconLabel } from "./icons";
+import { button, el, setText } from "../../util/dom";
+import { setIconLabel } from "../../ui/icons";
 
 /** Play speeds offered (steps per second); 0 = as fast as the kernel trains. */
 export const PLAY_SPEEDS = [2, 5, 10, 30, 100, 0] as const;

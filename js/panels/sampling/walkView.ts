@@ -1,8 +1,8 @@
 // Animates a sampled walk on the graph (current node and edge) and in the ticker.
-import type { Chain } from "../model/chain";
-import type { GraphView } from "../drawing/graph";
+import type { Chain } from "../../model/chain";
+import type { GraphView } from "../../drawing/graph";
 import type { SampleView } from "./sampleView";
-import { walkStates } from "../model/walk";
+import { walkStates } from "../../model/walk";
 import { WalkPlayer } from "./walkPlayer";
 import type { Timer } from "./walkPlayer";
 

@@ -5,7 +5,7 @@ import type { Simulation, SimulationLinkDatum, SimulationNodeDatum } from "d3-fo
 import { levelOf } from "../model/chain";
 import type { Chain } from "../model/chain";
 import { deBruijnOrder } from "./debruijn";
-import type { Point } from "./geometry";
+import type { Point } from "./edgeShapes";
 
 /** Sizes in drawing units; the SVG viewBox scales them to the cell. */
 export interface Frame {

@@ -2,7 +2,7 @@
 // badge only turns visible when a snapshot is shown: it never adds or removes a row. The loss
 // is the loss of the weights AFTER the shown step ("loss now" while live); train() returns, as
 // the seed prints, each step's loss before its update — one step behind — which the tooltip says.
-import { formatLoss, formatStep } from "../util/format";
+import { formatLoss, formatStep } from "../../util/format";
 
 /** The loss readout's tooltip for a step. */
 export function lossTitle(step: number): string {

@@ -1,6 +1,6 @@
 // The hover box (.bg-tooltip): a node's next-token distribution vs. the data, or one edge.
-import type { TrainingWindow } from "../model/chain";
-import { percent1 } from "../util/format";
+import type { TrainingWindow } from "../../model/chain";
+import { percent1 } from "../../util/format";
 
 export class Tooltip {
   readonly el: HTMLDivElement;

@@ -1,11 +1,11 @@
 // Tooltip contents for the node or edge under the pointer, from the shown (tempered) chain.
-import type { Chain } from "../model/chain";
-import { windowsOf } from "../model/chain";
-import type { Derived } from "../model/lectureAnalysis";
-import { formatStep } from "../util/format";
-import type { History, Shown } from "../model/history";
-import type { Space } from "../model/space";
-import { edgeHistory } from "../model/space";
+import type { Chain } from "../../model/chain";
+import { windowsOf } from "../../model/chain";
+import type { Derived } from "../../model/lectureAnalysis";
+import { formatStep } from "../../util/format";
+import type { History, Shown } from "../../model/history";
+import type { Space } from "../../model/space";
+import { edgeHistory } from "../../model/space";
 import { sparkline } from "./sparkline";
 import { edgeTooltip, nodeTooltip } from "./tooltip";
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { buildChain } from "../../model/chain";
 import { focusProblems } from "../../testing/focusGeometry";
-import { focusBox, focusLayout } from "./focusLayout";
+import { focusBox, focusLayout } from "./focusPositions";
 import { neighbourhood } from "./neighbourhood";
 
 const all = (alphabet: string, C: number): string[] => {

@@ -1,7 +1,7 @@
 // "Find state": type a state's label, press Enter — the node is marked and brought into view,
 // and a readout shows its next-token distribution. Useful at 8 states, essential at 4,096.
-import { el, errorSlot, setText, showError } from "../util/dom";
-import { percent1 } from "../util/format";
+import { el, errorSlot, setText, showError } from "../../util/dom";
+import { percent1 } from "../../util/format";
 
 export interface SearchSpace {
   /** States drawn now (the search finds these). */

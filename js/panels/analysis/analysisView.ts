@@ -1,6 +1,6 @@
 // Readouts of what the chain means: data vs model (total variation distance), long-run
 // behaviour (stationary distribution) and P(reach a marked state within k steps).
-import { el, errorSlot, fieldInput, labelled, parseInteger, reflect, setText, showError } from "../util/dom";
+import { el, errorSlot, fieldInput, labelled, parseInteger, reflect, setText, showError } from "../../util/dom";
 
 export const MAX_REACH_K = 1000;
 

@@ -1,5 +1,5 @@
 // The "?" popover: keyboard shortcuts of the lecture hall.
-import { el } from "../util/dom";
+import { el } from "../../util/dom";
 
 export const SHORTCUTS: [string, string][] = [
   ["Space", "play / stop training (Play or Train ×N)"],

@@ -5,8 +5,8 @@
 // 8-state chain on one vertical line, edges over each other and labels over nodes.
 import { forceCollide, forceLink, forceManyBody, forceRadial, forceSimulation } from "d3-force";
 import type { SimulationLinkDatum } from "d3-force";
-import { BEND_PAIR, BEND_SINGLE } from "../geometry";
-import type { Point } from "../geometry";
+import { BEND_PAIR, BEND_SINGLE } from "../edgeShapes";
+import type { Point } from "../edgeShapes";
 import { collideBoxes, keepOffEdges, keepOffLoops, keepParallelApart, limitSpeed, loopDirection, spreadAngles } from "./focusForces";
 import type { CountingForce, Link, Node } from "./focusForces";
 import { focusProblems } from "./focusCheck";

@@ -5,8 +5,8 @@ import { scaleLinear, scaleSymlog } from "d3-scale";
 import type { ScaleContinuousNumeric, ScaleLinear } from "d3-scale";
 import { select } from "d3-selection";
 import { line } from "d3-shape";
-import type { History } from "../model/history";
-import { nearestIndex } from "../model/history";
+import type { History } from "../../model/history";
+import { nearestIndex } from "../../model/history";
 import { stepDomain } from "./sliderStops";
 
 const SVG = "http://www.w3.org/2000/svg";

@@ -2,7 +2,7 @@
 // drawing and its legend; else the drawing itself) showing one panel big (the inside view, the
 // transition matrix, the seed table) for a projector. It is a dialog: focus moves into it, Tab
 // stays in it, Esc or Close leaves and gives focus back to the button that opened it.
-import { el } from "../../util/dom";
+import { el } from "../util/dom";
 
 export interface LargeContent {
   /** Which panel (`data-large` on the overlay). */

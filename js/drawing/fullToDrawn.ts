@@ -2,7 +2,7 @@
 // either the whole chain or a focus view's sub-chain. This maps indices and per-state data.
 import type { Chain } from "../model/chain";
 import type { Neighbourhood } from "./focus/neighbourhood";
-import { gather } from "./mappedMarks";
+import { gather } from "./fullToDrawnMarks";
 
 export class DrawnMap {
   full: Chain = { states: [], tokens: [], edges: [], contextLength: 0 };

@@ -1,9 +1,9 @@
 // "Find state": resolving a typed label, and the search box in the widget (SVG drawing).
 import { describe, expect, it } from "vitest";
 import { foundText, resolveSearch } from "./search";
-import { f32, rowsFromP1, STATES3, TRAINED_P1 } from "../testing/fakeModel";
-import { setupEach } from "../testing/harness";
-import type { Setup } from "../testing/harness";
+import { f32, rowsFromP1, STATES3, TRAINED_P1 } from "../../testing/fakeModel";
+import { setupEach } from "../../testing/harness";
+import type { Setup } from "../../testing/harness";
 
 const make = setupEach();
 

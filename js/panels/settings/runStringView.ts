@@ -1,5 +1,5 @@
 // The run as one shareable line: shown with a Copy button; paste one to load that run.
-import { button, el, errorSlot, setText, showError } from "../util/dom";
+import { button, el, errorSlot, setText, showError } from "../../util/dom";
 
 /** Longer run strings (settings changed part-way, long sequences: up to 302,000 characters)
  * show their start and end; Copy, and copying a selection of the line, give all of it. */

@@ -1,10 +1,10 @@
 // Sampling as a walk, temperature, and the lecture-hall keyboard: the widget in jsdom.
 import { describe, expect, it } from "vitest";
-import { percent } from "../util/format";
-import { rowsFromP1, STATES3, TRAINED_P1 } from "../testing/fakeModel";
-import { edgeSel, setupEach, type, visibleEdges } from "../testing/harness";
-import type { Setup } from "../testing/harness";
-import type { WalkTrait } from "../model/types";
+import { percent } from "../../util/format";
+import { rowsFromP1, STATES3, TRAINED_P1 } from "../../testing/fakeModel";
+import { edgeSel, setupEach, type, visibleEdges } from "../../testing/harness";
+import type { Setup } from "../../testing/harness";
+import type { WalkTrait } from "../../model/types";
 
 const make = setupEach();
 const walkOf = (s: Setup) => s.model.get("walk") as WalkTrait;
