@@ -3,7 +3,7 @@
 // and whether a box touches its own edge (a label belongs on or right beside its edge).
 import { pointAt } from "./edgeShapes";
 import type { EdgeShape, Point } from "./edgeShapes";
-import type { Rect } from "./labels";
+import type { Rect } from "./labelMetrics";
 
 interface Segment {
   a: Point;
