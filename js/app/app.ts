@@ -7,7 +7,7 @@ import type { GraphView } from "../drawing/graph";
 import type { InsideTraits } from "../panels/inside/insideSection";
 import { sectionMemory } from "../ui/sections";
 import type { Timer } from "../panels/sampling/walkPlayer";
-import type { Traits, WidgetModel } from "../model/types";
+import type { ControlName, Traits, WidgetModel } from "../model/types";
 import { TRAIT_EFFECTS } from "../state/traitEffects";
 import { decodeView } from "../state/viewState";
 import type { TraitGetter } from "../state/viewState";
@@ -58,7 +58,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const staleErrors = model.get("errors");
   const view = () => decodeView(get, staleErrors);
   const st = initialState(STATIC_REASON);
-  const shows = (c: Parameters<typeof st.visible.has>[0]): boolean => st.visible.has(c);
+  const shows = (c: ControlName): boolean => st.visible.has(c);
   const kernelOk = (): boolean => st.kernel !== "static";
   const busy = (): boolean => model.get("playing") === true || model.get("training") === true;
 
@@ -163,7 +163,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   scheduler = (options.scheduler ?? frameScheduler)(redraw);
   const sched = scheduler;
   const handlers: [string, () => void][] = [];
-  for (const [trait, effects] of Object.entries(TRAIT_EFFECTS) as [keyof Traits, typeof TRAIT_EFFECTS[keyof Traits]][]) {
+  for (const [trait, effects] of Object.entries(TRAIT_EFFECTS) as [keyof Traits, (typeof TRAIT_EFFECTS)[keyof Traits]][]) {
     const fn = (): void => {
       for (const d of effects) st.dirty.add(d);
       sched.request();
