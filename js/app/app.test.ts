@@ -1,6 +1,6 @@
 // The widget rendered into jsdom with a fake model: DOM hooks, in-place updates, commands.
 import { afterEach, describe, expect, it } from "vitest";
-import { chartMargins } from "../panels/lossChart";
+import { chartMargins } from "../panels/history/lossChart";
 import { mount } from "./app";
 import type { Mounted } from "./app";
 import { f32, FakeModel, i32, rowsFromP1, seedTraits, TRAINED_P1 } from "../testing/fakeModel";

@@ -62,13 +62,13 @@ export class KernelProbe {
   };
 
   constructor(
-    private readonly model: Channel,
+    private readonly channel: Channel,
     private readonly changed: (state: KernelState, cause: StaticCause | null, host: string | null, wasLive: boolean) => void,
     timeoutMs = HELLO_TIMEOUT_MS,
     options: ProbeOptions = {},
   ) {
-    model.on("msg:custom", this.onMsg);
-    model.on(KERNEL_ONLY_CHANGE, this.onKernelChange);
+    channel.on("msg:custom", this.onMsg);
+    channel.on(KERNEL_ONLY_CHANGE, this.onKernelChange);
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.state === "unknown") this.set("static", "no-answer");
@@ -116,8 +116,8 @@ export class KernelProbe {
 
   destroy(): void {
     this.stopTimers();
-    this.model.off("msg:custom", this.onMsg);
-    this.model.off(KERNEL_ONLY_CHANGE, this.onKernelChange);
+    this.channel.off("msg:custom", this.onMsg);
+    this.channel.off(KERNEL_ONLY_CHANGE, this.onKernelChange);
   }
 
   private stopTimers(): void {
@@ -129,7 +129,7 @@ export class KernelProbe {
 
   private hello(): void {
     try {
-      this.model.send({ cmd: "hello" });
+      this.channel.send({ cmd: "hello" });
     } catch {
       // no comm at all (some static managers throw): the timeout decides
     }

@@ -6,7 +6,7 @@ import { toScreen } from "./canvasGeometry";
 import { buildChain } from "../model/chain";
 import { serializeSvg } from "./exporter";
 import { ASYNC_FORCE_STATES, CANVAS_EDGES, CANVAS_STATES, DENSE_STATES } from "./graph";
-import { ForceLayout, frameFor, ringLayout } from "./layout";
+import { ForceLayout, frameFor, ringLayout } from "./nodePositions";
 import { f32, i32 } from "../testing/fakeModel";
 import { setup } from "../testing/harness";
 import type { Setup } from "../testing/harness";

@@ -23,7 +23,7 @@ import {
   zoomExtent,
 } from "./canvasGeometry";
 import type { ScreenBox } from "./canvasGeometry";
-import { curveShape, loopShape } from "./geometry";
+import { curveShape, loopShape } from "./edgeShapes";
 
 const box: ScreenBox = { width: 1000, height: 600, half: 300 }; // 1 px per unit, square in the middle
 

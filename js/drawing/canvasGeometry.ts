@@ -1,8 +1,8 @@
 // Pure geometry of the canvas drawing of big chains: drawing units <-> screen (viewBox + zoom),
 // flat typed arrays of edge curves for drawing and hit-testing, probability buckets (one
 // stroke call per token colour and bucket) and how much detail a zoom level can show.
-import { arrowTip, pointAt } from "./geometry";
-import type { EdgeShape, Point } from "./geometry";
+import { arrowTip, pointAt } from "./edgeShapes";
+import type { EdgeShape, Point } from "./edgeShapes";
 
 /** The graph's box on screen (CSS pixels) and half the side of its square viewBox. */
 export interface ScreenBox {

@@ -4,8 +4,8 @@ import { baseScale, scaleForRadius, toScreen } from "./canvasGeometry";
 import type { ScreenBox } from "./canvasGeometry";
 import { CanvasLayer, DEFAULT_COLORS, labelOffset, WIDE_EDGES } from "./canvasLayer";
 import { buildChain } from "../model/chain";
-import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
-import { frameFor, ringLayout } from "./layout";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./edgeShapes";
+import { frameFor, ringLayout } from "./nodePositions";
 import { mockContext } from "../testing/mockCanvas";
 
 function allStates(C: number): string[] {

@@ -20,7 +20,7 @@ import {
 } from "./canvasGeometry";
 import type { Detail, EdgeArrays, ScreenBox, ZoomState } from "./canvasGeometry";
 import { edgeLabel } from "../util/format";
-import type { EdgeShape, Point } from "./geometry";
+import type { EdgeShape, Point } from "./edgeShapes";
 import { edgeOpacity, edgeWidth } from "./graphStyle";
 import { PALETTE_SIZE, TOKEN_DASHES, tokenSlot } from "./palette";
 import { DEFAULT_COLORS } from "./canvasColors";

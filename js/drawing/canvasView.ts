@@ -6,8 +6,8 @@ import { screenScale, toDrawing } from "./canvasGeometry";
 import type { ScreenBox, ZoomState } from "./canvasGeometry";
 import { CanvasLayer, readColors } from "./canvasLayer";
 import type { Ctx2D, PaintStats } from "./canvasLayer";
-import type { EdgeShape, Point } from "./geometry";
-import type { Frame } from "./layout";
+import type { EdgeShape, Point } from "./edgeShapes";
+import type { Frame } from "./nodePositions";
 import { tokenClass } from "./palette";
 
 const SVG = "http://www.w3.org/2000/svg";

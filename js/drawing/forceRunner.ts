@@ -4,9 +4,9 @@ import { drag } from "d3-drag";
 import { select } from "d3-selection";
 import type { Chain } from "../model/chain";
 import { cancelFrame, nextFrame } from "./canvasView";
-import type { Point } from "./geometry";
-import { ForceLayout } from "./layout";
-import type { Frame } from "./layout";
+import type { Point } from "./edgeShapes";
+import { ForceLayout } from "./nodePositions";
+import type { Frame } from "./nodePositions";
 import type { NodeDatum } from "./svgScene";
 
 /** Above this many states the force layout settles over several frames, drawn as it goes. */

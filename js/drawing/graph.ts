@@ -7,14 +7,14 @@ import type { Marks } from "./canvasView";
 import { neighbourhood } from "./focus/neighbourhood";
 import { withCanvasImage } from "./graphDom";
 import { GraphRender } from "./graphRender";
-import { MappedMarks } from "./mappedMarks";
+import { MappedMarks } from "./fullToDrawnMarks";
 import { MatrixView } from "./matrix/matrixView";
-import { LargeView } from "../panels/large/largeView";
+import { LargeView } from "../ui/largeView";
 import { argmaxOf, BigChainHint } from "./bigHint";
 import type { Cell } from "./matrix/matrixGeometry";
 import { DrawingToolbar } from "./toolbar";
-import { EdgeDecorLayer } from "./edgeDecor";
-import type { EdgeDecor } from "./edgeDecor";
+import { EdgeDecorLayer } from "./edgeOverlays";
+import type { EdgeDecor } from "./edgeOverlays";
 
 export { edgeOpacity, edgeWidth } from "./graphStyle";
 export { CANVAS_EDGES, CANVAS_STATES, DENSE_STATES } from "./renderMode";
@@ -22,7 +22,7 @@ export { ASYNC_FORCE_STATES } from "./forceRunner";
 export { LAYOUT_MS } from "./graphRender";
 export { MIN_SCREEN_FONT } from "./svgScene";
 export type { NodeDatum } from "./svgScene";
-export type { EdgeDecor } from "./edgeDecor";
+export type { EdgeDecor } from "./edgeOverlays";
 
 export interface GraphHooks {
   hoverNode(index: number | null, ev: MouseEvent): void;
@@ -158,7 +158,7 @@ export class GraphView extends GraphRender {
     const mapped = this.map.rows(probs, this.map.full.tokens.length);
     if (!this.cv.on) {
       this.scene.setProbs(mapped, hideZero);
-      return this.requestFit(); // labels moved: the viewBox may refit (fit.ts)
+      return this.requestFit(); // labels moved: the viewBox may refit (viewBoxFit.ts)
     }
     this.cv.layer.setProbs(mapped, hideZero);
     this.cv.request();

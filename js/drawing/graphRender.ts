@@ -9,17 +9,17 @@ import type { ScreenBox, ZoomState } from "./canvasGeometry";
 import { CanvasView } from "./canvasView";
 import type { Marks } from "./canvasView";
 import type { PaintStats } from "./canvasLayer";
-import { DrawnMap } from "./drawnMap";
-import { meetScale, padded, refit, unionRect, viewBoxText } from "./fit";
-import type { ViewRect } from "./fit";
-import { focusBox, focusLayout, loopDirection } from "./focus/focusLayout";
+import { DrawnMap } from "./fullToDrawn";
+import { meetScale, padded, refit, unionRect, viewBoxText } from "./viewBoxFit";
+import type { ViewRect } from "./viewBoxFit";
+import { focusBox, focusLayout, loopDirection } from "./focus/focusPositions";
 import { ForceRunner } from "./forceRunner";
-import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
-import type { EdgeShape, Point } from "./geometry";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./edgeShapes";
+import type { EdgeShape, Point } from "./edgeShapes";
 import { ARROW, buildGraphDom } from "./graphDom";
 import type { GraphDom } from "./graphDom";
-import { frameFor, ovalLayout, ringLayout } from "./layout";
-import type { Frame } from "./layout";
+import { frameFor, ovalLayout, ringLayout } from "./nodePositions";
+import type { Frame } from "./nodePositions";
 import { renderMode } from "./renderMode";
 import type { RenderMode } from "./renderMode";
 import { halfWithLabels, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, radialLabels, SvgScene } from "./svgScene";
@@ -40,7 +40,7 @@ const FOCUS_LABEL_FONT = 18;
  * Size (drawing units) of a focus view's state labels beside their nodes (w 0: they fit inside).
  * The text is ≥ MIN_SCREEN_FONT px on screen, so its size in drawing units depends on how far the
  * layout spreads, which depends on the labels: a few rounds of that estimate (ring d of the
- * layout at d × ring, focusLayout.ts), capped, for the box the drawing has.
+ * layout at d × ring, focusPositions.ts), capped, for the box the drawing has.
  */
 export function focusLabelSize(chars: number, k: number, box: { width: number; height: number } | null, present: boolean): { w: number; h: number } {
   const least = present ? 19 : 15;
@@ -84,7 +84,7 @@ export abstract class GraphRender {
   private shownHalf = -1;
   /** Width / height of the ring: a wide box gets an oval (more room along the top and bottom). */
   private aspect = 1;
-  /** The viewBox fitted to what is drawn (fit.ts; SVG drawings of the whole chain), else null. */
+  /** The viewBox fitted to what is drawn (viewBoxFit.ts; SVG drawings of the whole chain), else null. */
   private fitted: ViewRect | null = null;
   private fitTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -299,7 +299,7 @@ export abstract class GraphRender {
   }
 
   /**
-   * Fit the viewBox to what is drawn (fit.ts): the whole chain as SVG, unzoomed, not while it
+   * Fit the viewBox to what is drawn (viewBoxFit.ts): the whole chain as SVG, unzoomed, not while it
    * moves (a layout animating or settling, a node dragged). Fonts follow the new scale and the
    * labels are re-placed, so it measures again (a few passes at most).
    */

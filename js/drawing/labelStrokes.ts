@@ -1,9 +1,9 @@
 // Edge strokes as short segments in a grid, for label placement: how many OTHER edges run
 // through a label's box (a label another edge crosses cannot be told apart from that edge's),
 // and whether a box touches its own edge (a label belongs on or right beside its edge).
-import { pointAt } from "./geometry";
-import type { EdgeShape, Point } from "./geometry";
-import type { Rect } from "./labels";
+import { pointAt } from "./edgeShapes";
+import type { EdgeShape, Point } from "./edgeShapes";
+import type { Rect } from "./labelMetrics";
 
 interface Segment {
   a: Point;

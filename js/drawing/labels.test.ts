@@ -4,13 +4,13 @@
 // test's own geometry (../testing/shapes: corners and separating axes), not the product's.
 import { describe, expect, it } from "vitest";
 import { buildChain } from "../model/chain";
-import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./geometry";
-import type { Point } from "./geometry";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, outwardFrom } from "./edgeShapes";
+import type { Point } from "./edgeShapes";
 import { distanceToQuad, edgeLabelProblems, shownLabels, strayNodeLabels, tooClose } from "../testing/labelGeometry";
 import { CHAR_EM, LABEL_GAP_EM, LINE_EM, overlaps, placeChainLabels, placeGreedy, radialNodeLabels, rectAt } from "./labels";
 import { boxCorners, convexOverlap, distanceToPolygon, textCorners } from "../testing/shapes";
 import type { Pt } from "../testing/shapes";
-import { frameFor, ovalLayout, ringLayout } from "./layout";
+import { frameFor, ovalLayout, ringLayout } from "./nodePositions";
 import { inkEm, radialLabels } from "./radial";
 import { halfWithLabels, LABEL_FONT, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, PRESENT_FONT } from "./svgScene";
 

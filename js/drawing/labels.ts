@@ -4,18 +4,14 @@
 // LABEL_GAP_EM apart. A state label must sit nearer its own node than any other; on a crowded
 // chain an edge label must sit where no other edge runs through it (else it could belong to
 // either). A label with no such spot is hidden (it shows on hover), never drawn ambiguously.
-import { arrowTip, pointAt } from "./geometry";
-import type { EdgeShape, Point } from "./geometry";
+import { arrowTip, pointAt } from "./edgeShapes";
+import type { EdgeShape, Point } from "./edgeShapes";
 import { CHAR_EM, LABEL_GAP_EM, LINE_EM } from "./labelMetrics";
+import type { Placement, Rect } from "./labelMetrics";
+
+export type { Placement, Rect } from "./labelMetrics";
 import { polyline, segmentHitsRect, StrokeSegments } from "./labelStrokes";
 import { radialBox, radialNodeLabels } from "./radial";
-
-export interface Rect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
 
 export interface LabelItem {
   candidates: Point[];
@@ -27,18 +23,6 @@ export interface LabelItem {
   alone?: boolean;
   /** Gap kept to the labels placed before it (default: placeGreedy's `pad`). */
   pad?: number;
-}
-
-export interface Placement {
-  /** Centre of the label: the free spot, or (hidden) the least crowded one, for hover. */
-  at: Point;
-  shown: boolean;
-  /** Which candidate was taken (callers pass it back to keep labels still between updates). */
-  pick: number;
-  /** A radial state label: turned this many degrees about `at`, the text starting (or, on the
-   *  ring's left half, ending) there so that it never reads upside down. */
-  angle?: number;
-  anchor?: "start" | "end";
 }
 
 /** Spots along a curve, middle first; the ends are left to nodes and arrowheads. */

@@ -1,8 +1,8 @@
 // Radial state labels on a crowded ring (a circular dendrogram's leaves): each label points away
 // from the ring's centre, so it takes one glyph height of the circumference instead of its whole
 // width, and sits right outside its own node (nearer it than any other node).
-import type { Point } from "./geometry";
-import type { Placement, Rect } from "./labels";
+import type { Point } from "./edgeShapes";
+import type { Placement, Rect } from "./labelMetrics";
 import { LABEL_GAP_EM, LINE_EM } from "./labelMetrics";
 
 /** Gap between a node's rim and its radial label. */

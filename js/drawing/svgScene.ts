@@ -5,13 +5,13 @@ import { select } from "d3-selection";
 import type { Selection } from "d3-selection";
 import type { Chain, ChainEdge } from "../model/chain";
 import { edgeLabel } from "../util/format";
-import type { EdgeShape, Point } from "./geometry";
+import type { EdgeShape, Point } from "./edgeShapes";
 import { edgeOpacity, edgeWidth, labelOpacity } from "./graphStyle";
 import { CHAR_EM, placeChainLabels } from "./labels";
 import { inkEm, radialLabels } from "./radial";
 import { edgeFloorPx, LABEL_FONT, minPx, PRESENT_FONT } from "./sceneSizes";
 import type { ChainLabels } from "./labels";
-import type { Frame } from "./layout";
+import type { Frame } from "./nodePositions";
 import { NodeMarks } from "./nodeMarks";
 import { tokenClass, tokenSlot } from "./palette";
 
@@ -213,7 +213,7 @@ export class SvgScene {
     this.nodeEls.forEach((g, i) => g.classList.toggle("bg-active", i === node));
   }
 
-  /** Would the state labels fit inside the nodes at `scale` (CSS px per unit)? (fit.ts) */
+  /** Would the state labels fit inside the nodes at `scale` (CSS px per unit)? (viewBoxFit.ts) */
   insideAt(scale: number): boolean {
     const now = this.scale;
     this.scale = scale;

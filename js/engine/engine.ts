@@ -13,7 +13,9 @@ import { Forward } from "./model/forward";
 import { Loss, probabilities } from "./model/loss";
 import { ContextSpace, dataCounts } from "./space";
 import { type ForwardTrace, forwardTrace } from "./model/trace";
-import type { EngineState } from "./state_io";
+import type { EngineState, OptimizerState } from "./state_io";
+
+export type { OptimizerState } from "./state_io";
 
 export const BETA1 = 0.9;
 export const BETA2 = 0.999;
@@ -25,12 +27,6 @@ export class TrainingDivergedError extends Error {
     super(message);
     this.name = "TrainingDivergedError";
   }
-}
-
-export interface OptimizerState {
-  step: number;
-  expAvg: Float32Array;
-  expAvgSq: Float32Array;
 }
 
 export class BabyGPTEngine {

@@ -18,8 +18,14 @@
 // .astype("<f4").tobytes(), and likewise optimizer.state[p]["exp_avg"] / ["exp_avg_sq"].
 
 import type { RunSettings } from "./config";
-import type { OptimizerState } from "./engine";
 import { makeLayout } from "./layout";
+
+/** AdamW's moments and step count (the engine's, saved with the weights). */
+export interface OptimizerState {
+  step: number;
+  expAvg: Float32Array;
+  expAvgSq: Float32Array;
+}
 
 const MAGIC = "BGPTSTAT";
 export const STATE_FORMAT = "babygpt-engine-state";

@@ -1,5 +1,5 @@
 // History snapshots (slider) and which chain is shown: live or snapshot k.
-import { toFloat32, toInt32 } from "./decode";
+import { toFloat32, toInt32 } from "./binary";
 import type { Binary } from "./types";
 
 export interface History {

@@ -3,7 +3,7 @@ import { afterEach, vi } from "vitest";
 import { mount } from "../app/app";
 import type { Mounted, MountOptions } from "../app/app";
 import type { Traits } from "../model/types";
-import type { Timer } from "../panels/walkPlayer";
+import type { Timer } from "../panels/sampling/walkPlayer";
 import { FakeModel, seedTraits } from "./fakeModel";
 import type { FakeOptions } from "./fakeModel";
 

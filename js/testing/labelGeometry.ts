@@ -1,7 +1,7 @@
 // Geometry checks of placed labels (tests only): text boxes as quadrilaterals (radial labels are
 // turned), how far apart two are (separating axes), which node a label is nearest to, and
 // whether an edge label sits on its own edge with no other edge running through it.
-import type { EdgeShape, Point } from "../drawing/geometry";
+import type { EdgeShape, Point } from "../drawing/edgeShapes";
 import { nearestNode, rectAt } from "../drawing/labels";
 import type { ChainLabels, Placement } from "../drawing/labels";
 import { polyline, segmentHitsRect } from "../drawing/labelStrokes";

@@ -1,9 +1,9 @@
 // What a focus view must not show: overlapping nodes, an edge over a node it does not touch, two
-// edges running along each other — measured on the shapes the drawing draws (geometry.ts). The
+// edges running along each other — measured on the shapes the drawing draws (edgeShapes.ts). The
 // layout uses it to pick its best start; the tests use it to check the result.
 import type { Chain } from "../../model/chain";
-import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, pointAt } from "../geometry";
-import type { EdgeShape, Point } from "../geometry";
+import { BEND_PAIR, BEND_SINGLE, curveShape, loopShape, pointAt } from "../edgeShapes";
+import type { EdgeShape, Point } from "../edgeShapes";
 import { nearestOn } from "./focusForces";
 
 export function drawnShapes(chain: Chain, pos: Point[], loops: Point[], r: number, arrow = 9): EdgeShape[] {

@@ -1,9 +1,9 @@
-// Custom d3-force forces for the focus view (focusLayout.ts): nodes off the edges they are not an
+// Custom d3-force forces for the focus view (focusPositions.ts): nodes off the edges they are not an
 // end of, off the self-loops, and edges apart from each other (at a node: a least angle between
 // its edges; elsewhere: no two edges close and parallel). Each force counts the conflicts it
 // saw on its last run, so the layout knows when it is done.
 import type { Force, SimulationNodeDatum } from "d3-force";
-import type { Point } from "../geometry";
+import type { Point } from "../edgeShapes";
 
 export interface Node extends SimulationNodeDatum {
   index: number;

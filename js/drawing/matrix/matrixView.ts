@@ -7,7 +7,7 @@
 import { interpolateRgb } from "d3-interpolate";
 import { readColors } from "../canvasLayer";
 import type { CanvasColors } from "../canvasLayer";
-import type { LargeView } from "../../panels/large/largeView";
+import type { LargeView } from "../../ui/largeView";
 import { MatrixControls } from "./matrixControls";
 import { cellAt, cellRect, contentHeight, matrixGeometry, rowAt, scrollToRow, valuesFit, visibleRows } from "./matrixGeometry";
 import type { Cell, MatrixGeometry } from "./matrixGeometry";

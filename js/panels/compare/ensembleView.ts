@@ -3,8 +3,8 @@
 // median), a summary naming the widest spreads, and the table (ensembleTable.ts) — compact in
 // the side panel, or large over the drawing.
 import { button, el, errorSlot, fieldInput, labelled, parseInteger, setText, showError } from "../../util/dom";
-import { enlargeButton } from "../large/largeView";
-import type { LargeView } from "../large/largeView";
+import { enlargeButton } from "../../ui/largeView";
+import type { LargeView } from "../../ui/largeView";
 import { spreadSummary, widestSpreads } from "./compareData";
 import type { Ensemble, SortKey } from "./compareData";
 import { renderEnsembleTable, sortFrom } from "./ensembleTable";

@@ -4,8 +4,8 @@
 // panel asks for `explain` whenever the state or the shown step changes (throttled: see
 // requester.ts); a saved page replays the explanations save_html stored (`inside_replay`).
 import { el, errorSlot, setText } from "../../util/dom";
-import { enlargeButton } from "../large/largeView";
-import type { LargeView } from "../large/largeView";
+import { enlargeButton } from "../../ui/largeView";
+import type { LargeView } from "../../ui/largeView";
 import { parseInside, parseReplay, replayAt } from "./insideData";
 import type { Inside, InsideReplay } from "./insideData";
 import { InsideView } from "./insideView";

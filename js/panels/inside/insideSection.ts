@@ -1,6 +1,6 @@
 // Puts the inside panel into the side panel as a collapsible section after View (data-section="inside")
 // and wires it to the model's traits and replies. The app calls this once and keeps the panel.
-import { Section } from "../sections";
+import { Section } from "../../ui/sections";
 import type { InsidePanel } from "./insidePanel";
 
 export interface InsideTraits {
