@@ -32,7 +32,7 @@ def breakdown(page: str) -> str:
     """Where the bytes are: the widget's bundle + CSS + runtime, the history, the inside replay."""
     import json
 
-    from babygpt_widget.page_data import DATA_SCRIPT
+    from babygpt_widget.render.page_data import DATA_SCRIPT
 
     data = json.loads(DATA_SCRIPT.findall(page)[0])
     history = sum(len(b["data"]) for b in data["binary"] if b["path"][0].startswith("history_"))

@@ -12,7 +12,9 @@ import asyncio
 import time
 import types
 
-from babygpt_widget import background, engine, widget
+from babygpt_widget import engine
+from babygpt_widget.widget import play_loop as background
+from babygpt_widget.widget import widget
 
 _real_sleep = asyncio.sleep
 
