@@ -4,16 +4,20 @@ One owner of the run: every public method holds ``BabyGPT.lock`` (a re-entrant l
 notebook cell, a comm message on an ipykernel subshell thread and the widget's Play task never
 touch the model at the same time. Training steps are atomic (see ``Trainer.step``), and the
 cached loss and chain are recomputed on the next read whenever a step or refresh was cut short.
+
+The methods keep their names here; their bodies live with their concern: core/run_training.py
+(configure, train), analysis/run_questions.py (reach, sample, explain, compare, hitting curves),
+runs/run_io.py (save, load, run strings), render/ (pictures). May import: core/, runs/,
+analysis/, render/ — never widget/.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import math
 import threading
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import torch
@@ -29,6 +33,7 @@ from .core.config import MAX_STEPS, ConfigError, RunConfig
 from .core.history import HistoryView
 from .core.model import GPT, GPTConfig
 from .core.snapshots import FIRST_STRIDE, SnapshotStore
+from .core.threads import holding_lock as _locked
 from .core.threads import one_thread
 from .core.tokens import encode
 from .core.trainer import Trainer, TrainingDiverged
@@ -44,18 +49,6 @@ if TYPE_CHECKING:
     from .analysis.explain import Explanation
 
 FILE_FORMAT = run_file.FILE_FORMAT
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _locked(method: _F) -> _F:
-    """Run the method holding the run's lock."""
-    @functools.wraps(method)
-    def locked(self: "BabyGPT", *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
-            return method(self, *args, **kwargs)
-    return locked  # type: ignore[return-value]
-
 
 class BabyGPT:
     """A GPT with vocabulary V and context C, seen as a Markov chain over its V**C contexts.
@@ -402,13 +395,7 @@ class BabyGPT:
         ``progress`` gets (reach steps done, total)."""
         return run_questions.hitting_curve(self, targets, k, start, temperatures, step, cancel, progress)
 
-    # -- helpers ---------------------------------------------------------------------------------
-    def _default_start(self) -> str:
-        return run_questions.default_start(self)
-
-    def _check_state(self, field: str, state: Any, space: chain.StateSpace) -> None:
-        run_questions.check_state(self, field, state, space)
-
+    # -- display ---------------------------------------------------------------------------------
     @_locked
     def __repr__(self) -> str:
         c = self._config
