@@ -2,7 +2,7 @@
 
 Trains each case in this process, writes its page to a temp folder and prints the size, the steps
 the page keeps of those recorded, where the bytes are, and met / MISSED. The inside panel's replay
-stops adding older steps after REPLAY_SECONDS (widget_inside.py), so on a busy machine a default
+stops adding older steps after REPLAY_SECONDS (widget/inside.py), so on a busy machine a default
 page can be smaller than on an idle one. `--quick` runs the default cases only.
 """
 
