@@ -4,13 +4,13 @@ import os
 import shutil
 from pathlib import Path
 
-from .config import ConfigError, RunConfig
+from .core.config import ConfigError, RunConfig
 from .engine import BabyGPT
-from .table import Table
-from .trainer import TrainingDiverged
+from .analysis.table import Table
+from .core.trainer import TrainingDiverged
+from .core.version import __version__
 
 __all__ = ["BabyGPT", "BabyGPTWidget", "ConfigError", "RunConfig", "Table", "TrainingDiverged", "examples"]
-__version__ = "0.1.0"
 EXAMPLES = ("babygpt.ipynb", "babygpt_marimo.py", "babygpt_marimo.css")
 
 
@@ -35,7 +35,7 @@ def examples(dest: str | os.PathLike = ".") -> list[Path]:
 
 def __getattr__(name: str):  # the widget pulls in anywidget; the engine alone does not need it
     if name == "BabyGPTWidget":
-        from .widget import BabyGPTWidget
+        from .widget.widget import BabyGPTWidget
 
         return BabyGPTWidget
     raise AttributeError(name)

@@ -4,58 +4,51 @@ One owner of the run: every public method holds ``BabyGPT.lock`` (a re-entrant l
 notebook cell, a comm message on an ipykernel subshell thread and the widget's Play task never
 touch the model at the same time. Training steps are atomic (see ``Trainer.step``), and the
 cached loss and chain are recomputed on the next read whenever a step or refresh was cut short.
+
+The methods keep their names here; their bodies live with their concern: core/run_training.py
+(configure, train), analysis/run_questions.py (reach, sample, explain, compare, hitting curves),
+runs/run_io.py (save, load, run strings), render/ (pictures). May import: core/, runs/,
+analysis/, render/ — never widget/.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import math
 import threading
-from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import torch
 
-from . import chain, run_file
-from .checks import check_count, check_flag, check_number, check_path, echo
-from .config import ARCHITECTURE_FIELDS, MAX_STEPS, ConfigError, RunConfig
-from .history import HistoryView
-from .model import GPT, GPTConfig
-from .progress import progress_reporter
-from .past_steps import PastModel, plan_past
-from .request_cost import DEFAULT_TEMPERATURES, check_reach, first_snapshot_stride
-from .run_log import RunLog
-from .runstring import PREFIXES, RunPlan, read_run_string
-from .snapshots import FIRST_STRIDE, SnapshotStore
-from .table import Table
-from .tokens import decode, encode
-from .trainer import Trainer, TrainingDiverged
+from .analysis import run_questions
+from .analysis.past_steps import PastModel, plan_past
+from .analysis.request_cost import first_snapshot_stride
+from .analysis.run_questions import MAX_REACH_STEPS, MAX_SAMPLE_TOKENS, MAX_TEMPERATURE, check_comparable  # noqa: F401
+from .analysis.table import Table
+from .core import chain, run_training
+from .core.checks import check_flag, check_number
+from .core.config import MAX_STEPS, ConfigError, RunConfig
+from .core.history import HistoryView
+from .core.model import GPT, GPTConfig
+from .core.snapshots import FIRST_STRIDE, SnapshotStore
+from .core.threads import holding_lock as _locked
+from .core.threads import one_thread
+from .core.tokens import encode
+from .core.trainer import Trainer, TrainingDiverged
+from .runs import run_file, run_io
+from .runs.run_log import RunLog
+from .runs.runstring import RunPlan, read_run_string
 
 if TYPE_CHECKING:
     import graphviz
 
-    from .compare import Comparison, HittingCurve
-    from .ensemble import SeedEnsemble
-    from .explain import Explanation
+    from .analysis.compare import Comparison, HittingCurve
+    from .analysis.ensemble import SeedEnsemble
+    from .analysis.explain import Explanation
 
-MAX_SAMPLE_TOKENS = 100_000
-MAX_REACH_STEPS = 10_000
-MAX_TEMPERATURE = 100.0
 FILE_FORMAT = run_file.FILE_FORMAT
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _locked(method: _F) -> _F:
-    """Run the method holding the run's lock."""
-    @functools.wraps(method)
-    def locked(self: "BabyGPT", *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
-            return method(self, *args, **kwargs)
-    return locked  # type: ignore[return-value]
-
 
 class BabyGPT:
     """A GPT with vocabulary V and context C, seen as a Markov chain over its V**C contexts.
@@ -169,32 +162,7 @@ class BabyGPT:
         """Change settings. lr, weight_decay and sequence apply to the running model; alphabet,
         context_length, n_layer, n_head, n_embd and seed rebuild it from the seed.
         Raises ValueError naming the field and changes nothing when a value is not allowed."""
-        old = self._config
-        new = old.updated(**values)
-        if any(getattr(new, f) != getattr(old, f) for f in ARCHITECTURE_FIELDS):
-            self._build(new)
-            return
-        old_counts, old_snapshots, old_log = self._all_counts, self._snapshots.snapshots, self._log
-        try:
-            if new.sequence != old.sequence:
-                counts = chain.data_counts(encode(new.sequence, new.alphabet), self._every)
-                self._cache = None
-                self._trainer.set_counts(counts)
-                self._all_counts = counts
-                with one_thread():
-                    self._refresh()
-            self._trainer.set_hyperparameters(new.lr, new.weight_decay)
-            self._config = new
-            self._log = self._log.changed(new, self._trainer.global_step)  # the run string's next segment
-            if new != old:  # replay must not cross a settings change: keep the weights at it
-                self._take_snapshot(pinned=True)
-        except BaseException:  # e.g. KeyboardInterrupt: all or nothing
-            self._cache = None
-            self._trainer.set_counts(old_counts)
-            self._trainer.set_hyperparameters(old.lr, old.weight_decay)
-            self._all_counts, self._config, self._log = old_counts, old, old_log
-            self._snapshots.snapshots = old_snapshots  # no snapshot may claim the new settings
-            raise
+        run_training.configure(self, values)
 
     @property
     @_locked
@@ -216,30 +184,11 @@ class BabyGPT:
 
     @classmethod
     def _start_of(cls, plan: RunPlan) -> "BabyGPT":
-        """The run at step 0 of a plan: its first segment's settings (and exactness)."""
-        run = cls(**plan.first.to_dict())
-        if not plan.exact:
-            run._log = RunLog.start(plan.first, exact=False)
-        return run
+        return run_io.start_of(cls, plan)
 
     @classmethod
     def _replay(cls, plan: RunPlan, progress: bool | Callable[[int, int], Any] = False) -> "BabyGPT":
-        run = cls._start_of(plan)
-        report = progress_reporter(progress, plan.steps)
-        done = 0
-        try:
-            for i, segment in enumerate(plan.segments):
-                if i:
-                    run.configure(**plan.changes()[i - 1][1])
-                run.train(segment.steps, progress=None if report is None else
-                          (lambda d, _n, base=done: report(base + d)))
-                done += segment.steps
-        except KeyboardInterrupt as e:  # keep what was trained: the run is at a whole step
-            e.run = run  # type: ignore[attr-defined]
-            e.add_note(f"from_run_string: stopped at step {run.global_step:,} of {plan.steps:,}; "
-                       f"the run so far is this exception's .run")
-            raise
-        return run
+        return run_io.replay(cls, plan, progress)
 
     @_locked
     def reset(self) -> None:
@@ -257,33 +206,7 @@ class BabyGPT:
         ``progress=True`` prints the steps done about once a second; a callable gets (done, n).
         ``stop`` (asked before each step) ends the run early: fewer losses are returned.
         A run holds at most MAX_STEPS steps in all."""
-        n = check_count("n", n, 0, MAX_STEPS)
-        room = MAX_STEPS - self._trainer.global_step
-        if n > room:
-            raise ValueError(f"n: the run is at step {self._trainer.global_step:,} and holds at most {MAX_STEPS:,} "
-                             f"steps, so at most {room:,} more; got {n:,}")
-        report = progress_reporter(progress, n)
-        losses: list[float] = []
-        with one_thread(), torch.enable_grad():  # also inside a caller's no_grad (or a no_grad cut short)
-            self._cache = None
-            trainer, snapshots = self._trainer, self._snapshots
-            step = trainer.step
-            try:
-                for i in range(n):
-                    if stop is not None and i and stop():
-                        break  # a Stop from another thread: end after a whole step
-                    losses.append(step())
-                    if snapshots.due(trainer.global_step):
-                        self._take_snapshot()
-                    if report is not None:
-                        report(i + 1)
-                self._refresh()
-            except BaseException:  # each step is whole; no gradient may outlive the call
-                self._cache = None
-                self._trainer.clear_grads()
-                snapshots.truncate(trainer.global_step)  # a divergence rolls back a step
-                raise
-        return losses
+        return run_training.train(self, n, progress, stop)
 
     @_locked
     def step(self) -> float:
@@ -369,50 +292,14 @@ class BabyGPT:
         """Probability that a walk from ``start`` visits any of ``targets`` (a state or a list,
         tuple or set of states) within k steps. Refused (naming k) when estimated above
         request_cost.REQUEST_SECONDS; the lock is held for the chain only, not the k steps."""
-        with self._lock:
-            space = self._every
-            mask, start, k = self._reach_args(targets, k, start)
-            temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
-            check_reach(self._config, k, 1, "k")
-            probs = self.transition_matrix(temperature, include_prefixes=True)
-        return float(chain.reach_probability(probs, space.next_index, mask, k)[space.index[start]])
-
-    def _reach_args(self, targets: Any, k: Any, start: Any) -> tuple[np.ndarray, str, int]:
-        """Checked (targets as a mask over every context, start, k)."""
-        space = self.state_space(include_prefixes=True)
-        if isinstance(targets, str):
-            targets = [targets]
-        elif not isinstance(targets, (list, tuple, set, frozenset)) or len(targets) > len(space):
-            raise ValueError(f"targets: must be a state or a list of at most {len(space):,} states, "
-                             f"e.g. [{self._default_start()!r}]; got {echo(targets)}")
-        for t in targets:
-            self._check_state("targets", t, space)
-        start = self._default_start() if start is None else start
-        self._check_state("start", start, space)
-        k = check_count("k", k, 0, MAX_REACH_STEPS)
-        marked = set(targets)
-        return np.array([s in marked for s in space.labels]), start, k
+        return run_questions.reach_probability(self, targets, k, start, temperature)
 
     @_locked
     def sample(self, n: int = 20, start: str | None = None, temperature: float = 1.0,
                seed: int | None = None) -> str:
         """Walk the chain for n tokens from ``start`` (default: all-last-token context, "111");
         returns start followed by the n sampled tokens, as the seed prints it."""
-        n = check_count("n", n, 0, MAX_SAMPLE_TOKENS)
-        temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
-        start = self._default_start() if start is None else start
-        self._check_state("start", start, self._every)
-        if seed is not None:
-            seed = check_count("seed", seed, 0, 2**63 - 1)
-        space = self.state_space(include_prefixes=len(start) < self._config.context_length)
-        generator = torch.Generator()
-        if seed is None:
-            generator.seed()
-        else:
-            generator.manual_seed(seed)
-        probs = self.transition_matrix(temperature, include_prefixes=space is self._every)
-        tokens, _ = chain.sample_walk(probs, space.next_index, space.index[start], n, generator)
-        return start + decode(tokens, self.alphabet)
+        return run_questions.sample(self, n, start, temperature, seed)
 
     @_locked
     def probabilities_table(self) -> Table:
@@ -426,23 +313,14 @@ class BabyGPT:
     @_locked
     def to_graphviz(self, temperature: float = 1.0) -> "graphviz.Digraph":
         """The seed's picture: one node per state, edges labelled ``t(p%)``, circo layout."""
-        from .graphviz_chain import Digraph  # says in one line what to install when `dot` is missing
+        from .render.graphviz_chain import chain_digraph  # says in one line what to install when `dot` is missing
 
-        probs = self.transition_matrix(temperature)
-        dot = Digraph(comment="Baby GPT", engine="circo")
-        for s in self.states:
-            dot.node(s, s)
-        for i, s in enumerate(self.states):
-            for t, token in enumerate(self.alphabet):
-                if temperature == 0 and probs[i, t] == 0:
-                    continue  # the greedy FSM has one edge per state
-                dot.edge(s, self._space.labels[self._space.next_index[i, t]], label=chain.edge_label(token, probs[i, t]))
-        return dot
+        return chain_digraph(self, temperature)
 
     @_locked
     def to_svg(self, temperature: float = 1.0) -> str:
         """The chain as an SVG document, drawn in Python like the widget's circle (no Graphviz needed)."""
-        from .svg_chain import chain_svg
+        from .render.svg_chain import chain_svg
 
         return chain_svg(self, temperature)
 
@@ -451,53 +329,17 @@ class BabyGPT:
     def save(self, path: Any) -> None:
         """Save the whole run: config, weights, optimizer state, step and history. ``path`` is a
         file path or a writable binary file object (e.g. io.BytesIO)."""
-        target = check_path(path, "w")
-        self._current()  # the history ends at the live state
-        state = {
-            "format": FILE_FORMAT,
-            "config": self._config.to_dict(),
-            "model": self.model.state_dict(),
-            "optimizer": self._trainer.optimizer.state_dict(),
-            "global_step": self.global_step,
-            "run_string": self.run_string,
-            "history": {k: torch.as_tensor(v) if isinstance(v, np.ndarray) else v
-                        for k, v in self._trainer.history.state_dict().items()},
-        }
-        run_file.write_run_file(state, target, path)
+        run_io.save(self, path)
 
     @classmethod
     def load(cls, path: Any) -> "BabyGPT":
         """Load a run saved with ``save`` (a file path or a readable binary file object). Uses
         PyTorch's weights_only loader and checks every field before use: a file carrying pickled
         code, or anything inconsistent, is refused with ValueError."""
-        run = cls.__new__(cls)
-        run._lock = threading.RLock()
-        run._restore(run_file.read_run_file(path))
-        return run
+        return run_io.load(cls, path)
 
     def _restore(self, state: Any) -> None:
-        """Replace this run with a saved one; all-or-nothing. Every field is checked before any
-        object is touched (the fused AdamW kernel trusts the optimizer state's shapes)."""
-        checked = run_file.check_run_state(state)
-        parts = self._fresh_parts(checked.config)
-        trainer: Trainer = parts["_trainer"]
-        parts["model"].load_state_dict(checked.model)
-        if checked.optimizer["state"]:
-            trainer.optimizer.load_state_dict(checked.optimizer)
-        trainer.global_step = checked.global_step
-        trainer.history.load_state_dict(checked.history)
-        parts["_log"] = (RunLog.of_plan(checked.plan, checked.config) if checked.plan is not None
-                         else RunLog.start(checked.config, exact=False))  # run/1: changes were not recorded
-        parts["_snapshots"].restart_at(checked.global_step)  # the file has no past weights
-        parts["_snapshots"].take(checked.global_step, parts["model"], trainer.optimizer if checked.optimizer["state"] else None,
-                                 checked.config.lr, checked.config.weight_decay, parts["_all_counts"])
-        with one_thread():
-            try:
-                parts["_cache"] = trainer.evaluate()  # the live snapshot, as after any step
-            except TrainingDiverged:
-                raise ValueError("path: the saved weights give a non-finite loss; refused") from None
-        with self.__dict__.get("_lock") or threading.RLock():
-            self.__dict__.update(parts)
+        run_io.restore(self, state)
 
     # -- inside the model, runs compared ------------------------------------------------------
     def _take_snapshot(self, pinned: bool = False) -> None:
@@ -517,33 +359,12 @@ class BabyGPT:
         holding the run's lock). A step whose replay would pass request_cost.REPLAY_SECONDS is
         refused naming the nearest step that can be shown; ``nearest=True`` explains that one
         (the result's ``step`` says which)."""
-        from .explain import explain_model
-
-        nearest = check_flag("nearest", nearest)
-        with self._lock:
-            self._check_state("state", state, self._every)
-            past = self._past(step, nearest)
-            ids, alphabet = encode(state, self.alphabet), self.alphabet
-            if past.build is None:
-                with one_thread():
-                    return explain_model(self.model, ids, alphabet, past.step)
-        model = past.build()
-        with one_thread():
-            return explain_model(model, ids, alphabet, past.step)
+        return run_questions.explain(self, state, step, nearest)
 
     def probabilities_at(self, step: int | None = None, temperature: float = 1.0,
                          include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) next-token probabilities of the weights at ``step`` (None: now)."""
-        with self._lock:
-            temperature = check_number("temperature", temperature, 0, MAX_TEMPERATURE)
-            space = self.state_space(include_prefixes)
-            past = self._past(step)
-            if past.build is None:
-                with one_thread():
-                    return chain.model_probabilities(self.model, space, temperature)
-        model = past.build()
-        with one_thread():
-            return chain.model_probabilities(model, space, temperature)
+        return run_questions.probabilities_at(self, step, temperature, include_prefixes)
 
     def compare_seeds(self, k: int = 8, steps: int | None = None, seeds: Any = None,
                       progress: bool | Callable[[int, int], Any] = False,
@@ -554,62 +375,14 @@ class BabyGPT:
         and ``table()``). Holds the run's lock only to read the settings, so the run stays usable
         meanwhile; ``cancel`` (a threading.Event) stops it with ``ensemble.Cancelled``,
         KeyboardInterrupt works too. ``progress``: True prints, a callable gets (done, total)."""
-        from .config import MAX_SEED
-        from .ensemble import max_seeds, train_seed_ensemble
-
-        with self._lock:
-            config, now, counts = self._config, self._trainer.global_step, self._counts.copy()
-        k = check_count("k", k, 1, max_seeds(config))
-        steps = now if steps is None else check_count("steps", steps, 0, MAX_STEPS)
-        if seeds is None:
-            seeds = [(config.seed + i) % (MAX_SEED + 1) for i in range(k)]
-        elif (not isinstance(seeds, (list, tuple)) or len(seeds) != k
-              or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s <= MAX_SEED for s in seeds)):
-            raise ValueError(f"seeds: must be a list of k={k} integers from 0 to {MAX_SEED}; got {echo(seeds)}")
-        if cancel is not None and not hasattr(cancel, "is_set"):
-            raise ValueError(f"cancel: must be a threading.Event or None; got {echo(cancel)}")
-        return train_seed_ensemble(config, counts, [int(s) for s in seeds], steps, progress, cancel)
+        return run_questions.compare_seeds(self, k, steps, seeds, progress, cancel)
 
     def compare(self, other: Any, progress: bool | Callable[[int, int], Any] = False) -> "Comparison":
         """This run's chain (current weights) against ``other``'s: another BabyGPT (or widget), a
         run string (rebuilt by training; ``progress`` as in ``train``), a saved run's path, or an
         int step of this run's history. Returns per-state total variation, mean / max and the
         probability difference, in this run's state order (same alphabet and context needed)."""
-        from .compare import Comparison
-
-        other_probs = self._other_probs(other, progress)
-        with self._lock:
-            return Comparison.of(self.states, self.alphabet, self._probs, other_probs)
-
-    def _other_probs(self, other: Any, progress: Any) -> np.ndarray:
-        import os
-
-        from .runstring import PREFIX
-
-        other = getattr(other, "engine", other)  # a BabyGPTWidget
-        if isinstance(other, (int, np.integer)) and not isinstance(other, bool):
-            with self._lock:
-                step = check_count("other", other, self._snapshots.floor, self._trainer.global_step)
-            return self.probabilities_at(step=step)  # a replay runs outside the lock
-        if isinstance(other, str) and other.strip().startswith(PREFIXES):
-            try:
-                plan = read_run_string(other)
-            except ValueError as e:
-                raise ValueError(f"other: {e}") from None
-            check_comparable(self.config, plan.final)  # before any training: the parse knows the states
-            other = BabyGPT._replay(plan, progress)
-        elif isinstance(other, (str, os.PathLike)):
-            try:
-                other = BabyGPT.load(other)
-            except ValueError as e:
-                raise ValueError(f"other: {e}") from None
-        if not isinstance(other, BabyGPT):
-            raise ValueError(f"other: must be a BabyGPT or widget, a run string ({PREFIX}...), a saved run's path "
-                             f"or a step of this run's history; got {echo(other)}")
-        with other.lock:
-            theirs, their_probs = other._config, other._probs.copy()
-        check_comparable(self.config, theirs)
-        return their_probs
+        return run_questions.compare(self, other, progress)
 
     def hitting_curve(self, targets: Any, k: int, start: str | None = None, temperatures: Any = None,
                       step: int | None = None, cancel: threading.Event | None = None,
@@ -620,73 +393,14 @@ class BabyGPT:
         estimated above request_cost.REQUEST_SECONDS. Holds the lock only for the logits (one
         forward); ``cancel`` (a threading.Event) stops it with ensemble.Cancelled, and
         ``progress`` gets (reach steps done, total)."""
-        from .compare import HittingCurve, check_temperatures, hitting_probabilities
+        return run_questions.hitting_curve(self, targets, k, start, temperatures, step, cancel, progress)
 
-        if cancel is not None and not callable(getattr(cancel, "is_set", None)):
-            raise ValueError(f"cancel: must be a threading.Event or None; got {echo(cancel)}")
-        if progress is not None and not callable(progress):
-            raise ValueError(f"progress: must be a callable or None; got {echo(progress)}")
-        with self._lock:
-            mask, start, k = self._reach_args(targets, k, start)
-            temps = check_temperatures(temperatures, MAX_TEMPERATURE)
-            past = self._past(step)
-            blame = "temperatures" if temperatures is not None and len(temps) > DEFAULT_TEMPERATURES else "k"
-            check_reach(self._config, k, len(temps), blame, past.replay_steps)
-            space = self._every
-            if past.build is None:
-                with one_thread(), torch.no_grad():
-                    logits = chain.model_logits(self.model, space)
-        if past.build is not None:
-            model = past.build()
-            with one_thread(), torch.no_grad():
-                logits = chain.model_logits(model, space)
-        probs = hitting_probabilities(logits, space, mask, space.index[start], k, temps, cancel, progress)
-        temps.setflags(write=False)
-        targets = (targets,) if isinstance(targets, str) else tuple(sorted(targets))
-        return HittingCurve(targets, k, start, past.step, temps, probs)
-
-    # -- helpers ---------------------------------------------------------------------------------
-    def _default_start(self) -> str:
-        return self._config.alphabet[-1] * self._config.context_length
-
-    def _check_state(self, field: str, state: Any, space: chain.StateSpace) -> None:
-        if not isinstance(state, str) or state not in space.index:
-            raise ValueError(f"{field}: {echo(state)} is not a state; states are 1 to {self._config.context_length} "
-                             f"characters of the alphabet {echo(self._config.alphabet)}, "
-                             f"e.g. {self._default_start()!r}")
-
+    # -- display ---------------------------------------------------------------------------------
     @_locked
     def __repr__(self) -> str:
         c = self._config
         return (f"BabyGPT(V={len(c.alphabet)}, C={c.context_length}, {len(self._space)} states, "
                 f"{self.model.num_parameters:,} parameters, step {self._trainer.global_step}, loss {self._loss:.4f})")
-
-
-def check_comparable(mine: RunConfig, theirs: RunConfig) -> None:
-    """Raise ValueError (``other:``) unless runs of settings ``theirs`` have the states of ``mine``."""
-    if (theirs.alphabet, theirs.context_length) != (mine.alphabet, mine.context_length):
-        raise ValueError(f"other: its alphabet {echo(theirs.alphabet)} and context length {theirs.context_length} "
-                         f"must equal this run's ({echo(mine.alphabet)}, {mine.context_length}) to compare states")
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one intra-op thread: a model this small only loses to thread hand-offs,
-    and badly so when another process (the browser, the server) busies the other core."""
-    before = torch.get_num_threads()
-    if before == 1:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def _check_count(field: str, value: Any, low: int, high: int) -> int:
-    """Kept for the widget: an integer in [low, high] (see checks.check_count)."""
-    return check_count(field, value, low, high)
 
 
 __all__ = ["BabyGPT", "ConfigError", "TrainingDiverged", "MAX_STEPS"]

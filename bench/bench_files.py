@@ -9,7 +9,7 @@ import zlib
 
 import torch
 
-from babygpt_widget.history import capacity_for
+from babygpt_widget.core.history import capacity_for
 
 
 def largest_run_file(run) -> bytes:

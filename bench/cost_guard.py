@@ -18,7 +18,7 @@ import random
 import subprocess
 import sys
 
-from babygpt_widget.config import MAX_N_EMBD, MAX_STEP_SECONDS, RunConfig, config_cost
+from babygpt_widget.core.config import MAX_N_EMBD, MAX_STEP_SECONDS, RunConfig, config_cost
 from common import finish, holds, target
 
 LARGEST = [  # V, C, layers, sequence length: the largest allowed n_embd (4 heads) is measured

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from babygpt_widget.chain import StateSpace
-from babygpt_widget.history import History
+from babygpt_widget.core.chain import StateSpace
+from babygpt_widget.core.history import History
 from common import finish, target
 
 BOUND_MIB = 64

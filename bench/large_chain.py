@@ -15,7 +15,8 @@ import random
 import torch
 import torch.nn.functional as F
 
-from babygpt_widget import BabyGPT, config
+from babygpt_widget import BabyGPT
+from babygpt_widget.core import config
 from common import finish, header, interleaved, target
 from seed_model import SeedConfig, SeedGPT
 

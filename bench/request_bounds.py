@@ -29,8 +29,8 @@ import numpy as np
 import torch
 torch.set_num_threads(1)
 from babygpt_widget import BabyGPT
-from babygpt_widget import request_cost as rc
-from babygpt_widget.config import config_cost
+from babygpt_widget.analysis import request_cost as rc
+from babygpt_widget.core.config import config_cost
 
 case = json.loads(sys.argv[1])
 kind, cfg = case["kind"], case["config"]
@@ -67,7 +67,7 @@ class TimedLock:
     def __exit__(self, *exc):
         self.release()
 
-from babygpt_widget import chain
+from babygpt_widget.core import chain
 chain.FIXPOINT_EVERY = 10**12  # the worst case: no early stop at a fixed point
 run = BabyGPT(**cfg)
 config = run.config
@@ -95,7 +95,7 @@ elif kind == "explain":
 elif kind == "load":
     from bench_files import largest_run_file
     data = largest_run_file(run)
-    from babygpt_widget.run_file_guard import _bounds
+    from babygpt_widget.runs.run_file_guard import _bounds
     # the records read, the tensors torch builds from them and the checked copies: 3x the bound
     out.update(k=len(data), estimate=rc.REQUEST_SECONDS, estimate_mb=3 * _bounds(config, "x")[1] / 2**20)
     request = lambda: BabyGPT.load(io.BytesIO(data))
@@ -150,7 +150,7 @@ def main() -> None:
     print("\n== Every request bounded (issue 19): the worst allowed request of each kind, fresh process each ==")
     print(f"{'request':62s} {'k / size':>9s} {'est. s':>7s} {'CPU s':>7s} {'wall s':>7s} {'est. MiB':>9s} "
           f"{'peak MiB':>9s} {'lock CPU s':>10s} {'(wall)':>7s} {'step est.':>9s}  verdict")
-    from babygpt_widget.request_cost import REQUEST_SECONDS
+    from babygpt_widget.analysis.request_cost import REQUEST_SECONDS
 
     for i, (name, case) in enumerate(CASES):
         if args.quick and i not in QUICK:

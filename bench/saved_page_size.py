@@ -2,7 +2,7 @@
 
 Trains each case in this process, writes its page to a temp folder and prints the size, the steps
 the page keeps of those recorded, where the bytes are, and met / MISSED. The inside panel's replay
-stops adding older steps after REPLAY_SECONDS (widget_inside.py), so on a busy machine a default
+stops adding older steps after REPLAY_SECONDS (widget/inside.py), so on a busy machine a default
 page can be smaller than on an idle one. `--quick` runs the default cases only.
 """
 
@@ -32,7 +32,7 @@ def breakdown(page: str) -> str:
     """Where the bytes are: the widget's bundle + CSS + runtime, the history, the inside replay."""
     import json
 
-    from babygpt_widget.page_data import DATA_SCRIPT
+    from babygpt_widget.render.page_data import DATA_SCRIPT
 
     data = json.loads(DATA_SCRIPT.findall(page)[0])
     history = sum(len(b["data"]) for b in data["binary"] if b["path"][0].startswith("history_"))

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.ensemble import train_seed_ensemble
+from babygpt_widget.analysis.ensemble import train_seed_ensemble
 from common import finish, header, target
 
 

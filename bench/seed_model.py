@@ -1,6 +1,6 @@
 """The seed's model exactly as the seed's notebook writes it (nanoGPT style, 3-D residual
 stream, attention by hand): the baseline's own code, frozen here so that speed-ups to
-babygpt_widget.model never speed up the baseline they are measured against."""
+babygpt_widget.core.model never speed up the baseline they are measured against."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.chain import model_probabilities
+from babygpt_widget.core.chain import model_probabilities
 from common import finish, header, interleaved, target
 from seed_model import SeedConfig, SeedGPT
 

@@ -30,7 +30,9 @@ import sys, time, json, functools, collections, torch
 sys.path.insert(0, {str(HERE)!r})
 torch.set_num_threads(1)
 from babygpt_widget import BabyGPT, BabyGPTWidget
-from babygpt_widget import engine as _engine_mod, trainer as _trainer_mod, widget as _widget_mod
+from babygpt_widget import engine as _engine_mod
+from babygpt_widget.core import trainer as _trainer_mod
+from babygpt_widget.widget import widget as _widget_mod
 T = collections.defaultdict(float)  # exclusive seconds per phase: a nested phase's time is its own
 N = collections.Counter()
 _stack = []

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.block_function import block_forward
-from babygpt_widget.model import GPT, Block, GPTConfig
+from babygpt_widget.core.block_function import block_forward
+from babygpt_widget.core.model import GPT, Block, GPTConfig
 
 
 def perturbed_block(config: GPTConfig) -> Block:

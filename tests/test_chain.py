@@ -12,8 +12,8 @@ import torch
 from conftest import SMALL
 
 from babygpt_widget import BabyGPT
-from babygpt_widget import chain
-from babygpt_widget.chain import StateSpace, reach_probability, stationary_distribution
+from babygpt_widget.core import chain
+from babygpt_widget.core.chain import StateSpace, reach_probability, stationary_distribution
 
 
 # -- state space -----------------------------------------------------------------------------------
@@ -331,8 +331,8 @@ def test_trie_evaluation_matches_the_plain_forward_for_every_context(dense_state
     level in reversed-digit order) computes what GPT.forward does, wherever the split falls."""
     import torch
 
-    from babygpt_widget.chain import StateSpace
-    from babygpt_widget.trie_eval import logits_by_length
+    from babygpt_widget.core.chain import StateSpace
+    from babygpt_widget.core.trie_eval import logits_by_length
 
     for alphabet, C in (("01", 7), ("012", 4), ("ACGT", 3)):
         run = BabyGPT(alphabet=alphabet, context_length=C, sequence=alphabet * 4, n_layer=2, n_embd=8, n_head=2)

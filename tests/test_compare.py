@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from babygpt_widget import BabyGPT, Table
-from babygpt_widget.ensemble import Cancelled, train_seed_ensemble
+from babygpt_widget.analysis.ensemble import Cancelled, train_seed_ensemble
 
 from conftest import SMALL
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from babygpt_widget import BabyGPT, ConfigError, RunConfig
-from babygpt_widget.tokens import decode, encode, training_windows
+from babygpt_widget.core.tokens import decode, encode, training_windows
 
 
 # -- tokens ----------------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ def test_random_method_arguments_raise_only_value_error(n, start, temperature, s
 
 
 # -- cost guard: no allowed setting freezes or exhausts the machine ----------------------------------
-from babygpt_widget.config import (  # noqa: E402
+from babygpt_widget.core.config import (  # noqa: E402
     MAX_EDGES, MAX_STEP_BYTES, MAX_STEP_SECONDS, config_cost, estimate_cost,
 )
 
@@ -422,7 +422,7 @@ def test_a_large_chain_on_realistic_data_is_allowed():
 def test_the_estimate_follows_the_trainers_path():
     """The trie path backpropagates every prefix and the data's contexts; the windows path (when
     the gathered keys/values would not fit) costs more per context, so the estimate jumps there."""
-    from babygpt_widget.config import trie_fits
+    from babygpt_widget.core.config import trie_fits
 
     assert trie_fits(2, 12, 4, 16) and not trie_fits(2, 12, 12, 32)
     few, many = estimate_cost(2, 12, 4, 4, 16, 15), estimate_cost(2, 12, 4, 4, 16, 2000)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from babygpt_widget import BabyGPT, RunConfig, TrainingDiverged
-from babygpt_widget.config import MAX_STEPS
+from babygpt_widget.core.config import MAX_STEPS
 
 HUGE = 10**5000
 odd_values = st.one_of(

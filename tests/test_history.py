@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.history import MAX_CAPACITY, History, HistoryView, capacity_for
+from babygpt_widget.core.history import MAX_CAPACITY, History, HistoryView, capacity_for
 from conftest import SMALL
 
 

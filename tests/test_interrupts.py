@@ -24,9 +24,9 @@ import torch
 from conftest import SMALL
 
 from babygpt_widget import BabyGPT
-from babygpt_widget import trainer as trainer_module
-from babygpt_widget.chain import model_probabilities
-from babygpt_widget.history import History
+from babygpt_widget.core import trainer as trainer_module
+from babygpt_widget.core.chain import model_probabilities
+from babygpt_widget.core.history import History
 
 N = 12  # every test trains to this many steps in the end
 CAPACITY = 6  # a small history cap, so the thinning path is interrupted too

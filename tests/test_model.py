@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.model import GPT, GPTConfig
+from babygpt_widget.core.model import GPT, GPTConfig
 
 SEED_SEQ = "111101111011110"
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import SMALL
 
 from babygpt_widget import BabyGPTWidget
-from babygpt_widget.nbconvert_export import STATE_MIME, VIEW_MIME, OfflineHTMLExporter
-from babygpt_widget.page_data import read_page_data
+from babygpt_widget.render.nbconvert_export import STATE_MIME, VIEW_MIME, OfflineHTMLExporter
+from babygpt_widget.render.page_data import read_page_data
 
 
 def _notebook(*widgets, with_state: bool = True) -> nbformat.NotebookNode:

@@ -85,13 +85,13 @@ def test_twine_check_passes(dist):
 
 def test_wheel_holds_the_package_bundle_notebooks_and_license_only(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    package = {f"babygpt_widget/{p.name}" for p in (REPO / "babygpt_widget").glob("*.py")}
+    package = {p.relative_to(REPO).as_posix() for p in (REPO / "babygpt_widget").rglob("*.py")}
     expected = package | {
         "babygpt_widget/static/widget.js", "babygpt_widget/static/widget.css", "babygpt_widget/static/page.js",
         "babygpt_widget/examples/babygpt.ipynb", "babygpt_widget/examples/babygpt_marimo.py",
         "babygpt_widget/examples/babygpt_marimo.css",
-        "babygpt_widget/nbconvert_templates/babygpt_html/conf.json",
-        "babygpt_widget/nbconvert_templates/babygpt_html/index.html.j2",
+        "babygpt_widget/render/nbconvert_templates/babygpt_html/conf.json",
+        "babygpt_widget/render/nbconvert_templates/babygpt_html/index.html.j2",
         f"{NAME}.dist-info/entry_points.txt",
         f"{NAME}.dist-info/METADATA", f"{NAME}.dist-info/WHEEL", f"{NAME}.dist-info/RECORD",
         f"{NAME}.dist-info/licenses/LICENSE",

@@ -18,7 +18,7 @@ import pytest
 from conftest import SMALL
 
 from babygpt_widget import BabyGPTWidget
-from babygpt_widget.widget import HISTORY_BYTES_PER_SECOND
+from babygpt_widget.widget.widget import HISTORY_BYTES_PER_SECOND
 
 HANG_GUARD = 120.0
 
@@ -129,7 +129,8 @@ def test_pushes_and_commands_keep_nothing_per_message(monkeypatch):
 def test_freed_memory_is_given_back_after_commands_and_background_work(monkeypatch):
     """Work off the main thread leaves freed memory in that thread's glibc arena: the widget
     trims after a command (at most every TRIM_SECONDS) and whenever background work ends."""
-    from babygpt_widget import memory_release, widget_compare
+    from babygpt_widget.core import memory_release
+    from babygpt_widget.widget import compare as widget_compare
 
     trims: list[int] = []
     monkeypatch.setattr(memory_release, "_trim", lambda pad: trims.append(pad) or 1)
@@ -162,7 +163,7 @@ def test_the_trim_runs_here():
     """On this Linux/glibc machine the trim is really there (elsewhere it is a no-op)."""
     import sys
 
-    from babygpt_widget.memory_release import _trim, release_free_memory
+    from babygpt_widget.core.memory_release import _trim, release_free_memory
 
     if sys.platform.startswith("linux"):
         assert _trim is not None and release_free_memory(force=True) is True

@@ -24,8 +24,12 @@ import torch
 from conftest import SMALL
 from test_widget import command, listen
 
-from babygpt_widget import BabyGPT, BabyGPTWidget, chain, past_steps, request_cost, widget_compare
-from babygpt_widget.snapshots import SnapshotStore
+from babygpt_widget import BabyGPT, BabyGPTWidget
+from babygpt_widget.core import chain
+from babygpt_widget.analysis import past_steps
+from babygpt_widget.analysis import request_cost
+from babygpt_widget.widget import compare as widget_compare
+from babygpt_widget.core.snapshots import SnapshotStore
 
 HANG_GUARD = 60.0  # s
 BIG = dict(SMALL, context_length=12)  # 4,096 states (8,190 with the shorter contexts)

@@ -22,7 +22,7 @@ import torch
 from conftest import SMALL
 
 from babygpt_widget import BabyGPT, BabyGPTWidget
-from babygpt_widget import run_file_guard
+from babygpt_widget.runs import run_file_guard
 
 GIB = 1 << 30
 HANG_GUARD = 120  # s: only so a regression cannot hang the suite; never a speed assertion

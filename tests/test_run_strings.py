@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from babygpt_widget import BabyGPT, RunConfig
-from babygpt_widget.trainer import Trainer
-from babygpt_widget.config import MAX_STEPS, MAX_WEIGHT_DECAY, config_cost
-from babygpt_widget.runstring import (MAX_LENGTH, MAX_REPLAY_SECONDS, MAX_SEGMENTS, Segment, format_run_string,
+from babygpt_widget.core.trainer import Trainer
+from babygpt_widget.core.config import MAX_STEPS, MAX_WEIGHT_DECAY, config_cost
+from babygpt_widget.runs.runstring import (MAX_LENGTH, MAX_REPLAY_SECONDS, MAX_SEGMENTS, Segment, format_run_string,
                                       parse_run_string, read_run_string)
 
 ISSUE_STRING = ("babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;"

@@ -12,11 +12,11 @@ import pytest
 from conftest import SMALL
 
 from babygpt_widget import BabyGPTWidget
-from babygpt_widget import html_export
-from babygpt_widget.page_budget import (MIN_HISTORY_ROWS, PAGE_BUDGET_BYTES, dequantise, history_bytes, pick_rows,
+from babygpt_widget.render import html_export
+from babygpt_widget.render.page_budget import (MIN_HISTORY_ROWS, PAGE_BUDGET_BYTES, dequantise, history_bytes, pick_rows,
                                         plan_page, quantise)
-from babygpt_widget.page_data import LARGE_LEAF, build_page_data, read_page_data
-from babygpt_widget.page_html import _inline
+from babygpt_widget.render.page_data import LARGE_LEAF, build_page_data, read_page_data
+from babygpt_widget.render.page_html import _inline
 
 
 # -- the budget's arithmetic ----------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import graphviz
 import pytest
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.graphviz_chain import MISSING_DOT, GraphvizNotInstalled
-from babygpt_widget.svg_chain import de_bruijn, draw_chain, ring_order
+from babygpt_widget.render.graphviz_chain import MISSING_DOT, GraphvizNotInstalled
+from babygpt_widget.render.svg_chain import de_bruijn, draw_chain, ring_order
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from babygpt_widget import BabyGPT, Table
-from babygpt_widget.table import HEAD_ROWS, MAX_SHOWN_ROWS, TAIL_ROWS
+from babygpt_widget.analysis.table import HEAD_ROWS, MAX_SHOWN_ROWS, TAIL_ROWS
 
 SMALL_TABLE = Table(("state", "seen", "P(1)", "count"),
                     (("000", False, 0.731634, 0), ("101", True, 0.792855, 2), ("111", True, 0.453612, 3)))

@@ -16,7 +16,7 @@ import torch
 from conftest import SMALL
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.chain import model_probabilities
+from babygpt_widget.core.chain import model_probabilities
 
 
 def hammer(workers: list, seconds_cap: float = 120.0) -> list[BaseException]:

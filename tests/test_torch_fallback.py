@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.fused_adamw import cpu_fused_adamw
+from babygpt_widget.core.fused_adamw import cpu_fused_adamw
 
 SEED_LOSS_49 = 0.4699831  # the seed's loss at step 49 (fused AdamW, torch 2.13)
 REAL_ADAMW = torch.optim.AdamW

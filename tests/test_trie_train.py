@@ -11,9 +11,9 @@ import torch
 import torch.nn.functional as F
 
 from babygpt_widget import BabyGPT
-from babygpt_widget.chain import StateSpace
-from babygpt_widget.model import GPT, GPTConfig
-from babygpt_widget.trie_train import fits, trie_logits, trie_rows
+from babygpt_widget.core.chain import StateSpace
+from babygpt_widget.core.model import GPT, GPTConfig
+from babygpt_widget.core.trie_train import fits, trie_logits, trie_rows
 
 
 def plain_logits(model: GPT, V: int, C: int) -> torch.Tensor:

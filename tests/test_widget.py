@@ -15,7 +15,7 @@ from conftest import SMALL
 from virtual_clock import VirtualClock, loop_turns_until
 
 from babygpt_widget import BabyGPT, BabyGPTWidget, RunConfig
-from babygpt_widget import widget as widget_module
+from babygpt_widget.widget import widget as widget_module
 
 CONTRACT = pathlib.Path(__file__).resolve().parents[1] / "docs" / "state-contract.md"
 

@@ -306,7 +306,7 @@ def test_stop_mid_slice_ends_training_within_one_step(w, monkeypatch):
 def test_play_waits_for_the_page_then_flow_control_gives_up(w, monkeypatch):
     """Once a page acknowledges steps (`seen`), Play trains at most ACK_DEPTH slices past the
     last acknowledged push; a page that stops answering turns flow control off after ACK_WAIT."""
-    from babygpt_widget.background import ACK_DEPTH, ACK_WAIT
+    from babygpt_widget.widget.play_loop import ACK_DEPTH, ACK_WAIT
 
     replies = listen(w, monkeypatch)
     w.train(3)
@@ -351,7 +351,7 @@ def test_a_page_that_acknowledges_keeps_play_going(w, monkeypatch):
 def test_presentation_plays_at_a_pace_a_class_can_follow():
     """Presentation starts Play at PRESENTATION_PLAY_SPEED (not max) unless a speed was chosen;
     leaving it restores max if that pace was never changed."""
-    from babygpt_widget.widget_traits import PRESENTATION_PLAY_SPEED
+    from babygpt_widget.widget.traits import PRESENTATION_PLAY_SPEED
 
     assert PRESENTATION_PLAY_SPEED == 10
     assert BabyGPTWidget(**SMALL).play_speed == 0  # a notebook: as fast as the kernel trains

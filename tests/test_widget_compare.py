@@ -13,7 +13,8 @@ from conftest import SMALL
 from test_widget import command, f32, listen
 
 from babygpt_widget import BabyGPT, BabyGPTWidget
-from babygpt_widget.widget import COMMAND_ARGS, ERROR_FIELDS, PYTHON_OWNED
+from babygpt_widget.widget.commands import COMMAND_ARGS
+from babygpt_widget.widget.widget import ERROR_FIELDS, PYTHON_OWNED
 
 
 @pytest.fixture

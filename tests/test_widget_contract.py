@@ -10,8 +10,8 @@ from conftest import SMALL
 from test_widget import assert_traits_mirror_engine, synced
 
 from babygpt_widget import BabyGPTWidget
-from babygpt_widget.page_data import read_page_data
-from babygpt_widget.widget import ERROR_FIELDS
+from babygpt_widget.render.page_data import read_page_data
+from babygpt_widget.widget.widget import ERROR_FIELDS
 
 BRIEF_READ_ONLY = ("config states probs data_counts global_step loss history_steps history_losses history_probs "
                    "history_prefix_probs prefix_states prefix_probs prefix_data_counts playing training progress "

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from test_widget import synced
 
 from babygpt_widget import BabyGPTWidget
-from babygpt_widget.config import MAX_STEPS
-from babygpt_widget.trainer import TrainingDiverged
-from babygpt_widget.widget import COMMAND_ARGS, ERROR_FIELDS
+from babygpt_widget.core.config import MAX_STEPS
+from babygpt_widget.core.trainer import TrainingDiverged
+from babygpt_widget.widget.commands import COMMAND_ARGS
+from babygpt_widget.widget.widget import ERROR_FIELDS
 
 # Values of every JSON type and then some: huge ints, NaN, long strings, nesting.
 scalars = st.one_of(
@@ -163,7 +164,8 @@ from fractions import Fraction  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from babygpt_widget import chain, request_cost  # noqa: E402
+from babygpt_widget.core import chain  # noqa: E402
+from babygpt_widget.analysis import request_cost
 
 odd_numbers = st.one_of(
     st.integers(4400, 5000).map(lambda e: 10**e), st.integers(4400, 5000).map(lambda e: -(10**e)),

@@ -10,9 +10,9 @@ import pytest
 from conftest import SMALL
 
 from babygpt_widget import BabyGPTWidget
-from babygpt_widget.page_data import read_page_data
-from babygpt_widget.widget_inside import REPLAY_MAX_NUMBERS, replay_steps
-from babygpt_widget.widget_traits import PYTHON_OWNED
+from babygpt_widget.render.page_data import read_page_data
+from babygpt_widget.widget.inside import REPLAY_MAX_NUMBERS, replay_steps
+from babygpt_widget.widget.traits import PYTHON_OWNED
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from test_widget import command, i32, listen
 from test_widget_threads import wait_idle
 
 from babygpt_widget import BabyGPT, BabyGPTWidget
-from babygpt_widget.config import MAX_STEPS
-from babygpt_widget.trainer import Trainer
+from babygpt_widget.core.config import MAX_STEPS
+from babygpt_widget.core.trainer import Trainer
 
 SEQUENCES = ["1100110011", "111101111011110", "0101", "0001000"]
 train = st.tuples(st.just("train"), st.integers(1, 4))

@@ -1,7 +1,7 @@
-"""A clock the test drives, for the widget's pacing and throttling code (background.py, widget.py).
+"""A clock the test drives, for the widget's pacing and throttling code (widget/play_loop.py, widget/widget.py).
 
 Installed, the widget's `time.perf_counter` reads this clock, every optimizer step advances it by
-`step_seconds`, and the background task's naps (`asyncio.sleep` in background.py) advance it by
+`step_seconds`, and the background task's naps (`asyncio.sleep` in widget/play_loop.py) advance it by
 their length and return at once. Slice sizes, updates per second and Play's pace then follow from
 counted steps instead of the machine's speed: the same numbers on an idle or a loaded machine.
 """
@@ -12,7 +12,9 @@ import asyncio
 import time
 import types
 
-from babygpt_widget import background, engine, widget
+from babygpt_widget import engine
+from babygpt_widget.widget import play_loop as background
+from babygpt_widget.widget import widget
 
 _real_sleep = asyncio.sleep
 

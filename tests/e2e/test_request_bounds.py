@@ -14,7 +14,7 @@ from .test_inside import PANEL, _look_inside
 pytestmark = pytest.mark.browser
 
 # as for a model whose steps are slow: a replay may cover 3 steps; snapshots are every 16
-CELLS = ["from babygpt_widget import BabyGPTWidget, past_steps\n"
+CELLS = ["from babygpt_widget import BabyGPTWidget\nfrom babygpt_widget.analysis import past_steps\n"
          "past_steps.replay_limit = lambda config: 3\n\n"
          "w = BabyGPTWidget()\nw.train(40)\nw",
          "explains = []\nw.on_msg(lambda _w, content, _b: explains.append(content) if content.get('cmd') == 'explain' else None)"]

@@ -42,7 +42,7 @@ BUILD_SCRIPT = textwrap.dedent(
     import json, sys
     from pathlib import Path
     from babygpt_widget import BabyGPTWidget
-    from babygpt_widget.page_data import read_page_data
+    from babygpt_widget.render.page_data import read_page_data
     out = Path(sys.argv[1])
     w = BabyGPTWidget()
     w.train(50)

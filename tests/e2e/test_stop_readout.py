@@ -13,7 +13,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from babygpt_widget.background import ACK_DEPTH
+from babygpt_widget.widget.play_loop import ACK_DEPTH
 
 from .helpers import Lab, LectureView, collect_until, open_in_lab
 

@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from babygpt_widget import BabyGPT  # noqa: E402
-from babygpt_widget import chain  # noqa: E402
-from babygpt_widget.model import GPT, GPTConfig  # noqa: E402
-from babygpt_widget.tokens import encode  # noqa: E402
+from babygpt_widget.core import chain  # noqa: E402
+from babygpt_widget.core.model import GPT, GPTConfig  # noqa: E402
+from babygpt_widget.core.tokens import encode  # noqa: E402
 
 OUT = Path(__file__).with_name("engine_golden.json")
 STEPS = (0, 1, 50, 300, 1000)

@@ -28,8 +28,8 @@ from collections import deque
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from .config import MAX_STEPS
-from .memory_release import release_free_memory
+from ..core.config import MAX_STEPS
+from ..core.memory_release import release_free_memory
 
 CHUNK_SECONDS = 1 / 30  # a slice of training: <= ~30 front-end updates/s, Stop acts within one slice
 SHORT_SECONDS = CHUNK_SECONDS * 2  # requests shorter than this run at once, longer ones in the background
@@ -59,11 +59,11 @@ def kernel_loop() -> asyncio.AbstractEventLoop | None:
     return None
 
 
-class RunOwner:
+class TrainingRunner:
     """Mixin for the widget: serialized engine access and the background training task.
 
-    The widget provides `engine`, traits `playing training progress play_speed`, `_push`,
-    `_guarded`, `_report_train_error`, `_forget_undo`, `_seconds_per_step` and `_steps_per_chunk`.
+    The widget provides `engine`, `_step_timing`, traits `playing training progress play_speed`,
+    `_push`, `_guarded`, `_report_train_error` and `_forget_undo`.
     """
 
     def _init_owner(self) -> None:
@@ -103,6 +103,31 @@ class RunOwner:
 
     def _others_waiting(self) -> bool:
         return self._waiting > 0
+
+    # -- slices sized from the measured speed; Stop ----------------------------------------------
+    def _stop_now(self) -> None:
+        """Under the lock: stop Play and queued steps (the background task ends before its next slice)."""
+        self._stop_serial += 1
+        self._absorb_stop()
+
+    def _seconds_per_step(self) -> float | None:
+        """Measured on the current model and settings only: after switching to a heavier model
+        or a longer sequence the first slice is one step, timed, instead of a slice sized from the
+        old speed."""
+        timing = self._step_timing
+        if timing is None or timing[0] is not self.engine.model or timing[1] != self.engine.config:
+            return None  # a new model or new data (a longer sequence is slower): time it again
+        return timing[2]
+
+    def _steps_per_chunk(self) -> int:
+        seconds = self._seconds_per_step()
+        return 1 if seconds is None else max(1, int(CHUNK_SECONDS / max(seconds, 1e-6)))
+
+    def _chunks(self, n: int):
+        while n > 0:
+            k = min(n, self._steps_per_chunk())
+            yield k
+            n -= k
 
     # -- which loop runs background work ---------------------------------------------------------
     def _main_loop(self) -> asyncio.AbstractEventLoop | None:

@@ -14,11 +14,12 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .config import RunConfig
-from .widget_checks import (Bool, Dict, FieldError, Float, Int, List, Unicode, check_count, check_speed, echo,
-                            field_message, json_safe)
+from ..core.config import RunConfig
+from ..core.field_checks import (Bool, Dict, FieldError, Float, Int, List, Unicode, check_count, check_speed, echo,
+                                 field_message, json_safe)
+from .trait_docs import document
 
-_STATIC = pathlib.Path(__file__).parent / "static"
+_STATIC = pathlib.Path(__file__).parent.parent / "static"
 _MISSING_BUNDLE = """
 export default { render({ el }) {
   el.textContent = "babygpt-widget: the front-end bundle is missing (run `npm run build` or reinstall the package).";
@@ -40,7 +41,7 @@ PYTHON_OWNED = frozenset({
     "config", "states", "probs", "data_counts", "global_step", "loss", "history_steps", "history_losses",
     "history_probs", "prefix_states", "prefix_probs", "prefix_data_counts", "history_prefix_probs", "playing",
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
-    "ensemble", "comparison", "hitting",  # runs compared (widget_compare.py)
+    "ensemble", "comparison", "hitting",  # runs compared (widget/compare.py)
     "inside", "inside_replay",
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
@@ -93,11 +94,11 @@ class WidgetTraits(anywidget.AnyWidget):
     controls = List(Unicode(), default_value=list(CONTROLS)).tag(sync=True)
     presentation = Bool(False).tag(sync=True)
     run_string = Unicode("").tag(sync=True)
-    # runs compared (widget_compare.py): {} until computed
+    # runs compared (widget/compare.py): {} until computed
     ensemble = Dict().tag(sync=True)
     comparison = Dict().tag(sync=True)
     hitting = Dict().tag(sync=True)
-    inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget_inside.py)
+    inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget/inside.py)
     inside_replay = Dict().tag(sync=True)  # {} here: only a save_html page carries it (widget_inside.replay)
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
@@ -220,3 +221,6 @@ class WidgetTraits(anywidget.AnyWidget):
         for name, error in refused.items():
             self.send({"reply": name, "ok": False, "error": error, "field": name})
 
+
+
+document(WidgetTraits.class_own_traits())

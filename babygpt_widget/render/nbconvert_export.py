@@ -69,7 +69,7 @@ def babygpt_resources(nb: Any) -> dict[str, Any]:
     models = ((nb.get("metadata") or {}).get("widgets") or {}).get(STATE_MIME, {}).get("state", {})
     ours = {mid: model_state(m) for mid, m in models.items() if is_babygpt(m)}
     views, esm, css = {}, "", ""
-    from . import __version__
+    from ..core.version import __version__
 
     for mid in dict.fromkeys(view_ids(nb)):
         state = ours.get(mid)

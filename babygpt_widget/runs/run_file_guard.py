@@ -32,7 +32,8 @@ from typing import Any, BinaryIO, Iterator
 
 import torch
 
-from .checks import echo
+from ..core.checks import echo
+from .run_format import FILE_FORMAT, FILE_FORMATS, REFUSED, RunFileError, _check_config, _model_config
 
 MAX_RECORDS = 4096  # the largest run (12 layers) has ~400 tensor records
 MAX_DIRECTORY_BYTES = 1 << 20  # central directory: ~70 bytes a record
@@ -170,8 +171,6 @@ def _records(f: BinaryIO, path: Any, size: int) -> list[zipfile.ZipInfo]:
 def _config_of(f: BinaryIO, path: Any) -> Any:
     """The file's config, read by unpickling data.pkl onto the meta device: tensors get their
     declared shapes but no memory, and no tensor record is read."""
-    from .run_file import FILE_FORMAT, FILE_FORMATS, REFUSED, RunFileError, _check_config  # run_file imports this module
-
     f.seek(0)
     try:
         state = torch.load(f, weights_only=True, map_location="meta")
@@ -188,9 +187,8 @@ def _config_of(f: BinaryIO, path: Any) -> Any:
 def _bounds(config: Any, path: Any) -> tuple[int, int]:
     """(largest tensor record, all tensor records) of a run file of this config, in bytes:
     the weights (float32), AdamW's two moments and step per parameter, and the history at its cap."""
-    from .history import capacity_for
-    from .model import GPT
-    from .run_file import _model_config
+    from ..core.history import capacity_for
+    from ..core.model import GPT
 
     with torch.device("meta"):  # shapes only: no memory, no random numbers drawn
         reference = GPT(_model_config(config))

@@ -17,11 +17,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import chain
-from .config import _BASE_BYTES, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, RunConfig, config_cost
-from .fused_adamw import FusedAdamWStep, make_adamw
-from .model import GPT, GPTConfig
-from .progress import progress_reporter
+from ..core import chain
+from ..core.config import _BASE_BYTES, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, RunConfig, config_cost
+from ..core.fused_adamw import FusedAdamWStep, make_adamw
+from ..core.model import GPT, GPTConfig
+from ..core.progress import progress_reporter
+from ..core.threads import one_thread
 from .table import Table
 
 
@@ -121,7 +122,6 @@ def train_seed_ensemble(config: RunConfig, counts: np.ndarray, seeds: list[int],
     `counts`: (V**C, V) data counts of the full-length states. `dtype=torch.float64` is for
     checking the batching against sequential runs: float32 training of some seeds amplifies
     rounding differences (~1e-7) to ~1e-3 within a few hundred steps (see bench/seed_ensemble.py)."""
-    from .engine import one_thread
 
     report = progress_reporter(progress, steps)
     space = chain.StateSpace(config.alphabet, config.context_length)

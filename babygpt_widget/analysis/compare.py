@@ -9,8 +9,8 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from . import chain
-from .checks import echo
+from ..core import chain
+from ..core.checks import echo
 from .request_cost import DEFAULT_TEMPERATURES, MAX_TEMPERATURES
 
 

@@ -23,31 +23,22 @@ from typing import Any
 import numpy as np
 import torch
 
-from .fused_adamw import make_adamw
-from .checks import check_path, echo
-from .config import MAX_STEPS, RunConfig
-from .history import MAX_CAPACITY, capacity_for
-from .model import GPT, GPTConfig
+from ..core.fused_adamw import make_adamw
+from ..core.checks import check_path, echo
+from ..core.config import MAX_STEPS, RunConfig
+from ..core.history import MAX_CAPACITY, capacity_for
+from ..core.model import GPT
 from .run_file_guard import check_container, file_size, open_regular_file
+from .run_format import (FILE_FORMAT, FILE_FORMATS, OLD_FILE_FORMAT, REFUSED, RunFileError, _check_config,  # noqa: F401
+                         _keys, _model_config, _require)
 from .runstring import RunPlan, parse_run_string
 
-FILE_FORMAT = "babygpt-widget/run/2"
-OLD_FILE_FORMAT = "babygpt-widget/run/1"  # no run string: read, never written
-FILE_FORMATS = (FILE_FORMAT, OLD_FILE_FORMAT)
 MAX_FILE_BYTES = 1 << 30  # far above the largest allowed run (weights, moments, history)
 MAX_STRIDE = 2**40
-REFUSED = "not a babygpt-widget run file, or one that would need to run code to load; refused"
 TOP_LEVEL = ("format", "config", "model", "optimizer", "global_step", "run_string", "history")
 OLD_TOP_LEVEL = tuple(k for k in TOP_LEVEL if k != "run_string")
 HISTORY_KEYS = ("steps", "losses", "probs", "stride", "capacity")
 MOMENT_KEYS = ("step", "exp_avg", "exp_avg_sq")
-
-
-class RunFileError(ValueError):
-    """A run file that is not what `BabyGPT.save` writes."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"path: not a valid babygpt-widget run ({what}); refused")
 
 
 @dataclass(frozen=True)
@@ -132,33 +123,6 @@ def check_run_state(state: Any) -> CheckedRun:
     optimizer = _check_optimizer(state["optimizer"], config, param_shapes, global_step)
     history = _check_history(state["history"], config, global_step)
     return CheckedRun(config, model, optimizer, global_step, history, plan)
-
-
-def _model_config(config: RunConfig) -> GPTConfig:
-    return GPTConfig(block_size=config.context_length, vocab_size=len(config.alphabet), n_layer=config.n_layer,
-                     n_head=config.n_head, n_embd=config.n_embd, fused_attention=True)
-
-
-def _require(ok: bool, what: str) -> None:
-    if not ok:
-        raise RunFileError(what)
-
-
-def _keys(d: dict) -> set:
-    return set(d) if all(isinstance(k, str) for k in d) else {object()}
-
-
-def _check_config(saved: Any) -> RunConfig:
-    names = RunConfig.field_names()
-    _require(isinstance(saved, dict) and _keys(saved) == set(names), f"config must have exactly {', '.join(names)}")
-    types = {"sequence": (str,), "alphabet": (str,), "lr": (float, int), "weight_decay": (float, int)}
-    for name in names:
-        value = saved[name]
-        _require(type(value) in types.get(name, (int,)), f"config.{name} has the wrong type: {echo(value)}")
-    try:
-        return RunConfig(**saved).validated()
-    except ValueError as e:
-        raise RunFileError(f"config: {echo(str(e))}") from None
 
 
 def _check_run_string(text: Any, config: RunConfig, global_step: int) -> RunPlan:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Any, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
-from .chain import edge_label
-
-if TYPE_CHECKING:
-    from .engine import BabyGPT
+from ..core.chain import edge_label
 
 # js/widget.css light theme: token colours, node fill, text and edge colours.
 TOKEN_COLOURS = ("#1c6fd1", "#e8590c", "#2b8a3e", "#9c36b5", "#0c8599", "#a0522d", "#d6336c", "#5c940d")
@@ -190,7 +187,7 @@ def draw_chain(states: Sequence[str], alphabet: str, probs: np.ndarray, unseen: 
             f'text-anchor="middle" dominant-baseline="central">\n' + "\n".join(parts) + "\n</svg>\n")
 
 
-def caption_of(gpt: "BabyGPT", temperature: float) -> list[str]:
+def caption_of(gpt: Any, temperature: float) -> list[str]:
     """Step, loss and the settings that rebuild the run."""
     c = gpt.config
     seq = c.sequence if len(c.sequence) <= 48 else c.sequence[:45] + "…"
@@ -202,7 +199,7 @@ def caption_of(gpt: "BabyGPT", temperature: float) -> list[str]:
             f"· seed {c.seed}"]
 
 
-def chain_svg(gpt: "BabyGPT", temperature: float = 1.0) -> str:
+def chain_svg(gpt: Any, temperature: float = 1.0) -> str:
     """``BabyGPT.to_svg``: the run's chain at ``temperature`` with its caption."""
     return draw_chain(gpt.states, gpt.alphabet, gpt.transition_matrix(temperature), gpt.unseen_states,
                       caption_of(gpt, temperature))

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 from urllib.parse import quote, unquote
 
-from .checks import echo
-from .config import LIVE_FIELDS, MAX_SEQUENCE_LENGTH, MAX_STEPS, RunConfig, config_cost
+from ..core.checks import echo
+from ..core.config import LIVE_FIELDS, MAX_SEQUENCE_LENGTH, MAX_STEPS, RunConfig, config_cost
 
 PREFIX = "babygpt2:"
 OLD_PREFIX = "babygpt1:"

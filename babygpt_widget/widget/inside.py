@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .widget_checks import FieldError, echo
+from ..core.field_checks import FieldError, echo
 
 if TYPE_CHECKING:
-    from .engine import BabyGPT
-    from .explain import Explanation
+    from ..engine import BabyGPT
+    from ..analysis.explain import Explanation
 
 # Saved pages: at most this many numbers of explanations (≈ 6 bytes each in the page's JSON: the
 # default run's page stays < 1 MB with its bundle and history), over at most REPLAY_STEPS recorded

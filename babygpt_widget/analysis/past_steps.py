@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from .checks import check_count
+from ..core.checks import check_count
 from .request_cost import REPLAY_SECONDS, replay_limit, replay_seconds
 
 if TYPE_CHECKING:
-    from .engine import BabyGPT
-    from .model import GPT, GPTConfig
+    from ..core.model import GPT, GPTConfig
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,9 @@ class PastModel:
     build: Callable[[], "GPT"] | None  # call outside the lock; None: the live model (use it under the lock)
 
 
-def plan_past(run: "BabyGPT", step: Any, nearest: bool = False) -> PastModel:
-    """Under `run.lock`: the checked step (None = now) and how to get its model."""
+def plan_past(run: Any, step: Any, nearest: bool = False) -> PastModel:
+    """Under `run.lock` (`run` is a BabyGPT: the engine sits above analysis/ and passes itself in):
+    the checked step (None = now) and how to get its model."""
     now = run._trainer.global_step
     if step is None:
         return PastModel(now, 0, None)
@@ -66,7 +66,7 @@ def blank_model(config: "GPTConfig") -> "GPT":
     on the meta device, then given uninitialised memory; only the causal masks need values."""
     import torch
 
-    from .model import GPT
+    from ..core.model import GPT
 
     with torch.device("meta"):
         model = GPT(config)

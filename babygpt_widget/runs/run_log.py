@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import RunConfig
+from ..core.config import RunConfig
 from .runstring import MAX_LENGTH, MAX_SEGMENTS, PREFIX, RunPlan, settings_text, too_long_text
 
 _STEPS_CHARS = len("steps=10000000")  # room kept for the last segment's step count

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import _BASE_BYTES, COST_MARGIN, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, RunConfig, config_cost
+from ..core.config import _BASE_BYTES, COST_MARGIN, MAX_STEP_BYTES, SNAPSHOT_BYTES_PER_PARAMETER, RunConfig, config_cost
 
 REQUEST_SECONDS = 5.0  # a request estimated above this is refused, naming the field to lower
 REQUEST_BYTES = 256 * 2**20  # and above this much memory beyond the run's own

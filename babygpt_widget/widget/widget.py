@@ -3,12 +3,11 @@
 Python owns model and trainer; traits carry the chain to the front end (binary float32
 buffers), and the front end's buttons come back as commands on the widget's one custom-message
 channel, handled by the same methods a notebook user calls. Every engine operation holds the
-widget's lock (see background.py): comm messages may arrive on another thread than cells.
+widget's lock (see play_loop.py): comm messages may arrive on another thread than cells.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
 import math
 import sys
@@ -18,41 +17,34 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .background import CHUNK_SECONDS, SHORT_SECONDS, RunOwner
-from .config import MAX_STEPS, ConfigError, RunConfig
-from .engine import BabyGPT
-from .history import HistoryView
-from .html_export import SavedPage, save_widget_html
-from .memory_release import release_free_memory
-from .runstring import read_run_string
-from .widget_compare import CompareMixin
-from .widget_inside import InsideMixin
-from .widget_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
-                            json_safe, short_errors)
-from .widget_traits import CONTROLS, ERROR_FIELDS, LAYOUTS, MAX_TRAIN_N, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
+from ..core.config import MAX_STEPS, ConfigError, RunConfig
+from ..core.field_checks import (FieldError, check_count, check_optional, check_printable, clip, echo, field_message,
+                                 json_safe, short_errors)
+from ..engine import BabyGPT
+from ..render.html_export import SavedPage, save_widget_html
+from ..runs.runstring import read_run_string
+from .commands import FrontEndCommands
+from .compare import CompareMixin
+from .engine_reads import EngineReads
+from .inside import InsideMixin
+from .play_loop import CHUNK_SECONDS, TrainingRunner
+from .traits import CONTROLS, ERROR_FIELDS, LAYOUTS, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
 
 HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
 # The whole history is re-sent (traits have no deltas): at most this many bytes a second, so a
 # front end slower than the kernel (a busy browser) cannot make the kernel's outgoing queue grow
 # (slow Play used to re-send it every step: ~7 MB/s for the default run, issue 19 §9)
 HISTORY_BYTES_PER_SECOND = 2**20
-# Arguments each command accepts (anything else is refused, naming the field).
-COMMAND_ARGS: dict[str, frozenset[str]] = {
-    "step": frozenset(), "train": frozenset({"n"}), "play": frozenset(), "pause": frozenset(), "stop": frozenset(),
-    "reset": frozenset(), "undo_reset": frozenset(), "configure": frozenset({"values"}),
-    "load_run": frozenset({"value"}), "hello": frozenset(), "seen": frozenset({"step"}),
-    # runs compared (widget_compare.py)
-    "compare_seeds": frozenset({"k"}), "compare": frozenset({"other"}), "clear_compare": frozenset(),
-    "hitting": frozenset({"k", "start"}),
-    "explain": frozenset({"state", "step"}),  # the inside panel (widget_inside.py)
-}
 
 
-class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
+class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner, EngineReads, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
-    (the Train ×N count). Methods and properties mirror BabyGPT; every call updates the drawing.
+    (the Train ×N count). Methods and properties mirror BabyGPT: the ones that change the run
+    (train, step, reset, configure, sample, load_run, ...) are here and update the drawing; the
+    ones that read it (alphabet, probabilities, history, transition_matrix, to_svg, ...) are in
+    ``EngineReads`` (engine_reads.py). ``engine`` is the BabyGPT itself.
     """
 
     def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, controls: list[str] | None = None,
@@ -61,7 +53,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         self.engine = engine
         self._init_owner()
         self._init_compare()
-        # Play's pace: full speed, or in presentation a pace a class can follow (widget_traits.py)
+        # Play's pace: full speed, or in presentation a pace a class can follow (widget/traits.py)
         speed = (PRESENTATION_PLAY_SPEED if presentation else 0.0) if play_speed is None else play_speed
         self._speed_auto = play_speed is None  # before the traits' observers run
         super().__init__(graph_layout=graph_layout, train_n=train_n, presentation=presentation, play_speed=speed,
@@ -227,6 +219,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         return widget
 
     def save(self, path: Any) -> None:
+        """Save the whole run (see ``BabyGPT.save``); ``BabyGPTWidget.load`` or ``BabyGPT.load`` reads it."""
         with self._owner():
             self.engine.save(path)
 
@@ -248,105 +241,6 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         with self._owner():
             self._push(history=True)
             return save_widget_html(self, path, title, extra={"inside_replay": self._inside_replay()})
-
-    def __getattr__(self, name: str) -> Any:
-        # Everything else a BabyGPT has (probabilities, history, to_graphviz, …) reads through,
-        # under the widget's lock like every other engine operation.
-        lock = self.__dict__.get("_lock")
-        if name != "engine" and "engine" in self.__dict__ and lock is not None and hasattr(self.engine, name):
-            with lock:
-                value = getattr(self.engine, name)
-            if not callable(value):
-                return value
-
-            @functools.wraps(value)
-            def locked(*args: Any, **kwargs: Any) -> Any:
-                with self._owner():
-                    return value(*args, **kwargs)
-
-            return locked
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    @property
-    def probabilities(self) -> np.ndarray:
-        return self.engine.probabilities
-
-    @property
-    def history(self) -> HistoryView:
-        return self.engine.history
-
-    # -- commands from the front end: one channel, answered every time ----------------------------
-    def _on_message(self, _widget: Any, content: Any, buffers: list) -> None:
-        if not isinstance(content, dict) or "cmd" not in content:
-            return
-        cmd = content["cmd"]
-        if cmd == "seen":  # the page received a step (flow control, background.py): no lock, no reply
-            self._seen(content.get("step"))
-            return
-        reply: dict[str, Any] = {"reply": cmd if isinstance(cmd, str) and len(cmd) <= 40 else echo(cmd), "ok": True}
-        try:
-            self._run_command(cmd, content)
-        except Exception as e:  # noqa: BLE001 - every command is answered; nothing escapes into the kernel
-            field = getattr(e, "field", None) or str(e).split(":")[0]
-            field = field if isinstance(field, str) and len(field) <= 40 else "cmd"
-            message = field_message(field, e, content.get("n", content.get("value")))
-            reply.update(ok=False, error=message, field=field)
-            if field in ("train_n", "run_string") and field not in self.errors:
-                with self._owner():
-                    self.errors = {**self.errors, field: message}
-        self.send(reply)
-        release_free_memory()  # this thread's glibc arena keeps what the command freed (at most every 10 s)
-
-    def _run_command(self, cmd: Any, content: dict) -> None:
-        if not isinstance(cmd, str) or cmd not in COMMAND_ARGS:
-            raise FieldError("cmd", f"unknown command {echo(cmd)}; known: {', '.join(COMMAND_ARGS)}")
-        unknown = [k for k in content if k != "cmd" and k not in COMMAND_ARGS[cmd]]
-        if unknown:
-            name = unknown[0] if isinstance(unknown[0], str) and len(unknown[0]) <= 40 else "cmd"
-            raise FieldError(name, f"{cmd} takes no argument {echo(unknown[0])}")
-        handlers: dict[str, Callable[[], Any]] = {
-            "step": lambda: self._live_then(lambda: self._queue_or_run(1)),
-            "train": lambda: self._train_command(content.get("n", self.train_n)),
-            "play": self._play_command,
-            "pause": self.stop,
-            "stop": self.stop,
-            "reset": self.reset,
-            "undo_reset": self.undo_reset,
-            "configure": lambda: self.configure(**_values(content.get("values"))),
-            "load_run": lambda: self.load_run(content.get("value")),
-            "hello": lambda: None,  # the front end's "is there a kernel?" probe
-            "seen": lambda: self._seen(content.get("step")),  # _on_message handles it without a reply
-            **self._compare_handlers(content),
-            "explain": lambda: self._explain_command(content),  # widget_inside.py
-        }
-        handlers[cmd]()
-
-    def _train_command(self, n: Any) -> None:
-        n = check_count("train_n", n, 1, MAX_TRAIN_N)  # checked first: a refused command changes nothing
-        self._live_then(lambda: self._queue_or_run(n))
-
-    def _play_command(self) -> None:
-        if self._main_loop() is None:
-            raise RuntimeError("play: needs a running event loop (a Jupyter kernel); use train(n) instead")
-        self._live_then(self.play)
-
-    def _live_then(self, action: Callable[[], Any]) -> None:
-        """step / train / play act on the live model: return the view to live first."""
-        with self._owner():
-            self.shown_index = -1
-        action()
-
-    def _queue_or_run(self, n: int) -> None:
-        """Short requests run now (between slices of a running Play, so each counts once); long
-        ones run on the kernel's main loop in slices, so Stop and other cells get through."""
-        self._check_room(n, "train")
-        seconds = self._seconds_per_step()
-        loop = self._main_loop()
-        short = n <= 2 if seconds is None else n * seconds <= SHORT_SECONDS
-        if loop is None or short:
-            self.train(n)
-            return
-        self._queue_steps(n, loop)
 
     # -- training bookkeeping ---------------------------------------------------------------------
     def _check_room(self, n: int, field: str) -> None:
@@ -381,34 +275,10 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
         self._stop_now()
         self.errors = {**self.errors, "train": clip(f"train: stopped by {type(error).__name__}: {error}")}
 
-    def _stop_now(self) -> None:
-        """Under the lock: stop Play and queued steps (the background task ends before its next slice)."""
-        self._stop_serial += 1
-        self._absorb_stop()
-
     def _forget_undo(self) -> None:
         if self._undo_engine is not None:
             self._undo_engine = None
             self.can_undo_reset = False
-
-    def _seconds_per_step(self) -> float | None:
-        """Measured on the current model and settings only: after switching to a heavier model
-        or a longer sequence the first slice is one step, timed, instead of a slice sized from the
-        old speed."""
-        timing = self._step_timing
-        if timing is None or timing[0] is not self.engine.model or timing[1] != self.engine.config:
-            return None  # a new model or new data (a longer sequence is slower): time it again
-        return timing[2]
-
-    def _steps_per_chunk(self) -> int:
-        seconds = self._seconds_per_step()
-        return 1 if seconds is None else max(1, int(CHUNK_SECONDS / max(seconds, 1e-6)))
-
-    def _chunks(self, n: int):
-        while n > 0:
-            k = min(n, self._steps_per_chunk())
-            yield k
-            n -= k
 
     # -- engine -> traits -------------------------------------------------------------------------
     def _push(self, history: bool = False, view_live: bool = False, every_step: bool = False) -> None:
@@ -491,13 +361,6 @@ class BabyGPTWidget(InsideMixin, CompareMixin, RunOwner, WidgetTraits):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}{repr(self.engine).removeprefix('BabyGPT')}"
-
-
-def _values(values: Any) -> dict:
-    """The `values` of a configure command: a dict of setting names (strings) to values."""
-    if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
-        raise FieldError("values", f"must be an object of setting names to values; got {echo(values)}")
-    return values
 
 
 def _warm_up_optimizer_imports() -> None:

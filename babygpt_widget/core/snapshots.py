@@ -16,6 +16,7 @@ import torch
 
 from .chain import StateSpace
 from .model import GPT
+from .threads import one_thread
 
 BUDGET_BYTES = 16 * 2**20  # weights + AdamW moments, all snapshots together (a larger model keeps 2)
 MIN_SNAPSHOTS, MAX_SNAPSHOTS = 2, 64
@@ -136,7 +137,6 @@ class SnapshotStore:
         """The model after `step` steps: `template` (a model of this shape, overwritten)
         loaded from `base` and trained on by replay. Touches no shared state but the cache (and
         only when nothing was undone meanwhile), so it runs outside the run's lock."""
-        from .engine import one_thread  # the engine owns the threading policy
         from .trainer import Trainer
 
         model = template

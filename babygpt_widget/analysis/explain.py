@@ -14,8 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .chain import probabilities_from_logits
-from .model import GPT
+from ..core.chain import probabilities_from_logits
+from ..core.model import GPT
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from typing import Any
 from .page_budget import PAGE_BUDGET_BYTES
 from .page_data import build_page_data, to_json
 from .page_html import PAGE_CSS, page_note, render_page
-from .widget_checks import FieldError, echo, json_safe
+from ..core.field_checks import FieldError, echo, json_safe
 
-STATIC = pathlib.Path(__file__).parent / "static"
+STATIC = pathlib.Path(__file__).parent.parent / "static"
 SHELL_BYTES = 3_000  # the page's HTML around the inlined parts
 
 
@@ -76,7 +76,7 @@ def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] |
     runtime = _runtime()
     state = {**json_safe(widget.get_state()), **(extra or {})}
     widget_js, widget_css = _text(getattr(widget, "_esm", "")), _text(getattr(widget, "_css", ""))
-    from . import __version__
+    from ..core.version import __version__
 
     outside = len(to_json(widget_js).encode()) + len(widget_css.encode()) + len(runtime.encode()) \
         + len(PAGE_CSS) + len(title.encode()) + SHELL_BYTES

@@ -19,13 +19,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .compare import Comparison, HittingCurve
-from .ensemble import Cancelled, SeedEnsemble, max_seeds
-from .engine import check_comparable
-from .memory_release import release_free_memory
-from .request_cost import DEFAULT_TEMPERATURES, SHORT_REQUEST_SECONDS, check_reach, replay_limit
-from .runstring import PREFIX, PREFIXES, read_run_string
-from .widget_checks import FieldError, check_count, clip, echo, field_message, json_safe
+from ..analysis.compare import Comparison, HittingCurve
+from ..analysis.ensemble import Cancelled, SeedEnsemble, max_seeds
+from ..analysis.run_questions import check_comparable, reach_args
+from ..core.memory_release import release_free_memory
+from ..analysis.request_cost import DEFAULT_TEMPERATURES, SHORT_REQUEST_SECONDS, check_reach, replay_limit
+from ..runs.runstring import PREFIX, PREFIXES, read_run_string
+from ..core.field_checks import FieldError, check_count, clip, echo, field_message, json_safe
 
 # command -> the key of its inline error in `errors`
 ERROR_KEYS = {"compare_seeds": "k", "compare": "other", "hitting": "hitting"}
@@ -66,8 +66,8 @@ def other_label(other: Any) -> str:
 
 
 class CompareMixin:
-    """Mixed into BabyGPTWidget (before RunOwner). Needs `engine`, `_owner()`, `_main_loop()`,
-    the traits, `_clear_error` and RunOwner's `_request_stop`."""
+    """Mixed into BabyGPTWidget (before TrainingRunner). Needs `engine`, `_owner()`, `_main_loop()`,
+    the traits, `_clear_error` and TrainingRunner's `_request_stop`."""
 
     def _init_compare(self) -> None:
         self._compare_cancel: threading.Event | None = None  # the running background comparison's
@@ -201,7 +201,7 @@ class CompareMixin:
             raise FieldError("start", f"must be a state; got {echo(start)}")
         engine, settings, (targets, k, start, step) = self._hitting_args(None, k, start or None, None)
         with engine.lock:
-            engine._reach_args(targets, k, start)  # state and k checks, before anything starts
+            reach_args(engine, targets, k, start)  # state and k checks, before anything starts
             config, past = engine.config, step is not None and step != engine.global_step
         replay = replay_limit(config) if past else 0  # a past step may replay up to this much
         cost = check_reach(config, k, DEFAULT_TEMPERATURES, "k", max(0, replay))
