@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -24,6 +25,8 @@ def largest_run_file(run) -> bytes:
     n = sum(V**L for L in range(1, C + 1))
     cap = capacity_for(n, V)
     state["global_step"] = cap - 1
+    # the run string counts the same steps (one segment: the settings never changed)
+    state["run_string"] = re.sub(r"steps=\d+$", f"steps={cap - 1}", state["run_string"])
     state["history"] = {"steps": torch.arange(cap, dtype=torch.int64), "losses": torch.full((cap,), 0.5),
                         "probs": torch.full((cap, n, V), 1.0 / V), "stride": 1, "capacity": cap}
     for entry in state["optimizer"]["state"].values():

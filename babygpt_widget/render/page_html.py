@@ -36,7 +36,7 @@ html, body { height: 100%; }
 body { margin: 0; display: flex; flex-direction: column; background: #ffffff; color: #1f2328;
   font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; }
 @media (prefers-color-scheme: dark) { body { background: #161b22; color: #e6edf3; } }
-/* the widget fits its scrolling box (js/app/layout.ts): the note under it stays on screen */
+/* the widget fits its scrolling box (js/app/shellFit.ts): the note under it stays on screen */
 .bgp-page { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: 0 8px; }
 .bgp-note { flex: none; margin: 0; padding: 3px 16px 4px; font-size: 13px; line-height: 1.35;
   border-top: 1px solid rgba(128, 128, 128, 0.35); }

@@ -3,7 +3,7 @@
 The same picture the widget draws in its circular layout: full contexts clockwise from the top
 along a de Bruijn cycle, edges curved and labelled ``t(p%)``, self-loops outside the ring,
 opposite pairs bending apart, states unseen in the data dashed; light theme, with a caption.
-Geometry mirrors js/layout.ts (frameFor) and js/geometry.ts (curveShape, loopShape).
+Geometry mirrors js/drawing/nodePositions.ts (frameFor) and js/drawing/edgeShapes.ts (curveShape, loopShape).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ TOKEN_COLOURS = ("#1c6fd1", "#e8590c", "#2b8a3e", "#9c36b5", "#0c8599", "#a0522d
 NODE_FILL, NODE_STROKE, TEXT, TEXT2, BACKGROUND = "#e8f1fb", "#24292f", "#1f2328", "#57606a", "#ffffff"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
-BEND_SINGLE, BEND_PAIR = 0.12, 0.3  # js/geometry.ts
+BEND_SINGLE, BEND_PAIR = 0.12, 0.3  # js/drawing/edgeShapes.ts
 CAPTION_LINE = 20.0
 
 Point = tuple[float, float]
@@ -36,7 +36,7 @@ class Frame:
 
 
 def frame_for(n: int) -> Frame:
-    """js/layout.ts frameFor: node size shrinks past 16 states, the ring grows to fit them."""
+    """js/drawing/nodePositions.ts frameFor: node size shrinks past 16 states, the ring grows to fit them."""
     r = 26.0 if n <= 16 else max(5.0, 26.0 * math.sqrt(16 / n))
     radius = max(190.0, n * (2 * r + max(4.0, r * 2.2)) / (2 * math.pi))
     return Frame(radius, r, radius + r * 3.6)
@@ -95,7 +95,7 @@ def _curve(a: Point, b: Point, bend: float, r: float, arrow: float) -> tuple[str
 
 
 def _loop(c: Point, outward: Point, r: float, arrow: float) -> tuple[str, Point, Point, Point]:
-    """Self-loop on the node's outer side (js/geometry.ts loopShape)."""
+    """Self-loop on the node's outer side (js/drawing/edgeShapes.ts loopShape)."""
     base, spread, reach = math.atan2(outward[1], outward[0]), 0.5, r * 2.6
 
     def at(angle: float, d: float) -> Point:
@@ -120,7 +120,7 @@ def _arrowhead(base: Point, tip: Point, width: float) -> str:
 
 
 def _ring(states: Sequence[str], alphabet: str, radius: float) -> list[Point]:
-    """Node centres: clockwise from the top in de Bruijn order (js/layout.ts circularPositions)."""
+    """Node centres: clockwise from the top in de Bruijn order (js/drawing/nodePositions.ts circularPositions)."""
     n, pos = len(states), [(0.0, 0.0)] * len(states)
     for slot, i in enumerate(ring_order(states, alphabet, len(states[0]))):
         a = -math.pi / 2 + 2 * math.pi * slot / n
