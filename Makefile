@@ -14,7 +14,7 @@ test-js:
 	npm test --silent
 
 test-py:
-	.venv/bin/python -m pytest -q --ignore=tests/e2e
+	.venv/bin/python -m pytest -q -n 2 --ignore=tests/e2e
 
 # Separate run: Playwright's sync API keeps an event loop running in the main thread for the
 # whole session, which the asyncio-based widget tests must not share.
