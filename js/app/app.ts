@@ -107,7 +107,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
         v.help.toggle(false);
         // focus back on the widget (not the "?" button): Space is Play/Pause again
         if (was) root.focus({ preventScroll: true });
-        return was;
+        return was || v.legend.close(); // then the open key, one Esc at a time
       },
     },
     signal,

@@ -221,6 +221,19 @@ describe("issue 18: the lecture screen's words and keys", () => {
     expect(panel.hidden).toBe(false);
     expect(panel.textContent).toContain("next token t with probability p");
     expect(toggle.getAttribute("aria-expanded")).toBe("true");
+    // Esc closes it (focus in the key or on the widget)
+    toggle.focus();
+    toggle.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    expect(panel.hidden).toBe(true);
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    // with help open too, the first Esc closes help and the second the key
+    toggle.click();
+    s.$<HTMLButtonElement>('button[data-action="help"]').click();
+    const root = s.$(".babygpt-widget");
+    root.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    expect([s.$(".bg-help").hidden, panel.hidden]).toEqual([true, false]);
+    root.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    expect(panel.hidden).toBe(true);
   });
 
   it("while training, every step that arrives is acknowledged (flow control), and only then", () => {

@@ -79,6 +79,16 @@ export class Legend {
     return !this.panel.hidden;
   }
 
+  /** Esc: close the full key if it is open (remembered, as a click would); true if it was. */
+  close(): boolean {
+    if (!this.open) return false;
+    const inside = this.panel.contains(document.activeElement);
+    this.setOpen(false);
+    this.remember(false);
+    if (inside) this.toggle.focus({ preventScroll: true });
+    return true;
+  }
+
   /** Show or hide the full key. */
   setOpen(open: boolean): void {
     this.panel.hidden = !open;
