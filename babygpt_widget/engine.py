@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .analysis.compare import Comparison, HittingCurve
     from .analysis.ensemble import SeedEnsemble
     from .analysis.explain import Explanation
+    from .analysis.step_report import StepReport
 
 FILE_FORMAT = run_file.FILE_FORMAT
 
@@ -365,6 +366,13 @@ class BabyGPT:
                          include_prefixes: bool = False) -> np.ndarray:
         """(states, vocab) next-token probabilities of the weights at ``step`` (None: now)."""
         return run_questions.probabilities_at(self, step, temperature, include_prefixes)
+
+    def step_report(self, k: int | None = None) -> "StepReport":
+        """What optimizer step k (None: the last) did: every edge before and after, each training
+        example's loss and share of the push, gradient / update / weight norms per parameter group
+        (analysis/step_report.py). Past steps replay as ``explain`` does, outside the lock."""
+        from .analysis.step_report import step_report
+        return step_report(self, k)
 
     def compare_seeds(self, k: int = 8, steps: int | None = None, seeds: Any = None,
                       progress: bool | Callable[[int, int], Any] = False,

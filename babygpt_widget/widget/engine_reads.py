@@ -20,6 +20,8 @@ from ..core.history import HistoryView
 if TYPE_CHECKING:
     import graphviz
 
+    from ..analysis.step_report import StepReport
+
 
 class EngineReads:
     """Mixed into BabyGPTWidget: needs `engine` and `_owner()` (play_loop.TrainingRunner)."""
@@ -75,6 +77,13 @@ class EngineReads:
         """(states, vocab) next-token probabilities of the weights at ``step`` (None: now)."""
         with self._owner():
             return self.engine.probabilities_at(step, temperature, include_prefixes)
+
+    def step_report(self, k: int | None = None) -> "StepReport":
+        """What optimizer step k did (see ``BabyGPT.step_report``); None = the step the widget
+        shows (live, or the history slider's). A past step's replay holds no lock."""
+        with self._owner():
+            engine, k = self.engine, self._shown_step if k is None else k
+        return engine.step_report(k)
 
     def stationary_distribution(self, temperature: float = 1.0) -> np.ndarray:
         """Long-run fraction of time in each state (see ``BabyGPT.stationary_distribution``)."""

@@ -1,0 +1,107 @@
+"""step_report (issue 23 §1, the Python twin): what one optimizer step did, checked against
+independent computations — the step's own loss from train(), the probabilities before and
+after from the run's history and replays, the update from the weights themselves."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from conftest import SMALL, assert_same_snapshot, snapshot
+
+from babygpt_widget import BabyGPT, BabyGPTWidget
+
+
+@pytest.fixture(scope="module")
+def seed_run() -> tuple[BabyGPT, list[float]]:
+    run = BabyGPT()
+    return run, run.train(10)
+
+
+def test_the_live_step_against_the_run_itself(seed_run):
+    run, losses = seed_run
+    r = run.step_report()
+    assert r.step == 10 and r.loss == losses[-1], "the step's loss is the one train() returned for it"
+    np.testing.assert_allclose(r.after, run.probabilities, atol=1e-6)
+    np.testing.assert_allclose(r.before, run.probabilities_at(9), atol=1e-6)
+    np.testing.assert_allclose(r.moved, r.after - r.before)
+    # who pushed: every distinct window of the data once, counts as in the data, shares sum to 1
+    counts = run.data_counts()
+    windows = {(s, t): int(counts[i, j]) for i, s in enumerate(run.states) for j, t in enumerate(run.alphabet) if counts[i, j]}
+    assert {(e.context, e.token): e.count for e in r.examples} == windows
+    assert math.isclose(sum(e.share for e in r.examples), 1.0, rel_tol=1e-6)
+    assert [e.share for e in r.examples] == sorted((e.share for e in r.examples), reverse=True)
+    for e in r.examples:  # an example's loss is −log of the edge it pushes, before the step
+        p = r.before[run.states.index(e.context), run.alphabet.index(e.token)]
+        assert e.loss == pytest.approx(-math.log(p), abs=1e-5)
+    # the step's loss is the count-weighted mean of the examples' losses
+    assert sum(e.count * e.loss for e in r.examples) / sum(e.count for e in r.examples) == pytest.approx(r.loss, rel=1e-6)
+
+
+def test_the_update_is_the_weights_difference_and_unseen_states_move(seed_run):
+    run, _ = seed_run
+    r = run.step_report(10)
+    before = [p.detach().clone() for p in run._past(9).build().parameters()]
+    after = list(run.model.parameters())
+    whole = math.sqrt(sum(float(((a.detach() - b) ** 2).sum()) for a, b in zip(after, before)))
+    assert math.sqrt(float((r.update_norm ** 2).sum())) == pytest.approx(whole, rel=1e-5)
+    assert np.all(np.isfinite(r.grad_norm)) and r.grad_norm.max() > 0 and np.all(r.weight_norm > 0)
+    assert len(r.groups) == 2 + 4 * 7 + 1 and r.groups[0] == "token embeddings (= output)"
+    assert r.updates().row("layer 3 MLP out")["update norm"] == pytest.approx(r.update_norm[r.groups.index("layer 3 MLP out")])
+    # the data never visits 000, 001, 010, 100, yet their edges move: the point of the view
+    assert r.unseen_moved() == [s for s in run.states if s in run.unseen_states]
+    assert set(run.unseen_states) == {"000", "001", "010", "100"}
+    top = r.top_movers(3)
+    assert abs(top[0][2]) == pytest.approx(np.abs(r.moved).max()) and abs(top[0][2]) >= abs(top[2][2])
+    assert "step 9 → 10" in repr(r)
+
+
+def test_a_past_step_replays_and_the_run_is_untouched(seed_run):
+    run, losses = seed_run
+    before = snapshot(run)
+    r = run.step_report(4)
+    assert r.step == 4 and r.loss == pytest.approx(losses[3], abs=1e-7)
+    np.testing.assert_allclose(r.after, run.probabilities_at(4), atol=1e-6)
+    np.testing.assert_allclose(r.before, run.probabilities_at(3), atol=1e-6)
+    assert_same_snapshot(before, snapshot(run))
+
+
+@pytest.mark.parametrize("k,match", [(0, "^k: "), (11, "^k: "), (-1, "^k: "), ("5", "^k: "), (2.5, "^k: "),
+                                     (True, "^k: "), (10**400, "^k: ")])
+def test_bad_steps_are_refused_naming_k(seed_run, k, match):
+    run, _ = seed_run
+    before = snapshot(run)
+    with pytest.raises(ValueError, match=match):
+        run.step_report(k)
+    assert_same_snapshot(before, snapshot(run))
+
+
+def test_an_untrained_run_says_train_first():
+    with pytest.raises(ValueError, match="^k: the run has no training step yet"):
+        BabyGPT(**SMALL).step_report()
+
+
+def test_the_data_in_force_for_the_step_after_a_change_of_sequence():
+    run = BabyGPT(**SMALL)
+    run.train(3)
+    run.configure(sequence="0011001100")
+    run.train(2)
+    early, late = run.step_report(3), run.step_report(5)
+    assert {e.context for e in early.examples} == {"111", "110", "101", "011"}
+    assert {e.context for e in late.examples} == {"001", "011", "110", "100"}
+
+
+def test_the_widget_reports_the_step_it_shows():
+    w = BabyGPTWidget(**SMALL)
+    w.train(6)
+    assert w.step_report().step == 6
+    w.show_step(3)
+    r = w.step_report()
+    assert r.step == 3
+    np.testing.assert_allclose(r.after, w.probabilities_at(3), atol=1e-6)
+    assert w.step_report(5).step == 5
+    assert "step_report" in dir(w) and w.step_report.__doc__
+    with torch.no_grad():  # a caller's no_grad does not stop the gradient it needs
+        assert w.step_report(2).grad_norm.max() > 0
