@@ -48,7 +48,7 @@ def test_the_update_is_the_weights_difference_and_unseen_states_move(seed_run):
     whole = math.sqrt(sum(float(((a.detach() - b) ** 2).sum()) for a, b in zip(after, before)))
     assert math.sqrt(float((r.update_norm ** 2).sum())) == pytest.approx(whole, rel=1e-5)
     assert np.all(np.isfinite(r.grad_norm)) and r.grad_norm.max() > 0 and np.all(r.weight_norm > 0)
-    assert len(r.groups) == 2 + 4 * 7 + 1 and r.groups[0] == "token embeddings (= output)"
+    assert len(r.groups) == 2 + 4 * 7 + 1 and r.groups[0] == "token embeddings"
     assert r.updates().row("layer 3 MLP out")["update norm"] == pytest.approx(r.update_norm[r.groups.index("layer 3 MLP out")])
     # the data never visits 000, 001, 010, 100, yet their edges move: the point of the view
     assert r.unseen_moved() == [s for s in run.states if s in run.unseen_states]
@@ -105,3 +105,26 @@ def test_the_widget_reports_the_step_it_shows():
     assert "step_report" in dir(w) and w.step_report.__doc__
     with torch.no_grad():  # a caller's no_grad does not stop the gradient it needs
         assert w.step_report(2).grad_norm.max() > 0
+
+
+def test_the_step_report_command_fills_the_view_trait_and_a_rebuilt_model_clears_it():
+    w = BabyGPTWidget(**SMALL)
+    w.train(8)
+    sent: list[dict] = []
+    w.send = lambda content, buffers=None: sent.append(content)
+    w._on_message(w, {"cmd": "step_report", "k": 8}, [])
+    assert sent[-1] == {"reply": "step_report", "ok": True}
+    r = w.step_report(8)
+    view = w.one_step
+    assert view["step"] == 8 and view["examples_count"] == len(r.examples)
+    state, token, gain, seen = view["movers"][0]
+    i = r.states.index(state)
+    assert gain == pytest.approx(r.moved[i].max(), rel=1e-3) and gain == pytest.approx(r.moved.max(axis=1).max(), rel=1e-3)
+    assert seen == bool(r.seen[i]) and view["unseen_moved"] == r.unseen_moved()[:24]
+    assert [g[0] for g in view["groups"]] == list(r.groups)
+    for bad, field in (("x", "k"), (True, "k"), (0, "k"), (9, "k")):
+        w._on_message(w, {"cmd": "step_report", "k": bad}, [])
+        assert sent[-1]["ok"] is False and sent[-1]["field"] == field, sent[-1]
+    assert w.one_step == view, "a refused request keeps the shown report"
+    w.configure(n_embd=8)  # a new model: the report described the old one
+    assert w.one_step == {}

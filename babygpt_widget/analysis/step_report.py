@@ -75,6 +75,24 @@ class StepReport:
                      in zip(self.groups, self.grad_norm, self.update_norm, self.weight_norm))
         return Table(("group", "gradient norm", "update norm", "weight norm"), rows)
 
+    def summary(self, movers: int = 8, examples: int = 12) -> dict:
+        """JSON-ready digest for the widget's *This step* view (the `one_step` trait)."""
+        r4 = lambda v: float(f"{v:.4g}")  # noqa: E731
+        gain_token = self.moved.argmax(axis=1)
+        gain = self.moved.max(axis=1)
+        unseen = self.unseen_moved()
+        return {
+            "step": self.step, "loss": r4(self.loss), "lr": self.lr,
+            # per state, the next token that gained most (for two tokens the other lost as much)
+            "movers": [[self.states[i], self.alphabet[int(gain_token[i])], r4(gain[i]), bool(self.seen[i])]
+                       for i in np.argsort(-gain, kind="stable")[:movers]],
+            "unseen_moved": unseen[:24], "unseen_count": len(unseen),
+            "examples": [[e.context, e.token, e.count, r4(e.loss), r4(e.share)] for e in self.examples[:examples]],
+            "examples_count": len(self.examples),
+            "groups": [[g, r4(gn), r4(un), r4(wn)] for g, gn, un, wn
+                       in zip(self.groups, self.grad_norm, self.update_norm, self.weight_norm)],
+        }
+
     def __repr__(self) -> str:
         top = ", ".join(f"{s}→{t} {d:+.4f}" for s, t, d in self.top_movers(3))
         unseen = self.unseen_moved()
@@ -83,12 +101,13 @@ class StepReport:
 
 
 def parameter_groups(model: Any) -> list[tuple[str, list[tuple[torch.Tensor, slice]]]]:
-    """(name, [(parameter, rows)]) in a fixed order; attention's c_attn splits into q, k, v rows."""
+    """(name, [(parameter, rows)]) in a fixed order; attention's c_attn splits into q, k, v rows.
+    The token embeddings are also the output layer (tied, as in nanoGPT)."""
     d = model.config.n_embd
     every = slice(None)
     t = model.transformer
     groups: list[tuple[str, list[tuple[torch.Tensor, slice]]]] = [
-        ("token embeddings (= output)", [(t.wte.weight, every)]), ("position embeddings", [(t.wpe.weight, every)])]
+        ("token embeddings", [(t.wte.weight, every)]), ("position embeddings", [(t.wpe.weight, every)])]
     for i, block in enumerate(t.h):
         attn = block.attn.c_attn.weight
         groups += [(f"layer {i} attention {name}", [(attn, slice(j * d, (j + 1) * d))]) for j, name in enumerate("qkv")]

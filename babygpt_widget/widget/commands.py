@@ -24,6 +24,7 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     "compare_seeds": frozenset({"k"}), "compare": frozenset({"other"}), "clear_compare": frozenset(),
     "hitting": frozenset({"k", "start"}),
     "explain": frozenset({"state", "step"}),  # the inside panel (widget/inside.py)
+    "step_report": frozenset({"k"}),  # the This step view (widget/engine_reads.py)
 }
 
 
@@ -80,6 +81,7 @@ class FrontEndCommands:
             "seen": lambda: self._seen(content.get("step")),  # _on_message handles it without a reply
             **self._compare_handlers(content),
             "explain": lambda: self._explain_command(content),  # widget/inside.py
+            "step_report": lambda: self._step_report_command(content.get("k")),  # widget/engine_reads.py
         }
         handlers[cmd]()
 

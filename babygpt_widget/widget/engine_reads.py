@@ -9,12 +9,13 @@ the drawing follows them.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..analysis.table import Table
 from ..core.chain import StateSpace
+from ..core.field_checks import FieldError, echo
 from ..core.history import HistoryView
 
 if TYPE_CHECKING:
@@ -84,6 +85,18 @@ class EngineReads:
         with self._owner():
             engine, k = self.engine, self._shown_step if k is None else k
         return engine.step_report(k)
+
+    def _step_report_command(self, k: Any) -> None:
+        """The This step view asks (k None: the shown step); the answer goes to `one_step`,
+        unless the run was rebuilt meanwhile. Refusals are the command's error reply."""
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int)):
+            raise FieldError("k", f"must be a step (an integer) or null; got {echo(k)}")
+        with self._owner():
+            engine, model = self.engine, self.engine.model
+        summary = self.step_report(k).summary()
+        with self._owner():
+            if self.engine is engine and engine.model is model:
+                self.one_step, self._one_step_model = summary, model
 
     def stationary_distribution(self, temperature: float = 1.0) -> np.ndarray:
         """Long-run fraction of time in each state (see ``BabyGPT.stationary_distribution``)."""

@@ -42,7 +42,7 @@ PYTHON_OWNED = frozenset({
     "history_probs", "prefix_states", "prefix_probs", "prefix_data_counts", "history_prefix_probs", "playing",
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
     "ensemble", "comparison", "hitting",  # runs compared (widget/compare.py)
-    "inside", "inside_replay",
+    "inside", "inside_replay", "one_step",
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -100,6 +100,7 @@ class WidgetTraits(anywidget.AnyWidget):
     hitting = Dict().tag(sync=True)
     inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget/inside.py)
     inside_replay = Dict().tag(sync=True)  # {} here: only a save_html page carries it (widget_inside.replay)
+    one_step = Dict().tag(sync=True)  # the This step view: StepReport.summary() of the asked step
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

@@ -61,6 +61,7 @@ class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner,
         self._speed_auto = play_speed is None  # the init's own writes do not count as a choice
         self._last_history_push = 0.0
         self._shown_step: int | None = None
+        self._one_step_model: Any = None  # the model the This step view's report came from
         self._undo_engine: BabyGPT | None = None
         self._step_timing: tuple[Any, Any, float] | None = None  # (model, config measured on, s/step)
         self.on_msg(self._on_message)
@@ -324,6 +325,8 @@ class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner,
         counts = engine.data_counts(include_prefixes=True).astype("<i4")
         if self.inside and self.engine.model is not self._inside_model:
             self.inside = {}  # a rebuilt model: the open state's forward pass was another model's
+        if self.one_step and self.engine.model is not self._one_step_model:
+            self.one_step = {}  # the same for the This step view
         self.config = json_safe(engine.config.to_dict())
         self.states = engine.states
         self.prefix_states = every.labels[:n_prefix]

@@ -76,6 +76,7 @@ export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps)
     v.sections.settings.setAvailable(visible.has("config"));
     v.sections.run.setAvailable(visible.has("runstring"));
     v.insideSection.setAvailable(visible.has("inside"));
+    v.stepSection.setAvailable(visible.has("inside")); // the model's insides: one switch for both
     v.compareSection.setAvailable(visible.has("compare"));
     refit();
     if (!visible.has("help")) v.help.toggle(false);
@@ -94,6 +95,8 @@ export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps)
     // followPin may have moved shown_index: the shown step reads it afresh
     if (dirty.has("probs") || dirty.has("history") || dirty.has("shown")) chain.shown(view());
     if (COMPARE_INPUTS.some((d) => dirty.has(d))) updateCompare(s);
+    if (["probs", "history", "shown", "controls", "longrun"].some((d) => dirty.has(d as Dirty)))
+      v.step.follow(v.stepSection.open, st.shown.step, !s.training, st.kernel !== "static");
     if (dirty.has("derived")) chain.derived(s);
     if (dirty.has("layout")) {
       graph.setLayout(s.layout, st.painted);

@@ -16,6 +16,9 @@ import { RunStringView } from "../panels/settings/runStringView";
 import { SampleView } from "../panels/sampling/sampleView";
 import type { SampleRequest } from "../panels/sampling/sampleView";
 import { SearchBox } from "../panels/view/search";
+import { mountStepSection } from "../panels/step/stepSection";
+import type { StepTraits } from "../panels/step/stepSection";
+import { StepView } from "../panels/step/stepView";
 import { Section } from "../ui/sections";
 import { HistorySlider } from "../panels/history/historySlider";
 import { Tooltip } from "../panels/hover/tooltip";
@@ -66,6 +69,8 @@ export interface Views extends Screen {
   badge: HTMLElement;
   inside: InsidePanel;
   insideSection: Section;
+  step: StepView;
+  stepSection: Section;
   compare: ComparePanel;
   compareSection: Section;
   tooltip: Tooltip;
@@ -184,6 +189,12 @@ export function buildViews(
   );
   const insideSection = mountInsideSection(inside, screen.side, insideTraits, memory, signal);
   inside.setLarge(graph.large); // Enlarge: over the drawing's box
+  // what one optimizer step did (js/panels/step): its section after Inside the model
+  const step = new StepView(
+    { ask: (k) => commands.send({ cmd: "step_report", k }), setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()) },
+    signal,
+  );
+  const stepSection = mountStepSection(step, insideSection.el, insideTraits as unknown as StepTraits, memory, signal);
   search.setFound(null);
   // runs compared (js/panels/compare): its section after Analysis, the hitting plot in it
   const compare = new ComparePanel(
@@ -222,6 +233,8 @@ export function buildViews(
     badge,
     inside,
     insideSection,
+    step,
+    stepSection,
     compare,
     compareSection,
     tooltip,

@@ -70,6 +70,8 @@ export interface Traits {
   // ---- the inside panel (js/panels/inside; Python-owned, read there defensively) ----
   inside?: unknown;
   inside_replay?: unknown;
+  // ---- This step (js/panels/step; Python-owned) ----
+  one_step?: unknown;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -122,7 +124,9 @@ export type Command =
   | { cmd: "compare"; other: number | string }
   | { cmd: "clear_compare" }
   | { cmd: "hitting"; k: number; start: string }
-  | { cmd: "explain"; state: string | null; step: number | null };
+  | { cmd: "explain"; state: string | null; step: number | null }
+  // what one step did (js/panels/step)
+  | { cmd: "step_report"; k: number };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {

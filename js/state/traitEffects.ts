@@ -57,5 +57,6 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   hitting: ["compare"],
   inside: [], // js/panels/inside listens itself
   inside_replay: [],
+  one_step: [], // js/panels/step listens to it itself
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];
