@@ -79,6 +79,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       isState: (s) => st.space.index.has(s),
       suggested: () => st.found ?? v.walks.current,
       staticReason: () => st.staticReason,
+      highlightState: (s) => v.graph.highlight(s === null ? null : (st.space.index.get(s) ?? null)),
       compareModeChanged: () => {
         st.dirty.add("derived");
         scheduler?.request();

@@ -48,6 +48,8 @@ export interface ViewHooks {
   staticReason(): string;
   /** Compared runs switched what the drawing shows (medians, other run). */
   compareModeChanged(): void;
+  /** Emphasise a state on the chain (a panel row is hovered); null ends it. */
+  highlightState(state: string | null): void;
 }
 
 export interface Views extends Screen {
@@ -191,7 +193,11 @@ export function buildViews(
   inside.setLarge(graph.large); // Enlarge: over the drawing's box
   // what one optimizer step did (js/panels/step): its section after Inside the model
   const step = new StepView(
-    { ask: (k) => commands.send({ cmd: "step_report", k }), setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()) },
+    {
+      ask: (k) => commands.send({ cmd: "step_report", k }),
+      setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()),
+      highlight: (state) => h.highlightState(state),
+    },
     signal,
   );
   const stepSection = mountStepSection(step, insideSection.el, insideTraits as unknown as StepTraits, memory, signal);

@@ -43,6 +43,15 @@ describe("This step", () => {
     const shares = s.$$<HTMLElement>('[data-role="step-examples"] .bg-step-fill').map((f) => f.style.width);
     expect(shares).toEqual(["40.32%", "19.88%", "13.29%"]);
     expect(s.$$('[data-role="step-examples"] .bg-step-edge').map((e) => e.textContent)).toEqual(["111 → 0 ×3", "111 → 1 ×3", "110 → 1 ×2"]);
+    // hovering a row shows its state on the chain: that node and its outgoing edges emphasised
+    const row = s.$('[data-role="step-examples"] .bg-step-row');
+    row.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+    const active = s.$$("svg.bg-graph g.bg-node.bg-active");
+    expect(s.$("svg.bg-graph").classList.contains("bg-focus")).toBe(true);
+    expect(active).toHaveLength(1);
+    expect(active[0].getAttribute("data-state")).toBe("111");
+    s.$('[data-role="one-step"] .bg-step-body').dispatchEvent(new MouseEvent("mouseleave"));
+    expect(s.$("svg.bg-graph").classList.contains("bg-focus")).toBe(false);
     const updates = s.$$<HTMLElement>('[data-role="step-groups"] .bg-step-fill').map((f) => parseFloat(f.style.width));
     expect(updates[1]).toBe(100); // the largest update is the full bar
     expect(updates[0]).toBeCloseTo((0.0049 / 0.0089) * 100, 6);

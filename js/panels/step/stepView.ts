@@ -11,6 +11,8 @@ export interface StepHost {
   ask(k: number): void;
   /** A kernel-only control: disabled with the usual reason when there is no kernel. */
   setKernelOnly(e: HTMLElement, live: boolean): void;
+  /** Emphasise a state's node and its edges on the chain while its row is hovered (null: none). */
+  highlight(state: string | null): void;
 }
 
 const pts = (p: number): string => `${p >= 0 ? "+" : "−"}${Math.abs(p * 100).toFixed(2)} pts`;
@@ -48,6 +50,11 @@ export class StepView {
     this.body = el("div", "bg-step-body");
     this.el.append(this.askButton, this.error, this.body);
     this.askButton.addEventListener("click", () => this.request(true), { signal });
+    // hovering a mover or an example shows its state on the chain
+    const stateOf = (t: EventTarget | null): string | null =>
+      t instanceof Element ? (t.closest<HTMLElement>(".bg-step-row[data-state]")?.dataset.state ?? null) : null;
+    this.body.addEventListener("mouseover", (ev) => this.host.highlight(stateOf(ev.target)), { signal });
+    this.body.addEventListener("mouseleave", () => this.host.highlight(null), { signal });
   }
 
   /** The section opened or closed, the shown step, whether anything trains, whether a kernel answers. */
@@ -116,6 +123,7 @@ export class StepView {
     examples.dataset.role = "step-examples";
     for (const e of r.examples) {
       const row = el("div", "bg-step-row");
+      row.dataset.state = e.context;
       row.title = `loss −log P(${e.token} | ${e.context}) = ${e.loss.toFixed(3)}, ${e.count} time${e.count === 1 ? "" : "s"} in the data`;
       row.append(el("span", "bg-step-edge", `${e.context} → ${e.token} ×${e.count}`), bar(e.share, "bg-step-share"),
         el("span", "bg-step-num", pct(e.share)));
