@@ -82,18 +82,26 @@ async function definitionOf(doc: Document, load: ModuleLoader): Promise<WidgetDe
   return def;
 }
 
-/** A page that carries the engine's state trains (in a Web Worker); any other says "no kernel". */
-export function defaultHost(saved: SavedPage): HostFactory {
+/** A page that carries the engine's state trains (in a Web Worker); any other says "no kernel".
+ *  `root` gets data-engine="worker" | "main thread" | "none" (for tests and the curious). */
+export function defaultHost(saved: SavedPage, root?: HTMLElement): HostFactory {
   const state = saved.engine?.state;
-  if (!state) return (port) => new NoKernelHost(port);
-  return (port) => new EngineHost(port, createBackend(), state, saved.traits);
+  if (!state) {
+    if (root) root.dataset.engine = "none";
+    return (port) => new NoKernelHost(port);
+  }
+  return (port) => {
+    const backend = createBackend();
+    if (root) root.dataset.engine = backend.where;
+    return new EngineHost(port, backend, state, saved.traits);
+  };
 }
 
 /** Renders one widget into `root` from the data it holds. */
 export async function bootRoot(root: HTMLElement, definition: () => Promise<WidgetDefinition>, host?: HostFactory): Promise<Booted> {
   const saved = decodePage(parseScript(root.querySelector(DATA_SELECTOR), "widget data"));
   const { traits, page } = saved;
-  const model = new PageModel(traits, host ?? defaultHost(saved));
+  const model = new PageModel(traits, host ?? defaultHost(saved, root));
   const def = await definition();
   await def.initialize?.({ model });
   const el = root.ownerDocument.createElement("div");

@@ -64,6 +64,9 @@ def test_saved_page_trains_offline(saved, web_page):
     expect(view.nodes).to_have_count(8, timeout=30_000)
     expect(view.static_badge).to_be_visible()
     assert "run in the page" in view.static_badge.inner_text()
+    # the engine runs in a Web Worker (started from the page's own bundled source, file:// and offline)
+    assert page.locator("[data-bgp-root]").first.get_attribute("data-engine") == "worker"
+    expect(page.locator('[data-role="page-note"]')).to_contain_text("train in the page")
     # what the page's engine answers is enabled; the rest needs a kernel and says so
     for action in ("step", "train", "play", "reset"):
         expect(view.button(action)).to_be_enabled()
