@@ -36,7 +36,7 @@ BUILD = textwrap.dedent(
     later = BabyGPT()
     later.train(100)
     expected = {"p100": float(later.transition_matrix()[i, 1]), "p0": float(BabyGPT().transition_matrix()[i, 1]),
-                "index": i}
+                "index": i, "all100": later.transition_matrix().astype(float).ravel().tolist()}
     (out / "expected.json").write_text(json.dumps(expected))
     """
 )
@@ -79,6 +79,14 @@ def test_saved_page_trains_offline(saved, web_page):
     page.wait_for_function("() => window.babygptPages[0].model.get('training') === false", timeout=60_000)
     live = page.evaluate(LIVE_P, exp["index"])
     assert live["step"] == 100 and abs(live["p"] - exp["p100"]) <= TOL, (live, exp)
+    # every edge of the chain, not just that one; the measured gap goes to the artifacts
+    chain = page.evaluate("() => { const v = window.babygptPages[0].model.get('probs');"
+                          " return Array.from({length: v.byteLength / 4}, (_, k) => v.getFloat32(4 * k, true)); }")
+    gap = max(abs(a - b) for a, b in zip(chain, exp["all100"], strict=True))
+    assert gap <= TOL, gap
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "trains-exactness.json").write_text(json.dumps(
+        {"step": 100, "edge_101_011": {"page": live["p"], "python": exp["p100"]}, "max_abs_dP_all_edges": gap}))
     # the history grew by the 50 steps: the slider reaches step 100 and can go back to 50
     assert view.slider.get_attribute("max") is not None
     SHOTS.mkdir(parents=True, exist_ok=True)
