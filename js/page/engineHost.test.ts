@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { BabyGPTEngine, encodeState } from "../engine";
 import type { RunSettings } from "../engine";
+import { defaultHost } from "./boot";
 import { createBackend } from "./engineBackend";
 import { EngineHost, LOCAL_COMMANDS } from "./engineHost";
 import { floats, ints } from "./pageHistory";
@@ -102,6 +103,16 @@ describe("EngineHost (saved page trains)", { timeout: 120_000 }, () => {
     await until(() => traits.errors !== undefined);
     expect((traits.errors as Record<string, string>).train).toMatch(/^train: n must be/);
     expect(traits.global_step).toBe(1);
+    host.destroy();
+  });
+
+  it("a page without the engine's state (a chain the engine is not exact for) answers hello with no local commands", async () => {
+    const replies: unknown[] = [];
+    const port = { reply: (c: unknown) => replies.push(c), update: () => undefined };
+    const host = defaultHost({ traits: {}, page: {} as never, engine: { state: null, why: "256 states" } })(port);
+    host.command({ cmd: "hello" }, []);
+    await Promise.resolve();
+    expect(replies).toEqual([{ reply: "hello", ok: true, no_kernel: "saved page" }]);
     host.destroy();
   });
 });
