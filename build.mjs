@@ -21,6 +21,12 @@ const common = {
   logLevel: "info",
 };
 
+// the page's training engine runs in a Web Worker started from this source (js/page/engineBackend.ts)
+const worker = await esbuild.build({
+  ...common, entryPoints: ["js/page/engineWorker.ts"], format: "iife", write: false, outdir: undefined, logLevel: "warning",
+});
+const workerSource = worker.outputFiles[0].text;
+
 /** @type {import("esbuild").BuildOptions[]} */
 const builds = [
   {
@@ -32,7 +38,12 @@ const builds = [
     format: "esm",
   },
   // a classic script: it is inlined into the page, so it must not close its <script> element
-  { ...common, entryPoints: [{ in: "js/page/main.ts", out: "page" }], format: "iife" },
+  {
+    ...common,
+    entryPoints: [{ in: "js/page/main.ts", out: "page" }],
+    format: "iife",
+    define: { ...common.define, __BABYGPT_ENGINE_WORKER__: JSON.stringify(workerSource) },
+  },
 ];
 
 if (watch) {

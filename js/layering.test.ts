@@ -18,8 +18,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   drawing: ["model", "util", "ui"],
   panels: ["model", "util", "ui", "drawing"],
   app: ["model", "util", "ui", "drawing", "panels", "state"],
-  // the saved-page runtime talks to the widget's bundle at run time, never by import
-  page: [],
+  // the saved-page runtime talks to the widget's bundle at run time, never by import; it trains
+  // with the local engine
+  page: ["engine"],
   testing: ["app", "drawing", "model", "panels", "state", "ui", "util"],
   "widget.ts": ["app", "model"],
 };

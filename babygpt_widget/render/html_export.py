@@ -11,6 +11,7 @@ from typing import Any
 
 from .page_budget import PAGE_BUDGET_BYTES
 from .page_data import build_page_data, to_json
+from .page_engine import page_engine
 from .page_html import PAGE_CSS, page_note, render_page
 from ..core.field_checks import FieldError, echo, json_safe
 
@@ -80,7 +81,9 @@ def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] |
 
     outside = len(to_json(widget_js).encode()) + len(widget_css.encode()) + len(runtime.encode()) \
         + len(PAGE_CSS) + len(title.encode()) + SHELL_BYTES
-    page = build_page_data(state, f"babygpt-widget {__version__} save_html", budget=budget, fixed_extra=outside)
+    engine = page_engine(widget.engine) if getattr(widget, "engine", None) is not None else None
+    page = build_page_data(state, f"babygpt-widget {__version__} save_html", budget=budget, fixed_extra=outside,
+                           engine=engine)
     text = render_page(title, page, widget_js, widget_css, runtime)
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "the file")
     try:

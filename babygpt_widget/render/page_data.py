@@ -7,6 +7,7 @@ Format (version 1), in `<script type="application/json" class="bgp-data">` (one 
    "traits": {name: JSON value; binary leaves are null},
    "binary": [{"path": [trait] or [trait, key], "enc": "raw" | "u16p" | "f32", "data": base64,
                "shape": [..] (list leaves only)}],
+   "engine": (optional) the local engine's settings and state blob (page_engine.py),
    "page": {"recorded", "kept", "first_step", "last_step", "quantised", "left_out", "saved_by"}}
 "raw": bytes handed over as they are (a DataView); "u16p": probabilities as uint16 fractions of
 65,535, turned back into float32 (a DataView for a bytes trait, nested number lists for a list
@@ -103,9 +104,10 @@ def _bytes_of(part: Any) -> int:
 
 
 def build_page_data(state: dict[str, Any], saved_by: str, budget: int = PAGE_BUDGET_BYTES,
-                    fixed_extra: int = 0) -> PageData:
+                    fixed_extra: int = 0, engine: dict[str, Any] | None = None) -> PageData:
     """`state`: the widget's synced traits (bytes for binary ones). `fixed_extra`: page bytes
-    outside the data (bundle, runtime, CSS)."""
+    outside the data (bundle, runtime, CSS). `engine`: what the page's local engine needs to train
+    (page_engine.py), counted as fixed bytes: the history gives way to it, not the reverse."""
     traits: dict[str, Any] = {}
     binary: list[dict[str, Any]] = []
     optional: dict[str, tuple[dict, list]] = {}
@@ -131,7 +133,7 @@ def build_page_data(state: dict[str, Any], saved_by: str, budget: int = PAGE_BUD
     per_row = sum(a.size for a in history.values()) // max(recorded, 1)
     shown = int(state.get("shown_index", -1))
 
-    fixed = _bytes_of({"traits": traits, "binary": binary}) + fixed_extra
+    fixed = _bytes_of({"traits": traits, "binary": binary, "engine": engine}) + fixed_extra
     sizes = [(n, _bytes_of(optional[n][0]) + sum(len(leaf["data"]) + 80 for leaf in optional[n][1]))
              for n in OPTIONAL_TRAITS if n in optional]
     plan = plan_page(fixed, recorded, per_row, sizes, must_rows=[shown] if shown >= 0 else [], budget=budget)
@@ -159,6 +161,8 @@ def build_page_data(state: dict[str, Any], saved_by: str, budget: int = PAGE_BUD
                  "last_step": int(kept_steps[-1]) if len(kept_steps) else 0,
                  "quantised": plan.encoding == "u16p", "left_out": list(plan.left_out), "saved_by": saved_by},
     }
+    if engine is not None:
+        data["engine"] = engine
     return PageData(data, plan, kept_steps)
 
 

@@ -69,6 +69,9 @@ def page_note(page: PageData) -> str:
              "hitting": "the hitting curve", "ensemble": "the seed ensemble"}
     if info["left_out"]:
         parts.append("left out to stay under 3 MB: " + ", ".join(names.get(n, n) for n in info["left_out"]))
+    if (page.data.get("engine") or {}).get("state"):
+        return "; ".join(parts) + (". Scrub, hover and sample here; Step, Train, Play and Reset train in the page "
+                                   "(no kernel needed); changing settings needs the notebook.")
     return "; ".join(parts) + ". Scrub, hover and sample here; training needs the notebook."
 
 

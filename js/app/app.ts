@@ -59,7 +59,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const view = () => decodeView(get, staleErrors);
   const st = initialState(STATIC_REASON);
   const shows = (c: ControlName): boolean => st.visible.has(c);
-  const kernelOk = (): boolean => st.kernel !== "static";
+  const kernelOk = (cmd?: string): boolean => st.kernel !== "static" || (cmd !== undefined && st.local.has(cmd));
   const busy = (): boolean => model.get("playing") === true || model.get("training") === true;
 
   // The views call back through `ix` (made once the views exist) and `scheduler` (once the
@@ -98,10 +98,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   bindShortcuts(
     root,
     {
-      playPause: () => kernelOk() && shows("play") && commands.act({ cmd: busy() ? "pause" : "play" }),
-      step: () => kernelOk() && shows("step") && commands.act({ cmd: "step" }),
+      playPause: () => kernelOk(busy() ? "pause" : "play") && shows("play") && commands.act({ cmd: busy() ? "pause" : "play" }),
+      step: () => kernelOk("step") && shows("step") && commands.act({ cmd: "step" }),
       sample: () => shows("sample") && v.sampler.requestSample(),
-      reset: () => kernelOk() && shows("reset") && commands.act({ cmd: "reset" }),
+      reset: () => kernelOk("reset") && shows("reset") && commands.act({ cmd: "reset" }),
       toggleHelp: () => shows("help") && v.help.toggle(),
       closeHelp: () => {
         const was = v.help.open;
@@ -118,7 +118,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   const probe = new KernelProbe(
     { send: (c) => commands.send(c), on: (e, fn) => model.on(e, fn), off: (e, fn) => model.off(e, fn) },
     (state, cause, hostName, wasLive) => {
-      showKernelState(st, v, state, cause, hostName, wasLive);
+      showKernelState(st, v, state, cause, hostName, wasLive, probe.local);
       scheduler?.request();
     },
     options.helloTimeoutMs,
@@ -130,7 +130,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   // Flow control: Python hears which step arrived, so Play never runs more than a slice ahead
   // of what the page shows and the readout stops where Stop was pressed.
   const onStepArrived = (): void => {
-    if (busy() && kernelOk()) commands.seen(model.get("global_step") ?? 0);
+    if (busy() && st.kernel !== "static") commands.seen(model.get("global_step") ?? 0);
   };
   model.on("change:global_step", onStepArrived);
   // The comm closed / the model was destroyed (kernel gone): controls off, drawing stays.

@@ -54,6 +54,8 @@ export interface AppState {
   warmShares: Float64Array | null;
   /** Why kernel-only controls are off (the disabled controls' title). */
   staticReason: string;
+  /** Commands answered with no kernel (a saved page's local engine). */
+  local: Set<string>;
 }
 
 export function initialState(staticReason: string): AppState {
@@ -83,5 +85,6 @@ export function initialState(staticReason: string): AppState {
     drawnIndex: new Map(),
     warmShares: null,
     staticReason,
+    local: new Set(),
   };
 }

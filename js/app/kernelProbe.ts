@@ -13,8 +13,14 @@ export type KernelState = "unknown" | "live" | "static";
 /** Why the state is "static": no answer (yet), the comm closed, or the host said there is none. */
 export type StaticCause = "no-answer" | "closed" | "no-kernel";
 
-/** The disabled controls' reason and the badge when the host said there is no kernel. */
-export function noKernelTexts(host: string): { reason: string; badge: string } {
+/** The disabled controls' reason and the badge when the host said there is no kernel (`local`:
+ *  the page trains by itself, so only the other controls need a kernel). */
+export function noKernelTexts(host: string, local = false): { reason: string; badge: string } {
+  if (local)
+    return {
+      reason: `needs a Python kernel — this ${host} trains in the page, but this control is kernel-only`,
+      badge: `${host}: Step, Train, Play and Reset run in the page; the other settings need a Python kernel`,
+    };
   return {
     reason: `needs a running Python kernel — this is a ${host}, with no kernel`,
     badge: `${host}, no Python kernel: scrub, hover and sample work; training needs the notebook`,
@@ -53,10 +59,14 @@ export class KernelProbe {
   private wasLive = false;
   /** What the host called itself when it said there is no kernel (e.g. "saved page"). */
   host: string | null = null;
+  /** Commands a host with no kernel answers itself (a saved page's local engine: step, train…). */
+  local: string[] = [];
   private readonly onKernelChange = (): void => this.answered();
   private readonly onMsg = (content: unknown): void => {
     if (typeof content !== "object" || content === null || !("reply" in content)) return;
     const none = (content as { no_kernel?: unknown }).no_kernel;
+    const local = (content as { local?: unknown }).local;
+    if (Array.isArray(local)) this.local = local.filter((c): c is string => typeof c === "string");
     if (typeof none === "string" && none) this.noKernel(none);
     else this.answered();
   };

@@ -21,7 +21,9 @@ export function showKernelState(
   cause: StaticCause | null,
   hostName: string | null,
   wasLive: boolean,
+  local: readonly string[] = [],
 ): void {
+  st.local = new Set(state === "static" ? local : []);
   st.kernel = state;
   const liveKernel = state !== "static";
   // a host that knows there is no kernel (a saved page) says so instead of "saved page or busy
@@ -29,15 +31,17 @@ export function showKernelState(
   // died: say what to do
   const texts =
     cause === "no-kernel" && hostName
-      ? noKernelTexts(hostName)
+      ? noKernelTexts(hostName, st.local.size > 0)
       : { reason: STATIC_REASON, badge: cause === "closed" ? RESTARTED_BADGE : wasLive ? LOST_BADGE : STATIC_BADGE };
   const reason = (st.staticReason = texts.reason);
   v.badge.textContent = v.badge.title = texts.badge;
-  v.controls.setKernel(liveKernel, reason);
+  v.controls.setKernel(liveKernel, reason, st.local);
   for (const e of [...v.runView.kernelOnly, ...v.longRun.kernelOnly]) setKernelOnly(e, liveKernel, reason);
   v.compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, st.staticReason));
   st.dirty.add("compare");
   v.badge.hidden = liveKernel;
   v.inside.setKernel(state);
-  v.root.classList.toggle("bg-static", !liveKernel);
+  // a page that trains by itself keeps its training buttons in the bar (beside the badge)
+  v.root.classList.toggle("bg-static", !liveKernel && st.local.size === 0);
+  v.root.classList.toggle("bg-local-engine", !liveKernel && st.local.size > 0);
 }

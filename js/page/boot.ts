@@ -3,10 +3,12 @@
 // place in the page (save_html: one; an nbconvert export: one per babyGPT widget) reads its data
 // and calls render({model, el}) with a model of the page's own. Any failure is written where the
 // widget would be (never a blank page), with what to try.
+import { createBackend } from "./engineBackend";
+import { EngineHost } from "./engineHost";
 import { NoKernelHost } from "./host";
 import type { HostFactory } from "./host";
 import { decodePage } from "./pageData";
-import type { PageInfo } from "./pageData";
+import type { PageInfo, SavedPage } from "./pageData";
 import { PageModel } from "./pageModel";
 
 /** anywidget's module contract: `export default { initialize?, render }` or a function returning it. */
@@ -80,10 +82,26 @@ async function definitionOf(doc: Document, load: ModuleLoader): Promise<WidgetDe
   return def;
 }
 
+/** A page that carries the engine's state trains (in a Web Worker); any other says "no kernel".
+ *  `root` gets data-engine="worker" | "main thread" | "none" (for tests and the curious). */
+export function defaultHost(saved: SavedPage, root?: HTMLElement): HostFactory {
+  const state = saved.engine?.state;
+  if (!state) {
+    if (root) root.dataset.engine = "none";
+    return (port) => new NoKernelHost(port);
+  }
+  return (port) => {
+    const backend = createBackend();
+    if (root) root.dataset.engine = backend.where;
+    return new EngineHost(port, backend, state, saved.traits);
+  };
+}
+
 /** Renders one widget into `root` from the data it holds. */
 export async function bootRoot(root: HTMLElement, definition: () => Promise<WidgetDefinition>, host?: HostFactory): Promise<Booted> {
-  const { traits, page } = decodePage(parseScript(root.querySelector(DATA_SELECTOR), "widget data"));
-  const model = new PageModel(traits, host ?? ((port) => new NoKernelHost(port)));
+  const saved = decodePage(parseScript(root.querySelector(DATA_SELECTOR), "widget data"));
+  const { traits, page } = saved;
+  const model = new PageModel(traits, host ?? defaultHost(saved, root));
   const def = await definition();
   await def.initialize?.({ model });
   const el = root.ownerDocument.createElement("div");

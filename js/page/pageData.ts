@@ -25,9 +25,18 @@ export interface PageInfo {
   saved_by: string;
 }
 
+/** What the page's local engine needs to continue the run (babygpt_widget/render/page_engine.py):
+ *  the state blob of js/engine/state_io.ts, or why this run cannot train in the page. */
+export interface PageEngine {
+  state: Uint8Array | null;
+  why: string | null;
+}
+
 export interface SavedPage {
   traits: Record<string, unknown>;
   page: PageInfo;
+  /** Absent in pages saved before issue 21. */
+  engine: PageEngine | null;
 }
 
 export class PageDataError extends Error {}
@@ -92,5 +101,9 @@ export function decodePage(raw: unknown): SavedPage {
     if (key === undefined) traits[name] = value;
     else traits[name] = { ...(isRecord(traits[name]) ? traits[name] : {}), [key]: value };
   }
-  return { traits, page: raw.page as unknown as PageInfo };
+  const e = raw.engine;
+  const engine = isRecord(e)
+    ? { state: typeof e.state === "string" ? base64Bytes(e.state) : null, why: typeof e.why === "string" ? e.why : null }
+    : null;
+  return { traits, page: raw.page as unknown as PageInfo, engine };
 }

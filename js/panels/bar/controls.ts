@@ -155,9 +155,10 @@ export class ControlsView {
   }
 
   /** Everything here except the layout switch needs Python: off (with the reason) on a saved page. */
-  setKernel(live: boolean, reason: string): void {
-    const targets: HTMLElement[] = [...this.buttons.values(), this.trainN, ...this.inputs.values()];
-    for (const t of targets) setKernelOnly(t, live, reason);
+  setKernel(live: boolean, reason: string, local: ReadonlySet<string> = new Set()): void {
+    for (const [name, b] of this.buttons) setKernelOnly(b, live || local.has(name), reason);
+    setKernelOnly(this.trainN, live || local.has("train"), reason);
+    for (const t of this.inputs.values()) setKernelOnly(t, live, reason);
   }
 
   /** Play, or — while anything trains (Play or Train ×N) — the one Pause/Stop button in its

@@ -1,0 +1,118 @@
+// @vitest-environment node
+// The saved page's training host with the real engine (main-thread backend: vitest has no
+// Worker): commands in, the traits Python would push out, equal to the engine run directly.
+import { describe, expect, it } from "vitest";
+import { BabyGPTEngine, encodeState } from "../engine";
+import type { RunSettings } from "../engine";
+import { defaultHost } from "./boot";
+import { createBackend } from "./engineBackend";
+import { EngineHost, LOCAL_COMMANDS } from "./engineHost";
+import { floats, ints } from "./pageHistory";
+
+const SEED: RunSettings = {
+  vocabSize: 2, contextLength: 3, nLayer: 4, nHead: 4, nEmbd: 16,
+  sequence: Array.from("111101111011110").map(Number), lr: 1e-3, weightDecay: 0.1, seed: 1337,
+};
+const N_PREFIX = 6; // "0", "1", "00", … : 14 contexts, 8 of them full
+
+/** A page saved after `steps` steps: the traits (history of every step) and the state blob. */
+function savedPage(steps: number) {
+  const e = new BabyGPTEngine(SEED);
+  const rows = [{ step: 0, loss: e.loss(), p: e.probabilities() }];
+  e.train(steps, (step) => rows.push({ step, loss: e.loss(), p: e.probabilities() }));
+  const dv = (a: Float32Array | Int32Array) => new DataView(a.buffer);
+  const traits: Record<string, unknown> = {
+    states: Array.from({ length: 8 }, (_, i) => i.toString(2).padStart(3, "0")),
+    prefix_states: ["0", "1", "00", "01", "10", "11"],
+    global_step: steps,
+    history_steps: dv(Int32Array.from(rows, (r) => r.step)),
+    history_losses: dv(Float32Array.from(rows, (r) => r.loss)),
+    history_probs: dv(Float32Array.from(rows.flatMap((r) => Array.from(r.p.slice(2 * N_PREFIX))))),
+    history_prefix_probs: dv(Float32Array.from(rows.flatMap((r) => Array.from(r.p.slice(0, 2 * N_PREFIX))))),
+  };
+  return { traits, state: new Uint8Array(encodeState(e.exportState())) };
+}
+
+function harness(steps: number) {
+  const { traits, state } = savedPage(steps);
+  const replies: unknown[] = [];
+  const host = new EngineHost(
+    { reply: (c) => replies.push(c), update: (v) => Object.assign(traits, v) },
+    createBackend(null),
+    state,
+    { ...traits },
+  );
+  const until = async (ok: () => boolean) => {
+    for (let i = 0; i < 20_000 && !ok(); i++) await new Promise((r) => setTimeout(r, 1));
+    expect(ok()).toBe(true);
+  };
+  return { traits, replies, host, until };
+}
+
+describe("EngineHost (saved page trains)", { timeout: 120_000 }, () => {
+  it("says which commands it answers itself", async () => {
+    const { replies, host } = harness(0);
+    host.command({ cmd: "hello" });
+    await Promise.resolve();
+    expect(replies).toEqual([{ reply: "hello", ok: true, no_kernel: "saved page", local: [...LOCAL_COMMANDS] }]);
+    host.destroy();
+  });
+
+  it("Step and Train ×N continue the saved run exactly: traits equal the engine's own run", async () => {
+    const { traits, host, until } = harness(3);
+    host.command({ cmd: "step" });
+    host.command({ cmd: "train", n: 4 }); // arrives while Step runs: serialised, as Python does
+    await until(() => traits.global_step === 8 && traits.training === false);
+    host.command({ cmd: "train", n: 4 });
+    await until(() => traits.global_step === 12 && traits.training === false);
+    const direct = new BabyGPTEngine(SEED);
+    direct.train(12);
+    const p = direct.probabilities();
+    expect(floats(traits.probs)).toEqual(p.slice(2 * N_PREFIX));
+    expect(floats(traits.prefix_probs)).toEqual(p.slice(0, 2 * N_PREFIX));
+    expect(traits.loss).toBe(direct.loss());
+    expect(Array.from(ints(traits.history_steps))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const hist = floats(traits.history_probs);
+    expect(hist.slice(12 * 16)).toEqual(p.slice(2 * N_PREFIX));
+    expect(floats(traits.history_losses)[12]).toBe(direct.loss());
+    expect(traits.shown_index).toBe(-1);
+    expect(traits.playing).toBe(false);
+    host.destroy();
+  });
+
+  it("Play trains until Pause; Reset returns to the seed's step 0 with a fresh history", async () => {
+    const { traits, host, until } = harness(2);
+    host.command({ cmd: "play" });
+    await until(() => traits.playing === true && (traits.global_step as number) >= 4);
+    host.command({ cmd: "pause" });
+    await until(() => traits.playing === false && traits.training === false);
+    const stopped = traits.global_step as number;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(traits.global_step).toBe(stopped);
+    host.command({ cmd: "reset" });
+    await until(() => traits.global_step === 0);
+    const fresh = new BabyGPTEngine(SEED).probabilities();
+    expect(floats(traits.probs)).toEqual(fresh.slice(2 * N_PREFIX));
+    expect(Array.from(ints(traits.history_steps))).toEqual([0]);
+    host.destroy();
+  });
+
+  it("a bad Train count is a field error, and the run is untouched", async () => {
+    const { traits, host, until } = harness(1);
+    host.command({ cmd: "train", n: 0 });
+    await until(() => traits.errors !== undefined);
+    expect((traits.errors as Record<string, string>).train).toMatch(/^train: n must be/);
+    expect(traits.global_step).toBe(1);
+    host.destroy();
+  });
+
+  it("a page without the engine's state (a chain the engine is not exact for) answers hello with no local commands", async () => {
+    const replies: unknown[] = [];
+    const port = { reply: (c: unknown) => replies.push(c), update: () => undefined };
+    const host = defaultHost({ traits: {}, page: {} as never, engine: { state: null, why: "256 states" } })(port);
+    host.command({ cmd: "hello" }, []);
+    await Promise.resolve();
+    expect(replies).toEqual([{ reply: "hello", ok: true, no_kernel: "saved page" }]);
+    host.destroy();
+  });
+});
