@@ -128,7 +128,9 @@ def test_threads_mixing_every_kind_of_call_keep_the_run_consistent():
 
 
 CALLS = {  # every public method and property that reads or changes the run
-    "train": lambda r: r.train(1), "step": lambda r: r.step(), "reset": lambda r: r.reset(),
+    "train": lambda r: r.train(1), "step": lambda r: r.step(),
+    "step_report": lambda r: r.step_report(),  # after train and step: the run has steps to report
+    "reset": lambda r: r.reset(),
     "configure": lambda r: r.configure(lr=0.002), "sample": lambda r: r.sample(3),
     "reach_probability": lambda r: r.reach_probability("000", 2), "transition_matrix": lambda r: r.transition_matrix(),
     "probabilities": lambda r: r.probabilities, "history": lambda r: r.history, "loss": lambda r: r.loss,
