@@ -75,7 +75,10 @@ def _check(r: dict, what: str) -> None:
     # arrival answer the page's acks of steps it drew meanwhile: the page is keeping up)
     at_click = min(stop[1], r["clicked_at"])
     behind = [e for e in pushed if e[1] < at_click and e[2] > shown]
-    assert len(behind) <= ACK_DEPTH, f"{what}: {len(behind)} pushes on their way at the click: {behind}"
+    # the page acks a step when it arrives and draws it on the next frame (6x throttled: one
+    # frame can take ~100 ms), so one received-but-undrawn push is not the page falling behind
+    # (without flow control 62 were on their way here)
+    assert len(behind) <= ACK_DEPTH + 1, f"{what}: {len(behind)} pushes on their way at the click: {behind}"
     print(f"\n[stop] {what}: shown {shown} at the click, final {final}; readout after the click {r['changes']}")
 
 
