@@ -28,6 +28,8 @@ from .analysis.request_cost import first_snapshot_stride
 from .analysis.run_questions import MAX_REACH_STEPS, MAX_SAMPLE_TOKENS, MAX_TEMPERATURE, check_comparable  # noqa: F401
 from .analysis.table import Table
 from .core import chain, run_training
+from .core.teach_targets import training_counts
+from .core.teaching import TeachingMixin  # teach / nudge
 from .core.checks import check_flag, check_number
 from .core.config import MAX_STEPS, ConfigError, RunConfig
 from .core.history import HistoryView
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 
 FILE_FORMAT = run_file.FILE_FORMAT
 
-class BabyGPT:
+class BabyGPT(TeachingMixin):
     """A GPT with vocabulary V and context C, seen as a Markov chain over its V**C contexts.
 
     ``BabyGPT()`` is the seed's experiment: ``"111101111011110"``, alphabet ``"01"``, C=3,
@@ -61,10 +63,12 @@ class BabyGPT:
     def __init__(self, sequence: str = RunConfig.sequence, alphabet: str = RunConfig.alphabet,
                  context_length: int = RunConfig.context_length, n_layer: int = RunConfig.n_layer,
                  n_head: int = RunConfig.n_head, n_embd: int = RunConfig.n_embd, lr: float = RunConfig.lr,
-                 weight_decay: float = RunConfig.weight_decay, seed: int = RunConfig.seed) -> None:
+                 weight_decay: float = RunConfig.weight_decay, seed: int = RunConfig.seed,
+                 teach: str = RunConfig.teach) -> None:
         self._lock = threading.RLock()
         config = RunConfig(sequence=sequence, alphabet=alphabet, context_length=context_length, n_layer=n_layer,
-                           n_head=n_head, n_embd=n_embd, lr=lr, weight_decay=weight_decay, seed=seed).validated()
+                           n_head=n_head, n_embd=n_embd, lr=lr, weight_decay=weight_decay, seed=seed,
+                           teach=teach).validated()
         self._build(config)
 
     @property
@@ -81,19 +85,21 @@ class BabyGPT:
         space = chain.StateSpace(config.alphabet, config.context_length)
         every = chain.StateSpace(config.alphabet, config.context_length, include_prefixes=True)
         counts = chain.data_counts(encode(config.sequence, config.alphabet), every)
+        train_counts = training_counts(config, every, counts)
         with torch.random.fork_rng(devices=[]):  # the seed's numbers, without touching the user's RNG
             torch.manual_seed(config.seed)
             model = GPT(GPTConfig(block_size=config.context_length, vocab_size=len(config.alphabet),
                                   n_layer=config.n_layer, n_head=config.n_head, n_embd=config.n_embd,
                                   fused_attention=True))
-        trainer = Trainer(model, every, counts, config.lr, config.weight_decay)
+        trainer = Trainer(model, every, train_counts, config.lr, config.weight_decay,
+                          report=None if train_counts is counts else counts)
         with one_thread():
             cache = trainer.evaluate()
         snapshots = SnapshotStore(model.num_parameters, first_snapshot_stride(config, FIRST_STRIDE))  # for explain(step=...)
-        snapshots.take(0, model, None, config.lr, config.weight_decay, counts)
-        return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer,
-                    _n_prefix=len(every) - len(space), _all_counts=counts, _cache=cache, _snapshots=snapshots,
-                    _log=RunLog.start(config))
+        snapshots.take(0, model, None, config.lr, config.weight_decay, train_counts)
+        return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer, _cache=cache,
+                    _n_prefix=len(every) - len(space), _all_counts=counts, _train_counts=train_counts,
+                    _snapshots=snapshots, _log=RunLog.start(config))
 
     def _refresh(self) -> None:
         """Loss and chain (every context, shorter ones first) of the current weights; raises
@@ -346,7 +352,7 @@ class BabyGPT:
     def _take_snapshot(self, pinned: bool = False) -> None:
         t = self._trainer
         self._snapshots.take(t.global_step, self.model, t._optimizer, self._config.lr,
-                             self._config.weight_decay, self._all_counts, pinned)
+                             self._config.weight_decay, self._train_counts, pinned)
 
     def _past(self, step: Any, nearest: bool = False) -> PastModel:
         """Under the lock: a checked step (None: now) and how to get its model (past_steps.py:
@@ -403,7 +409,6 @@ class BabyGPT:
         ``progress`` gets (reach steps done, total)."""
         return run_questions.hitting_curve(self, targets, k, start, temperatures, step, cancel, progress)
 
-    # -- display ---------------------------------------------------------------------------------
     @_locked
     def __repr__(self) -> str:
         c = self._config

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from .checks import echo
+from .teach_targets import TeachError, parse_teach
 
 MAX_STATES = 4096  # V**C cap: the chain is drawn and evaluated in full
 MAX_EDGES = 16_384  # V**C * V cap: the front end draws every edge (canvas) and gets the matrix every update
@@ -55,7 +56,7 @@ SNAPSHOT_BYTES_PER_PARAMETER = 16  # the run's weight snapshots (explain's histo
 
 # Fields whose change needs a new model; the rest apply to the running optimizer and data.
 ARCHITECTURE_FIELDS = ("alphabet", "context_length", "n_layer", "n_head", "n_embd", "seed")
-LIVE_FIELDS = ("sequence", "lr", "weight_decay")
+LIVE_FIELDS = ("sequence", "lr", "weight_decay", "teach")
 COST_FIELDS = ("n_embd", "n_layer", "context_length", "alphabet", "sequence", "n_head")
 
 
@@ -78,6 +79,7 @@ class RunConfig:
     lr: float = 1e-3
     weight_decay: float = 0.1
     seed: int = 1337
+    teach: str = ""  # soft targets in force while training (teach_targets.py); set by teach() / nudge()
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -122,6 +124,7 @@ class RunConfig:
             lr=_check_float("lr", self.lr, 0.0, MAX_LR, low_open=True),
             weight_decay=_check_float("weight_decay", self.weight_decay, 0.0, MAX_WEIGHT_DECAY),
             seed=_check_int("seed", self.seed, 0, MAX_SEED),
+            teach=_check_teach(self.teach, alphabet, context_length),
         )
         _check_cost(config, blame or "n_embd")
         return config
@@ -162,6 +165,14 @@ def _check_sequence(sequence: Any, alphabet: str, context_length: int) -> str:
             f"length must be between context_length + 1 = {context_length + 1} and {MAX_SEQUENCE_LENGTH}; got {len(sequence)}",
         )
     return sequence
+
+
+def _check_teach(teach: Any, alphabet: str, context_length: int) -> str:
+    try:
+        parse_teach(teach, alphabet, context_length)
+    except TeachError as e:
+        raise ConfigError("teach", str(e).removeprefix("teach: ")) from None
+    return teach
 
 
 def _check_int(field: str, value: Any, low: int, high: int) -> int:

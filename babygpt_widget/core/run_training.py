@@ -13,6 +13,7 @@ from typing import Any, Callable
 import torch
 
 from . import chain
+from .teach_targets import training_counts
 from .checks import check_count
 from .config import ARCHITECTURE_FIELDS, MAX_STEPS
 from .progress import progress_reporter
@@ -28,13 +29,15 @@ def configure(run: Any, values: dict[str, Any]) -> None:
     if any(getattr(new, f) != getattr(old, f) for f in ARCHITECTURE_FIELDS):
         run._build(new)
         return
-    old_counts, old_snapshots, old_log = run._all_counts, run._snapshots.snapshots, run._log
+    old_counts, old_train, old_snapshots, old_log = run._all_counts, run._train_counts, run._snapshots.snapshots, run._log
     try:
-        if new.sequence != old.sequence:
-            counts = chain.data_counts(encode(new.sequence, new.alphabet), run._every)
+        if new.sequence != old.sequence or new.teach != old.teach:
+            counts = (chain.data_counts(encode(new.sequence, new.alphabet), run._every)
+                      if new.sequence != old.sequence else old_counts)
+            train_counts = training_counts(new, run._every, counts)
             run._cache = None
-            run._trainer.set_counts(counts)
-            run._all_counts = counts
+            run._trainer.set_counts(train_counts, None if train_counts is counts else counts)
+            run._all_counts, run._train_counts = counts, train_counts
             with one_thread():
                 run._refresh()
         run._trainer.set_hyperparameters(new.lr, new.weight_decay)
@@ -44,9 +47,9 @@ def configure(run: Any, values: dict[str, Any]) -> None:
             run._take_snapshot(pinned=True)
     except BaseException:  # e.g. KeyboardInterrupt: all or nothing
         run._cache = None
-        run._trainer.set_counts(old_counts)
+        run._trainer.set_counts(old_train, None if old_train is old_counts else old_counts)
         run._trainer.set_hyperparameters(old.lr, old.weight_decay)
-        run._all_counts, run._config, run._log = old_counts, old, old_log
+        run._all_counts, run._train_counts, run._config, run._log = old_counts, old_train, old, old_log
         run._snapshots.snapshots = old_snapshots  # no snapshot may claim the new settings
         raise
 

@@ -33,9 +33,11 @@ class TrainingDiverged(ValueError):
 
 
 class Trainer:
-    def __init__(self, model: GPT, space: StateSpace, counts: np.ndarray, lr: float, weight_decay: float) -> None:
+    def __init__(self, model: GPT, space: StateSpace, counts: np.ndarray, lr: float, weight_decay: float,
+                 report: np.ndarray | None = None) -> None:
         """`space`: every context, shorter ones first (StateSpace(include_prefixes=True));
-        `counts`: (len(space), V) data counts — only the full-length rows train the model."""
+        `counts`: (len(space), V) counts to train on — only the full-length rows train the model;
+        `report`: the data's own counts when they differ (taught targets): the loss recorded."""
         self.model = model
         self._parameters = list(model.parameters())
         self.space = space
@@ -54,16 +56,20 @@ class Trainer:
         self._checkpoint: tuple[int, list[torch.Tensor]] | None = None  # (step, weights + optimizer state)
         self._step_seconds = 0.0  # the last step's duration: sets how often to checkpoint
         self._rolled_back_to: int | None = None
-        self.set_counts(counts)
+        self.set_counts(counts, report)
 
     # -- configuration that applies without resetting the model --------------------------------
-    def set_counts(self, counts: np.ndarray) -> None:
-        """Per-state next-token counts (the data); the full-length rows are the training windows."""
+    def set_counts(self, counts: np.ndarray, report: np.ndarray | None = None) -> None:
+        """Per-state next-token counts to train on (the data, or the data with taught rows); the
+        full-length rows are the training windows. `report`: the data's counts, whose loss is
+        recorded instead when the two differ (a taught run's curve stays the data's loss)."""
         full = torch.as_tensor(counts[-self._n_full :], dtype=torch.float32)
         seen = torch.nonzero(full.sum(1)).squeeze(1)  # states that occur in the data
         rows = trie_rows(self.space.vocab_size, self.space.context_length, seen) if self._flat_trie else None
         n_windows = float(full.sum())
-        (self._counts, self._n_windows, self._seen, self._trie_rows) = full, n_windows, seen, rows  # one commit
+        shown = None if report is None else torch.as_tensor(report[-self._n_full :], dtype=torch.float32)
+        (self._counts, self._n_windows, self._seen, self._trie_rows, self._report) = \
+            full, n_windows, seen, rows, shown  # one commit
         self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -168,8 +174,16 @@ class Trainer:
             bad = self.global_step
             self._rollback()
             raise TrainingDiverged(f"train: the loss became {loss} at step {bad}; {self._divergence_advice(bad)}")
+        if self._report is not None:
+            loss = self._data_loss(probs)
         self.history.record(self.global_step, loss, probs.numpy())
         return loss
+
+    def _data_loss(self, probs: torch.Tensor) -> float:
+        """The data's mean cross-entropy from the snapshot's probabilities (while taught rows train)."""
+        report = self._report
+        logp = torch.log(probs[-self._n_full :].clamp_min(torch.finfo(torch.float32).tiny))
+        return float((report * -logp).sum() / report.sum().clamp_min(1.0))
 
     def _divergence_advice(self, bad: int) -> str:
         """What will actually help, given what was kept and the likely cause."""

@@ -39,9 +39,10 @@ def _keys(d: dict) -> set:
 
 def _check_config(saved: Any) -> RunConfig:
     names = RunConfig.field_names()
-    _require(isinstance(saved, dict) and _keys(saved) == set(names), f"config must have exactly {', '.join(names)}")
-    types = {"sequence": (str,), "alphabet": (str,), "lr": (float, int), "weight_decay": (float, int)}
-    for name in names:
+    older = set(names) - {"teach"}  # files written before teach / nudge existed
+    _require(isinstance(saved, dict) and _keys(saved) in (set(names), older), f"config must have exactly {', '.join(names)}")
+    types = {"sequence": (str,), "alphabet": (str,), "lr": (float, int), "weight_decay": (float, int), "teach": (str,)}
+    for name in (n for n in names if n in saved):
         value = saved[name]
         _require(type(value) in types.get(name, (int,)), f"config.{name} has the wrong type: {echo(value)}")
     try:

@@ -62,7 +62,7 @@ def restore(run: Any, state: Any) -> None:
                      else RunLog.start(checked.config, exact=False))  # run/1: changes were not recorded
     parts["_snapshots"].restart_at(checked.global_step)  # the file has no past weights
     parts["_snapshots"].take(checked.global_step, parts["model"], trainer.optimizer if checked.optimizer["state"] else None,
-                             checked.config.lr, checked.config.weight_decay, parts["_all_counts"])
+                             checked.config.lr, checked.config.weight_decay, parts["_train_counts"])
     with one_thread():
         try:
             parts["_cache"] = trainer.evaluate()  # the live snapshot, as after any step

@@ -57,6 +57,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "lr": ("lr", float),
     "wd": ("weight_decay", float),
     "seed": ("seed", int),
+    "teach": ("teach", str),  # rows set by hand (teach / nudge), in force for that segment's steps
 }
 _FIELD_KEYS = {field: key for key, (field, _) in _KEYS.items()}
 _LIVE_KEYS = tuple(_FIELD_KEYS[f] for f in LIVE_FIELDS)
@@ -104,8 +105,8 @@ def escape(value: str) -> str:
 def settings_text(config: RunConfig, before: RunConfig | None = None) -> str:
     """``key=value;`` for every setting (first segment) or for the live ones changed since ``before``."""
     values = config.to_dict()
-    if before is None:
-        keys = list(_KEYS)
+    if before is None:  # every setting; `teach` only when rows are taught (most runs never do)
+        keys = [k for k in _KEYS if k != "teach" or values["teach"]]
     else:
         old = before.to_dict()
         keys = [k for k in _LIVE_KEYS if values[_KEYS[k][0]] != old[_KEYS[k][0]]]

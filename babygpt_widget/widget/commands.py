@@ -25,6 +25,8 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     "hitting": frozenset({"k", "start"}),
     "explain": frozenset({"state", "step"}),  # the inside panel (widget/inside.py)
     "step_report": frozenset({"k"}),  # the This step view (widget/engine_reads.py)
+    # push the chain yourself (widget/teaching.py)
+    "nudge": frozenset({"state", "token", "p", "steps"}), "teach": frozenset({"targets", "steps"}), "undo": frozenset(),
 }
 
 
@@ -82,6 +84,10 @@ class FrontEndCommands:
             **self._compare_handlers(content),
             "explain": lambda: self._explain_command(content),  # widget/inside.py
             "step_report": lambda: self._step_report_command(content.get("k")),  # widget/engine_reads.py
+            "nudge": lambda: self.nudge(content.get("state"), content.get("token"), content.get("p"),
+                                        content.get("steps", 20)),
+            "teach": lambda: self.teach(content.get("targets"), content.get("steps", 60)),
+            "undo": self.undo,
         }
         handlers[cmd]()
 

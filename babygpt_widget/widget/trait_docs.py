@@ -32,6 +32,8 @@ TRAIT_HELP: dict[str, str] = {
     "inside": "The inside panel: one state's forward pass (explain); {} when closed.",
     "inside_replay": "The saved page's inside-panel replay; {} in a live widget.",
     "one_step": "The This step view: what one optimizer step did (step_report's summary); {} until asked.",
+    "taught": "The last nudge or teach: the chain before it, the rows taught and what moved; {} otherwise.",
+    "can_undo": 'What undo() takes back: "reset", "nudge" or "teach"; "" when nothing.',
     # the view, set by either side
     "shown_index": "The history index shown; -1 = live.",
     "graph_layout": 'How the chain is laid out: "circular" or "force".',

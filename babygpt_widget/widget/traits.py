@@ -43,6 +43,7 @@ PYTHON_OWNED = frozenset({
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
     "ensemble", "comparison", "hitting",  # runs compared (widget/compare.py)
     "inside", "inside_replay", "one_step",
+    "taught", "can_undo",  # push the chain yourself (widget/teaching.py)
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -101,6 +102,8 @@ class WidgetTraits(anywidget.AnyWidget):
     inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget/inside.py)
     inside_replay = Dict().tag(sync=True)  # {} here: only a save_html page carries it (widget_inside.replay)
     one_step = Dict().tag(sync=True)  # the This step view: StepReport.summary() of the asked step
+    taught = Dict().tag(sync=True)  # the last nudge / teach: the chain before and what moved (widget/teaching.py)
+    can_undo = Unicode("").tag(sync=True)  # "reset", "nudge" or "teach": what undo() would take back
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

@@ -28,6 +28,7 @@ from .compare import CompareMixin
 from .engine_reads import EngineReads
 from .inside import InsideMixin
 from .play_loop import CHUNK_SECONDS, TrainingRunner
+from .teaching import TeachingCommands
 from .traits import CONTROLS, ERROR_FIELDS, LAYOUTS, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
 
 HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for large histories
@@ -37,7 +38,8 @@ HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for larg
 HISTORY_BYTES_PER_SECOND = 2**20
 
 
-class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner, EngineReads, WidgetTraits):
+class BabyGPTWidget(InsideMixin, CompareMixin, TeachingCommands, FrontEndCommands, TrainingRunner, EngineReads,
+                    WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
@@ -62,7 +64,8 @@ class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner,
         self._last_history_push = 0.0
         self._shown_step: int | None = None
         self._one_step_model: Any = None  # the model the This step view's report came from
-        self._undo_engine: BabyGPT | None = None
+        self._undo_engine: BabyGPT | None = None  # the run before the last reset / nudge / teach
+        self._undo_what = ""
         self._step_timing: tuple[Any, Any, float] | None = None  # (model, config measured on, s/step)
         self.on_msg(self._on_message)
         self._push(history=True)
@@ -98,25 +101,20 @@ class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner,
         self.stop()
         with self._owner():
             fresh = BabyGPT(**self.engine.config.to_dict())
-            self._undo_engine, self.engine = self.engine, fresh
+            self._undo_engine, self._undo_what, self.engine = self.engine, "reset", fresh
             with self.hold_sync():
                 self.can_undo_reset = True
+                self.can_undo = "reset"
+                self.taught = {}
                 self._clear_error("train", "train_n")
                 self._push(history=True, view_live=True)
 
     def undo_reset(self) -> None:
         """Bring back the run a ``reset()`` replaced (until the next training step or config change)."""
         nothing = FieldError("undo_reset", "nothing to undo: no reset since the last training step or settings change")
-        if self._undo_engine is None:
+        if self._undo_engine is None or self._undo_what != "reset":
             raise nothing  # before stop(): a refused command changes nothing
-        self.stop()
-        with self._owner():
-            if self._undo_engine is None:  # another thread trained in between
-                raise nothing
-            self.engine, self._undo_engine = self._undo_engine, None
-            with self.hold_sync():
-                self.can_undo_reset = False
-                self._push(history=True, view_live=True)
+        self.undo()
 
     def configure(self, **values: Any) -> None:
         """Change settings (see ``BabyGPT.configure``). A bad value raises ValueError, is shown
@@ -203,9 +201,11 @@ class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner,
         with self._owner():
             self.engine = BabyGPT._start_of(plan)
             self._plan = plan.changes()
-            self._undo_engine = None
+            self._undo_engine, self._undo_what = None, ""
             with self.hold_sync():
                 self.can_undo_reset = False
+                self.can_undo = ""
+                self.taught = {}
                 self.errors = {}
                 self._push(history=True, view_live=True)
             if plan.steps:  # still under the lock: a finishing background task cannot drop the plan
@@ -277,9 +277,13 @@ class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner,
         self.errors = {**self.errors, "train": clip(f"train: stopped by {type(error).__name__}: {error}")}
 
     def _forget_undo(self) -> None:
+        """Training or a settings change since: undo would lose it, and the ghosts are stale."""
         if self._undo_engine is not None:
-            self._undo_engine = None
+            self._undo_engine, self._undo_what = None, ""
             self.can_undo_reset = False
+            self.can_undo = ""
+        if self.taught:
+            self.taught = {}
 
     # -- engine -> traits -------------------------------------------------------------------------
     def _push(self, history: bool = False, view_live: bool = False, every_step: bool = False) -> None:
