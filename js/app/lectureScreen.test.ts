@@ -131,7 +131,7 @@ describe("no layout jumps, no stale errors", () => {
   it("sections collapse and the side panel holds the secondary panels", () => {
     const s = make();
     const names = s.$$("[data-section]").map((e) => e.dataset.section);
-    expect(names).toEqual(["view", "inside", "step", "sample", "analysis", "compare", "settings", "run"]);
+    expect(names).toEqual(["view", "inside", "step", "push", "sample", "analysis", "compare", "settings", "run"]);
     const head = s.$('button[data-action="section-settings"]');
     head.click();
     expect(s.$('input[data-field="lr"]').closest<HTMLElement>(".bg-section-body")!.hidden).toBe(true);

@@ -77,6 +77,7 @@ export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps)
     v.sections.run.setAvailable(visible.has("runstring"));
     v.insideSection.setAvailable(visible.has("inside"));
     v.stepSection.setAvailable(visible.has("inside")); // the model's insides: one switch for both
+    v.pushSection.setAvailable(visible.has("inside"));
     v.compareSection.setAvailable(visible.has("compare"));
     refit();
     if (!visible.has("help")) v.help.toggle(false);
@@ -97,6 +98,16 @@ export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps)
     if (COMPARE_INPUTS.some((d) => dirty.has(d))) updateCompare(s);
     if (["probs", "history", "shown", "controls", "longrun"].some((d) => dirty.has(d as Dirty)))
       v.step.follow(v.stepSection.open, st.shown.step, !s.training, st.kernel !== "static");
+    if (["probs", "structure", "controls", "longrun"].some((d) => dirty.has(d as Dirty)))
+      v.push.update({
+        states: st.space.states.slice(0, st.space.nFull),
+        tokens: st.space.tokens,
+        kernelLive: st.kernel !== "static",
+        training: s.training,
+        canUndo: s.canUndo,
+        error: s.errors.teach ?? "",
+        probs: st.live.probs,
+      });
     if (dirty.has("derived")) chain.derived(s);
     if (dirty.has("layout")) {
       graph.setLayout(s.layout, st.painted);

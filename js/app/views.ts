@@ -19,6 +19,9 @@ import { SearchBox } from "../panels/view/search";
 import { mountStepSection } from "../panels/step/stepSection";
 import type { StepTraits } from "../panels/step/stepSection";
 import { StepView } from "../panels/step/stepView";
+import { mountPushSection } from "../panels/push/pushSection";
+import type { PushTraits } from "../panels/push/pushSection";
+import { PushView } from "../panels/push/pushView";
 import { Section } from "../ui/sections";
 import { HistorySlider } from "../panels/history/historySlider";
 import { Tooltip } from "../panels/hover/tooltip";
@@ -73,6 +76,8 @@ export interface Views extends Screen {
   insideSection: Section;
   step: StepView;
   stepSection: Section;
+  push: PushView;
+  pushSection: Section;
   compare: ComparePanel;
   compareSection: Section;
   tooltip: Tooltip;
@@ -201,6 +206,16 @@ export function buildViews(
     signal,
   );
   const stepSection = mountStepSection(step, insideSection.el, insideTraits as unknown as StepTraits, memory, signal);
+  // push the chain yourself (js/panels/push): nudge, teach, undo, after This step
+  const push = new PushView(
+    {
+      send: (c) => commands.send(c),
+      setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()),
+      highlight: (state) => h.highlightState(state),
+    },
+    signal,
+  );
+  const pushSection = mountPushSection(push, stepSection.el, insideTraits as unknown as PushTraits, memory, signal);
   search.setFound(null);
   // runs compared (js/panels/compare): its section after Analysis, the hitting plot in it
   const compare = new ComparePanel(
@@ -241,6 +256,8 @@ export function buildViews(
     insideSection,
     step,
     stepSection,
+    push,
+    pushSection,
     compare,
     compareSection,
     tooltip,

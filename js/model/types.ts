@@ -72,6 +72,11 @@ export interface Traits {
   inside_replay?: unknown;
   // ---- This step (js/panels/step; Python-owned) ----
   one_step?: unknown;
+  // ---- Push the chain (js/panels/push; Python-owned) ----
+  /** The last nudge / teach: the chain before and what moved; {} otherwise. */
+  taught?: unknown;
+  /** What undo would take back: "reset", "nudge", "teach"; "" for nothing. */
+  can_undo?: string;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -126,7 +131,11 @@ export type Command =
   | { cmd: "hitting"; k: number; start: string }
   | { cmd: "explain"; state: string | null; step: number | null }
   // what one step did (js/panels/step)
-  | { cmd: "step_report"; k: number };
+  | { cmd: "step_report"; k: number }
+  // push the chain yourself (js/panels/push)
+  | { cmd: "nudge"; state: string; token: string; p: number; steps: number }
+  | { cmd: "teach"; targets: Record<string, Record<string, number>>; steps: number }
+  | { cmd: "undo" };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {

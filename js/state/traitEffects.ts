@@ -58,5 +58,7 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   inside: [], // js/panels/inside listens itself
   inside_replay: [],
   one_step: [], // js/panels/step listens to it itself
+  taught: [], // js/panels/push listens to it itself
+  can_undo: ["longrun"],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];

@@ -37,6 +37,8 @@ export interface ViewState {
   runString: string;
   progress: Traits["progress"];
   canUndoReset: boolean;
+  /** What undo would take back ("reset", "nudge", "teach"); "" for nothing. */
+  canUndo: string;
   playSpeed: number | undefined;
 }
 
@@ -79,6 +81,7 @@ export function decodeView(get: TraitGetter, staleErrors: unknown = undefined): 
     runString: get("run_string") ?? "",
     progress: get("progress"),
     canUndoReset: get("can_undo_reset") === true,
+    canUndo: typeof get("can_undo") === "string" ? (get("can_undo") as string) : "",
     playSpeed: typeof speed === "number" ? speed : undefined,
   };
 }
