@@ -131,6 +131,7 @@ CALLS = {  # every public method and property that reads or changes the run
     "train": lambda r: r.train(1), "step": lambda r: r.step(),
     "step_report": lambda r: r.step_report(),  # after train and step: the run has steps to report
     "reset": lambda r: r.reset(),
+    "nudge": lambda r: r.nudge("101", "1", 0.9, steps=2), "teach": lambda r: r.teach({"000": {"0": 1.0}}, steps=2),
     "configure": lambda r: r.configure(lr=0.002), "sample": lambda r: r.sample(3),
     "reach_probability": lambda r: r.reach_probability("000", 2), "transition_matrix": lambda r: r.transition_matrix(),
     "probabilities": lambda r: r.probabilities, "history": lambda r: r.history, "loss": lambda r: r.loss,

@@ -138,13 +138,13 @@ def test_train_command(w, monkeypatch):
 
 def test_reset_command(w, monkeypatch):
     replies = listen(w, monkeypatch)
-    fresh = synced(BabyGPTWidget(), drop=("errors", "layout", "can_undo_reset"))  # layout: ipywidgets' own Layout model
+    fresh = synced(BabyGPTWidget(), drop=("errors", "layout", "can_undo_reset", "can_undo"))  # layout: ipywidgets' own Layout model
     w.train(5)
     w.shown_index = 2
     assert command(w, replies, cmd="reset") == {"reply": "reset", "ok": True}
     assert w.global_step == 0 and w.shown_index == -1
     assert w.can_undo_reset is True  # the previous run is kept until the next training step
-    assert synced(w, drop=("errors", "layout", "can_undo_reset")) == fresh
+    assert synced(w, drop=("errors", "layout", "can_undo_reset", "can_undo")) == fresh
 
 
 def test_configure_command_valid(w, monkeypatch):

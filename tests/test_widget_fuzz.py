@@ -39,7 +39,15 @@ arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001)
               "other": st.one_of(junk, st.integers(-3, 40), st.sampled_from(["babygpt1:seq=0110;steps=3", SEGMENTED])),
               "start": st.one_of(junk, st.text(alphabet="01", max_size=4)),
               "state": st.one_of(junk, st.sampled_from(["000", "01", "1", "0000", ""])),  # explain (inside panel)
-              "step": st.one_of(st.none(), st.integers(-3, 40), junk)}
+              "step": st.one_of(st.none(), st.integers(-3, 40), junk),
+              # push the chain (nudge / teach): kept small when valid
+              "token": st.one_of(junk, st.sampled_from(["0", "1", "2", ""])),
+              "p": st.one_of(junk, st.floats(-1, 2), st.sampled_from([0.0, 0.5, 1.0])),
+              "steps": st.one_of(junk, st.integers(-3, 5), st.integers(min_value=10_001)),
+              "targets": st.one_of(junk, st.dictionaries(st.sampled_from(["000", "01", "111"]),
+                                                         st.one_of(junk, st.dictionaries(st.sampled_from(["0", "1", "x"]),
+                                                                                         st.floats(-1, 2), max_size=2)),
+                                                         max_size=2))}
 
 
 @st.composite
@@ -181,6 +189,7 @@ NUMERIC_CALLS = {  # widget method -> (numeric arguments, fixed arguments)
     "reach_probability": (["k", "temperature"], {"targets": ["000"], "k": 3}),
     "hitting_curve": (["k", "temperatures", "step"], {"targets": ["000"], "k": 3}),
     "explain": (["step"], {"state": "000"}), "compare": (["other"], {}), "compare_seeds": (["k", "steps"], {"k": 1, "steps": 0}),
+    "nudge": (["p", "steps"], {"state": "101", "token": "1", "p": 0.5, "steps": 2}),
 }
 NUMERIC_COMMANDS = {"train": "n", "hitting": "k", "compare": "other", "compare_seeds": "k", "explain": "step"}
 
