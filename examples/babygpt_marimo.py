@@ -368,7 +368,36 @@ def _(mo):
 @app.cell(hide_code=True)
 def _(mo):
     mo.md(r"""
-    ## 10. Exercise: three tokens, context two
+    ## 10. One step, and a push by hand
+
+    What does one optimizer step do? `step_report(k)` replays step k: every edge before and after,
+    the training windows that pushed (each one's loss and share) and how far each part of the model
+    moved (*This step* in the side panel shows the same). Then push the chain yourself: `nudge`
+    trains one edge toward a probability for a few steps (*Push the chain* in the side panel, with
+    *Teach* for whole rows set by hand). Watch the states the data never visits: no example of
+    theirs is in the data or in the push, yet their edges move with it, because every state runs
+    through the same weights. `undo()` brings the run back exactly as it was.
+    """)
+    return
+
+
+@app.cell
+def _(mo, w):
+    with mo.redirect_stdout():
+        report = w.step_report(10)
+        print("step 10 moved most: " + ", ".join(f"{_s} -> {_t} {_d:+.2%}" for _s, _t, _d in report.top_movers(3)))
+        print(f"states the data never visits that moved: {', '.join(report.unseen_moved())}")
+        pushed = w.nudge("101", "1", 0.95, steps=20)  # 101 -> 011 toward 95% for 20 steps
+        print(pushed.summary())
+        w.undo()  # back to step 50, exactly
+        print(f"after undo: step {w.global_step}")
+    return _d, _s, _t, pushed, report
+
+
+@app.cell(hide_code=True)
+def _(mo):
+    mo.md(r"""
+    ## 11. Exercise: three tokens, context two
 
     With V = 3 and C = 2 there are 3<sup>2</sup> = 9 states, each with 3 outgoing edges. Train it on
     a sequence of your own and read the chain.

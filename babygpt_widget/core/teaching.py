@@ -69,8 +69,9 @@ class TeachResult:
         return [s for i, s in enumerate(self.states) if not self.seen[i] and s not in self.targets and moved[i] > MOVED]
 
     def summary(self) -> str:
-        taught = "; ".join(f"{s} -> " + ", ".join(f"{t} {p:.0%} (was {self.row(s)[t][0]:.0%}, now {self.row(s)[t][1]:.0%})"
-                                                  for t, p in row.items()) for s, row in self.targets.items())
+        taught = "; ".join(f"{s} -> " + ", ".join(f"{t} to {p:.0%} ({self.row(s)[t][0]:.1%} -> {self.row(s)[t][1]:.1%})"
+                                                  for t, p in sorted(row.items(), key=lambda kv: -kv[1]))
+                           for s, row in self.targets.items())
         others = ", ".join(f"{s} -> {t} {d:+.1%}" for s, t, d in self.top_movers(3))
         unseen = self.unseen_moved()
         tail = (f" States the data never visits moved too: {', '.join(unseen)}." if unseen else "")
