@@ -107,6 +107,7 @@ export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps)
         canUndo: s.canUndo,
         error: s.errors.teach ?? "",
         probs: st.live.probs,
+        chain: st.chain,
       });
     if (dirty.has("derived")) chain.derived(s);
     if (dirty.has("layout")) {

@@ -212,6 +212,7 @@ export function buildViews(
       send: (c) => commands.send(c),
       setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()),
       highlight: (state) => h.highlightState(state),
+      setEdgeDecor: (items) => graph.setEdgeDecor(items, "", "push"),
     },
     signal,
   );

@@ -15,9 +15,12 @@ export interface EdgeDecor {
   data?: Record<string, string>;
 }
 
+/** Strokes along edges from several owners (runs compared, Push the chain): each sets its own
+ *  items and the layer draws them all, so one owner never erases another's. */
 export class EdgeDecorLayer {
   readonly g: SVGGElement;
   private items: EdgeDecor[] = [];
+  private readonly owners = new Map<string, { items: EdgeDecor[]; mode: string }>();
 
   constructor(lines: SVGGElement, private readonly svg: SVGSVGElement) {
     this.g = document.createElementNS("http://www.w3.org/2000/svg", "g");
@@ -26,10 +29,15 @@ export class EdgeDecorLayer {
     lines.after(this.g);
   }
 
-  /** `mode` goes on the SVG as `data-decor` (CSS dims the plain edges under a comparison). */
-  set(items: EdgeDecor[] | null, mode: string): void {
-    this.items = items ?? [];
-    if (this.items.length && mode) this.svg.dataset.decor = mode;
+  /** `owner`'s items (null: none); a non-empty `mode` goes on the SVG as `data-decor` (CSS dims
+   *  the plain edges under a comparison). */
+  set(items: EdgeDecor[] | null, mode: string, owner = "compare"): void {
+    if (items?.length) this.owners.set(owner, { items, mode });
+    else this.owners.delete(owner);
+    const all = [...this.owners.values()];
+    this.items = all.flatMap((o) => o.items);
+    const shown = all.find((o) => o.mode)?.mode;
+    if (shown) this.svg.dataset.decor = shown;
     else delete this.svg.dataset.decor;
   }
 

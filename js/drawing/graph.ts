@@ -285,11 +285,11 @@ export class GraphView extends GraphRender {
     }
   }
 
-  /** Extra strokes along edges (full-chain indices), e.g. runs compared; null removes them.
-   *  SVG drawings only: returns false when a canvas draws the chain. */
-  setEdgeDecor(items: EdgeDecor[] | null, mode = ""): boolean {
+  /** Extra strokes along edges (full-chain indices) of one `owner` (runs compared, Push the
+   *  chain); null removes that owner's. SVG drawings only: false when a canvas draws the chain. */
+  setEdgeDecor(items: EdgeDecor[] | null, mode = "", owner = "compare"): boolean {
     this.decor ??= new EdgeDecorLayer(this.dom.lines, this.svg);
-    this.decor.set(items, mode);
+    this.decor.set(items, mode, owner);
     this.afterGeometry();
     return !this.cv.on;
   }

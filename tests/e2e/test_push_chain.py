@@ -56,6 +56,11 @@ def test_nudge_teach_undo_in_jupyterlab(lab, notebook_dir, jupyter_server):
     expect(edge.locator(".bg-push-ghost")).to_have_text("79.3%")
     expect(push.locator('[data-role="push-unseen"]')).to_contain_text(f"({', '.join(py['unseen'])})")
     assert "000" in py["unseen"]
+    # the push drawn on the chain: the nudged edge and the unseen 000's edges carry the marks
+    mark = root.locator('svg.bg-graph path.bg-push-moved[data-from="101"][data-token="1"]')
+    expect(mark).to_have_count(1)
+    assert abs(float(mark.get_attribute("data-change")) - (py["p101"] - 0.7929)) < 1e-3
+    expect(root.locator('svg.bg-graph path.bg-push-moved[data-from="000"]')).to_have_count(2)
     shots = ARTIFACTS / "push"
     shots.mkdir(parents=True, exist_ok=True)
     push.scroll_into_view_if_needed()

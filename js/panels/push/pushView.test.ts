@@ -75,6 +75,15 @@ describe("Push the chain", () => {
     expect(edges[1].querySelector(".bg-push-now")?.textContent).toMatch(/^\d+\.\d%$/);
     expect(s.$$('[data-role="push-movers"] .bg-push-line').map((r) => r.textContent)).toEqual(["110 → 0−18.2 pts", "000 → 1+13.0 pts"]);
     expect(s.$('[data-role="push-unseen"]').textContent).toMatch(/^States the data never visits moved too \(000, 001\)/);
+    // the push on the chain: a dashed stroke along every edge that moved, sized by the change
+    const marks = s.$$<SVGPathElement>("svg.bg-graph path.bg-push-moved");
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) {
+      const change = Number(m.dataset.change);
+      expect(Math.abs(change)).toBeGreaterThanOrEqual(0.005);
+      expect(m.classList.contains(change > 0 ? "bg-push-up" : "bg-push-down")).toBe(true);
+      expect(Number(m.getAttribute("stroke-width"))).toBeCloseTo(1.5 + 12 * Math.abs(change), 1);
+    }
     expect(undo.disabled).toBe(false);
     expect(undo.textContent).toBe("Undo nudge");
     undo.click();
@@ -82,6 +91,9 @@ describe("Push the chain", () => {
     // hovering a mover shows its state on the chain
     s.$('[data-role="push-movers"] .bg-push-line').dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
     expect(s.$$("svg.bg-graph g.bg-node.bg-active").map((n) => n.getAttribute("data-state"))).toEqual(["110"]);
+    s.model.update({ can_undo: "", taught: {} });
+    s.flush();
+    expect(s.$$("svg.bg-graph path.bg-push-moved")).toHaveLength(0); // the marks go with the push
   });
 
   it("a refusal is shown inline and cleared by the next success; malformed traits draw nothing", () => {

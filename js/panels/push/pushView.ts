@@ -2,7 +2,10 @@
 // prefilled with the model's current row), Undo, and what the last push did — the taught rows
 // before → after against their targets, the edges that moved most elsewhere, and the states the
 // data never visits that moved with them (the lesson: pushing one edge moves the others).
+import type { EdgeDecor } from "../../drawing/edgeOverlays";
+import type { Chain } from "../../model/chain";
 import { el } from "../../util/dom";
+import { pushDecor } from "./pushMarks";
 import { parseTaught, rowTargets } from "./pushData";
 import type { TaughtData } from "./pushData";
 
@@ -17,6 +20,8 @@ export interface PushHost {
   setKernelOnly(e: HTMLElement, live: boolean): void;
   /** Emphasise a state on the chain while its row is hovered (null: none). */
   highlight(state: string | null): void;
+  /** The push's marks on the chain's edges (null: none). */
+  setEdgeDecor(items: EdgeDecor[] | null): void;
 }
 
 export interface PushInputs {
@@ -28,6 +33,8 @@ export interface PushInputs {
   error: string;
   /** The live chain: states × tokens probabilities, row-major. */
   probs: ArrayLike<number>;
+  /** The drawn chain (its edges carry the marks); null before the first draw. */
+  chain: Chain | null;
 }
 
 const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
@@ -71,7 +78,7 @@ export class PushView {
   private readonly addState = el("select", "bg-push-select");
   private readonly errorEl = el("div", "bg-error");
   private readonly result = el("div", "bg-push-result");
-  private inputs: PushInputs = { states: [], tokens: [], kernelLive: false, training: false, canUndo: "", error: "", probs: [] };
+  private inputs: PushInputs = { states: [], tokens: [], kernelLive: false, training: false, canUndo: "", error: "", probs: [], chain: null };
   private taught: TaughtData | null = null;
   private replyError = "";
 
@@ -138,6 +145,14 @@ export class PushView {
     this.undoButton.textContent = inputs.canUndo ? `Undo ${inputs.canUndo}` : "Undo";
     this.errorEl.textContent = this.replyError || inputs.error;
     this.showNow();
+    this.mark();
+  }
+
+  /** The edges that moved since the chain before the push, drawn on the chain. */
+  private mark(): void {
+    const t = this.taught;
+    const { chain, states, probs } = this.inputs;
+    this.host.setEdgeDecor(t && chain ? pushDecor(chain, states.length, t.before, probs) : null);
   }
 
   /** The live row of a state (probabilities in token order). */
@@ -212,11 +227,16 @@ export class PushView {
   private render(): void {
     const t = this.taught;
     this.result.replaceChildren();
-    if (!t) return;
+    if (!t) {
+      this.mark();
+      return;
+    }
     const { states, tokens } = this.inputs;
     const head = el("div", "bg-push-head", `taught for ${t.steps} step${t.steps === 1 ? "" : "s"} (step ${t.startStep} → ${t.startStep + t.steps}, lr ${t.lr})`);
     head.dataset.role = "push-head";
-    this.result.append(head);
+    const key = el("div", "bg-push-note", "on the chain: dashed edges rose, dotted ones fell (thicker: further)");
+    key.dataset.role = "push-key";
+    this.result.append(head, key);
     const taught = el("div", "bg-push-rows");
     taught.dataset.role = "push-taught";
     for (const [state, row] of Object.entries(t.targets)) {
@@ -250,6 +270,7 @@ export class PushView {
       this.result.append(note);
     }
     this.showNow();
+    this.mark();
   }
 
   /** The taught edges' live values (the chain after the push, until the next training step). */
