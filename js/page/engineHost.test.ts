@@ -6,6 +6,7 @@ import { BabyGPTEngine, encodeState } from "../engine";
 import type { RunSettings } from "../engine";
 import { defaultHost } from "./boot";
 import { createBackend } from "./engineBackend";
+import { EngineCore } from "./engineCore";
 import { EngineHost, LOCAL_COMMANDS } from "./engineHost";
 import { floats, ints } from "./pageHistory";
 
@@ -39,7 +40,7 @@ function harness(steps: number) {
   const replies: unknown[] = [];
   const host = new EngineHost(
     { reply: (c) => replies.push(c), update: (v) => Object.assign(traits, v), get: (k) => traits[k] },
-    createBackend(null),
+    createBackend(null, () => new EngineCore()),
     state,
     { ...traits },
   );

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BabyGPTEngine, encodeState } from "../engine";
 import { createBackend } from "./engineBackend";
+import { EngineCore } from "./engineCore";
 import { EngineHost, engineSettings } from "./engineHost";
 import { RunLog } from "./runLog";
 import { floats, ints } from "./pageHistory";
@@ -49,7 +50,7 @@ function openPage(start: Script["start"]) {
   const replies: Step["reply"][] = [];
   const host = new EngineHost(
     { reply: (c) => replies.push(c as Step["reply"]), update: (v) => Object.assign(traits, v), get: (k) => traits[k] },
-    createBackend(null),
+    createBackend(null, () => new EngineCore()),
     new Uint8Array(encodeState(engine.exportState())),
     { ...traits },
   );

@@ -166,3 +166,25 @@ def test_saved_page_settings_train_offline(saved, web_page, tmp_path):
                                                                 "max_abs_dP": gaps}, indent=1))
     assert off.blocked == [], f"the page asked the network for {off.blocked}"
     assert off.errors() == [], off.errors()
+
+
+def test_saved_page_trains_on_the_main_thread_without_workers(saved, web_page, tmp_path):
+    """Where no Worker can start, the page runs the same bundled engine source on the main thread
+    (page.js carries it once): a setting and training still equal Python's run bit for bit."""
+    off = Offline(web_page)
+    off.page.add_init_script("Object.defineProperty(window, 'Worker', { value: undefined })")
+    view = off.open(saved)
+    page = off.page
+    expect(view.nodes).to_have_count(8, timeout=30_000)
+    assert page.locator("[data-bgp-root]").first.get_attribute("data-engine") == "main thread"
+    view.set_field("lr", "0.003")
+    page.wait_for_function(f"() => {MODEL}.get('run_string').includes('|lr=0.003;steps=0')", timeout=30_000)
+    view.field("train_n").fill("5")
+    view.button("train").click()
+    page.wait_for_function(f"() => {MODEL}.get('global_step') === 25 && {MODEL}.get('training') === false",
+                           timeout=120_000)
+    ours = page.evaluate(LIVE)
+    assert ours["run"].endswith("steps=20|lr=0.003;steps=5"), ours["run"]
+    theirs = python_chains(tmp_path, [ours["run"]])[0]
+    assert max(abs(a - b) for a, b in zip(ours["probs"], theirs["training"], strict=True)) <= EXACT
+    assert off.blocked == [] and off.errors() == [], (off.blocked, off.errors())
