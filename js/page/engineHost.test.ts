@@ -24,6 +24,7 @@ function savedPage(steps: number) {
   const dv = (a: Float32Array | Int32Array) => new DataView(a.buffer);
   const traits: Record<string, unknown> = {
     run_string: `babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=${steps}`,
+    config: { sequence: "111101111011110", alphabet: "01", context_length: 3, n_layer: 4, n_head: 4, n_embd: 16, lr: 0.001, weight_decay: 0.1, seed: 1337 },
     states: Array.from({ length: 8 }, (_, i) => i.toString(2).padStart(3, "0")),
     prefix_states: ["0", "1", "00", "01", "10", "11"],
     global_step: steps,
@@ -35,8 +36,9 @@ function savedPage(steps: number) {
   return { traits, state: new Uint8Array(encodeState(e.exportState())) };
 }
 
-function harness(steps: number) {
+function harness(steps: number, runString?: string) {
   const { traits, state } = savedPage(steps);
+  if (runString !== undefined) traits.run_string = runString;
   const replies: unknown[] = [];
   const host = new EngineHost(
     { reply: (c) => replies.push(c), update: (v) => Object.assign(traits, v), get: (k) => traits[k] },
@@ -141,6 +143,18 @@ describe("EngineHost (saved page trains)", { timeout: 120_000 }, () => {
     direct.configure({ lr: 0.003 });
     direct.train(Number(m[2]));
     expect(floats(traits.probs)).toEqual(direct.probabilities().slice(2 * N_PREFIX));
+    host.destroy();
+  });
+
+  it("a page saved with a too-long run string keeps writing too-long (as Python does) until a rebuild starts a new one", async () => {
+    const { traits, host, until } = harness(2, "babygpt2:too-long;steps=2");
+    host.command({ cmd: "configure", values: { lr: 0.002 } });
+    host.command({ cmd: "step" });
+    await until(() => traits.global_step === 3 && traits.training === false);
+    expect(traits.run_string).toBe("babygpt2:too-long;steps=3");
+    host.command({ cmd: "configure", values: { seed: 5 } });
+    await until(() => traits.global_step === 0);
+    expect(traits.run_string).toBe("babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.002;wd=0.1;seed=5;steps=0");
     host.destroy();
   });
 

@@ -37,20 +37,21 @@ export function engineSettings(c: PageConfig): RunSettings {
   };
 }
 
-/** The page's settings and run string: the saved run string's (exact), else the config trait's. */
-function savedLog(traits: Record<string, unknown>): RunLog | null {
+/** The page's settings and run log: the saved run string's (exact); for a `too-long` or unreadable
+ *  one the settings come from the config trait (a too-long log stays too-long, as in Python). */
+function savedRun(traits: Record<string, unknown>): { config: PageConfig | null; log: RunLog | null } {
   const log = RunLog.parse(traits.run_string);
-  if (log?.config) return log;
+  if (log?.config) return { config: log.config, log };
   const cfg = traits.config as Record<string, unknown> | undefined;
-  if (!cfg || typeof cfg !== "object") return null;
+  if (!cfg || typeof cfg !== "object") return { config: null, log: null };
   try {
     const config = updatedConfig(
       { sequence: "", alphabet: "", context_length: 0, n_layer: 0, n_head: 0, n_embd: 0, lr: 0, weight_decay: 0, seed: 0n },
       Object.fromEntries(CONFIG_FIELDS.map((f) => [f, cfg[f]])),
     );
-    return RunLog.start(config, false); // what happened before the saved step is not known here
+    return { config, log: log ?? RunLog.start(config, false) }; // exact=0: what came before is not known here
   } catch {
-    return null;
+    return { config: null, log: null };
   }
 }
 
@@ -82,8 +83,7 @@ export class EngineHost implements PageHost {
     readonly what: string = SAVED_PAGE,
   ) {
     const rows = savedRows(traits);
-    this.log = savedLog(traits);
-    this.config = this.log?.config ?? null;
+    ({ config: this.config, log: this.log } = savedRun(traits));
     this.structure = this.config ? structureOf(this.config) : null;
     this.recordsPrefix = rows.length === 0 || rows[0].prefix !== null;
     this.history = new PageHistory(rows);
@@ -237,7 +237,8 @@ export class EngineHost implements PageHost {
     let next: PageConfig;
     try {
       next = updatedConfig(old, given);
-      const refused = pageRefusal(Object.keys(given)[0] ?? "configure", next);
+      const keys = Object.keys(given);
+      const refused = pageRefusal(keys.find((k) => ARCHITECTURE_FIELDS.includes(k)) ?? keys[0] ?? "configure", next);
       if (refused && !sameConfig(next, old)) throw refused;
     } catch (e) {
       if (!(e instanceof PageConfigError)) throw e;

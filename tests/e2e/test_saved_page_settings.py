@@ -113,6 +113,9 @@ def test_saved_page_settings_train_offline(saved, web_page, tmp_path):
     expect(view.error_for("sequence")).to_have_text("sequence: characters '2a' are not in the alphabet '01'")
     page.wait_for_timeout(300)
     assert live() == start
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.field("lr").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "saved-page-settings-errors-1280x720.png"))
 
     # a new sequence, trained; then a new learning rate, trained on
     view.set_field("sequence", "1100110011")
