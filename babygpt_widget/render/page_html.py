@@ -70,8 +70,9 @@ def page_note(page: PageData) -> str:
     if info["left_out"]:
         parts.append("left out to stay under 3 MB: " + ", ".join(names.get(n, n) for n in info["left_out"]))
     if (page.data.get("engine") or {}).get("state"):
-        return "; ".join(parts) + (". Scrub, hover and sample here; Step, Train, Play and Reset train in the page "
-                                   "(no kernel needed); changing settings needs the notebook.")
+        return "; ".join(parts) + (". Scrub, hover and sample here; Step, Train, Play, Reset and the model settings "
+                                   "train in the page (no kernel needed); loading a run string and comparing runs "
+                                   "need the notebook.")
     return "; ".join(parts) + ". Scrub, hover and sample here; training needs the notebook."
 
 

@@ -36,7 +36,8 @@ export function showKernelState(
   const reason = (st.staticReason = texts.reason);
   v.badge.textContent = v.badge.title = texts.badge;
   v.controls.setKernel(liveKernel, reason, st.local);
-  for (const e of [...v.runView.kernelOnly, ...v.longRun.kernelOnly]) setKernelOnly(e, liveKernel, reason);
+  for (const e of v.runView.kernelOnly) setKernelOnly(e, liveKernel, reason);
+  for (const e of v.longRun.kernelOnly) setKernelOnly(e, liveKernel || (e === v.longRun.undoBtn && st.local.has("undo_reset")), reason);
   v.compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, st.staticReason));
   st.dirty.add("compare");
   v.badge.hidden = liveKernel;

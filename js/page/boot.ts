@@ -91,7 +91,13 @@ export function defaultHost(saved: SavedPage, root?: HTMLElement): HostFactory {
     return (port) => new NoKernelHost(port);
   }
   return (port) => {
-    const backend = createBackend();
+    let backend;
+    try {
+      backend = createBackend();
+    } catch {
+      if (root) root.dataset.engine = "none"; // a runtime built without the engine: replay only
+      return new NoKernelHost(port);
+    }
     if (root) root.dataset.engine = backend.where;
     return new EngineHost(port, backend, state, saved.traits);
   };

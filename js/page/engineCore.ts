@@ -1,13 +1,19 @@
 // The page's training engine behind one message protocol, so the same code runs in a Web Worker
 // (engineWorker.ts) or, where a page cannot start one, on the main thread (engineBackend.ts).
-// It owns the run: the state the page was saved with, and a fresh run from the seed for Reset.
+// It owns the run: the state the page was saved with, a fresh run from the seed for Reset (the
+// run before it kept until the next step or settings change, for Undo reset), the page's settings
+// changes (data, lr and weight decay applied to the running model; architecture or seed: a fresh
+// model from torch.manual_seed(seed), as Python's configure rebuilds it).
 import { BabyGPTEngine, TrainingDivergedError, decodeState } from "../engine";
 import type { RunSettings } from "../engine";
 
 export type EngineRequest =
   | { op: "init"; state: ArrayBuffer }
   | { op: "steps"; n: number }
-  | { op: "reset" };
+  | { op: "reset" }
+  | { op: "undo_reset" }
+  | { op: "configure"; sequence?: number[]; lr?: number; weightDecay?: number }
+  | { op: "build"; settings: RunSettings };
 
 /** The run after a request: one row per completed step (for "steps"), or the current one. */
 export interface EngineRow {
@@ -21,24 +27,40 @@ export interface EngineReply {
   rows: EngineRow[];
   /** The run diverged (rolled back one step) or a request was bad: Python's message. */
   error: string | null;
+  /** After configure / build / undo_reset: every context's data counts (nodes x V). */
+  counts?: Float32Array;
 }
 
 export class EngineCore {
   private engine: BabyGPTEngine | null = null;
-  private settings: RunSettings | null = null;
+  /** The run a Reset replaced, until the next step or settings change. */
+  private undo: BabyGPTEngine | null = null;
 
   handle(req: EngineRequest): EngineReply {
     try {
       if (req.op === "init") {
-        const state = decodeState(req.state);
-        this.settings = state.settings;
-        this.engine = BabyGPTEngine.fromState(state);
+        this.engine = BabyGPTEngine.fromState(decodeState(req.state));
         return { rows: [this.row()], error: null };
       }
-      if (!this.engine || !this.settings) return { rows: [], error: "train: the page's engine has no run loaded" };
+      if (!this.engine) return { rows: [], error: "train: the page's engine has no run loaded" };
       if (req.op === "reset") {
-        this.engine = new BabyGPTEngine(this.settings); // torch.manual_seed(seed) + the model's init
+        this.undo = this.engine;
+        this.engine = new BabyGPTEngine(this.engine.runSettings()); // torch.manual_seed(seed) + the model's init
         return { rows: [this.row()], error: null };
+      }
+      if (req.op === "undo_reset") {
+        if (!this.undo) return { rows: [], error: "undo_reset: nothing to undo: no reset since the last training step or settings change" };
+        [this.engine, this.undo] = [this.undo, null];
+        return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
+      }
+      this.undo = null; // training or a settings change: the reset is final (as in Python)
+      if (req.op === "configure") {
+        this.engine.configure(req);
+        return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
+      }
+      if (req.op === "build") {
+        this.engine = new BabyGPTEngine(req.settings);
+        return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
       }
       const rows: EngineRow[] = [];
       try {

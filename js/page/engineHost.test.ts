@@ -6,6 +6,7 @@ import { BabyGPTEngine, encodeState } from "../engine";
 import type { RunSettings } from "../engine";
 import { defaultHost } from "./boot";
 import { createBackend } from "./engineBackend";
+import { EngineCore } from "./engineCore";
 import { EngineHost, LOCAL_COMMANDS } from "./engineHost";
 import { floats, ints } from "./pageHistory";
 
@@ -22,6 +23,8 @@ function savedPage(steps: number) {
   e.train(steps, (step) => rows.push({ step, loss: e.loss(), p: e.probabilities() }));
   const dv = (a: Float32Array | Int32Array) => new DataView(a.buffer);
   const traits: Record<string, unknown> = {
+    run_string: `babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=${steps}`,
+    config: { sequence: "111101111011110", alphabet: "01", context_length: 3, n_layer: 4, n_head: 4, n_embd: 16, lr: 0.001, weight_decay: 0.1, seed: 1337 },
     states: Array.from({ length: 8 }, (_, i) => i.toString(2).padStart(3, "0")),
     prefix_states: ["0", "1", "00", "01", "10", "11"],
     global_step: steps,
@@ -33,12 +36,13 @@ function savedPage(steps: number) {
   return { traits, state: new Uint8Array(encodeState(e.exportState())) };
 }
 
-function harness(steps: number) {
+function harness(steps: number, runString?: string) {
   const { traits, state } = savedPage(steps);
+  if (runString !== undefined) traits.run_string = runString;
   const replies: unknown[] = [];
   const host = new EngineHost(
-    { reply: (c) => replies.push(c), update: (v) => Object.assign(traits, v) },
-    createBackend(null),
+    { reply: (c) => replies.push(c), update: (v) => Object.assign(traits, v), get: (k) => traits[k] },
+    createBackend(null, () => new EngineCore()),
     state,
     { ...traits },
   );
@@ -94,6 +98,63 @@ describe("EngineHost (saved page trains)", { timeout: 120_000 }, () => {
     const fresh = new BabyGPTEngine(SEED).probabilities();
     expect(floats(traits.probs)).toEqual(fresh.slice(2 * N_PREFIX));
     expect(Array.from(ints(traits.history_steps))).toEqual([0]);
+    host.destroy();
+  });
+
+  it("Undo reset brings back the run, its history and its run string exactly; a step makes the reset final", async () => {
+    const { traits, host, until, replies } = harness(3);
+    host.command({ cmd: "train", n: 2 });
+    await until(() => traits.global_step === 5 && traits.training === false);
+    const before = { probs: floats(traits.probs), steps: Array.from(ints(traits.history_steps)), run: traits.run_string };
+    expect(before.run).toMatch(/;steps=5$/);
+    host.command({ cmd: "reset" });
+    await until(() => traits.global_step === 0 && traits.can_undo_reset === true);
+    expect(traits.run_string).toMatch(/;steps=0$/);
+    host.command({ cmd: "undo_reset" });
+    await until(() => traits.global_step === 5 && traits.can_undo_reset === false);
+    expect(floats(traits.probs)).toEqual(before.probs);
+    expect(Array.from(ints(traits.history_steps))).toEqual(before.steps);
+    expect(traits.run_string).toBe(before.run);
+    host.command({ cmd: "reset" });
+    await until(() => traits.global_step === 0);
+    host.command({ cmd: "step" });
+    await until(() => traits.global_step === 1 && traits.training === false);
+    expect(traits.can_undo_reset).toBe(false);
+    replies.length = 0;
+    host.command({ cmd: "undo_reset" });
+    await until(() => replies.length > 0);
+    expect(replies[0]).toEqual({ reply: "undo_reset", ok: false, field: "undo_reset",
+      error: "undo_reset: nothing to undo: no reset since the last training step or settings change" });
+    host.destroy();
+  });
+
+  it("a setting changed while Play runs applies between steps, and the run string marks the step", async () => {
+    const { traits, host, until } = harness(0);
+    host.command({ cmd: "play" });
+    await until(() => (traits.global_step as number) >= 2);
+    host.command({ cmd: "configure", values: { lr: 0.003 } });
+    await until(() => /\|lr=0.003;steps=[1-9]/.test(String(traits.run_string)));
+    host.command({ cmd: "pause" });
+    await until(() => traits.training === false);
+    const m = /steps=(\d+)\|lr=0.003;steps=(\d+)$/.exec(String(traits.run_string))!;
+    expect(Number(m[1]) + Number(m[2])).toBe(traits.global_step);
+    const direct = new BabyGPTEngine(SEED);
+    direct.train(Number(m[1]));
+    direct.configure({ lr: 0.003 });
+    direct.train(Number(m[2]));
+    expect(floats(traits.probs)).toEqual(direct.probabilities().slice(2 * N_PREFIX));
+    host.destroy();
+  });
+
+  it("a page saved with a too-long run string keeps writing too-long (as Python does) until a rebuild starts a new one", async () => {
+    const { traits, host, until } = harness(2, "babygpt2:too-long;steps=2");
+    host.command({ cmd: "configure", values: { lr: 0.002 } });
+    host.command({ cmd: "step" });
+    await until(() => traits.global_step === 3 && traits.training === false);
+    expect(traits.run_string).toBe("babygpt2:too-long;steps=3");
+    host.command({ cmd: "configure", values: { seed: 5 } });
+    await until(() => traits.global_step === 0);
+    expect(traits.run_string).toBe("babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.002;wd=0.1;seed=5;steps=0");
     host.destroy();
   });
 

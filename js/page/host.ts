@@ -9,6 +9,8 @@ export interface HostPort {
   reply(content: unknown, buffers?: ArrayBuffer[]): void;
   /** Like a kernel's state update: assign all, then fire change events. */
   update(values: Record<string, unknown>): void;
+  /** A trait's value now (view traits the reader changed, e.g. the marked states). */
+  get?(key: string): unknown;
 }
 
 export interface PageHost {

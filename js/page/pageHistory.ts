@@ -35,6 +35,13 @@ export class PageHistory {
     this.rows = rows;
   }
 
+  /** A copy that keeps this one's rows and stride (Undo reset brings it back). */
+  copy(): PageHistory {
+    const h = new PageHistory(this.rows, this.capacity);
+    h.stride = this.stride;
+    return h;
+  }
+
   clear(row: HistoryRow): void {
     this.rows = [row];
     this.stride = 1;

@@ -34,6 +34,7 @@ export class PageModel {
     this.host = host({
       reply: (content, buffers = []) => this.emit("msg:custom", content, buffers),
       update: (values) => this.assign(values, false),
+      get: (key) => this.traits[key],
     });
   }
 

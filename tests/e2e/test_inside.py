@@ -337,9 +337,9 @@ def test_static_page_replays_saved_steps_without_a_kernel(web_page, tmp_path):
     # another saved state works without a kernel (all 14 states were saved)
     view.set_field("search_state", "101")
     expect(view.root.locator(f'{PANEL}[data-state="101"][data-step="0"]')).to_have_count(1, timeout=15_000)
-    # kernel-only controls (settings; a saved page trains by itself) are disabled; the panel's
-    # button is not (all saved)
-    expect(view.field("lr")).to_be_disabled()
+    # kernel-only controls (loading a run string; a saved page trains and changes settings by
+    # itself) are disabled; the panel's button is not (all saved)
+    expect(view.field("run_string")).to_be_disabled()
     expect(view.button("inside")).to_be_enabled()
     _assert_geometry(view, "static page")
     _shoot(view, "static-1280x720-101-step0")

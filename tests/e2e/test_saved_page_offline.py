@@ -163,10 +163,12 @@ def test_saved_page_works_with_no_network(pages, web_page):
     expect(view.static_badge).to_be_visible()
     badge = view.static_badge.inner_text()
     assert badge.startswith("saved page") and "busy" not in badge, badge
-    # the page trains by itself (test_saved_page_trains.py); settings stay kernel-only and say why
+    # the page trains by itself, settings too (test_saved_page_trains.py, test_saved_page_settings.py);
+    # loading a run string stays kernel-only and says why
     expect(view.button("train")).to_be_enabled()
-    expect(view.field("lr")).to_be_disabled()
-    assert "saved page" in (view.field("lr").get_attribute("title") or "")
+    expect(view.field("lr")).to_be_enabled()
+    expect(view.field("run_string")).to_be_disabled()
+    assert "saved page" in (view.field("run_string").get_attribute("title") or "")
     note = off.page.locator('[data-role="page-note"]')
     expect(note).to_be_visible()
     expect(note).to_contain_text("all 51 recorded steps")

@@ -2,8 +2,8 @@
 request that is not a file: request aborted and recorded (none may happen). The saved page of a
 50-step default run: Train ×50 → step 100 and the `101 → 011` edge's probability equals Python's
 `BabyGPT().train(100)` value; Play then Pause moves the step and stops it; Reset returns to the
-seed's step-0 value of that edge. Controls the page's engine does not answer stay disabled and say
-they need a Python kernel. Screenshot at 1280×720 after Train ×50."""
+seed's step-0 value of that edge. Controls the page's engine does not answer (loading a run
+string) stay disabled and say they need a Python kernel. Screenshot at 1280×720 after Train ×50."""
 
 from __future__ import annotations
 
@@ -70,8 +70,9 @@ def test_saved_page_trains_offline(saved, web_page):
     # what the page's engine answers is enabled; the rest needs a kernel and says so
     for action in ("step", "train", "play", "reset"):
         expect(view.button(action)).to_be_enabled()
-    expect(view.field("lr")).to_be_disabled()
-    assert "needs a Python kernel" in (view.field("lr").get_attribute("title") or "")
+    expect(view.field("lr")).to_be_enabled()  # settings too: test_saved_page_settings.py
+    expect(view.field("run_string")).to_be_disabled()
+    assert "needs a Python kernel" in (view.field("run_string").get_attribute("title") or "")
 
     view.field("train_n").fill("50")
     view.button("train").click()

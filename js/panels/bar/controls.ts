@@ -154,11 +154,12 @@ export class ControlsView {
     return { step: [b("step")], train: [this.trainGroup], play: [b("play"), b("pause")], reset: [b("reset")], layout: [this.layoutGroup] };
   }
 
-  /** Everything here except the layout switch needs Python: off (with the reason) on a saved page. */
+  /** Everything here except the layout switch needs Python or a page that answers it itself
+   *  (`local`: a saved page's engine): otherwise off, with the reason. */
   setKernel(live: boolean, reason: string, local: ReadonlySet<string> = new Set()): void {
     for (const [name, b] of this.buttons) setKernelOnly(b, live || local.has(name), reason);
     setKernelOnly(this.trainN, live || local.has("train"), reason);
-    for (const t of this.inputs.values()) setKernelOnly(t, live, reason);
+    for (const t of this.inputs.values()) setKernelOnly(t, live || local.has("configure"), reason);
   }
 
   /** Play, or — while anything trains (Play or Train ×N) — the one Pause/Stop button in its
