@@ -44,7 +44,7 @@ export function sameConfig(a: PageConfig, b: PageConfig): boolean {
 
 /** The config trait as Python sends it (json_safe(config.to_dict())). */
 export function configTrait(c: PageConfig): Record<string, unknown> {
-  return { ...c, seed: Number(c.seed) };
+  return { ...c, seed: Number(c.seed), teach: "" }; // taught rows (nudge / teach) are never in force in a page
 }
 
 function asPy(c: PageConfig, field: PageConfigField): PyValue {
@@ -56,8 +56,9 @@ function asPy(c: PageConfig, field: PageConfigField): PyValue {
 /** RunConfig.updated(**values): a checked copy, or PageConfigError naming the field. */
 export function updatedConfig(config: PageConfig, values: Record<string, unknown>): PageConfig {
   const known = new Set<string>(CONFIG_FIELDS);
+  if ("teach" in values) throw new PageConfigError("teach", "taught rows (nudge / teach) need the notebook's Python kernel");
   const unknown = Object.keys(values).filter((k) => !known.has(k)).sort();
-  if (unknown.length) throw new PageConfigError(unknown[0], `unknown setting; known settings are ${CONFIG_FIELDS.join(", ")}`);
+  if (unknown.length) throw new PageConfigError(unknown[0], `unknown setting; known settings are ${[...CONFIG_FIELDS, "teach"].join(", ")}`);
   const blame = Object.keys(values).find((f) => COST_FIELDS.includes(f)) ?? "n_embd";
   const get = (f: PageConfigField): PyValue => (f in values ? pyValue(values[f]) : asPy(config, f));
   return validated(get, blame);
