@@ -128,3 +128,15 @@ def test_the_step_report_command_fills_the_view_trait_and_a_rebuilt_model_clears
     assert w.one_step == view, "a refused request keeps the shown report"
     w.configure(n_embd=8)  # a new model: the report described the old one
     assert w.one_step == {}
+
+
+def test_step_size_is_update_per_unit_gradient_and_adam_evens_the_parts_out():
+    run = BabyGPT()
+    run.train(10)
+    r = run.step_report(10)
+    np.testing.assert_allclose(r.step_size, r.update_norm / r.grad_norm)
+    # Adam: gradients span orders of magnitude, the updates do not (plain SGD: step size = lr everywhere)
+    assert r.grad_norm.max() / r.grad_norm.min() > 1e4 and r.update_norm.max() / r.update_norm.min() < 10
+    groups = r.summary()["groups"]
+    assert all(len(g) == 5 for g in groups) and groups[0][4] == pytest.approx(r.step_size[0], rel=1e-3)
+    assert r.updates().columns[-1].startswith("step size")

@@ -69,11 +69,19 @@ class StepReport:
         moved = np.abs(self.moved).max(axis=1)
         return [s for s, seen, m in zip(self.states, self.seen, moved) if not seen and m >= at_least]
 
+    @property
+    def step_size(self) -> np.ndarray:
+        """AdamW's effective step size per group: ‖update‖ / ‖gradient‖, how far the group moved
+        per unit of gradient (plain SGD: lr for every group; Adam scales each parameter by its
+        gradient history, so small gradients take steps far larger than lr·‖g‖). NaN: no gradient."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.grad_norm > 0, self.update_norm / self.grad_norm, np.nan)
+
     def updates(self) -> Table:
         """Where the update went, one row per parameter group."""
-        rows = tuple((g, float(gn), float(un), float(wn)) for g, gn, un, wn
-                     in zip(self.groups, self.grad_norm, self.update_norm, self.weight_norm))
-        return Table(("group", "gradient norm", "update norm", "weight norm"), rows)
+        rows = tuple((g, float(gn), float(un), float(wn), float(ss)) for g, gn, un, wn, ss
+                     in zip(self.groups, self.grad_norm, self.update_norm, self.weight_norm, self.step_size))
+        return Table(("group", "gradient norm", "update norm", "weight norm", "step size ‖Δθ‖/‖g‖"), rows)
 
     def summary(self, movers: int = 8, examples: int = 12) -> dict:
         """JSON-ready digest for the widget's *This step* view (the `one_step` trait)."""
@@ -89,8 +97,9 @@ class StepReport:
             "unseen_moved": unseen[:24], "unseen_count": len(unseen),
             "examples": [[e.context, e.token, e.count, r4(e.loss), r4(e.share)] for e in self.examples[:examples]],
             "examples_count": len(self.examples),
-            "groups": [[g, r4(gn), r4(un), r4(wn)] for g, gn, un, wn
-                       in zip(self.groups, self.grad_norm, self.update_norm, self.weight_norm)],
+            # the last: AdamW's effective step size (None where the group got no gradient)
+            "groups": [[g, r4(gn), r4(un), r4(wn), r4(ss) if np.isfinite(ss) else None] for g, gn, un, wn, ss
+                       in zip(self.groups, self.grad_norm, self.update_norm, self.weight_norm, self.step_size)],
         }
 
     def __repr__(self) -> str:

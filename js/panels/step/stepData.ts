@@ -23,6 +23,8 @@ export interface StepGroup {
   grad: number;
   update: number;
   weight: number;
+  /** AdamW's effective step size ‖Δθ‖/‖g‖ (NaN: no gradient). */
+  stepSize: number;
 }
 
 export interface StepReportData {
@@ -55,6 +57,6 @@ export function parseStep(trait: unknown): StepReportData | null {
     unseenCount: num(t.unseen_count) || 0,
     examples: rows(t.examples).map(([c, k, n, l, sh]) => ({ context: str(c), token: str(k), count: num(n), loss: num(l), share: num(sh) })),
     examplesCount: num(t.examples_count) || 0,
-    groups: rows(t.groups).map(([n, g, u, w]) => ({ name: str(n), grad: num(g), update: num(u), weight: num(w) })),
+    groups: rows(t.groups).map(([n, g, u, w, ss]) => ({ name: str(n), grad: num(g), update: num(u), weight: num(w), stepSize: num(ss) })),
   };
 }

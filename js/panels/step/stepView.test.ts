@@ -15,7 +15,7 @@ const REPORT = {
   unseen_moved: ["000", "001", "010", "100"], unseen_count: 4,
   examples: [["111", "0", 3, 0.9684, 0.4032], ["111", "1", 3, 0.4775, 0.1988], ["110", "1", 2, 0.4787, 0.1329]],
   examples_count: 5,
-  groups: [["token embeddings", 0.7438, 0.0049, 0.1226], ["layer 0 MLP in", 0.0027, 0.0089, 0.6452]],
+  groups: [["token embeddings", 0.7438, 0.0049, 0.1226, 0.006538], ["layer 0 MLP in", 0.0027, 0.0089, 0.6452, 3.263]],
 };
 
 describe("This step", () => {
@@ -55,6 +55,9 @@ describe("This step", () => {
     const updates = s.$$<HTMLElement>('[data-role="step-groups"] .bg-step-fill').map((f) => parseFloat(f.style.width));
     expect(updates[1]).toBe(100); // the largest update is the full bar
     expect(updates[0]).toBeCloseTo((0.0049 / 0.0089) * 100, 6);
+    // AdamW's effective step size: per part in the tooltip, the range in one sentence
+    expect(s.$('[data-role="step-groups"] .bg-step-row').getAttribute("title")).toMatch(/AdamW's step 0\.00654 per unit gradient \(6\.54 × lr\)$/);
+    expect(s.$('[data-role="step-size"]').textContent).toMatch(/^AdamW's step per unit gradient: 6\.5–3\.3e\+3 × lr/);
   });
 
   it("once a report is shown and the section open, a new shown step asks again (once); not while training", () => {
@@ -81,6 +84,6 @@ describe("This step", () => {
     s.model.reply({ reply: "step_report", ok: false, error: "k: must be an integer from 1 to 50; got 99" });
     expect(s.$('[data-role="one-step"] .bg-error').textContent).toBe("k: must be an integer from 1 to 50; got 99");
     for (const bad of [null, {}, { step: 0 }, { step: "3" }, []]) expect(parseStep(bad)).toBeNull();
-    expect(parseStep({ step: 3, movers: "x", groups: [[1, 2]] })?.groups).toEqual([{ name: "", grad: 2, update: NaN, weight: NaN }]);
+    expect(parseStep({ step: 3, movers: "x", groups: [[1, 2]] })?.groups).toEqual([{ name: "", grad: 2, update: NaN, weight: NaN, stepSize: NaN }]);
   });
 });

@@ -135,10 +135,21 @@ export class StepView {
     groups.dataset.role = "step-groups";
     for (const g of r.groups) {
       const row = el("div", "bg-step-row");
-      row.title = `update ${g.update.toPrecision(3)}, gradient ${g.grad.toPrecision(3)}, weights ${g.weight.toPrecision(3)} (norms)`;
+      const size = Number.isFinite(g.stepSize)
+        ? `; AdamW's step ${g.stepSize.toPrecision(3)} per unit gradient (${(g.stepSize / r.lr).toPrecision(3)} × lr)`
+        : "; no gradient reached it";
+      row.title = `update ${g.update.toPrecision(3)}, gradient ${g.grad.toPrecision(3)}, weights ${g.weight.toPrecision(3)} (norms)${size}`;
       row.append(el("span", "bg-step-edge", g.name), bar(g.update / most, "bg-step-update"), el("span", "bg-step-num", g.update.toPrecision(2)));
       groups.append(row);
     }
     this.body.append(groups);
+    const sizes = r.groups.map((g) => g.stepSize / r.lr).filter(Number.isFinite);
+    if (sizes.length) {
+      const note = el("p", "bg-step-unseen",
+        `AdamW's step per unit gradient: ${Math.min(...sizes).toPrecision(2)}–${Math.max(...sizes).toPrecision(2)} × lr ` +
+        "across the parts (plain gradient descent: 1 × lr everywhere): Adam evens out the parts' step sizes.");
+      note.dataset.role = "step-size";
+      this.body.append(note);
+    }
   }
 }
