@@ -140,3 +140,20 @@ def test_step_size_is_update_per_unit_gradient_and_adam_evens_the_parts_out():
     groups = r.summary()["groups"]
     assert all(len(g) == 5 for g in groups) and groups[0][4] == pytest.approx(r.step_size[0], rel=1e-3)
     assert r.updates().columns[-1].startswith("step size")
+
+
+def test_the_next_steps_report_from_the_kept_weights_equals_a_replayed_one():
+    a, b = BabyGPT(), BabyGPT()
+    a.train(50)
+    a.step_report()  # keeps step 50's weights for the next report
+    a.train(1)
+    assert a._snapshots.cached_model(50) is not None
+    kept = a.step_report(51)
+    b.train(51)
+    replayed = b.step_report(51)
+    for name in ("before", "after", "grad_norm", "update_norm", "weight_norm"):
+        np.testing.assert_array_equal(getattr(kept, name), getattr(replayed, name), err_msg=name)
+    assert kept.loss == replayed.loss
+    a.reset()
+    a.train(3)
+    np.testing.assert_allclose(a.step_report(3).after, a.probabilities, atol=1e-6)  # no stale weights after a reset

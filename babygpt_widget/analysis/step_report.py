@@ -151,7 +151,8 @@ def step_report(run: Any, k: Any) -> StepReport:
         counts = torch.as_tensor(base.counts[-len(space):], dtype=torch.float32)
         lr, states, alphabet = base.lr, tuple(space.labels), run.alphabet
         after_probs = None
-        if after_plan.build is None:  # step k is the live one
+        store, generation, live = run._snapshots, run._snapshots.generation, after_plan.build is None
+        if live:  # step k is the live one
             with one_thread():
                 after_probs = chain.model_probabilities(run.model, space)
             after_params = [p.detach().clone() for p in run.model.parameters()]
@@ -170,8 +171,18 @@ def step_report(run: Any, k: Any) -> StepReport:
         n_windows = float(counts.sum())
         loss = -(counts[seen] * logp).sum() / n_windows  # the trainer's mean cross-entropy
         loss.backward()
-    return _report(k, states, alphabet, before_probs, after_probs, counts, seen, logp.detach(), loss, lr,
-                   before, after_params)
+    report = _report(k, states, alphabet, before_probs, after_probs, counts, seen, logp.detach(), loss, lr,
+                     before, after_params)
+    if live:  # the next step's report starts from this step's weights: keep them, no replay then
+        with torch.no_grad():
+            for p, q in zip(before.parameters(), after_params):
+                p.grad = None
+                p.copy_(q)
+        before.requires_grad_(False)
+        with run._lock:
+            if run._snapshots is store and store.generation == generation and run._trainer.global_step >= k:
+                store.cached = (k, before)
+    return report
 
 
 def _report(k: int, states: tuple[str, ...], alphabet: str, before_probs: np.ndarray, after_probs: np.ndarray,
