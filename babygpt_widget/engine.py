@@ -99,7 +99,7 @@ class BabyGPT(TeachingMixin):
         snapshots.take(0, model, None, config.lr, config.weight_decay, train_counts)
         return dict(_config=config, _space=space, _every=every, model=model, _trainer=trainer, _cache=cache,
                     _n_prefix=len(every) - len(space), _all_counts=counts, _train_counts=train_counts,
-                    _snapshots=snapshots, _log=RunLog.start(config))
+                    _snapshots=snapshots, _log=RunLog.start(config), _last_step_report=None)
 
     def _refresh(self) -> None:
         """Loss and chain (every context, shorter ones first) of the current weights; raises

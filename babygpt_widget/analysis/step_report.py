@@ -142,6 +142,9 @@ def step_report(run: Any, k: Any) -> StepReport:
         if now < 1:
             raise ValueError("k: the run has no training step yet; train at least one step first")
         k = check_count("k", k, min(now, floor + 1), now)
+        last = run.__dict__.get("_last_step_report")  # the same step asked again (the view follows the slider)
+        if last is not None and last[0] == (k, id(run._snapshots), run._snapshots.generation):
+            return last[1]
         try:
             before_plan, after_plan = run._past(k - 1), run._past(k)
         except ValueError as e:
@@ -182,6 +185,9 @@ def step_report(run: Any, k: Any) -> StepReport:
         with run._lock:
             if run._snapshots is store and store.generation == generation and run._trainer.global_step >= k:
                 store.cached = (k, before)
+    with run._lock:
+        if run._snapshots is store and store.generation == generation:
+            run._last_step_report = ((k, id(store), generation), report)
     return report
 
 
