@@ -43,6 +43,7 @@ PYTHON_OWNED = frozenset({
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
     "ensemble", "comparison", "hitting",  # runs compared (widget/compare.py)
     "inside", "inside_replay", "one_step",
+    "engine_state",  # the run's state blob at rest, for pages that train (widget/engine_state.py)
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -101,6 +102,7 @@ class WidgetTraits(anywidget.AnyWidget):
     inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget/inside.py)
     inside_replay = Dict().tag(sync=True)  # {} here: only a save_html page carries it (widget_inside.replay)
     one_step = Dict().tag(sync=True)  # the This step view: StepReport.summary() of the asked step
+    engine_state = traitlets.Bytes(b"").tag(sync=True)  # the run's state blob at rest (widget/engine_state.py)
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------
