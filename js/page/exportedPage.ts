@@ -73,5 +73,8 @@ export function trainingModel(model: AnyModelLike): { model: AnyModelLike; destr
     },
     widget_manager: model.widget_manager,
   };
+  // like a saved page's runtime: the training widgets are listed for tests and the curious
+  const listed = window as unknown as { babygptPages?: { model: AnyModelLike }[] };
+  (listed.babygptPages ??= []).push({ model: wrapped });
   return { model: wrapped, destroy: () => host.destroy() };
 }
