@@ -11,7 +11,8 @@ a config (it ships no state: >= 256 states), the row says so; the engine is time
 
 Then, in the default page itself (its own EngineHost, one Worker request a step, traits pushed
 and drawn): Train ×200's steps/s, and Play's steps/s and frame time (requestAnimationFrame
-timestamps, p50 / p95 ms) over PLAY_SECONDS. Target (DESIGN §4): the default step >= 1.0x the
+timestamps, p50 / p95 ms) over PLAY_SECONDS; and what the widget's `engine_state` push costs at
+rest (the blob nbconvert exports train from). Target (DESIGN §4): the default step >= 1.0x the
 kernel's speed, aim 2x.
 
     .venv/bin/python bench/page_engine_chromium.py
@@ -158,6 +159,22 @@ def page_rows(browser, folder: Path) -> None:
           f"{pct(gaps, 0.5):.1f} ms, p95 {pct(gaps, 0.95):.1f} ms ({len(gaps)} frames; 16.7 ms = 60 fps)")
 
 
+def rest_push_row() -> None:
+    """What the widget's engine_state trait costs a rest (widget/engine_state.py): build + bytes."""
+    from babygpt_widget import BabyGPTWidget
+
+    w = BabyGPTWidget()
+    w.train(50)
+    samples = []
+    for _ in range(50):
+        started = time.perf_counter()
+        w._send_engine_state()
+        samples.append(time.perf_counter() - started)
+    print(f"widget engine_state at rest (default run): {statistics.median(samples) * 1e3:.2f} ms to build and set, "
+          f"{len(w.engine_state) / 1000:.0f} kB a push (a burst of 8, then at most 2 a second)")
+    w.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -171,6 +188,7 @@ def main() -> None:
             page_rows(browser, Path(tmp))
         finally:
             browser.close()
+    rest_push_row()
     default = ratios["default (8 states)"]
     print(f"ratio page engine / Python engine, default step = {default:.2f}x"
           + target("page engine (Chromium Worker) / Python, default step", default, 1.0, unit="x")
