@@ -40,7 +40,7 @@ def __getattr__(name: str):  # the widget pulls in anywidget; the engine alone d
 
         return BabyGPTWidget
     if name == "write_page":
-        from .publish import write_page
+        from .widget.publish import write_page
 
         return write_page
     raise AttributeError(name)

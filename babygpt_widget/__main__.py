@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .publish import DEFAULT_TITLE
+from .widget.publish import DEFAULT_TITLE
 
 DESCRIPTION = """\
 babyGPT as a Markov chain, from the command line.
@@ -46,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from .publish import write_page  # torch is imported here, after --help has answered
+    from .widget.publish import write_page  # torch is imported here, after --help has answered
 
     try:
         saved = write_page(args.path, run_string=args.run_string, title=args.title,

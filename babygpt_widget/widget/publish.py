@@ -4,7 +4,7 @@ One self-contained HTML file with no network request at all — the save_html ma
 (render/html_export.py) with a heading and one line saying what the page is. The widget trains
 in the page (js/engine in a Web Worker) from the run's state at its last step, so a lecturer can
 put the file on any static host (or mail it) and every reader trains their own copy.
-`python -m babygpt_widget page out.html` is the command-line form (__main__.py).
+`python -m babygpt_widget page out.html` is the command-line form (babygpt_widget/__main__.py).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from .core.field_checks import FieldError, echo
-from .engine import BabyGPT
-from .render.html_export import SavedPage, check_target, save_widget_html
-from .render.page_engine import not_exact_reason
+from ..core.field_checks import FieldError, echo
+from ..engine import BabyGPT
+from ..render.html_export import SavedPage, check_target, save_widget_html
+from ..render.page_engine import not_exact_reason
 
 DEFAULT_TITLE = "babyGPT: a tiny GPT as a Markov chain"
 
@@ -63,7 +63,7 @@ def write_page(path: Any, run_string: str | None = None, title: str | None = Non
     if run_string is not None and not isinstance(run_string, str):
         raise FieldError("run_string", f"must be a string or None; got {echo(run_string)}")
     run = BabyGPT() if run_string is None else BabyGPT.from_run_string(run_string.strip(), progress=progress)
-    from .widget.widget import BabyGPTWidget
+    from .widget import BabyGPTWidget
 
     widget = BabyGPTWidget(**run.config.to_dict())
     try:
