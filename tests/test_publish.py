@@ -60,7 +60,8 @@ def test_cli_writes_a_self_contained_standalone_page_at_step_0(tmp_path):
     assert engine["state"] and step_of(engine["state"]) == 0
     assert base64.b64decode(engine["state"]) == state_blob(BabyGPT())  # the seed's run, bit for bit
     # the footer names no notebook: there is none around a standalone page
-    assert "notebook" not in re.search(r'data-role="page-note">(.*?)</footer>', page, re.S).group(1)
+    note = re.search(r'data-role="page-note">(.*?)</footer>', page, re.S).group(1)
+    assert note.startswith("Standalone page (no Python needed)") and "notebook" not in note
 
 
 def test_cli_run_string_opens_the_page_at_that_run_with_its_history(tmp_path):

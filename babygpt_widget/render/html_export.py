@@ -12,7 +12,7 @@ from typing import Any
 from .page_budget import PAGE_BUDGET_BYTES
 from .page_data import build_page_data, to_json
 from .page_engine import page_engine
-from .page_html import PAGE_CSS, STANDALONE_PYTHON, page_note, render_page
+from .page_html import PAGE_CSS, STANDALONE_NOTE, page_note, render_page
 from ..core.field_checks import FieldError, echo, json_safe
 
 STATIC = pathlib.Path(__file__).parent.parent / "static"
@@ -97,4 +97,4 @@ def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] |
         raise FieldError("path", f"cannot write {echo(name)} ({e.strerror or type(e).__name__})") from None
     info = page.data["page"]
     return SavedPage(str(name), len(text.encode("utf-8")), info["kept"], info["recorded"], tuple(info["left_out"]),
-                     page_note(page, *([STANDALONE_PYTHON] if intro else [])))
+                     page_note(page, **(STANDALONE_NOTE if intro else {})))

@@ -49,7 +49,7 @@ INTRO_CSS = """
 .bgp-head p { margin: 2px 0 0; font-size: 14px; line-height: 1.4; max-width: 110em; opacity: 0.9; }
 """
 
-STANDALONE_PYTHON = "Python"
+STANDALONE_NOTE = {"what": "Standalone page (no Python needed)", "python": "Python"}
 LOADING = ("Loading the saved babyGPT chain… If this message stays, this browser did not run the page's "
            "script: it needs JavaScript and a browser from 2020 or later (Chrome, Edge, Firefox, Safari).")
 NOSCRIPT = ("This saved babyGPT page draws its chain with JavaScript, which is off for this page. Turn "
@@ -61,9 +61,9 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-def page_note(page: PageData, python: str = "the notebook") -> str:
+def page_note(page: PageData, what: str = "Saved page (no Python kernel)", python: str = "the notebook") -> str:
     """One line under the widget: what this page is, and how much of the run it keeps. `python`:
-    where the rest runs (a standalone page has no notebook)."""
+    where the rest runs (a standalone page has no notebook: STANDALONE_NOTE)."""
     info = page.data["page"]
     recorded, kept = info["recorded"], info["kept"]
     span = f"steps {_fmt(info['first_step'])} … {_fmt(info['last_step'])}"
@@ -71,7 +71,7 @@ def page_note(page: PageData, python: str = "the notebook") -> str:
         history = f"all {_fmt(recorded)} recorded steps ({span})" if recorded > 1 else f"step {_fmt(info['last_step'])}"
     else:
         history = f"{_fmt(kept)} of {_fmt(recorded)} recorded steps, evenly spread over {span}"
-    parts = [f"Saved page (no Python kernel): it keeps {history}"]
+    parts = [f"{what}: it keeps {history}"]
     if info["quantised"]:
         parts.append("history probabilities to 1/65,535")
     names = {"inside_replay": "the inside panel's replay", "comparison": "the comparison",
@@ -135,8 +135,8 @@ def render_page(title: str, page: PageData, widget_js: str, widget_css: str, run
 {widget_place(page)}
 <noscript><p class="bgp-message bgp-error">{html.escape(NOSCRIPT)}</p></noscript>
 </main>
-<footer class="bgp-note" id="bgp-note" data-role="page-note">{html.escape(page_note(page, *(
-    [STANDALONE_PYTHON] if intro else [])))}</footer>
+<footer class="bgp-note" id="bgp-note" data-role="page-note">{html.escape(page_note(page, **(
+    STANDALONE_NOTE if intro else {})))}</footer>
 {runtime_scripts(widget_js, runtime_js)}
 </body>
 </html>
