@@ -10,7 +10,8 @@ from .analysis.table import Table
 from .core.trainer import TrainingDiverged
 from .core.version import __version__
 
-__all__ = ["BabyGPT", "BabyGPTWidget", "ConfigError", "RunConfig", "Table", "TrainingDiverged", "examples"]
+__all__ = ["BabyGPT", "BabyGPTWidget", "ConfigError", "RunConfig", "Table", "TrainingDiverged", "examples",
+           "write_page"]
 EXAMPLES = ("babygpt.ipynb", "babygpt_marimo.py", "babygpt_marimo.css")
 
 
@@ -38,4 +39,8 @@ def __getattr__(name: str):  # the widget pulls in anywidget; the engine alone d
         from .widget.widget import BabyGPTWidget
 
         return BabyGPTWidget
+    if name == "write_page":
+        from .widget.publish import write_page
+
+        return write_page
     raise AttributeError(name)

@@ -17,7 +17,7 @@ common.COLLECTING = True
 # In this order; soak.py (10-30 minutes) is run by hand.
 BENCHES = ("train_speed", "large_chain", "widget_live", "widget_overhead", "state_eval",
            "history_memory", "frontend_update", "startup_payload", "pause_latency", "pause_latency_lab", "cost_guard",
-           "explain_speed", "seed_ensemble", "saved_page_size", "request_bounds", "browser_engine", "step_report")
+           "explain_speed", "seed_ensemble", "saved_page_size", "request_bounds", "browser_engine", "page_engine_chromium", "step_report")
 
 
 class Tee(io.TextIOBase):

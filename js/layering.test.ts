@@ -22,7 +22,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   // with the local engine
   page: ["engine"],
   testing: ["app", "drawing", "model", "panels", "state", "ui", "util"],
-  "widget.ts": ["app", "model"],
+  "widget.ts": ["app", "model", "page"], // page: an html-manager export trains (page/exportedPage.ts)
 };
 /** Longest module (lines): one job a file. */
 const MAX_LINES = 400;

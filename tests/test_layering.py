@@ -37,8 +37,8 @@ def modules() -> dict[str, pathlib.Path]:
 
 def room(module: str) -> str:
     parts = module.split(".")
-    if len(parts) == 1:
-        return "package"  # babygpt_widget/__init__.py
+    if len(parts) == 1 or parts[1:] == ["__main__"]:
+        return "package"  # babygpt_widget/__init__.py, __main__.py (python -m babygpt_widget)
     if parts[1] in MAY_IMPORT:
         return parts[1]
     raise AssertionError(f"{module} is in no room: put it in one of {sorted(MAY_IMPORT)}")

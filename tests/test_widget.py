@@ -40,7 +40,9 @@ def command(w: BabyGPTWidget, replies: Replies, **content) -> dict:
 
 
 def synced(w: BabyGPTWidget, drop=("errors",)) -> dict:
-    return {k: v for k, v in w.get_state().items() if k not in drop}
+    """The synced traits but `drop` and engine_state: a mirror of the engine that may arrive a moment
+    after the rest that sent it (widget/engine_state.py; tests/test_engine_state.py checks it)."""
+    return {k: v for k, v in w.get_state().items() if k not in drop and k != "engine_state"}
 
 
 def f32(b: bytes) -> np.ndarray:

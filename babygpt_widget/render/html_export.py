@@ -12,7 +12,7 @@ from typing import Any
 from .page_budget import PAGE_BUDGET_BYTES
 from .page_data import build_page_data, to_json
 from .page_engine import page_engine
-from .page_html import PAGE_CSS, page_note, render_page
+from .page_html import PAGE_CSS, STANDALONE_NOTE, page_note, render_page
 from ..core.field_checks import FieldError, echo, json_safe
 
 STATIC = pathlib.Path(__file__).parent.parent / "static"
@@ -68,9 +68,9 @@ def _text(value: Any) -> str:
 
 
 def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] | None = None,
-                     budget: int = PAGE_BUDGET_BYTES) -> SavedPage:
+                     budget: int = PAGE_BUDGET_BYTES, intro: str | None = None) -> SavedPage:
     """Write the page of `widget` (the caller holds its lock). `extra`: traits only the page gets
-    (the inside panel's replay)."""
+    (the inside panel's replay). `intro`: a standalone page's line under its heading (publish.py)."""
     path = check_target(path)
     if not isinstance(title, str):
         raise FieldError("title", f"must be a string; got {echo(title)}")
@@ -80,11 +80,12 @@ def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] |
     from ..core.version import __version__
 
     outside = len(to_json(widget_js).encode()) + len(widget_css.encode()) + len(runtime.encode()) \
-        + len(PAGE_CSS) + len(title.encode()) + SHELL_BYTES
+        + len(PAGE_CSS) + len(title.encode()) + SHELL_BYTES \
+        + (len(title.encode()) + len(intro.encode()) if intro else 0)
     engine = page_engine(widget.engine) if getattr(widget, "engine", None) is not None else None
     page = build_page_data(state, f"babygpt-widget {__version__} save_html", budget=budget, fixed_extra=outside,
                            engine=engine)
-    text = render_page(title, page, widget_js, widget_css, runtime)
+    text = render_page(title, page, widget_js, widget_css, runtime, intro=intro)
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "the file")
     try:
         if isinstance(path, (str, os.PathLike)):
@@ -96,4 +97,4 @@ def save_widget_html(widget: Any, path: Any, title: Any, extra: dict[str, Any] |
         raise FieldError("path", f"cannot write {echo(name)} ({e.strerror or type(e).__name__})") from None
     info = page.data["page"]
     return SavedPage(str(name), len(text.encode("utf-8")), info["kept"], info["recorded"], tuple(info["left_out"]),
-                     page_note(page))
+                     page_note(page, **(STANDALONE_NOTE if intro else {})))

@@ -11,13 +11,18 @@ This exporter (an nbconvert entry point) changes two things in that template:
   page budget like save_html's (no inside-panel replay: that needs the live run);
 - any other widget keeps the html-manager path, with a visible message in its place until the
   manager renders it (and if the manager is not needed at all, it is not loaded).
+A babyGPT widget's saved `engine_state` (the run's state blob at rest, widget/engine_state.py)
+becomes the page's "engine" entry, so the exported widget trains in the page like a save_html
+page — when the blob is the shown run's (same step and settings); else the page says why not.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 import pathlib
+import struct
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
@@ -25,6 +30,7 @@ from traitlets import default
 
 from .html_export import STATIC, _runtime
 from .page_data import build_page_data
+from .page_engine import MAGIC, STATE_FORMAT, not_exact_reason
 from .page_html import LOADING, MESSAGE_CSS, inline_css, page_note, runtime_scripts, widget_place
 
 TEMPLATES = pathlib.Path(__file__).parent / "nbconvert_templates"
@@ -53,6 +59,52 @@ def model_state(model: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
+def blob_header(blob: bytes) -> dict[str, Any] | None:
+    """The JSON header of a state blob (render/page_engine.py's layout), or None if it is not one."""
+    if len(blob) < 12 or blob[:8] != MAGIC:
+        return None
+    (size,) = struct.unpack("<I", blob[8:12])
+    try:
+        header = json.loads(blob[12:12 + size])
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) and header.get("format") == STATE_FORMAT else None
+
+
+def _why_not(config: dict[str, Any]) -> str:
+    from ..core.config import RunConfig
+
+    try:
+        reason = not_exact_reason(RunConfig(**config))
+    except (TypeError, ValueError):
+        reason = None
+    return reason or "the notebook saved no engine state for this widget (saved by an older babygpt-widget?)"
+
+
+def saved_engine(state: dict[str, Any]) -> dict[str, Any]:
+    """The page's "engine" entry from a widget's saved traits: its `engine_state` blob when that is
+    the run the traits show (same step and settings: the blob goes out at rest, at most every
+    0.5 s, so a notebook saved right after a quick step can hold the one before), else why not."""
+    blob = state.pop("engine_state", b"") or b""
+    config = dict(state.get("config") or {})
+    if isinstance(blob, (bytearray, memoryview)):
+        blob = bytes(blob)
+    header = blob_header(blob) if isinstance(blob, bytes) else None
+    if header is None:
+        return {"config": config, "state": None, "why": _why_not(config)}
+    s, alphabet = header.get("settings") or {}, str(config.get("alphabet", ""))
+    same = (header.get("step") == state.get("global_step")
+            and s.get("sequence") == [alphabet.find(ch) for ch in str(config.get("sequence", ""))]
+            and s.get("vocab_size") == len(alphabet)
+            and all(s.get(k) == config.get(k) for k in ("context_length", "n_layer", "n_head", "n_embd", "lr",
+                                                        "weight_decay"))
+            and s.get("seed") == str(config.get("seed")))
+    if not same:
+        return {"config": config, "state": None,
+                "why": f"the notebook saved the engine at step {header.get('step')}, not the shown run's"}
+    return {"config": config, "state": base64.b64encode(blob).decode("ascii")}
+
+
 def view_ids(nb: Any) -> list[str]:
     """Model ids of the widget views in the notebook's outputs, in order."""
     ids = []
@@ -77,7 +129,7 @@ def babygpt_resources(nb: Any) -> dict[str, Any]:
             continue
         esm = esm or state.get("_esm", "")
         css = css or state.get("_css", "")
-        page = build_page_data(state, f"babygpt-widget {__version__} nbconvert")
+        page = build_page_data(state, f"babygpt-widget {__version__} nbconvert", engine=saved_engine(state))
         info = page.data["page"]
         note = f'<p class="bgp-widget-note">{html.escape(page_note(page))}</p>' if (
             info["kept"] < info["recorded"] or info["left_out"]) else ""

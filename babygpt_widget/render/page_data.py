@@ -37,7 +37,8 @@ PROBABILITY_LEAVES = {"ensemble": ("median", "min", "max", "per_seed"), "compari
 DATA_SCRIPT = re.compile(r'<script\b[^>]*\bclass="bgp-data"[^>]*>(.*?)</script>', re.S)  # in any attribute order
 LARGE_LEAF = 1024  # numbers: smaller lists stay JSON
 # ipywidgets' own traits (the Layout model, the bundle, the model names): the page needs none.
-NOT_SAVED = frozenset({"layout", "tabbable", "tooltip", "comm", "keys", "log"})
+NOT_SAVED = frozenset({"layout", "tabbable", "tooltip", "comm", "keys", "log",
+                       "engine_state"})  # the engine's state goes in the page's "engine" entry (page_engine.py)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,14 @@ body { margin: 0; display: flex; flex-direction: column; background: #ffffff; co
   border-top: 1px solid rgba(128, 128, 128, 0.35); }
 """ + MESSAGE_CSS
 
+# A standalone page's heading and its one line (publish.py): small, so the widget keeps the screen.
+INTRO_CSS = """
+.bgp-head { flex: none; padding: 8px 16px 6px; border-bottom: 1px solid rgba(128, 128, 128, 0.35); }
+.bgp-head h1 { margin: 0; font-size: 20px; line-height: 1.25; font-weight: 600; }
+.bgp-head p { margin: 2px 0 0; font-size: 14px; line-height: 1.4; max-width: 110em; opacity: 0.9; }
+"""
+
+STANDALONE_NOTE = {"what": "Standalone page (no Python needed)", "python": "Python"}
 LOADING = ("Loading the saved babyGPT chain… If this message stays, this browser did not run the page's "
            "script: it needs JavaScript and a browser from 2020 or later (Chrome, Edge, Firefox, Safari).")
 NOSCRIPT = ("This saved babyGPT page draws its chain with JavaScript, which is off for this page. Turn "
@@ -53,8 +61,9 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-def page_note(page: PageData) -> str:
-    """One line under the widget: what this page is, and how much of the run it keeps."""
+def page_note(page: PageData, what: str = "Saved page (no Python kernel)", python: str = "the notebook") -> str:
+    """One line under the widget: what this page is, and how much of the run it keeps. `python`:
+    where the rest runs (a standalone page has no notebook: STANDALONE_NOTE)."""
     info = page.data["page"]
     recorded, kept = info["recorded"], info["kept"]
     span = f"steps {_fmt(info['first_step'])} … {_fmt(info['last_step'])}"
@@ -62,7 +71,7 @@ def page_note(page: PageData) -> str:
         history = f"all {_fmt(recorded)} recorded steps ({span})" if recorded > 1 else f"step {_fmt(info['last_step'])}"
     else:
         history = f"{_fmt(kept)} of {_fmt(recorded)} recorded steps, evenly spread over {span}"
-    parts = [f"Saved page (no Python kernel): it keeps {history}"]
+    parts = [f"{what}: it keeps {history}"]
     if info["quantised"]:
         parts.append("history probabilities to 1/65,535")
     names = {"inside_replay": "the inside panel's replay", "comparison": "the comparison",
@@ -71,9 +80,9 @@ def page_note(page: PageData) -> str:
         parts.append("left out to stay under 3 MB: " + ", ".join(names.get(n, n) for n in info["left_out"]))
     if (page.data.get("engine") or {}).get("state"):
         return "; ".join(parts) + (". Scrub, hover and sample here; Step, Train, Play, Reset and the model settings "
-                                   "train in the page (no kernel needed); loading a run string and comparing runs "
-                                   "need the notebook.")
-    return "; ".join(parts) + ". Scrub, hover and sample here; training needs the notebook."
+                                   f"train in the page (no kernel needed); loading a run string and comparing runs "
+                                   f"need {python}.")
+    return "; ".join(parts) + f". Scrub, hover and sample here; training needs {python}."
 
 
 def _inline(text: str, what: str) -> str:
@@ -102,7 +111,16 @@ def runtime_scripts(widget_js: str, runtime_js: str) -> str:
             f'<script>{_inline(runtime_js, "the page runtime (static/page.js)")}</script>')
 
 
-def render_page(title: str, page: PageData, widget_js: str, widget_css: str, runtime_js: str) -> str:
+def intro_header(title: str, intro: str | None) -> str:
+    """A standalone page's heading and the line saying what it is (nothing on a saved page)."""
+    if not intro:
+        return ""
+    return (f'<header class="bgp-head" data-role="page-intro"><h1>{html.escape(title)}</h1>'
+            f'<p>{html.escape(intro)}</p></header>\n')
+
+
+def render_page(title: str, page: PageData, widget_js: str, widget_css: str, runtime_js: str,
+                intro: str | None = None) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -110,15 +128,16 @@ def render_page(title: str, page: PageData, widget_js: str, widget_css: str, run
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="{html.escape(page.data['page']['saved_by'])}">
 <title>{html.escape(title)}</title>
-<style>{PAGE_CSS}</style>
+<style>{PAGE_CSS}{INTRO_CSS if intro else ""}</style>
 <style>{inline_css(widget_css)}</style>
 </head>
 <body>
-<main class="bgp-page">
+{intro_header(title, intro)}<main class="bgp-page">
 {widget_place(page)}
 <noscript><p class="bgp-message bgp-error">{html.escape(NOSCRIPT)}</p></noscript>
 </main>
-<footer class="bgp-note" id="bgp-note" data-role="page-note">{html.escape(page_note(page))}</footer>
+<footer class="bgp-note" id="bgp-note" data-role="page-note">{html.escape(page_note(page, **(
+    STANDALONE_NOTE if intro else {})))}</footer>
 {runtime_scripts(widget_js, runtime_js)}
 </body>
 </html>

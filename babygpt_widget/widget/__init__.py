@@ -2,7 +2,8 @@
 
 `BabyGPTWidget` (`widget`) with its synced traits (`traits`), the Play/Stop loop that trains
 in slices off the kernel's message loop (`play_loop`), the compare and hitting-curve requests
-(`compare`) and the inside view (`inside`).
+(`compare`), the inside view (`inside`), the state blob synced at rest (`engine_state`) and the
+standalone page (`publish`: `write_page`, `python -m babygpt_widget page`).
 
 May import: anything in the package (core/, analysis/, runs/, render/, the engine).
 """

@@ -44,6 +44,7 @@ PYTHON_OWNED = frozenset({
     "ensemble", "comparison", "hitting",  # runs compared (widget/compare.py)
     "inside", "inside_replay", "one_step",
     "taught", "can_undo",  # push the chain yourself (widget/teaching.py)
+    "engine_state",  # the run's state blob at rest, for pages that train (widget/engine_state.py)
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -104,6 +105,7 @@ class WidgetTraits(anywidget.AnyWidget):
     one_step = Dict().tag(sync=True)  # the This step view: StepReport.summary() of the asked step
     taught = Dict().tag(sync=True)  # the last nudge / teach: the chain before and what moved (widget/teaching.py)
     can_undo = Unicode("").tag(sync=True)  # "reset", "nudge" or "teach": what undo() would take back
+    engine_state = traitlets.Bytes(b"").tag(sync=True)  # the run's state blob at rest (widget/engine_state.py)
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

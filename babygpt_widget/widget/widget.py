@@ -26,6 +26,7 @@ from ..runs.runstring import read_run_string
 from .commands import FrontEndCommands
 from .compare import CompareMixin
 from .engine_reads import EngineReads
+from .engine_state import EngineStateSync
 from .inside import InsideMixin
 from .play_loop import CHUNK_SECONDS, TrainingRunner
 from .teaching import TeachingCommands
@@ -39,6 +40,7 @@ HISTORY_BYTES_PER_SECOND = 2**20
 
 
 class BabyGPTWidget(InsideMixin, CompareMixin, TeachingCommands, FrontEndCommands, TrainingRunner, EngineReads,
+                    EngineStateSync,
                     WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
@@ -306,6 +308,8 @@ class BabyGPTWidget(InsideMixin, CompareMixin, TeachingCommands, FrontEndCommand
             if history or abs(now - self._last_history_push) >= self._history_interval(every_step):
                 self._push_history(view_live)
                 self._last_history_push = now
+            if history:  # a whole-history push is a resting point: the run's state goes out too
+                self._state_at_rest()
 
     def _settle(self, attempts: int = 3) -> None:
         """The closing push after train(): a second Ctrl-C landing inside it would leave the
