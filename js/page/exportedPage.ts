@@ -8,6 +8,7 @@
 // model) the model is used as it is.
 import { decodeState } from "../engine";
 import { createBackend } from "./engineBackend";
+import { EngineCore } from "./engineCore";
 import { EngineHost } from "./engineHost";
 import type { PageHost } from "./host";
 
@@ -55,7 +56,7 @@ export function trainingModel(model: AnyModelLike): { model: AnyModelLike; destr
       reply: (content, buffers = []) => [...replies].forEach((fn) => fn(content, buffers)),
       update: (values) => model.set(values),
     },
-    createBackend(null),
+    createBackend(null, () => new EngineCore()), // the widget's bundle carries the engine itself
     state,
     traits,
   );
