@@ -25,6 +25,7 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     "hitting": frozenset({"k", "start"}),
     "explain": frozenset({"state", "step"}),  # the inside panel (widget/inside.py)
     "step_report": frozenset({"k"}),  # the This step view (widget/engine_reads.py)
+    "lesson": frozenset({"page"}),  # the lesson card's Back / Next / Leave (widget/lesson.py)
 }
 
 
@@ -82,6 +83,7 @@ class FrontEndCommands:
             **self._compare_handlers(content),
             "explain": lambda: self._explain_command(content),  # widget/inside.py
             "step_report": lambda: self._step_report_command(content.get("k")),  # widget/engine_reads.py
+            "lesson": lambda: self._lesson_command(content.get("page")),  # widget/lesson.py
         }
         handlers[cmd]()
 

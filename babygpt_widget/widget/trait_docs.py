@@ -31,6 +31,8 @@ TRAIT_HELP: dict[str, str] = {
     "hitting": "The last hitting curve (hitting_curve); {} until computed.",
     "inside": "The inside panel: one state's forward pass (explain); {} when closed.",
     "inside_replay": "The saved page's inside-panel replay; {} in a live widget.",
+    "lesson_pages": "The lesson's pages (titles, texts with live figures, what each sets, highlights and waits for).",
+    "lesson_page": "The lesson page on the card (0-based); -1 = closed. Moved by w.lesson.go(k) and the card.",
     "one_step": "The This step view: what one optimizer step did (step_report's summary); {} until asked.",
     # the view, set by either side
     "shown_index": "The history index shown; -1 = live.",

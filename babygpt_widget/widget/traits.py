@@ -28,7 +28,7 @@ export default { render({ el }) {
 
 LAYOUTS = ("circular", "force")
 CONTROLS = ("step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature",
-            "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare")
+            "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare", "lesson")
 MAX_TRAIN_N = 100_000  # the Train ×N field
 MAX_FRONTEND_SAMPLE = 10_000
 MAX_FRONTEND_REACH_K = 1000
@@ -43,6 +43,7 @@ PYTHON_OWNED = frozenset({
     "training", "progress", "run_string", "can_undo_reset", "errors", "controls",
     "ensemble", "comparison", "hitting",  # runs compared (widget/compare.py)
     "inside", "inside_replay", "one_step",
+    "lesson_pages", "lesson_page",  # the lesson (widget/lesson.py): the `lesson` command moves it
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -101,6 +102,8 @@ class WidgetTraits(anywidget.AnyWidget):
     inside = Dict().tag(sync=True)  # the inside panel: one state's forward pass (widget/inside.py)
     inside_replay = Dict().tag(sync=True)  # {} here: only a save_html page carries it (widget_inside.replay)
     one_step = Dict().tag(sync=True)  # the This step view: StepReport.summary() of the asked step
+    lesson_pages = List(Dict()).tag(sync=True)  # the lesson's pages (babygpt_widget/lesson/schema.py)
+    lesson_page = Int(-1).tag(sync=True)  # the page on the card; -1 = closed
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------
