@@ -72,6 +72,10 @@ export interface Traits {
   inside_replay?: unknown;
   // ---- This step (js/panels/step; Python-owned) ----
   one_step?: unknown;
+  // ---- the lesson (js/app/lesson.ts; Python-owned, moved by the `lesson` command) ----
+  lesson_pages?: unknown;
+  /** The page on the card; -1 = closed. */
+  lesson_page?: number;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -103,6 +107,7 @@ export const CONTROL_NAMES = [
   "runstring",
   "inside",
   "compare",
+  "lesson",
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
@@ -126,7 +131,9 @@ export type Command =
   | { cmd: "hitting"; k: number; start: string }
   | { cmd: "explain"; state: string | null; step: number | null }
   // what one step did (js/panels/step)
-  | { cmd: "step_report"; k: number };
+  | { cmd: "step_report"; k: number }
+  // the lesson card's Back / Next / Leave (js/app/lesson.ts); -1 leaves
+  | { cmd: "lesson"; page: number };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {

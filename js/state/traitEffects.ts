@@ -58,5 +58,7 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   inside: [], // js/panels/inside listens itself
   inside_replay: [],
   one_step: [], // js/panels/step listens to it itself
+  lesson_pages: ["controls"], // the card follows every redraw (js/app/lesson.ts)
+  lesson_page: ["controls"],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];
