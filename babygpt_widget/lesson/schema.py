@@ -106,7 +106,7 @@ def _settings(where: str, value: Any) -> dict:
     fields = tuple(RunConfig.__dataclass_fields__)
     _keys(where, value, fields)
     try:
-        RunConfig(**{**RunConfig().to_dict(), **value})
+        RunConfig().updated(**value)
     except ValueError as e:  # RunConfig names the field first: "lr: must be ..."
         _fail(f"{where}.{str(e).split(':')[0]}", str(e).split(": ", 1)[-1])
     return dict(value)

@@ -163,7 +163,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     },
     signal,
   );
-  lesson = createLesson(st, v, commands, get, kernelOk, () => fit.request(), signal);
+  lesson = createLesson(st, v, commands, get, kernelOk, () => fit.request(), () => {
+    st.dirty.add("controls");
+    scheduler?.request();
+  }, signal);
   const redraw = createRedraw({ st, v, chain, ix, view, get, refit: () => fit.request(), lesson });
   scheduler = (options.scheduler ?? frameScheduler)(redraw);
   const sched = scheduler;

@@ -34,6 +34,8 @@ export function createLesson(
   get: TraitGetter,
   kernelOk: (cmd?: string) => boolean,
   refit: () => void,
+  /** Ask for a redraw (a click the lesson took changes no trait). */
+  redraw: () => void,
   signal: AbortSignal,
 ): LessonRunner {
   let pages: LessonPage[] = [];
@@ -110,6 +112,7 @@ export function createLesson(
     if (!w || w.action !== "click") return false;
     clicked.add(state);
     if (state === w.state) openInside(state); // the page's click looks inside that state
+    redraw();
     return true;
   }
 
