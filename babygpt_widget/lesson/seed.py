@@ -67,6 +67,7 @@ SEED_LESSON: list[dict] = [
     {"title": "{actual} states, not {states}",
      "text": "A GPT also predicts from fewer than {C} tokens, at the start of a text. With those shorter contexts "
              "the actual state space has {actual} states; 1 alone says 1 next at {p:1>1}.",
+     "set": {"panel": "view"},
      "highlight": {"control": "prefixes"},
      "wait": {"action": "prefixes"}},
     {"title": "How big is a state?",

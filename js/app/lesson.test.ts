@@ -99,9 +99,13 @@ describe("the lesson card", () => {
     expect(s.$('g.bg-node[data-state="101"]').classList.contains("bg-lesson-lit")).toBe(true);
     expect(root.classList.contains("bg-lesson-dim-chain")).toBe(true);
     expect(s.$$(".bg-lesson-lit")).toHaveLength(1);
+    expect(s.$$(".bg-lesson-lit")[0].matches('g.bg-node[data-state="101"]')).toBe(true);
     s.model.set("lesson_page" as keyof Traits, 2 as never);
     s.flush();
-    expect(s.$('g.bg-edge[data-from="101"][data-token="1"]').classList.contains("bg-lesson-lit")).toBe(true);
+    const edge = s.$$(':is(g.bg-edge-line, g.bg-edge)[data-from="101"][data-token="1"]'); // its line and its label
+    expect(edge.length).toBe(2);
+    expect(edge.every((e) => e.classList.contains("bg-lesson-lit"))).toBe(true);
+    expect(s.$$(".bg-lesson-lit")).toHaveLength(2);
     s.model.set("lesson_page" as keyof Traits, 3 as never);
     s.flush();
     expect(s.$('section[data-section="sample"]').classList.contains("bg-lesson-lit")).toBe(true);

@@ -43,6 +43,8 @@ export function createLesson(
   let clicked = new Set<string>();
   let walkAtOpen = "";
   let latched = false;
+  let scrolledFor = -1;
+  let layoutFor = "";
   let sectionsBefore: Map<Section, boolean> | null = null;
   const local = (): boolean => st.kernel === "static";
 
@@ -68,6 +70,17 @@ export function createLesson(
   const lessonBtn = button("lesson", "Lesson", "the seed's story, page by page, on this widget");
   lessonBtn.addEventListener("click", () => go(page >= 0 ? -1 : 0), { signal });
   v.viewBar.parts.presentation.before(lessonBtn);
+
+  /** Bring an element into view: inside the side column only that column scrolls (its head on
+   *  top), so the card and the drawing stay where they are. */
+  function reveal(t: Element): void {
+    const scroller = t.closest(".bg-side-scroll");
+    if (scroller instanceof HTMLElement && v.root.classList.contains("bg-wide")) {
+      const s = scroller.getBoundingClientRect();
+      const r = t.getBoundingClientRect();
+      if (r.top < s.top || r.bottom > s.bottom) scroller.scrollTop += r.top - s.top - 4;
+    } else t.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }
 
   function openInside(state: string): void {
     v.insideSection.setOpen(true);
@@ -125,7 +138,7 @@ export function createLesson(
     if (set.panel) {
       const section = sectionOf(set.panel);
       section.setOpen(true);
-      section.el.scrollIntoView?.({ block: "nearest" });
+      reveal(section.el);
     }
     if (!local()) return;
     const view: Partial<Traits> = {};
@@ -164,6 +177,7 @@ export function createLesson(
       lessonBtn.hidden = pages.length === 0;
       lessonBtn.setAttribute("aria-pressed", String(page >= 0));
       if (page < 0) {
+        scrolledFor = -1;
         card.show(null);
         applyHighlight(v.root, undefined);
         return;
@@ -207,7 +221,15 @@ export function createLesson(
         done: latched,
         doItBlocked: w && KERNEL_ACTIONS.has(w.action) && !kernelOk(w.action) ? st.staticReason : "",
       });
-      applyHighlight(v.root, p.highlight);
+      const lit = applyHighlight(v.root, p.highlight);
+      // once a page and once a layout (presentation, wide): the learner may scroll away afterwards
+      const layout = `${s.presentation} ${v.root.classList.contains("bg-wide")} ${v.root.classList.contains("bg-time-side")}`;
+      if (lit.target && (scrolledFor !== page || layout !== layoutFor)) {
+        scrolledFor = page;
+        layoutFor = layout;
+        const target = lit.target;
+        requestAnimationFrame(() => reveal(target)); // after the refit this redraw asked for
+      }
     },
   };
 }

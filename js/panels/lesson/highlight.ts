@@ -22,7 +22,7 @@ export function targetSelector(h: Highlight): string {
   if ("node" in h) return `svg.bg-graph g.bg-node[data-state="${attr(h.node)}"]`;
   if ("edge" in h) {
     const [from, token] = h.edge.split(">");
-    return `svg.bg-graph g.bg-edge[data-from="${attr(from)}"][data-token="${attr(token ?? "")}"]`;
+    return `svg.bg-graph :is(g.bg-edge-line, g.bg-edge)[data-from="${attr(from)}"][data-token="${attr(token ?? "")}"]`;
   }
   if ("control" in h) return CONTROL[h.control];
   return `section[data-section="${attr(h.panel)}"]`;
@@ -42,10 +42,14 @@ export function applyHighlight(root: HTMLElement, h: Highlight | undefined): Lit
   root.classList.remove("bg-lesson-dim-chain", "bg-lesson-dim-ui");
   if (!h) return { target: null, kind: "ui" };
   const kind: TargetKind = "node" in h || "edge" in h ? "chain" : "ui";
-  const target = root.querySelector(targetSelector(h));
+  // an edge is drawn twice (its path, and its label in the labels layer): light both
+  const all = [...root.querySelectorAll(targetSelector(h))];
+  const target = all[0] ?? null;
   if (!target) return { target: null, kind };
-  target.classList.add("bg-lesson-lit");
-  for (let p = target.parentElement; p && p !== root; p = p.parentElement) p.classList.add("bg-lesson-holds");
+  for (const t of all) {
+    t.classList.add("bg-lesson-lit");
+    for (let p = t.parentElement; p && p !== root; p = p.parentElement) p.classList.add("bg-lesson-holds");
+  }
   root.classList.add(kind === "chain" ? "bg-lesson-dim-chain" : "bg-lesson-dim-ui");
   return { target, kind };
 }

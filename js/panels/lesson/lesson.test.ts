@@ -78,7 +78,7 @@ describe("lesson waits", () => {
 describe("lesson highlight targets", () => {
   it("names the drawn node, edge, control or panel", () => {
     expect(targetSelector({ node: "101" })).toBe('svg.bg-graph g.bg-node[data-state="101"]');
-    expect(targetSelector({ edge: "101>1" })).toBe('svg.bg-graph g.bg-edge[data-from="101"][data-token="1"]');
+    expect(targetSelector({ edge: "101>1" })).toBe('svg.bg-graph :is(g.bg-edge-line, g.bg-edge)[data-from="101"][data-token="1"]');
     expect(targetSelector({ control: "train" })).toBe('button[data-action="train"]');
     expect(targetSelector({ panel: "analysis" })).toBe('section[data-section="analysis"]');
     expect(targetSelector({ node: 'a"b' })).toBe('svg.bg-graph g.bg-node[data-state="a\\"b"]');
