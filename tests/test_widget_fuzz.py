@@ -39,7 +39,8 @@ arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001)
               "other": st.one_of(junk, st.integers(-3, 40), st.sampled_from(["babygpt1:seq=0110;steps=3", SEGMENTED])),
               "start": st.one_of(junk, st.text(alphabet="01", max_size=4)),
               "state": st.one_of(junk, st.sampled_from(["000", "01", "1", "0000", ""])),  # explain (inside panel)
-              "step": st.one_of(st.none(), st.integers(-3, 40), junk)}
+              "step": st.one_of(st.none(), st.integers(-3, 40), junk),
+              "page": st.one_of(st.integers(-2, 13), junk)}  # the lesson card (widget/lesson.py)
 
 
 @st.composite
