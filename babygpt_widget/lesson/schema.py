@@ -34,7 +34,7 @@ MAX_STATE = 32  # characters of a state named by a page
 
 # what a page may open (js/panels, side sections) and point at (the bar's and the View's controls)
 PANELS = ("view", "sample", "analysis", "settings", "run", "inside", "step", "compare")
-CONTROLS = ("step", "train", "play", "reset", "slider", "temperature", "layout", "sample", "prefixes", "lesson")
+CONTROLS = ("step", "train", "play", "reset", "slider", "temperature", "layout", "sample", "prefixes")
 ACTIONS = ("train", "slider", "click", "temperature", "sample", "prefixes", "inside", "compare_seeds")
 LAYOUTS = ("circular", "force")
 PAGE_KEYS = ("title", "text", "set", "highlight", "wait")

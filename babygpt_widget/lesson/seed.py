@@ -78,6 +78,5 @@ SEED_LESSON: list[dict] = [
     {"title": "Where the picture breaks",
      "text": "Finite but astronomically many states: the chain view still holds for any GPT sampling its own "
              "text. A GPT that uses tools reads input from the outside world, and then the next state no longer "
-             "depends only on the last {C} tokens: the finite-state view breaks.",
-     "highlight": {"control": "lesson"}},
+             "depends only on the last {C} tokens: the finite-state view breaks."},
 ]

@@ -41,6 +41,7 @@ describe("the lesson card", () => {
     expect(s.model.commands().at(-1)).toEqual({ cmd: "lesson", page: 0 });
     s.model.set("lesson_page" as keyof Traits, 0 as never);
     s.flush();
+    expect(s.$('button[data-action="lesson"]').hidden).toBe(true); // the card takes its place
     s.$('button[data-action="lesson-leave"]').click();
     expect(s.model.commands().at(-1)).toEqual({ cmd: "lesson", page: -1 });
   });

@@ -67,9 +67,11 @@ export function createLesson(
     signal,
   );
   v.side.prepend(card.el);
-  const lessonBtn = button("lesson", "Lesson", "the seed's story, page by page, on this widget");
+  // at the head of the side column (the bar has no room to spare in presentation); the open card
+  // takes its place there
+  const lessonBtn = button("lesson", "Lesson ▸ the seed's story, page by page", "open the lesson: a card beside the chain, page by page", "bg-lesson-open-btn");
   lessonBtn.addEventListener("click", () => go(page >= 0 ? -1 : 0), { signal });
-  v.viewBar.parts.presentation.before(lessonBtn);
+  (v.side.querySelector(".bg-side-scroll") ?? v.side).prepend(lessonBtn);
 
   /** Bring an element into view: inside the side column only that column scrolls (its head on
    *  top), so the card and the drawing stay where they are. */
@@ -174,7 +176,7 @@ export function createLesson(
     update(s) {
       follow();
       lessonBtn.classList.toggle("bg-off", !s.visible.has("lesson"));
-      lessonBtn.hidden = pages.length === 0;
+      lessonBtn.hidden = pages.length === 0 || page >= 0;
       lessonBtn.setAttribute("aria-pressed", String(page >= 0));
       if (page < 0) {
         scrolledFor = -1;

@@ -17,7 +17,7 @@ export interface LessonSet {
 }
 
 export type LessonPanel = "view" | "sample" | "analysis" | "settings" | "run" | "inside" | "step" | "compare";
-export type LessonControl = "step" | "train" | "play" | "reset" | "slider" | "temperature" | "layout" | "sample" | "prefixes" | "lesson";
+export type LessonControl = "step" | "train" | "play" | "reset" | "slider" | "temperature" | "layout" | "sample" | "prefixes";
 
 export type Highlight = { node: string } | { edge: string } | { control: LessonControl } | { panel: LessonPanel };
 

@@ -30,7 +30,7 @@ LIT = {
     2: ':is(g.bg-edge-line, g.bg-edge)[data-from="101"][data-token="1"]', 3: 'input[data-role="history-slider"]',
     4: 'g.bg-node[data-state="111"]', 5: 'g.bg-node[data-state="000"]', 6: 'button[data-action="sample"]',
     7: ".bg-temperature", 8: 'section[data-section="analysis"]', 9: ".bg-prefixes", 10: None,
-    11: 'button[data-action="lesson"]',
+    11: None,
 }
 
 GEOMETRY_JS = """(root, sel) => {

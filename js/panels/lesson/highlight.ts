@@ -12,7 +12,6 @@ const CONTROL: Record<LessonControl, string> = {
   layout: 'select[data-field="layout"]',
   sample: 'button[data-action="sample"]',
   prefixes: ".bg-prefixes",
-  lesson: 'button[data-action="lesson"]',
 };
 
 const attr = (s: string): string => s.replace(/["\\]/g, "\\$&");
