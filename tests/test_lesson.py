@@ -110,6 +110,7 @@ def test_the_seed_lesson_figures_are_the_models(seed_widget):
     bits = math.log2(50257) * 2048
     assert "3 bits (0.375 bytes)" in text and f"{bits:,.0f} bits" in text and "31,984" in text
     assert "≈ 4.0 kB a state" in text and "≈ 8.0 kB" in text and "≈ 64.0 kB" in text
+    assert "released GPT-2 reads 1,024 tokens (2.0 kB)" in text
 
 
 def test_leave_puts_the_learners_run_and_view_back():

@@ -73,7 +73,8 @@ SEED_LESSON: list[dict] = [
     {"title": "How big is a state?",
      "text": "A state here is {C} tokens of log2({V}) bits: {bits} bits ({size}). GPT-2 as the seed counts it, "
              "50,257 tokens × 2,048 context, is {bits:50257x2048} bits ≈ {size:50257x2048} a state; GPT-3's "
-             "4,096 ≈ {size:50257x4096}, GPT-4's 32K ≈ {size:50257x32768}.",
+             "4,096 ≈ {size:50257x4096}, GPT-4's 32K ≈ {size:50257x32768}. The released GPT-2 reads 1,024 tokens "
+             "({size:50257x1024}) and GPT-3 2,048 ({size:50257x2048}).",
      "set": {"prefixes": False}},
     {"title": "Where the picture breaks",
      "text": "Finite but astronomically many states: the chain view still holds for any GPT sampling its own "
