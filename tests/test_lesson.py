@@ -21,7 +21,7 @@ def test_the_seed_lesson_is_valid_and_tells_the_story_in_order():
     assert len(pages) >= 8
     titles = " | ".join(p["title"] for p in pages)
     for words in ("Eight states", "Train fifty", "101 → 011", "111", "000", "Sampling", "Temperature 0", "time",
-                  "{actual} states", "How big"):
+                  "{actual} states", "Is it the seed", "How big"):
         assert words in titles
     assert pages[0]["set"]["shown_step"] == 0 and pages[1]["wait"] == {"action": "train", "step": 50}
 
@@ -106,7 +106,7 @@ def test_the_seed_lesson_figures_are_the_models(seed_widget):
     assert f"{share[7] * 100:.1f}% in 111" in text and f"{share[0] * 100:.1f}% in 000" in text
     text = card_at(w, 9)
     assert text.startswith("14 states, not 8")
-    text = card_at(w, 10)
+    text = card_at(w, 11)
     bits = math.log2(50257) * 2048
     assert "3 bits (0.375 bytes)" in text and f"{bits:,.0f} bits" in text and "31,984" in text
     assert "≈ 4.0 kB a state" in text and "≈ 8.0 kB" in text and "≈ 64.0 kB" in text

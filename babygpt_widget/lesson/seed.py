@@ -70,6 +70,13 @@ SEED_LESSON: list[dict] = [
      "set": {"panel": "view"},
      "highlight": {"control": "prefixes"},
      "wait": {"action": "prefixes"}},
+    {"title": "Is it the seed?",
+     "text": "Press Train seeds in Compare runs: eight copies of this run that differ only in the seed train "
+             "the same {step} steps. Where their edges spread, the seed decides; where they agree, the data "
+             "does. The unseen states, 000 among them, spread the most.",
+     "set": {"panel": "compare", "shown_step": "live"},
+     "highlight": {"panel": "compare"},
+     "wait": {"action": "compare_seeds"}},
     {"title": "How big is a state?",
      "text": "A state here is {C} tokens of log2({V}) bits: {bits} bits ({size}). GPT-2 as the seed counts it, "
              "50,257 tokens × 2,048 context, is {bits:50257x2048} bits ≈ {size:50257x2048} a state; GPT-3's "

@@ -29,8 +29,8 @@ LIT = {
     0: 'g.bg-node[data-state="101"]', 1: 'button[data-action="train"]',
     2: ':is(g.bg-edge-line, g.bg-edge)[data-from="101"][data-token="1"]', 3: 'input[data-role="history-slider"]',
     4: 'g.bg-node[data-state="111"]', 5: 'g.bg-node[data-state="000"]', 6: 'button[data-action="sample"]',
-    7: ".bg-temperature", 8: 'section[data-section="analysis"]', 9: ".bg-prefixes", 10: None,
-    11: None,
+    7: ".bg-temperature", 8: 'section[data-section="analysis"]', 9: ".bg-prefixes",
+    10: 'section[data-section="compare"]', 11: None, 12: None,
 }
 
 GEOMETRY_JS = """(root, sel) => {
@@ -58,7 +58,10 @@ GEOMETRY_JS = """(root, sel) => {
     // pointer hits there must still be the drawing itself, not something laid over it
     const uncovered = hit !== null && (aim.contains(hit) || t.contains(hit) || (aim !== t && hit.closest('svg.bg-graph') === t.closest('svg.bg-graph')));
     const apart = r.right <= card.left + 1 || r.left >= card.right - 1 || r.bottom <= card.top + 1 || r.top >= card.bottom - 1;
-    out.target = {isLit: t.classList.contains('bg-lesson-lit'), inView: inView(r), uncovered, apart};
+    // full strength: nothing between it and the page is faded
+    let opacity = 1;
+    for (let e = t; e && e !== document.body; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
+    out.target = {isLit: t.classList.contains('bg-lesson-lit'), inView: inView(r), uncovered, apart, full: opacity > 0.99};
     return out;
 }"""
 
@@ -75,7 +78,7 @@ def check_page(view: LectureView, page: int, where: str) -> None:
     g = root.evaluate(GEOMETRY_JS, sel)
     assert g["card"] and all(g["cardButtons"]), (where, page, g)
     if sel is not None:
-        assert g["lit"] == (2 if "bg-edge" in sel else 1) and g["litRight"] and g["target"] == {"isLit": True, "inView": True, "uncovered": True, "apart": True}, \
+        assert g["lit"] == (2 if "bg-edge" in sel else 1) and g["litRight"] and g["target"] == {"isLit": True, "inView": True, "uncovered": True, "apart": True, "full": True}, \
             (where, page, g)
 
 
@@ -96,7 +99,7 @@ def test_the_seed_lesson_walked_by_the_learner(lab, notebook_dir, jupyter_server
     nxt = card.locator('button[data-action="lesson-next"]')
     expect(view.button("step")).to_be_enabled(timeout=60_000)
     expect(card).to_be_visible()
-    expect(card.locator('[data-role="lesson-count"]')).to_have_text("1 / 12")
+    expect(card.locator('[data-role="lesson-count"]')).to_have_text("1 / 13")
     SHOTS.mkdir(parents=True, exist_ok=True)
     seen: list[dict] = []
 
@@ -182,22 +185,31 @@ def test_the_seed_lesson_walked_by_the_learner(lab, notebook_dir, jupyter_server
     settle_and_compare(9)
     assert seen[-1]["title"] == "14 states, not 8"
     nxt.click()
-    # 11: the closing arithmetic; ←/→ on the card do not reach JupyterLab
+    # 11: seeds compared: the learner trains eight seeds
     settle_and_compare(10)
+    expect(nxt).to_be_disabled()
+    root.locator('button[data-action="train-seeds"]').click()
+    expect(nxt).to_be_enabled(timeout=120_000)
+    expect(root.locator('[data-role="ensemble-summary"]')).not_to_be_empty()
+    lab.screenshot(SHOTS / "page11-seeds.png")
+    nxt.click()
+    # 12: the closing arithmetic; ←/→ on the card do not reach JupyterLab
+    settle_and_compare(11)
     assert "31,984 bits ≈ 4.0 kB" in seen[-1]["text"] and "≈ 64.0 kB" in seen[-1]["text"]
-    lab.screenshot(SHOTS / "page11-arithmetic.png")
+    lab.screenshot(SHOTS / "page12-arithmetic.png")
     notebook = "() => { const nb = window.jupyterapp.shell.currentWidget.content; return [nb.activeCellIndex, nb.mode]; }"
     card.focus()
     before = page.evaluate(notebook)  # focusing the card made its cell the active one
     page.keyboard.press("ArrowRight")
-    check_page(view, 11, "keys")
+    check_page(view, 12, "keys")
     page.keyboard.press("ArrowLeft")
-    check_page(view, 10, "keys")
+    check_page(view, 11, "keys")
     assert page.evaluate(notebook) == before  # command mode's ↑/↓-like arrows never moved the notebook
-    settle_and_compare(10)
+    settle_and_compare(11)
     card.focus()
     page.keyboard.press("ArrowRight")
-    check_page(view, 11, "keys")
+    settle_and_compare(12)
+    assert "tools" in seen[-1]["text"]
     expect(nxt).to_be_disabled()  # the last page
 
     # the card fits with the file browser open, and in presentation
@@ -205,7 +217,7 @@ def test_the_seed_lesson_walked_by_the_learner(lab, notebook_dir, jupyter_server
     page.wait_for_timeout(600)
     assert page.evaluate("() => !window.jupyterapp.shell.leftCollapsed")
     root.evaluate("el => el.scrollIntoView({block: 'start'})")
-    for k in (11, 10, 9, 8, 7):  # back through the pages by keys, the file browser open
+    for k in (12, 11, 10, 9, 8, 7):  # back through the pages by keys, the file browser open
         check_page(view, k, "file browser open")
         card.focus()
         page.keyboard.press("ArrowLeft")

@@ -36,7 +36,7 @@ def test_the_lesson_card_in_a_saved_page(tmp_path, web_page):
     view = off.open(tmp_path / "lesson.html")
     card = view.root.locator('[data-role="lesson"]')
     expect(card).to_be_visible(timeout=30_000)
-    expect(card.locator('[data-role="lesson-count"]')).to_have_text("1 / 12")
+    expect(card.locator('[data-role="lesson-count"]')).to_have_text("1 / 13")
     expect(card.locator('[data-role="lesson-text"]')).to_contain_text("over 8 states. At step 0")
     expect(view.root.locator('g.bg-node[data-state="101"]')).to_have_class(__import__("re").compile("bg-lesson-lit"))
     card.locator('button[data-action="lesson-next"]').click()
