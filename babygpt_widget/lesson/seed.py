@@ -73,7 +73,7 @@ SEED_LESSON: list[dict] = [
     {"title": "Is it the seed?",
      "text": "Press Train seeds in Compare runs: eight copies of this run that differ only in the seed train "
              "the same {step} steps. Where their edges spread, the seed decides; where they agree, the data "
-             "does. The unseen states, 000 among them, spread the most.",
+             "does. The panel lists the widest spreads first: is the unseen 000 among them?",
      "set": {"panel": "compare", "shown_step": "live"},
      "highlight": {"panel": "compare"},
      "wait": {"action": "compare_seeds"}},
