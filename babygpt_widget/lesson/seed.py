@@ -36,7 +36,7 @@ SEED_LESSON: list[dict] = [
      "wait": {"action": "slider", "step": 0}},
     {"title": "111: the data says 50/50",
      "text": "After 111 the data continues with 1 {data:111>1} of the time. The model, at step {step}, says "
-             "{p:111>1}: near, not equal, since one set of weights fits all twelve windows at once.",
+             "{p:111>1}: near, not equal, since one set of weights fits all the training windows at once.",
      "set": {"step": 50, "shown_step": "live"},
      "highlight": {"node": "111"}},
     {"title": "000 never happened",
