@@ -175,6 +175,29 @@ a sequence of your own and read the chain."""),
     code("""w3 = BabyGPTWidget(alphabet="012", context_length=2, sequence="0120120120112012")
 w3.train(100)
 w3"""),
+    md("""## 12. The lesson: the seed's story inside the widget
+
+Press **Lesson** on any widget, or open one on a lesson: a card beside the chain tells this
+notebook's story page by page — it highlights the part it talks about, waits for you to press
+Train, drag the slider or click a state (or *Do it for me*), and every number on it is computed
+from the widget at that moment. ←/→ on the card turn pages; *Leave* gives you your own run back."""),
+    code("""tour = BabyGPTWidget(lesson="seed")
+tour"""),
+    md("""A lesson is data: a list of pages, each with a title, a text whose `{figures}` the widget
+fills live (`{loss}`, `{p:101>1}`, `{label:000>1}`, `{share:110}`, `{bits:50257x2048}` …), and
+optionally what it `set`s, what it `highlight`s and what it `wait`s for. A mistake is named by
+its field (`lesson[2].wait.action: must be one of …`). Here is a three-page lesson of your own;
+`mine.lesson.go(1)` turns to its second page from Python."""),
+    code("""my_pages = [
+    {"title": "Untrained", "text": "At step {step} the state 110 says 1 at {p:110>1}.",
+     "set": {"settings": {"sequence": "110110110110"}, "shown_step": 0}, "highlight": {"node": "110"}},
+    {"title": "Train it", "text": "Train 30 steps: the loss goes from {loss@0} to {loss}.",
+     "set": {"shown_step": "live"}, "highlight": {"control": "train"}, "wait": {"action": "train", "step": 30}},
+    {"title": "The pattern", "text": "Now 110 says 1 at {p:110>1}: the data always continues 110 with 1 ({data:110>1}).",
+     "highlight": {"edge": "110>1"}},
+]
+mine = BabyGPTWidget(lesson=my_pages)
+mine"""),
     md("""## Your turn
 
 - Change the training sequence in the widget's settings (the model keeps its weights) and
@@ -189,6 +212,8 @@ w3"""),
 MARIMO_LINES = {
     "w": "mo.ui.anywidget(w)",
     "w3": "mo.ui.anywidget(w3)",
+    "tour": "mo.ui.anywidget(tour)",
+    "mine": "mo.ui.anywidget(mine)",
     "from IPython.display import SVG": None,
     "SVG(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed":
         "mo.Html(w.to_svg(temperature=0))  # drawn in Python: no Graphviz needed",

@@ -143,7 +143,9 @@ def test_compares_with_step_10(executed):
 def test_saves_widget_state_for_static_pages(executed):
     state = executed.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     ours = [m for m in state.values() if m["state"].get("_anywidget_id", "").endswith("BabyGPTWidget")]
-    assert len(ours) == 2  # the seed's widget and the V=3 exercise
+    assert len(ours) == 4  # the seed's widget, the V=3 exercise, the seed lesson and a custom one
+    lessons = sorted(m["state"]["lesson_page"] for m in ours)
+    assert lessons == [-1, -1, 0, 0]  # the lesson widgets open on their first page
     for model in ours:  # binary traits are stored as base64 buffers beside the JSON state
         assert {"probs", "history_steps", "history_probs", "history_losses"} <= {b["path"][0] for b in model["buffers"]}
 

@@ -47,7 +47,8 @@ arg_values = {"n": st.one_of(st.integers(-3, 40), st.integers(min_value=100_001)
               "targets": st.one_of(junk, st.dictionaries(st.sampled_from(["000", "01", "111"]),
                                                          st.one_of(junk, st.dictionaries(st.sampled_from(["0", "1", "x"]),
                                                                                          st.floats(-1, 2), max_size=2)),
-                                                         max_size=2))}
+                                                         max_size=2)),
+              "page": st.one_of(st.integers(-2, 13), junk)}  # the lesson card (widget/lesson.py)
 
 
 @st.composite

@@ -27,6 +27,7 @@ COMMAND_ARGS: dict[str, frozenset[str]] = {
     "step_report": frozenset({"k"}),  # the This step view (widget/engine_reads.py)
     # push the chain yourself (widget/teaching.py)
     "nudge": frozenset({"state", "token", "p", "steps"}), "teach": frozenset({"targets", "steps"}), "undo": frozenset(),
+    "lesson": frozenset({"page"}),  # the lesson card's Back / Next / Leave (widget/lesson.py)
 }
 
 
@@ -88,6 +89,7 @@ class FrontEndCommands:
                                         content.get("steps", 20)),
             "teach": lambda: self.teach(content.get("targets"), content.get("steps", 60)),
             "undo": self.undo,
+            "lesson": lambda: self._lesson_command(content.get("page")),  # widget/lesson.py
         }
         handlers[cmd]()
 

@@ -32,6 +32,8 @@ TRAIT_HELP: dict[str, str] = {
     "inside": "The inside panel: one state's forward pass (explain); {} when closed.",
     "inside_replay": "The saved page's inside-panel replay; {} in a live widget.",
     "engine_state": "The run's state blob (weights, AdamW moments, step) when it rests; b'' if a page cannot train it.",
+    "lesson_pages": "The lesson's pages (titles, texts with live figures, what each sets, highlights and waits for).",
+    "lesson_page": "The lesson page on the card (0-based); -1 = closed. Moved by w.lesson.go(k) and the card.",
     "one_step": "The This step view: what one optimizer step did (step_report's summary); {} until asked.",
     "taught": "The last nudge or teach: the chain before it, the rows taught and what moved; {} otherwise.",
     "can_undo": 'What undo() takes back: "reset", "nudge" or "teach"; "" when nothing.',

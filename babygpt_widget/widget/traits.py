@@ -28,7 +28,7 @@ export default { render({ el }) {
 
 LAYOUTS = ("circular", "force")
 CONTROLS = ("step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature",
-            "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare")
+            "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare", "lesson")
 MAX_TRAIN_N = 100_000  # the Train ×N field
 MAX_FRONTEND_SAMPLE = 10_000
 MAX_FRONTEND_REACH_K = 1000
@@ -45,6 +45,7 @@ PYTHON_OWNED = frozenset({
     "inside", "inside_replay", "one_step",
     "taught", "can_undo",  # push the chain yourself (widget/teaching.py)
     "engine_state",  # the run's state blob at rest, for pages that train (widget/engine_state.py)
+    "lesson_pages", "lesson_page",  # the lesson (widget/lesson.py): the `lesson` command moves it
 })
 # Keys `errors` may hold: settings, view fields and the two actions that can fail.
 ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
@@ -106,6 +107,8 @@ class WidgetTraits(anywidget.AnyWidget):
     taught = Dict().tag(sync=True)  # the last nudge / teach: the chain before and what moved (widget/teaching.py)
     can_undo = Unicode("").tag(sync=True)  # "reset", "nudge" or "teach": what undo() would take back
     engine_state = traitlets.Bytes(b"").tag(sync=True)  # the run's state blob at rest (widget/engine_state.py)
+    lesson_pages = List(Dict()).tag(sync=True)  # the lesson's pages (babygpt_widget/lesson/schema.py)
+    lesson_page = Int(-1).tag(sync=True)  # the page on the card; -1 = closed
 
     # -- validation of view traits: refused values raise FieldError (a ValueError and a
     #    TraitError, so traitlets rolls the write back) and the old value is kept -----------------

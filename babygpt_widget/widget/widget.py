@@ -28,6 +28,7 @@ from .compare import CompareMixin
 from .engine_reads import EngineReads
 from .engine_state import EngineStateSync
 from .inside import InsideMixin
+from .lesson import LessonMixin, resolve_lesson
 from .play_loop import CHUNK_SECONDS, TrainingRunner
 from .teaching import TeachingCommands
 from .traits import CONTROLS, ERROR_FIELDS, LAYOUTS, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
@@ -39,24 +40,27 @@ HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for larg
 HISTORY_BYTES_PER_SECOND = 2**20
 
 
-class BabyGPTWidget(InsideMixin, CompareMixin, TeachingCommands, FrontEndCommands, TrainingRunner, EngineReads,
-                    EngineStateSync,
-                    WidgetTraits):
+class BabyGPTWidget(LessonMixin, InsideMixin, CompareMixin, TeachingCommands, FrontEndCommands, TrainingRunner,
+                    EngineReads, EngineStateSync, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
-    (the Train ×N count). Methods and properties mirror BabyGPT: the ones that change the run
+    (the Train ×N count) and ``lesson`` ("seed", the built-in lesson, or your own list of pages: see
+    babygpt_widget/lesson; opened at its first page; without it the Lesson button offers "seed"). Methods and properties mirror BabyGPT: the ones that change the run
     (train, step, reset, configure, sample, load_run, ...) are here and update the drawing; the
     ones that read it (alphabet, probabilities, history, transition_matrix, to_svg, ...) are in
     ``EngineReads`` (engine_reads.py). ``engine`` is the BabyGPT itself.
     """
 
     def __init__(self, *, graph_layout: str = "circular", train_n: int = 50, controls: list[str] | None = None,
-                 presentation: bool = False, play_speed: float | None = None, **run_settings: Any) -> None:
+                 presentation: bool = False, play_speed: float | None = None, lesson: Any = None,
+                 **run_settings: Any) -> None:
+        pages = resolve_lesson("seed" if lesson is None else lesson)  # a bad lesson raises before anything
         engine = BabyGPT(**run_settings)  # bad settings raise here, before any widget exists
         self.engine = engine
         self._init_owner()
         self._init_compare()
+        self._init_lesson()
         # Play's pace: full speed, or in presentation a pace a class can follow (widget/traits.py)
         speed = (PRESENTATION_PLAY_SPEED if presentation else 0.0) if play_speed is None else play_speed
         self._speed_auto = play_speed is None  # before the traits' observers run
@@ -71,6 +75,9 @@ class BabyGPTWidget(InsideMixin, CompareMixin, TeachingCommands, FrontEndCommand
         self._step_timing: tuple[Any, Any, float] | None = None  # (model, config measured on, s/step)
         self.on_msg(self._on_message)
         self._push(history=True)
+        self.lesson_pages = pages
+        if lesson is not None:
+            self.lesson.go(0)
         _warm_up_optimizer_imports()
 
     # -- the engine's API, mirrored ---------------------------------------------------------------

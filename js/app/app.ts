@@ -19,6 +19,8 @@ import type { FrameScheduler } from "./frameScheduler";
 import { createInteractions } from "./interactions";
 import type { Interactions } from "./interactions";
 import { KernelProbe } from "./kernelProbe";
+import { createLesson } from "./lesson";
+import type { LessonRunner } from "./lesson";
 import { showKernelState, STATIC_BADGE, STATIC_REASON } from "./kernelStatus";
 import { bindShortcuts } from "./keyboard";
 import { createRedraw } from "./render";
@@ -65,13 +67,14 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   // The views call back through `ix` (made once the views exist) and `scheduler` (once the
   // render path exists): both are assigned below, before any event can arrive.
   let ix!: Interactions;
+  let lesson!: LessonRunner;
   let scheduler: FrameScheduler | undefined;
   const v = buildViews(
     root,
     {
       commands,
       hover: (kind, index, ev) => ix.hover(kind, index, ev),
-      clickNode: (index) => ix.clickNode(index),
+      clickNode: (index) => lesson.clickNode(st.chain.states[index] ?? "") || ix.clickNode(index),
       exportAs: (format) => ix.exportAs(format),
       search: (text) => ix.search(text),
       sample: (req) => ix.sample(req),
@@ -160,7 +163,11 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     },
     signal,
   );
-  const redraw = createRedraw({ st, v, chain, ix, view, get, refit: () => fit.request() });
+  lesson = createLesson(st, v, commands, get, kernelOk, () => fit.request(), () => {
+    st.dirty.add("controls");
+    scheduler?.request();
+  }, signal);
+  const redraw = createRedraw({ st, v, chain, ix, view, get, refit: () => fit.request(), lesson });
   scheduler = (options.scheduler ?? frameScheduler)(redraw);
   const sched = scheduler;
   const handlers: [string, () => void][] = [];

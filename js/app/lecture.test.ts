@@ -210,7 +210,7 @@ describe("presentation and classroom controls", () => {
     expect(off('section[data-section="compare"]')).toBe(true);
     s.$(".babygpt-widget").dispatchEvent(new KeyboardEvent("keydown", { key: "r", bubbles: true }));
     expect(s.model.commands()).toEqual([]);
-    s.model.set("controls", ["step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature", "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare"]);
+    s.model.set("controls", ["step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature", "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare", "lesson"]);
     s.flush();
     expect(s.$$(".bg-off")).toHaveLength(0);
   });

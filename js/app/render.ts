@@ -23,9 +23,11 @@ export interface RenderDeps {
   get: TraitGetter;
   /** Refit the screen (presentation and visibility change the sizes). */
   refit(): void;
+  /** The lesson card follows what is shown (after the views: its figures read them). */
+  lesson?: { update(s: ViewState): void };
 }
 
-export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps): () => void {
+export function createRedraw({ st, v, chain, ix, view, get, refit, lesson }: RenderDeps): () => void {
   const { dirty } = st;
   const { graph, controls } = v;
 
@@ -145,6 +147,7 @@ export function createRedraw({ st, v, chain, ix, view, get, refit }: RenderDeps)
       v.longRun.setSpeed(s.playSpeed);
     }
     if (st.hover && (dirty.has("derived") || dirty.has("history"))) ix.showTooltip();
+    lesson?.update(s);
     graph.flush(); // a big chain's canvas is painted here, inside the measured redraw
     dirty.clear();
     st.painted = true;

@@ -168,7 +168,9 @@ export class ShellFit {
     const fs = getComputedStyle(frame);
     const gap = parseFloat(fs.rowGap) || 0;
     const pad = (parseFloat(rs.paddingTop) || 0) + (parseFloat(rs.paddingBottom) || 0);
-    const beside = timelineBeside(root.classList.contains("bg-presentation"), wide, avail, header.offsetHeight);
+    // an open lesson card needs the side column's height: the timeline stays under the chain then
+    const presenting = root.classList.contains("bg-presentation") && !root.classList.contains("bg-lesson-open");
+    const beside = timelineBeside(presenting, wide, avail, header.offsetHeight);
     root.classList.toggle("bg-time-side", beside);
     // The timeline is under the chain unless it is beside it: both on screen at once.
     const under = beside || timeline.classList.contains("bg-off") ? 0 : timeline.offsetHeight + gap;

@@ -77,6 +77,10 @@ export interface Traits {
   taught?: unknown;
   /** What undo would take back: "reset", "nudge", "teach"; "" for nothing. */
   can_undo?: string;
+  // ---- the lesson (js/app/lesson.ts; Python-owned, moved by the `lesson` command) ----
+  lesson_pages?: unknown;
+  /** The page on the card; -1 = closed. */
+  lesson_page?: number;
 }
 
 /** A sampled walk: the start state and the sampled characters after it. */
@@ -108,6 +112,7 @@ export const CONTROL_NAMES = [
   "runstring",
   "inside",
   "compare",
+  "lesson",
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
@@ -135,7 +140,9 @@ export type Command =
   // push the chain yourself (js/panels/push)
   | { cmd: "nudge"; state: string; token: string; p: number; steps: number }
   | { cmd: "teach"; targets: Record<string, Record<string, number>>; steps: number }
-  | { cmd: "undo" };
+  | { cmd: "undo" }
+  // the lesson card's Back / Next / Leave (js/app/lesson.ts); -1 leaves
+  | { cmd: "lesson"; page: number };
 
 /** The part of anywidget's AnyModel this front end uses (keeps fakes small). */
 export interface WidgetModel {

@@ -60,5 +60,7 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   one_step: [], // js/panels/step listens to it itself
   taught: [], // js/panels/push listens to it itself
   can_undo: ["longrun"],
+  lesson_pages: ["controls"], // the card follows every redraw (js/app/lesson.ts)
+  lesson_page: ["controls"],
 };
 export const ALL_DIRTY = [...new Set(Object.values(TRAIT_EFFECTS).flat()), "layout"] as Dirty[];
