@@ -27,6 +27,7 @@ from .commands import FrontEndCommands
 from .compare import CompareMixin
 from .engine_reads import EngineReads
 from .inside import InsideMixin
+from .linked_view import LinkedViewMixin
 from .play_loop import CHUNK_SECONDS, TrainingRunner
 from .traits import CONTROLS, ERROR_FIELDS, LAYOUTS, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
 
@@ -37,7 +38,7 @@ HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for larg
 HISTORY_BYTES_PER_SECOND = 2**20
 
 
-class BabyGPTWidget(InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner, EngineReads, WidgetTraits):
+class BabyGPTWidget(LinkedViewMixin, InsideMixin, CompareMixin, FrontEndCommands, TrainingRunner, EngineReads, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
