@@ -12,6 +12,7 @@ import { TRAIT_EFFECTS } from "../state/traitEffects";
 import { decodeView } from "../state/viewState";
 import type { TraitGetter } from "../state/viewState";
 import { initialState } from "./appState";
+import { currentLink } from "./viewLinkState";
 import { chainUpdates } from "./chainUpdates";
 import { createCommands } from "./commands";
 import { frameScheduler } from "./frameScheduler";
@@ -80,6 +81,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       suggested: () => st.found ?? v.walks.current,
       staticReason: () => st.staticReason,
       highlightState: (s) => v.graph.highlight(s === null ? null : (st.space.index.get(s) ?? null)),
+      link: () => currentLink(st, view()),
       compareModeChanged: () => {
         st.dirty.add("derived");
         scheduler?.request();
