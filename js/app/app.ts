@@ -13,6 +13,9 @@ import { decodeView } from "../state/viewState";
 import type { TraitGetter } from "../state/viewState";
 import { initialState } from "./appState";
 import { currentLink } from "./viewLinkState";
+import { bindPageUrl } from "./urlView";
+import type { PageUrl } from "./urlView";
+import { errorSlot, setText } from "../util/dom";
 import { chainUpdates } from "./chainUpdates";
 import { createCommands } from "./commands";
 import { frameScheduler } from "./frameScheduler";
@@ -177,6 +180,22 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   redraw(); // first paint synchronously: no empty frame
   fit.fit();
+
+  // a single-widget saved page hands over its address: its # part is the view link (urlView.ts)
+  const pageUrl = (model as { pageUrl?: PageUrl }).pageUrl;
+  if (pageUrl) {
+    const note = errorSlot("link");
+    v.controls.barErrors.append(note);
+    const on = (event: string, fn: () => void): void => {
+      model.on(event, fn);
+      handlers.push([event, fn]);
+    };
+    const link = (): string => {
+      sched.flush();
+      return currentLink(st, view());
+    };
+    bindPageUrl(pageUrl, st, commands, (k) => model.get(k), link, (t) => setText(note, t), on, signal);
+  }
 
   return {
     root,
