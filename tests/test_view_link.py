@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from babygpt_widget.core.config import MAX_STEPS, RunConfig
 from babygpt_widget.runs.runstring import Segment, format_run_string
-from babygpt_widget.widget.traits import CONTROLS
+from babygpt_widget.widget.traits import CONTROLS, SECTIONS
 from babygpt_widget.widget.view_link import (MAX_LENGTH, MAX_MARKED, PREFIX, ViewLink, escape_value, format_link,
                                              parse_link, plain_number)
 
@@ -79,10 +79,12 @@ states = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_si
 @given(step=st.none() | st.integers(0, MAX_STEPS), layout=st.sampled_from(["circular", "force"]),
        temperature=st.floats(0, 2), marked=st.lists(states, max_size=8, unique=True),
        hide=st.lists(st.sampled_from(CONTROLS), unique=True), steps=st.integers(0, 1000),
-       alphabet=st.sampled_from(["01", "ab", "a;b=c%|é😀#,", "xyz"]))
-def test_every_field_round_trips(step, layout, temperature, marked, hide, steps, alphabet) -> None:
+       alphabet=st.sampled_from(["01", "ab", "a;b=c%|é😀#,", "xyz"]), select=st.just("") | states,
+       opened=st.lists(st.sampled_from(SECTIONS), unique=True))
+def test_every_field_round_trips(step, layout, temperature, marked, hide, steps, alphabet, select, opened) -> None:
     run = format_run_string([Segment(RunConfig(alphabet=alphabet, sequence=alphabet * 3, context_length=2), steps)])
-    view = ViewLink(run, step, layout, temperature, tuple(marked), tuple(c for c in CONTROLS if c in hide))
+    view = ViewLink(run, step, layout, temperature, tuple(marked), tuple(c for c in CONTROLS if c in hide), select,
+                    tuple(c for c in SECTIONS if c in opened))
     link = format_link(view)
     assert set(link) <= FRAGMENT_SAFE
     assert parse_link(link) == view

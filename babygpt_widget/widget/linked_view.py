@@ -17,7 +17,7 @@ class LinkedViewMixin:
     @property
     def link(self) -> str:
         """The view link of what is on screen: the run string plus the shown step, layout,
-        temperature, marked states and hidden controls (``BabyGPTWidget.from_link`` rebuilds it)."""
+        temperature, marked and selected states, open side-panel sections and hidden controls (``BabyGPTWidget.from_link`` rebuilds it)."""
         with self._owner():  # type: ignore[attr-defined]
             index = self.shown_index  # type: ignore[attr-defined]
             history = self.engine.history  # type: ignore[attr-defined]
@@ -25,7 +25,8 @@ class LinkedViewMixin:
             return format_link(ViewLink(
                 run=self.run_string, step=step, layout=self.graph_layout,  # type: ignore[attr-defined]
                 temperature=float(self.temperature), marked=tuple(self.naughty),  # type: ignore[attr-defined]
-                hide=hidden_controls(self.controls)))  # type: ignore[attr-defined]
+                hide=hidden_controls(self.controls),  # type: ignore[attr-defined]
+                select=self.selected_state, open=tuple(self.open_sections)))  # type: ignore[attr-defined]
 
     @classmethod
     def from_link(cls, link: str, **view: Any) -> Any:
@@ -49,14 +50,17 @@ class LinkedViewMixin:
         """Temperature, marks and shown step of a link, on this widget's (just loaded) run."""
         with self._owner():  # type: ignore[attr-defined]
             states = self.engine.state_space(include_prefixes=True).index  # type: ignore[attr-defined]
-            unknown = [s for s in parsed.marked if s not in states]
+            unknown = [s for s in (*parsed.marked, parsed.select) if s and s not in states]
             if unknown:
-                raise FieldError("link", f"marked: {unknown[0]!r} is not a state of this run "
+                key = "marked" if unknown[0] in parsed.marked else "select"
+                raise FieldError("link", f"{key}: {unknown[0]!r} is not a state of this run "
                                          f"(alphabet {self.engine.alphabet!r}, context "  # type: ignore[attr-defined]
                                          f"{self.engine.config.context_length})")  # type: ignore[attr-defined]
             with self.hold_sync():  # type: ignore[attr-defined]
                 self.temperature = parsed.temperature
                 self.naughty = list(parsed.marked)
+                self.selected_state = parsed.select
+                self.open_sections = list(parsed.open)
             if parsed.step is not None:
                 self._link_step = parsed.step
                 if not self.training:  # type: ignore[attr-defined]

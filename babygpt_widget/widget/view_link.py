@@ -1,14 +1,16 @@
 """View links: a run and what is on screen, in one line a lecturer can hand out.
 
-    babygpt-view1:run=babygpt2:seq%3D111101111011110%3Balphabet%3D01%3B…%3Bsteps%3D50;step=20;layout=force;T=0.5;marked=000,101;hide=compare,inside
+    babygpt-view1:run=babygpt2:seq%3D111101111011110%3Balphabet%3D01%3B…%3Bsteps%3D50;step=20;layout=force;T=0.5;marked=000,101;select=101;open=view,inside,run;hide=compare,inside
 
 ``key=value`` pairs separated by ``;`` after the versioned prefix. ``run`` is the run's exact
 run string (see runs/runstring.py) as one escaped value; the rest is the view: the shown
-training step (``live`` or a step), the layout, the temperature, the marked (naughty) states
-and the controls hidden (TensorFlow Playground's ``hide``: a trimmed widget for a class).
+training step (``live`` or a step), the layout, the temperature, the marked (naughty) states,
+the selected state, the side panel's open sections (``none`` for none; left out when they are
+the default ones) and the controls hidden (TensorFlow Playground's ``hide``: a trimmed widget
+for a class).
 Values are percent-encoded (UTF-8) except ``A-Z a-z 0-9 - . _ ~ : @ /``, so a link is safe
 as a URL's ``#`` part as it is. The formatter writes the keys in this order, ``marked`` and
-``hide`` only when not empty; js/app/viewLink.ts writes the same text (golden test).
+``select``, ``open`` and ``hide`` only when not the default; js/app/viewLink.ts writes the same text (golden test).
 
 ``parse_link`` is bounded (length, number of marks) and validates every value with a
 ValueError starting ``link:`` that names the key; unknown or repeated keys are refused.
@@ -27,10 +29,10 @@ from ..core.config import MAX_STEPS
 from ..core.field_checks import echo
 from ..runs.runstring import MAX_LENGTH as RUN_MAX_LENGTH
 from ..runs.runstring import parse_run_string, too_long_text
-from .traits import CONTROLS, LAYOUTS
+from .traits import CONTROLS, DEFAULT_OPEN, LAYOUTS, SECTIONS
 
 PREFIX = "babygpt-view1:"
-KEYS = ("run", "step", "layout", "T", "marked", "hide")
+KEYS = ("run", "step", "layout", "T", "marked", "select", "open", "hide")
 MAX_MARKED = 4096  # the most states a chain draws with marks
 # Every character of a maximal run string may take 3 characters escaped (ASCII delimiters);
 # longer links (long sequences of non-ASCII characters) carry the run's too-long marker.
@@ -49,6 +51,8 @@ class ViewLink:
     temperature: float = 1.0
     marked: tuple[str, ...] = ()
     hide: tuple[str, ...] = ()  # controls not shown, in CONTROLS order
+    select: str = ""  # the selected state ("" = none)
+    open: tuple[str, ...] = DEFAULT_OPEN  # the side panel's open sections, in SECTIONS order
 
     @property
     def controls(self) -> list[str]:
@@ -87,13 +91,18 @@ def format_link(view: ViewLink) -> str:
              ("T", plain_number(view.temperature))]
     if view.marked:
         pairs.append(("marked", ",".join(escape_value(s) for s in view.marked)))
+    if view.select:
+        pairs.append(("select", escape_value(view.select)))
+    opened = tuple(c for c in SECTIONS if c in view.open)
+    if opened != DEFAULT_OPEN:
+        pairs.append(("open", ",".join(opened) or "none"))
     if view.hide:
         pairs.append(("hide", ",".join(c for c in CONTROLS if c in view.hide)))
     text = PREFIX + ";".join(f"{k}={v}" for k, v in pairs)
     if len(text) > MAX_LENGTH:
         steps = parse_run_string(view.run).steps
         return format_link(ViewLink(too_long_text(steps), view.step, view.layout, view.temperature,
-                                    view.marked, view.hide))
+                                    view.marked, view.hide, view.select, view.open))
     return text
 
 
@@ -134,7 +143,8 @@ def parse_link(text: Any) -> ViewLink:
         raise ValueError(f"link: run: {str(e).removeprefix('run_string: ')}") from None
     return ViewLink(run=run, step=_step(raw.get("step", "live")), layout=_layout(raw.get("layout", "circular")),
                     temperature=_temperature(raw.get("T", "1")), marked=_marked(raw.get("marked", "")),
-                    hide=_hide(raw.get("hide", "")))
+                    hide=_hide(raw.get("hide", "")), select=_select(raw.get("select", "")),
+                    open=_open(raw.get("open")))
 
 
 def _decode(key: str, value: str) -> str:
@@ -189,6 +199,28 @@ def _hide(value: str) -> tuple[str, ...]:
     if len(set(names)) < len(names):
         raise ValueError("link: hide: a control is given twice")
     return tuple(c for c in CONTROLS if c in names)
+
+
+def _select(value: str) -> str:
+    state = _decode("select", value)
+    if value and len(state) > 64:
+        raise ValueError(f"link: select: a state of at most 64 characters; got {len(state):,}")
+    return state
+
+
+def _open(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_OPEN
+    if value == "none":
+        return ()
+    names = value.split(",")
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        raise ValueError(f"link: open: unknown section {echo(unknown[0][:40])}; sections are {', '.join(SECTIONS)} "
+                         "(or none)")
+    if len(set(names)) < len(names):
+        raise ValueError("link: open: a section is given twice")
+    return tuple(c for c in SECTIONS if c in names)
 
 
 def hidden_controls(shown: Sequence[str]) -> tuple[str, ...]:

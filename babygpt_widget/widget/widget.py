@@ -337,6 +337,8 @@ class BabyGPTWidget(LinkedViewMixin, InsideMixin, CompareMixin, FrontEndCommands
         self.naughty = [s for s in self.naughty if s in valid]
         if self.sample_start not in valid:
             self.sample_start = engine.alphabet[-1] * engine.config.context_length
+        if self.selected_state not in valid:
+            self.selected_state = ""
         if self.walk and self.walk.get("start") not in valid:
             self.walk = {}
         self._compare_follow()

@@ -13,6 +13,7 @@ import { decodeView } from "../state/viewState";
 import type { TraitGetter } from "../state/viewState";
 import { initialState } from "./appState";
 import { currentLink } from "./viewLinkState";
+import { panelSync, WatchedMemory } from "./panelSync";
 import { bindPageUrl } from "./urlView";
 import type { PageUrl } from "./urlView";
 import { errorSlot, setText } from "../util/dom";
@@ -70,6 +71,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   // render path exists): both are assigned below, before any event can arrive.
   let ix!: Interactions;
   let scheduler: FrameScheduler | undefined;
+  // open sections and the selected state <-> their traits (panelSync.ts); `v` exists before any event
+  const sync = panelSync(st, () => v, commands, get as <K extends keyof Traits>(k: K) => Traits[K], () => ix);
   const v = buildViews(
     root,
     {
@@ -91,13 +94,13 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       },
     },
     model as unknown as InsideTraits,
-    sectionMemory(model),
+    new WatchedMemory(sectionMemory(model), (name, open) => sync.sectionToggled(name, open)),
     STATIC_BADGE,
     signal,
     options.walkTimer,
   );
   host.appendChild(root);
-  ix = createInteractions(st, v, commands, view, get, () => scheduler?.flush());
+  ix = createInteractions(st, v, commands, view, get, () => scheduler?.flush(), () => sync.foundChanged());
   const chain = chainUpdates(st, v, get, commands, ix);
 
   bindShortcuts(
@@ -180,6 +183,12 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   redraw(); // first paint synchronously: no empty frame
   fit.fit();
+  sync.applySections();
+  sync.applySelected();
+  for (const [event, fn] of [["change:open_sections", () => sync.applySections()], ["change:selected_state", () => sync.applySelected()]] as const) {
+    model.on(event, fn);
+    handlers.push([event, fn]);
+  }
 
   // a single-widget saved page hands over its address: its # part is the view link (urlView.ts)
   const pageUrl = (model as { pageUrl?: PageUrl }).pageUrl;

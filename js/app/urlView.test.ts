@@ -10,7 +10,8 @@ import { manualTimer } from "../testing/harness";
 import { indexAtStep, URL_WRITE_MS } from "./urlView";
 
 const RUN = "babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=49";
-const base: LinkView = { run: RUN, step: 20, layout: "force", temperature: 0.5, marked: ["000"], hide: ["compare"] };
+const base: LinkView = { run: RUN, step: 20, layout: "force", temperature: 0.5, marked: ["000"], hide: ["compare"], select: "101", open: ["view", "step", "run"] };
+const plain: LinkView = { ...base, hide: [], select: "", open: ["view", "inside", "sample", "analysis", "compare", "settings", "run"] };
 
 function open(fragment: string) {
   const writes: string[] = [];
@@ -44,6 +45,12 @@ describe("a saved page's address carries the view", () => {
     expect(p.model.get("temperature")).toBe(0.5);
     expect(p.model.get("naughty")).toEqual(["000"]);
     expect(p.model.get("controls")).not.toContain("compare");
+    expect(p.model.get("selected_state")).toBe("101");
+    expect(p.model.get("open_sections")).toEqual(["view", "step", "run"]);
+    const host = p.mounted.root;
+    const opened = [...host.querySelectorAll<HTMLElement>("section[data-section]")].filter((x) => x.classList.contains("bg-open")).map((x) => x.dataset.section);
+    expect(opened.sort()).toEqual(["run", "step", "view"]);
+    expect(host.querySelector('g.bg-node[data-state="101"]')?.classList.contains("bg-found")).toBe(true);
     expect(p.note()).toBe("");
     p.mounted.destroy();
   });
@@ -59,7 +66,7 @@ describe("a saved page's address carries the view", () => {
     vi.advanceTimersByTime(URL_WRITE_MS - 1);
     expect(p.writes).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(p.writes).toEqual([formatLink({ ...base, hide: [] })]); // one write for four changes
+    expect(p.writes).toEqual([formatLink({ ...plain, step: 20, layout: "force", temperature: 0.5, marked: ["000"] })]); // one write for four changes
     p.mounted.destroy();
     p.model.set("graph_layout", "circular");
     vi.advanceTimersByTime(URL_WRITE_MS * 2);

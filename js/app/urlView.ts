@@ -1,5 +1,5 @@
 // A saved page's address carries the view: opening `page.html#babygpt-view1:…` shows that view
-// (shown step, layout, temperature, marks, hidden controls), and changing the view rewrites the
+// (shown step, layout, temperature, marks, selected state, open sections, hidden controls), and changing the view rewrites the
 // # part with history.replaceState (never pushState: Back leaves the page, it does not replay
 // every slider move), at most every URL_WRITE_MS. Only on a page whose runtime hands the model a
 // `pageUrl` port (js/page/boot.ts: a single-widget saved page); in Jupyter there is none.
@@ -20,7 +20,7 @@ export interface PageUrl {
   replace(fragment: string): void;
 }
 
-export const VIEW_TRAITS = ["shown_index", "graph_layout", "temperature", "naughty", "controls", "run_string"] as const;
+export const VIEW_TRAITS = ["shown_index", "graph_layout", "temperature", "naughty", "controls", "run_string", "open_sections", "selected_state"] as const;
 
 /** The newest history index at or before `step` (Python's History.at_step). */
 export function indexAtStep(steps: Int32Array, length: number, step: number): number {
@@ -42,8 +42,18 @@ export function linkTraits(v: LinkView, st: AppState, runString: string): { valu
   const shown = v.step === null || h.length === 0 ? -1 : indexAtStep(h.steps, h.length, v.step);
   if (shown >= 0 && h.steps[shown] !== v.step) notes.push(`step ${v.step} is not kept in this page: showing step ${h.steps[shown]}, the nearest before it`);
   const controls = CONTROL_NAMES.filter((c) => !v.hide.includes(c));
+  const select = v.select && st.space.index.has(v.select) ? v.select : "";
+  if (v.select && !select) notes.push(`selected ${v.select}: not a state of this chain`);
   return {
-    values: { graph_layout: v.layout, temperature: v.temperature, naughty: marked, controls: [...controls], shown_index: shown },
+    values: {
+      graph_layout: v.layout,
+      temperature: v.temperature,
+      naughty: marked,
+      controls: [...controls],
+      shown_index: shown,
+      open_sections: v.open,
+      selected_state: select,
+    },
     note: notes.join("; "),
   };
 }

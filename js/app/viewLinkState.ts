@@ -1,7 +1,7 @@
 // The view link of what a widget shows now (Copy link; a saved page's # part): the run string
 // plus the shown step, layout, temperature, marked states and hidden controls. The same text as
 // Python's `w.link` for the same traits (js/model/viewLink.ts, golden-tested against Python's).
-import { formatLink, hiddenControls } from "../model/viewLink";
+import { DEFAULT_OPEN, formatLink, hiddenControls } from "../model/viewLink";
 import type { LinkView } from "../model/viewLink";
 import type { ViewState } from "../state/viewState";
 import type { AppState } from "./appState";
@@ -14,6 +14,8 @@ export function currentView(st: AppState, s: ViewState): LinkView {
     temperature: s.temperature,
     marked: [...s.naughty],
     hide: hiddenControls([...s.visible]),
+    select: st.found ?? "",
+    open: s.openSections ?? [...DEFAULT_OPEN],
   };
 }
 

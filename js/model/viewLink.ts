@@ -6,13 +6,16 @@
 import { CONTROL_NAMES } from "./types";
 
 export const LINK_PREFIX = "babygpt-view1:";
-export const LINK_KEYS = ["run", "step", "layout", "T", "marked", "hide"] as const;
+export const LINK_KEYS = ["run", "step", "layout", "T", "marked", "select", "open", "hide"] as const;
 export type LinkKey = (typeof LINK_KEYS)[number];
 const RUN_MAX_LENGTH = 3 * 100_000 + 2_000; // runstring.MAX_LENGTH
 export const LINK_MAX_LENGTH = 3 * RUN_MAX_LENGTH + 200_000;
 export const MAX_MARKED = 4096;
 const MAX_STEPS = 10_000_000;
 const LAYOUTS = ["circular", "force"];
+/** The side panel's sections, top to bottom (traits.SECTIONS); all open at first but This step. */
+export const SECTIONS = ["view", "inside", "step", "sample", "analysis", "compare", "settings", "run"] as const;
+export const DEFAULT_OPEN: string[] = SECTIONS.filter((s) => s !== "step");
 
 export interface LinkView {
   run: string;
@@ -23,6 +26,10 @@ export interface LinkView {
   marked: string[];
   /** Controls not shown, in CONTROL_NAMES order. */
   hide: string[];
+  /** The selected state ("" = none). */
+  select: string;
+  /** The side panel's open sections, in SECTIONS order. */
+  open: string[];
 }
 
 export type LinkParse = { ok: true; view: LinkView } | { ok: false; key: LinkKey | "link"; message: string };
@@ -64,6 +71,9 @@ export function formatLink(v: LinkView): string {
     ["T", plainNumber(v.temperature)],
   ];
   if (v.marked.length) pairs.push(["marked", v.marked.map(escapeValue).join(",")]);
+  if (v.select) pairs.push(["select", escapeValue(v.select)]);
+  const opened = SECTIONS.filter((c) => v.open.includes(c));
+  if (opened.join(",") !== DEFAULT_OPEN.join(",")) pairs.push(["open", opened.join(",") || "none"]);
   if (v.hide.length) pairs.push(["hide", CONTROL_NAMES.filter((c) => v.hide.includes(c)).join(",")]);
   return LINK_PREFIX + pairs.map(([k, x]) => `${k}=${x}`).join(";");
 }
@@ -124,7 +134,7 @@ function readLink(input: unknown): LinkView {
   const run = decode("run", raw.get("run")!);
   if (!/^babygpt[12]:/.test(run) || run.length > RUN_MAX_LENGTH)
     throw new LinkError("run", `link: run: must be a run string (babygpt2:…) of at most ${RUN_MAX_LENGTH.toLocaleString("en")} characters`);
-  return { run, step: readStep(raw.get("step") ?? "live"), layout: readLayout(raw.get("layout") ?? "circular"), temperature: readT(raw.get("T") ?? "1"), marked: readMarked(raw.get("marked") ?? ""), hide: readHide(raw.get("hide") ?? "") };
+  return { run, step: readStep(raw.get("step") ?? "live"), layout: readLayout(raw.get("layout") ?? "circular"), temperature: readT(raw.get("T") ?? "1"), marked: readMarked(raw.get("marked") ?? ""), hide: readHide(raw.get("hide") ?? ""), select: readSelect(raw.get("select") ?? ""), open: readOpen(raw.get("open")) };
 }
 
 function readStep(value: string): number | null {
@@ -162,4 +172,20 @@ function readHide(value: string): string[] {
   if (unknown !== undefined) throw new LinkError("hide", `link: hide: unknown control ${quote(unknown)}; controls are ${CONTROL_NAMES.join(", ")}`);
   if (new Set(names).size < names.length) throw new LinkError("hide", "link: hide: a control is given twice");
   return CONTROL_NAMES.filter((c) => names.includes(c));
+}
+
+function readSelect(value: string): string {
+  const state = decode("select", value);
+  if ([...state].length > 64) throw new LinkError("select", `link: select: a state of at most 64 characters; got ${[...state].length.toLocaleString("en")}`);
+  return state;
+}
+
+function readOpen(value: string | undefined): string[] {
+  if (value === undefined) return [...DEFAULT_OPEN];
+  if (value === "none") return [];
+  const names = value.split(",");
+  const unknown = names.find((n) => !(SECTIONS as readonly string[]).includes(n));
+  if (unknown !== undefined) throw new LinkError("open", `link: open: unknown section ${quote(unknown)}; sections are ${SECTIONS.join(", ")} (or none)`);
+  if (new Set(names).size < names.length) throw new LinkError("open", "link: open: a section is given twice");
+  return SECTIONS.filter((c) => names.includes(c));
 }

@@ -1,6 +1,8 @@
 """View links in a real browser. JupyterLab 1280×720: a view set by hand (scrubbed to step 20,
-a mark, temperature 0.5, force layout; the compare panel hidden) is copied with Copy link, and
-``BabyGPTWidget.from_link`` of the copied text in a new cell shows that exact view."""
+a mark, temperature 0.5, force layout, 101 found, This step opened and Sample closed; the compare
+panel hidden) is copied with Copy link, and ``BabyGPTWidget.from_link`` of the copied text in a
+new cell shows that exact view. A saved page opened offline with ``#<link>`` shows that view, and
+changing the view rewrites the ``#`` part without adding history entries."""
 
 from __future__ import annotations
 
@@ -35,6 +37,9 @@ def _view_facts(view: LectureView) -> dict:
         "compare_hidden": view.root.locator('section[data-section="compare"]').evaluate(
             "s => s.classList.contains('bg-off') && s.getBoundingClientRect().height === 0"),
         "labels": view.edge_labels(),
+        "open": view.root.locator("section.bg-open").evaluate_all("els => els.map(e => e.dataset.section)"),
+        "found": view.root.locator("svg.bg-graph g.bg-node.bg-found").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-state'))"),
     }
 
 
@@ -49,7 +54,12 @@ def test_copy_link_then_from_link_shows_the_exact_view(lab, notebook_dir, jupyte
     expect(view.node("000")).to_have_class(__import__("re").compile("bg-naughty"))
     view.set_input("temperature", 0.5)
     view.layout_select.select_option("force")
-    lab.page.wait_for_function("() => true")
+    view.button("section-step").click()  # open This step
+    view.button("section-sample").click()  # close Sample a walk
+    find = view.root.locator('input[data-field="search_state"]')
+    find.fill("101")
+    find.press("Enter")
+    expect(view.node("101")).to_have_class(__import__("re").compile("bg-found"))
     head = view.root.locator('button[data-action="section-run"]')
     if head.get_attribute("aria-expanded") != "true":
         head.click()
@@ -65,7 +75,8 @@ def test_copy_link_then_from_link_shows_the_exact_view(lab, notebook_dir, jupyte
     copy.click()
     expect(copy).to_have_text("Copied ✓")
     link = lab.page.evaluate("() => navigator.clipboard.readText()")
-    assert link.startswith("babygpt-view1:run=babygpt2:") and ";step=20;layout=force;T=0.5;marked=000;hide=compare" in link
+    assert link.startswith("babygpt-view1:run=babygpt2:") and ";step=20;layout=force;T=0.5;marked=000;select=101;" \
+        "open=view,inside,step,analysis,compare,settings,run;hide=compare" in link, link
     assert _python(lab, "w.link") == link  # the front end's link = Python's for the same view
     before = _view_facts(view)
     # a new cell: the link rebuilds the run and shows the same view
@@ -76,7 +87,8 @@ def test_copy_link_then_from_link_shows_the_exact_view(lab, notebook_dir, jupyte
     after = _view_facts(other)
     assert after == before, (before, after)
     assert before["layout"] == "force" and before["temperature"] == "0.5" and before["marked"] == ["000"]
-    assert before["compare_hidden"] is True
+    assert before["compare_hidden"] is True and before["found"] == ["101"] and "step" in before["open"] \
+        and "sample" not in before["open"]
     assert _python(lab, "[w2.link == w.link, float(abs(w2.engine.probabilities - w.engine.probabilities).max())]") \
         == [True, 0.0]
     other.root.scroll_into_view_if_needed()
@@ -115,7 +127,8 @@ def test_a_saved_page_opened_with_a_link_shows_that_view_and_keeps_the_address_c
     from .test_saved_page_offline import Offline
 
     path, run, probs, states = saved_page
-    link = _link(run, step=20, layout="force", temperature=0.5, marked=("000",), hide=("compare",))
+    view_parts = dict(marked=("000",), hide=("compare",), select="101", open=("view", "step", "run"))
+    link = _link(run, step=20, layout="force", temperature=0.5, **view_parts)
     off = Offline(web_page)
     off.page.goto(f"{path.as_uri()}#{link}", wait_until="domcontentloaded")
     view = LectureView(off.page.locator(".babygpt-widget").first)
@@ -128,6 +141,10 @@ def test_a_saved_page_opened_with_a_link_shows_that_view_and_keeps_the_address_c
     assert view.root.locator('section[data-section="compare"]').evaluate(
         "s => s.classList.contains('bg-off') && s.getBoundingClientRect().height === 0")
     expect(view.error_for("link")).to_be_empty()  # the page's own run: nothing to say
+    assert view.root.locator("section.bg-open").evaluate_all("els => els.map(e => e.dataset.section)") \
+        == ["view", "step", "run"]
+    expect(view.node("101")).to_have_class(__import__("re").compile("bg-found"))
+    expect(view.root.locator('[data-role="found"]')).to_contain_text("101")
     # the chain drawn is step 20's at temperature 0.5 (Python's numbers)
     i = states.index("101")
     expect(view.edge_label("101", "011")).to_have_text(_tempered_label(list(probs[20][i]), 1, 0.5))
@@ -137,11 +154,13 @@ def test_a_saved_page_opened_with_a_link_shows_that_view_and_keeps_the_address_c
     entries = off.page.evaluate("() => history.length")
     assert off.page.evaluate("() => location.hash.slice(1)") == link  # nothing written before a change
     view.layout_select.select_option("circular")
-    circular = _link(run, step=20, layout="circular", temperature=0.5, marked=("000",), hide=("compare",))
+    circular = _link(run, step=20, layout="circular", temperature=0.5, **view_parts)
     off.page.wait_for_function("h => location.hash.slice(1) === h", arg=circular, timeout=10_000)
     view.set_slider(30)
     view.set_input("temperature", 1.5)
-    later = _link(run, step=30, layout="circular", temperature=1.5, marked=("000",), hide=("compare",))
+    view.button("section-sample").click()
+    later = _link(run, step=30, layout="circular", temperature=1.5,
+                  **{**view_parts, "open": ("view", "step", "sample", "run")})
     off.page.wait_for_function("h => location.hash.slice(1) === h", arg=later, timeout=10_000)
     assert off.page.evaluate("() => history.length") == entries
     assert not off.blocked and not off.errors(), (off.blocked, off.errors())

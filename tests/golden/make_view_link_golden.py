@@ -23,9 +23,12 @@ ODD = format_run_string([Segment(RunConfig(alphabet="a;b=c%|é😀#,", sequence=
 VIEWS = [
     ViewLink(SEED),
     ViewLink(SEED, step=20, layout="force", temperature=0.5, marked=("000",)),
+    ViewLink(SEED, step=20, layout="force", temperature=0.5, marked=("000",), select="101",
+             open=("view", "inside", "step", "run")),
+    ViewLink(SEED, select="11", open=()),
     ViewLink(CHANGED, step=0, temperature=0, marked=("000", "101", "11"), hide=("inside", "compare")),
     ViewLink(CHANGED, step=25, temperature=2, hide=("step", "train", "play", "reset", "config", "runstring")),
-    ViewLink(ODD, step=3, layout="force", temperature=0.1 + 0.2, marked=("a;", "é😀", "#,")),
+    ViewLink(ODD, step=3, layout="force", temperature=0.1 + 0.2, marked=("a;", "é😀", "#,"), select="😀,"),
     ViewLink(SEED, temperature=1e-7),
     ViewLink(SEED, temperature=1.2345678901234567),
     ViewLink(SEED, temperature=2 ** -7),
@@ -54,6 +57,11 @@ REFUSED = [
     ("babygpt-view1:run=babygpt2:steps%3D1;hide=everything", "hide"),
     ("babygpt-view1:run=babygpt2:steps%3D1;hide=step,step", "hide"),
     ("babygpt-view1:run=babygpt2:steps%3D1;marked=0 0", "marked"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;open=view,drawer", "open"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;open=view,view", "open"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;open=", "open"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;select=" + "0" * 65, "select"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;select=%E2", "select"),
 ]
 
 
@@ -69,7 +77,8 @@ def golden() -> dict:
     for view in VIEWS:
         link = format_link(view)
         assert parse_link(link) == view, link
-        views.append({"view": {**asdict(view), "marked": list(view.marked), "hide": list(view.hide)}, "link": link})
+        views.append({"view": {**asdict(view), "marked": list(view.marked), "hide": list(view.hide),
+                               "open": list(view.open)}, "link": link})
     return {"views": views, "refused": [{"link": t, "key": k} for t, k in REFUSED]}
 
 
