@@ -332,3 +332,5 @@ class TrainingRunner:
             self.training = False
             self.progress = {}
         self._push(history=True)  # then the whole history (can be megabytes)
+        if getattr(self, "_link_step", None) is not None:  # a view link's step (linked_view.py)
+            self._show_link_step()

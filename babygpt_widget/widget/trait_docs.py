@@ -52,6 +52,8 @@ TRAIT_HELP: dict[str, str] = {
     "reach_k": "Steps within which a walk must reach a marked state.",
     "controls": "Which controls the widget shows (a subset of traits.CONTROLS).",
     "presentation": "Presentation mode: large type, a slower Play for a class to follow.",
+    "open_sections": "The side panel's open sections (a subset of traits.SECTIONS, in their order).",
+    "selected_state": 'The selected state (found with the find box: ringed, its row read out); "" for none.',
 }
 
 

@@ -29,6 +29,9 @@ export default { render({ el }) {
 LAYOUTS = ("circular", "force")
 CONTROLS = ("step", "train", "play", "reset", "slider", "loss", "config", "layout", "sample", "temperature",
             "naughty", "prefixes", "export", "help", "presentation", "runstring", "inside", "compare", "lesson")
+# the side panel's sections, top to bottom; all open at first but This step and Push the chain
+SECTIONS = ("view", "inside", "step", "push", "sample", "analysis", "compare", "settings", "run")
+DEFAULT_OPEN = tuple(s for s in SECTIONS if s not in ("step", "push"))
 MAX_TRAIN_N = 100_000  # the Train ×N field
 MAX_FRONTEND_SAMPLE = 10_000
 MAX_FRONTEND_REACH_K = 1000
@@ -52,6 +55,7 @@ ERROR_FIELDS = frozenset(RunConfig.__dataclass_fields__) | {
     "train", "train_n", "run_string", "graph_layout", "shown_index", "temperature", "walk", "sample_n",
     "sample_start", "sample_seed", "naughty", "reach_k", "presentation", "show_prefixes", "play_speed",
     "k", "other", "hitting",  # runs compared: compare_seeds, compare, hitting
+    "open_sections", "selected_state",  # what a view link carries besides the above
 }
 
 
@@ -96,6 +100,8 @@ class WidgetTraits(anywidget.AnyWidget):
     reach_k = Int(10).tag(sync=True)
     controls = List(Unicode(), default_value=list(CONTROLS)).tag(sync=True)
     presentation = Bool(False).tag(sync=True)
+    open_sections = List(Unicode(), default_value=list(DEFAULT_OPEN)).tag(sync=True)
+    selected_state = Unicode("").tag(sync=True)
     run_string = Unicode("").tag(sync=True)
     # runs compared (widget/compare.py): {} until computed
     ensemble = Dict().tag(sync=True)
@@ -135,6 +141,20 @@ class WidgetTraits(anywidget.AnyWidget):
         if unknown:
             raise FieldError("controls", f"unknown {echo(unknown)}; choose from {', '.join(CONTROLS)}")
         return list(proposal["value"])
+
+    @traitlets.validate("open_sections")
+    def _valid_open_sections(self, proposal: dict) -> list[str]:
+        unknown = [c for c in proposal["value"] if c not in SECTIONS]
+        if unknown:
+            raise FieldError("open_sections", f"unknown {echo(unknown)}; choose from {', '.join(SECTIONS)}")
+        return [c for c in SECTIONS if c in proposal["value"]]
+
+    @traitlets.validate("selected_state")
+    def _valid_selected_state(self, proposal: dict) -> str:
+        value = proposal["value"]
+        if value and value not in self.engine.state_space(include_prefixes=True).index:
+            raise FieldError("selected_state", f"{echo(value)} is not a state")
+        return value
 
     @traitlets.validate("temperature")
     def _valid_temperature(self, proposal: dict) -> float:

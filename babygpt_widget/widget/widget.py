@@ -29,6 +29,7 @@ from .engine_reads import EngineReads
 from .engine_state import EngineStateSync
 from .inside import InsideMixin
 from .lesson import LessonMixin, resolve_lesson
+from .linked_view import LinkedViewMixin
 from .play_loop import CHUNK_SECONDS, TrainingRunner
 from .teaching import TeachingCommands
 from .traits import CONTROLS, ERROR_FIELDS, LAYOUTS, PRESENTATION_PLAY_SPEED, PYTHON_OWNED, WidgetTraits
@@ -40,8 +41,8 @@ HISTORY_UPDATE_INTERVAL = 0.25  # s between history re-sends; scaled up for larg
 HISTORY_BYTES_PER_SECOND = 2**20
 
 
-class BabyGPTWidget(LessonMixin, InsideMixin, CompareMixin, TeachingCommands, FrontEndCommands, TrainingRunner,
-                    EngineReads, EngineStateSync, WidgetTraits):
+class BabyGPTWidget(LessonMixin, LinkedViewMixin, InsideMixin, CompareMixin, TeachingCommands, FrontEndCommands,
+                    TrainingRunner, EngineReads, EngineStateSync, WidgetTraits):
     """``BabyGPTWidget()`` shows the seed's experiment at step 0; train it and watch the chain.
 
     Takes BabyGPT's keyword arguments plus ``graph_layout`` ("circular" | "force") and ``train_n``
@@ -351,6 +352,8 @@ class BabyGPTWidget(LessonMixin, InsideMixin, CompareMixin, TeachingCommands, Fr
         self.naughty = [s for s in self.naughty if s in valid]
         if self.sample_start not in valid:
             self.sample_start = engine.alphabet[-1] * engine.config.context_length
+        if self.selected_state not in valid:
+            self.selected_state = ""
         if self.walk and self.walk.get("start") not in valid:
             self.walk = {}
         self._compare_follow()

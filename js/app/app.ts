@@ -12,6 +12,11 @@ import { TRAIT_EFFECTS } from "../state/traitEffects";
 import { decodeView } from "../state/viewState";
 import type { TraitGetter } from "../state/viewState";
 import { initialState } from "./appState";
+import { currentLink } from "./viewLinkState";
+import { panelSync, WatchedMemory } from "./panelSync";
+import { bindPageUrl } from "./urlView";
+import type { PageUrl } from "./urlView";
+import { errorSlot, setText } from "../util/dom";
 import { chainUpdates } from "./chainUpdates";
 import { createCommands } from "./commands";
 import { frameScheduler } from "./frameScheduler";
@@ -69,6 +74,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
   let ix!: Interactions;
   let lesson!: LessonRunner;
   let scheduler: FrameScheduler | undefined;
+  // open sections and the selected state <-> their traits (panelSync.ts); `v` exists before any event
+  const sync = panelSync(st, () => v, commands, get as <K extends keyof Traits>(k: K) => Traits[K], () => ix);
   const v = buildViews(
     root,
     {
@@ -83,19 +90,20 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       suggested: () => st.found ?? v.walks.current,
       staticReason: () => st.staticReason,
       highlightState: (s) => v.graph.highlight(s === null ? null : (st.space.index.get(s) ?? null)),
+      link: () => currentLink(st, view()),
       compareModeChanged: () => {
         st.dirty.add("derived");
         scheduler?.request();
       },
     },
     model as unknown as InsideTraits,
-    sectionMemory(model),
+    new WatchedMemory(sectionMemory(model), (name, open) => sync.sectionToggled(name, open)),
     STATIC_BADGE,
     signal,
     options.walkTimer,
   );
   host.appendChild(root);
-  ix = createInteractions(st, v, commands, view, get, () => scheduler?.flush());
+  ix = createInteractions(st, v, commands, view, get, () => scheduler?.flush(), () => sync.foundChanged());
   const chain = chainUpdates(st, v, get, commands, ix);
 
   bindShortcuts(
@@ -182,6 +190,28 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
 
   redraw(); // first paint synchronously: no empty frame
   fit.fit();
+  sync.applySections();
+  sync.applySelected();
+  for (const [event, fn] of [["change:open_sections", () => sync.applySections()], ["change:selected_state", () => sync.applySelected()]] as const) {
+    model.on(event, fn);
+    handlers.push([event, fn]);
+  }
+
+  // a single-widget saved page hands over its address: its # part is the view link (urlView.ts)
+  const pageUrl = (model as { pageUrl?: PageUrl }).pageUrl;
+  if (pageUrl) {
+    const note = errorSlot("link");
+    v.controls.barErrors.append(note);
+    const on = (event: string, fn: () => void): void => {
+      model.on(event, fn);
+      handlers.push([event, fn]);
+    };
+    const link = (): string => {
+      sched.flush();
+      return currentLink(st, view());
+    };
+    bindPageUrl(pageUrl, st, commands, (k) => model.get(k), link, (t) => setText(note, t), on, signal);
+  }
 
   return {
     root,

@@ -38,6 +38,8 @@ export function createInteractions(
   get: TraitGetter,
   /** Run a pending redraw now (sampling reads the chain as shown). */
   flush: () => void,
+  /** The found (selected) state changed. */
+  foundChanged: () => void = () => undefined,
 ): Interactions {
   const { graph, search, tooltip, root } = v;
 
@@ -111,6 +113,7 @@ export function createInteractions(
         graph.setFound(-1);
       }
       showFound();
+      foundChanged();
     },
     hover(kind, index, ev) {
       if (index === null) {

@@ -53,6 +53,8 @@ export interface ViewHooks {
   compareModeChanged(): void;
   /** Emphasise a state on the chain (a panel row is hovered); null ends it. */
   highlightState(state: string | null): void;
+  /** The view link of what is on screen (Copy link). */
+  link(): string;
 }
 
 export interface Views extends Screen {
@@ -141,7 +143,7 @@ export function buildViews(
     signal,
   );
   const walks = new WalkView(graph, sampler, root, walkTimer);
-  const runView = new RunStringView((value) => commands.send({ cmd: "load_run", value }), signal);
+  const runView = new RunStringView((value) => commands.send({ cmd: "load_run", value }), signal, () => h.link());
   const longRun = new LongRunView(
     { setSpeed: (v) => save("play_speed", v), undoReset: () => commands.act({ cmd: "undo_reset" }) },
     signal,

@@ -54,6 +54,10 @@ export interface Traits {
   controls: string[];
   presentation: boolean;
   run_string: string;
+  /** The side panel's open sections (view link); absent on an older kernel. */
+  open_sections?: string[];
+  /** The selected (found) state, "" for none (view link); absent on an older kernel. */
+  selected_state?: string;
   // ---- long runs and undo (newer kernels; absent on an older kernel: the UI degrades) ----
   /** Play's target steps per second; 0 = full speed. */
   play_speed?: number;

@@ -10,6 +10,7 @@ import type { HostFactory } from "./host";
 import { decodePage } from "./pageData";
 import type { PageInfo, SavedPage } from "./pageData";
 import { PageModel } from "./pageModel";
+import type { PageUrlPort } from "./pageModel";
 
 /** anywidget's module contract: `export default { initialize?, render }` or a function returning it. */
 export interface WidgetDefinition {
@@ -103,11 +104,28 @@ export function defaultHost(saved: SavedPage, root?: HTMLElement): HostFactory {
   };
 }
 
-/** Renders one widget into `root` from the data it holds. */
-export async function bootRoot(root: HTMLElement, definition: () => Promise<WidgetDefinition>, host?: HostFactory): Promise<Booted> {
+/** The window's address as the widget's view link: read the # part as the browser keeps it
+ *  (escapes stay escaped), rewrite it without a new history entry. */
+export function windowUrl(win: Window): PageUrlPort {
+  return {
+    fragment: () => win.location.hash.replace(/^#/, ""),
+    replace(fragment) {
+      try {
+        win.history.replaceState(win.history.state, "", `#${fragment}`);
+      } catch {
+        win.location.replace(`#${fragment}`); // replaces the entry too
+      }
+    },
+  };
+}
+
+/** Renders one widget into `root` from the data it holds; `url`: the page's address is this
+ *  widget's (a page of one widget: its # part is the view link). */
+export async function bootRoot(root: HTMLElement, definition: () => Promise<WidgetDefinition>, host?: HostFactory, url?: PageUrlPort): Promise<Booted> {
   const saved = decodePage(parseScript(root.querySelector(DATA_SELECTOR), "widget data"));
   const { traits, page } = saved;
   const model = new PageModel(traits, host ?? defaultHost(saved, root));
+  if (url) model.pageUrl = url;
   const def = await definition();
   await def.initialize?.({ model });
   const el = root.ownerDocument.createElement("div");
@@ -130,7 +148,11 @@ export async function boot(doc: Document, load: ModuleLoader = importSource, hos
   const roots = [...doc.querySelectorAll<HTMLElement>(ROOT_SELECTOR)];
   let def: Promise<WidgetDefinition> | null = null;
   const definition = (): Promise<WidgetDefinition> => (def ??= definitionOf(doc, load));
-  const results = await Promise.allSettled(roots.map((root) => bootRoot(root, definition, host)));
+  // save_html's page (one widget in main.bgp-page) gives its address to the widget; a notebook
+  // export's anchors stay the notebook's
+  const win = doc.defaultView;
+  const url = win && roots.length === 1 && roots[0].closest(".bgp-page") ? windowUrl(win) : undefined;
+  const results = await Promise.allSettled(roots.map((root) => bootRoot(root, definition, host, url)));
   const booted: Booted[] = [];
   results.forEach((r, i) => {
     if (r.status === "fulfilled") booted.push(r.value);

@@ -21,7 +21,15 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** The page's address for the widget (js/app/urlView.ts): its # part carries the view link. */
+export interface PageUrlPort {
+  fragment(): string;
+  replace(fragment: string): void;
+}
+
 export class PageModel {
+  /** Set by boot.ts on a single-widget saved page: the widget may read and rewrite the # part. */
+  pageUrl?: PageUrlPort;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly unsaved = new Set<string>();
   private readonly host: PageHost;

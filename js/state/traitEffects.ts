@@ -47,6 +47,8 @@ export const TRAIT_EFFECTS: Record<keyof Traits, Dirty[]> = {
   reach_k: ["derived"],
   controls: ["visibility"],
   presentation: ["presentation"],
+  open_sections: [], // applied by app.ts as it changes (the sections are not redrawn)
+  selected_state: [],
   run_string: ["runstring"],
   play_speed: ["longrun"],
   progress: ["longrun"],

@@ -34,6 +34,9 @@ export interface ViewState {
   errors: Record<string, string>;
   visible: Set<ControlName>;
   presentation: boolean;
+  /** null: a kernel without the trait (sections as remembered). */
+  openSections: string[] | null;
+  selectedState: string;
   runString: string;
   progress: Traits["progress"];
   canUndoReset: boolean;
@@ -78,6 +81,8 @@ export function decodeView(get: TraitGetter, staleErrors: unknown = undefined): 
     errors: (errors === staleErrors ? null : errors) ?? {},
     visible: new Set(Array.isArray(list) ? (list as ControlName[]) : CONTROL_NAMES),
     presentation: get("presentation") === true,
+    openSections: Array.isArray(get("open_sections")) ? (get("open_sections") as string[]) : null,
+    selectedState: get("selected_state") ?? "",
     runString: get("run_string") ?? "",
     progress: get("progress"),
     canUndoReset: get("can_undo_reset") === true,

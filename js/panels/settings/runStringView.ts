@@ -1,4 +1,5 @@
-// The run as one shareable line: shown with a Copy button; paste one to load that run.
+// The run as one shareable line: shown with a Copy button; paste one to load that run. Copy link
+// copies the view link (the run string plus what is on screen, js/model/viewLink.ts).
 import { button, el, errorSlot, setText, showError } from "../../util/dom";
 
 /** Longer run strings (settings changed part-way, long sequences: up to 302,000 characters)
@@ -20,11 +21,13 @@ export class RunStringView {
   private readonly input: HTMLInputElement;
   private readonly error: HTMLElement;
   private readonly copyBtn: HTMLButtonElement;
+  private readonly linkBtn: HTMLButtonElement;
   private localError = "";
   private remoteError = "";
   private value = "";
 
-  constructor(load: (value: string) => void, signal: AbortSignal) {
+  /** `link()`: the view link of what is on screen now (built by the app from the traits). */
+  constructor(load: (value: string) => void, signal: AbortSignal, link: () => string = () => "") {
     this.el = el("div", "bg-runstring");
     this.text = el("code", "bg-run-text");
     this.text.dataset.role = "run-string";
@@ -33,8 +36,13 @@ export class RunStringView {
     this.tail = el("span", "bg-run-tail");
     this.text.append(this.head, this.tail);
     this.copyBtn = button("copy-run", "Copy", "copy the run string to the clipboard");
+    this.linkBtn = button(
+      "copy-link",
+      "Copy link",
+      "copy a link to this exact view: the run string plus the shown step, layout, temperature, marked states and hidden controls (BabyGPTWidget.from_link, or a saved page's address + #link)",
+    );
     const show = el("div", "bg-run-show");
-    show.append(el("span", "bg-field-label", "run"), this.text, this.copyBtn);
+    show.append(el("span", "bg-field-label", "run"), this.text, this.copyBtn, this.linkBtn);
     this.input = el("input");
     this.input.type = "text";
     this.input.dataset.field = "run_string";
@@ -57,7 +65,8 @@ export class RunStringView {
     };
     loadBtn.addEventListener("click", submit, { signal });
     this.input.addEventListener("keydown", (ev) => ev.key === "Enter" && submit(), { signal });
-    this.copyBtn.addEventListener("click", () => void this.copy(), { signal });
+    this.copyBtn.addEventListener("click", () => void this.copy(this.value, this.copyBtn, "Copy"), { signal });
+    this.linkBtn.addEventListener("click", () => void this.copy(link(), this.linkBtn, "Copy link"), { signal });
     // Ctrl+C on the (shortened) line copies the whole run string
     this.text.addEventListener("copy", (ev) => {
       if (!this.value || !ev.clipboardData) return;
@@ -85,24 +94,29 @@ export class RunStringView {
     showError(this.error, this.input, this.localError || this.remoteError);
   }
 
-  /** Clipboard API where allowed; else select the line so Ctrl+C (the copy listener) works. */
-  private async copy(): Promise<void> {
-    const s = this.value;
+  /** Clipboard API where allowed; else the run string: select the line so Ctrl+C (the copy
+   *  listener) works; the link: put it in the load field, selected, for Ctrl+C. */
+  private async copy(s: string, btn: HTMLButtonElement, label: string): Promise<void> {
     try {
       await navigator.clipboard.writeText(s);
-      this.flash("Copied ✓");
+      this.flash(btn, label, "Copied ✓");
     } catch {
-      const range = document.createRange();
-      range.selectNodeContents(this.text);
       const sel = getSelection();
       sel?.removeAllRanges();
-      sel?.addRange(range);
-      this.flash("Selected: Ctrl+C");
+      if (btn === this.copyBtn) {
+        const range = document.createRange();
+        range.selectNodeContents(this.text);
+        sel?.addRange(range);
+      } else {
+        this.input.value = s;
+        this.input.select();
+      }
+      this.flash(btn, label, "Selected: Ctrl+C");
     }
   }
 
-  private flash(label: string): void {
-    this.copyBtn.textContent = label;
-    setTimeout(() => (this.copyBtn.textContent = "Copy"), 1500);
+  private flash(btn: HTMLButtonElement, label: string, now: string): void {
+    btn.textContent = now;
+    setTimeout(() => (btn.textContent = label), 1500);
   }
 }
