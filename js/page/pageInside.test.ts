@@ -29,14 +29,18 @@ function engineSettings(s: Run["settings"]): RunSettings {
 }
 
 /** A page saved after the run's steps (as save_html writes it: traits + the engine's state). */
-function savedPage(run: Run, runString = run.run_string) {
+function savedPage(run: Run, runString = run.run_string, lrAt?: { step: number; lr: number }) {
   const e = new BabyGPTEngine(engineSettings(run.settings));
   const labels = [...new Set(run.answers.map((a) => a.state))];
   const C = run.settings.context_length;
   const V = run.settings.alphabet.length;
   const nPrefix = labels.filter((l) => l.length < C).length;
   const rows = [{ step: 0, loss: e.loss(), p: e.probabilities() }];
-  e.train(run.steps, (step) => rows.push({ step, loss: e.loss(), p: e.probabilities() }));
+  for (let s = 0; s < run.steps; s++) {
+    if (lrAt && s === lrAt.step) e.configure({ lr: lrAt.lr }); // a settings change part-way (a second run-string segment)
+    e.step();
+    rows.push({ step: s + 1, loss: e.loss(), p: e.probabilities() });
+  }
   const dv = (a: Float32Array | Int32Array) => new DataView(a.buffer);
   const traits: Record<string, unknown> = {
     run_string: runString, config: { ...run.settings },
@@ -143,5 +147,67 @@ describe("explain in a page that trains", { timeout: 600_000 }, () => {
     expect((page.traits.inside as { step: number }).step).toBe(50);
     expect(await page.explain(null, null)).toEqual({ reply: "explain", ok: true });
     expect(page.traits.inside).toEqual({});
+  });
+});
+
+describe("past steps in a page that trains", { timeout: 600_000 }, () => {
+  const seed = GOLDEN.seed;
+  const direct = (steps: number[], lrAt?: { step: number; lr: number }) => {
+    const e = new BabyGPTEngine(engineSettings(seed.settings));
+    for (let s = 0; s < steps.at(-1)!; s++) {
+      if (lrAt && s === lrAt.step) e.configure({ lr: lrAt.lr });
+      e.step();
+    }
+    return e.forwardTrace([1, 0, 1]);
+  };
+
+  it("a step after a settings change made in the page replays with the settings of its time", async () => {
+    const page = savedPage({ ...seed, steps: 0, run_string: seed.run_string.replace("steps=50", "steps=0") });
+    page.host.command({ cmd: "train", n: 5 });
+    page.host.command({ cmd: "configure", values: { lr: 0.003 } });
+    page.host.command({ cmd: "train", n: 5 });
+    await page.host.settled();
+    expect(page.traits.global_step).toBe(10);
+    for (const step of [3, 5, 8]) {
+      expect(await page.explain("101", step)).toEqual({ reply: "explain", ok: true });
+      const inside = page.traits.inside as { step: number; probs: number[]; attention: unknown };
+      expect(inside.step).toBe(step);
+      const want = direct([step], { step: 5, lr: 0.003 });
+      expect(maxDiff(flat(inside.probs), Array.from(want.probs).map((x) => Number(x.toPrecision(6))))).toBe(0);
+      expect(maxDiff(flat(inside.attention), Array.from(want.attention).map((x) => Number(x.toPrecision(6))))).toBe(0);
+    }
+  });
+
+  it("a page saved after a part-way settings change replays earlier steps through it (the run string's segments)", async () => {
+    const runString = seed.run_string.replace("steps=50", "steps=5|lr=0.003;steps=5");
+    const page = savedPage({ ...seed, steps: 10 }, runString, { step: 5, lr: 0.003 });
+    for (const step of [3, 8]) {
+      expect(await page.explain("101", step)).toEqual({ reply: "explain", ok: true });
+      const inside = page.traits.inside as { step: number; probs: number[] };
+      expect(inside.step).toBe(step);
+      expect(maxDiff(flat(inside.probs), Array.from(direct([step], { step: 5, lr: 0.003 }).probs).map((x) => Number(x.toPrecision(6))))).toBe(0);
+    }
+  });
+
+  it("a step beyond the replay budget is answered at the nearest one that fits (inside.asked keeps the step asked)", async () => {
+    // saved at step 300: steps 1..299 replay from the seed's weights (step 0), at most 265 steps
+    const page = savedPage({ ...seed, steps: 300, run_string: seed.run_string.replace("steps=50", "steps=300") });
+    expect(await page.explain("101", 280)).toEqual({ reply: "explain", ok: true });
+    const inside = page.traits.inside as { step: number; asked: number; probs: number[] };
+    expect([inside.step, inside.asked]).toEqual([265, 280]); // 265 is 15 away, the live 300 is 20
+    expect(maxDiff(flat(inside.probs), Array.from(direct([265]).probs).map((x) => Number(x.toPrecision(6))))).toBe(0);
+    expect(await page.explain("101", 290)).toEqual({ reply: "explain", ok: true });
+    expect((page.traits.inside as { step: number }).step).toBe(300); // nearer the live step
+  });
+
+  it("Reset replaces the model: the panel's trait is cleared", async () => {
+    const page = savedPage(seed);
+    await page.explain("000", null);
+    expect((page.traits.inside as { step: number }).step).toBe(50);
+    page.host.command({ cmd: "reset" });
+    await page.host.settled();
+    expect(page.traits.inside).toEqual({});
+    expect(await page.explain("000", null)).toEqual({ reply: "explain", ok: true });
+    expect((page.traits.inside as { step: number }).step).toBe(0);
   });
 });
