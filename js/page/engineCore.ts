@@ -13,7 +13,7 @@ import type { Segment } from "./pastSteps";
 export type EngineRequest =
   | { op: "init"; state: ArrayBuffer; segments?: Segment[] }
   /** The inside panel: one context's forward pass at `step` (null: live), replayed when past. */
-  | { op: "explain"; context: number[]; step: number | null }
+  | { op: "explain"; context: number[]; step: number | null; maxReplay?: number }
   | { op: "steps"; n: number }
   | { op: "reset" }
   | { op: "undo_reset" }
@@ -54,7 +54,7 @@ export class EngineCore {
         return { rows: [this.row()], error: null };
       }
       if (!this.engine) return { rows: [], error: "train: the page's engine has no run loaded" };
-      if (req.op === "explain") return { rows: [], error: null, explained: this.explain(req.context, req.step) };
+      if (req.op === "explain") return { rows: [], error: null, explained: this.explain(req.context, req.step, req.maxReplay) };
       if (req.op === "reset") {
         this.undo = this.engine;
         this.undoPast = this.past;
@@ -99,7 +99,7 @@ export class EngineCore {
   }
 
   /** Python's plan_past with nearest=True: live, a snapshot, or a bounded replay from one. */
-  private explain(context: number[], asked: number | null): { step: number; trace: ForwardTrace } {
+  private explain(context: number[], asked: number | null, maxReplay = Infinity): { step: number; trace: ForwardTrace } {
     const engine = this.engine!;
     const now = engine.globalStep;
     let step = asked ?? now;
@@ -108,7 +108,8 @@ export class EngineCore {
     if (!Number.isInteger(step) || step < floor || step > now) {
       throw new RangeError(`step: must be an integer from ${commas(floor)} to ${commas(now)}; got ${step}`);
     }
-    if (step < now && past !== null && step >= past.floor && past.distance(step) > past.limit) step = past.nearest(step, now);
+    const limit = past === null ? 0 : Math.min(past.limit, maxReplay);
+    if (step < now && past !== null && past.distance(step) > limit) step = past.nearest(step, now, limit);
     if (step >= now || past === null) return { step: now, trace: engine.forwardTrace(context) };
     return { step, trace: past.modelAt(step).forwardTrace(context) };
   }

@@ -25,6 +25,9 @@ import { RunLog } from "./runLog";
 export const LOCAL_COMMANDS = ["step", "train", "play", "pause", "stop", "reset", "undo_reset", "configure", "explain"] as const;
 /** Python's MAX_STEPS (core/config.py): a run holds at most this many steps. */
 export const MAX_STEPS = 10_000_000;
+/** On the main thread (no Worker) a past step's replay blocks the page: at most this many steps
+ *  (~0.3 s at the default size), the nearest step that fits beyond. */
+const MAIN_THREAD_REPLAY = 20;
 /** While training, the history traits (the whole table) go out at most this often; always at the end. */
 const HISTORY_PUSH_MS = 250;
 const UNDO_NOTHING = "undo_reset: nothing to undo: no reset since the last training step or settings change";
@@ -191,7 +194,8 @@ export class EngineHost implements PageHost {
     }
     const model = this.model;
     void this.ready.then(async () => {
-      const reply = await this.backend.request({ op: "explain", context, step: asked });
+      const maxReplay = this.backend.where === "main thread" ? MAIN_THREAD_REPLAY : undefined;
+      const reply = await this.backend.request({ op: "explain", context, step: asked, maxReplay });
       if (this.closed) return;
       if (reply.error || !reply.explained) return this.answer("explain", clip(reply.error ?? "explain: the page's engine did not answer"), "step");
       const cfg = (get("config") ?? {}) as { alphabet?: string; n_layer?: number; n_head?: number };

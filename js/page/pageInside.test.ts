@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { BabyGPTEngine, encodeState } from "../engine";
 import type { RunSettings } from "../engine";
 import { createBackend } from "./engineBackend";
+import type { EngineBackend } from "./engineBackend";
 import { EngineCore } from "./engineCore";
 import { EngineHost, LOCAL_COMMANDS } from "./engineHost";
 import { replayLimit } from "./pastSteps";
@@ -29,7 +30,7 @@ function engineSettings(s: Run["settings"]): RunSettings {
 }
 
 /** A page saved after the run's steps (as save_html writes it: traits + the engine's state). */
-function savedPage(run: Run, runString = run.run_string, lrAt?: { step: number; lr: number }) {
+function savedPage(run: Run, runString = run.run_string, lrAt?: { step: number; lr: number }, where: "worker" | "main thread" = "worker") {
   const e = new BabyGPTEngine(engineSettings(run.settings));
   const labels = [...new Set(run.answers.map((a) => a.state))];
   const C = run.settings.context_length;
@@ -54,7 +55,7 @@ function savedPage(run: Run, runString = run.run_string, lrAt?: { step: number; 
   const replies: { reply: string; ok: boolean; error?: string; field?: string }[] = [];
   const host = new EngineHost(
     { reply: (c) => replies.push(c as (typeof replies)[number]), update: (v) => Object.assign(traits, v), get: (k) => traits[k] },
-    createBackend(null, () => new EngineCore()),
+    backendIn(where),
     new Uint8Array(encodeState(e.exportState())),
     { ...traits },
   );
@@ -66,6 +67,12 @@ function savedPage(run: Run, runString = run.run_string, lrAt?: { step: number; 
     return replies[n];
   };
   return { traits, host, explain };
+}
+
+/** The engine core in this thread, answering as the page's Worker (or main-thread backend) would. */
+function backendIn(where: "worker" | "main thread"): EngineBackend {
+  const local = createBackend(null, () => new EngineCore());
+  return { request: (r) => local.request(r), destroy: () => local.destroy(), where };
 }
 
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
@@ -198,6 +205,14 @@ describe("past steps in a page that trains", { timeout: 600_000 }, () => {
     expect(maxDiff(flat(inside.probs), Array.from(direct([265]).probs).map((x) => Number(x.toPrecision(6))))).toBe(0);
     expect(await page.explain("101", 290)).toEqual({ reply: "explain", ok: true });
     expect((page.traits.inside as { step: number }).step).toBe(300); // nearer the live step
+  });
+
+  it("on the main thread (no Worker) a replay is capped at 20 steps: the nearest step that fits", async () => {
+    const page = savedPage({ ...seed, steps: 50 }, seed.run_string, undefined, "main thread");
+    expect(await page.explain("101", 10)).toEqual({ reply: "explain", ok: true });
+    expect((page.traits.inside as { step: number }).step).toBe(10);
+    expect(await page.explain("101", 30)).toEqual({ reply: "explain", ok: true });
+    expect(page.traits.inside).toMatchObject({ step: 20, asked: 30 }); // 10 from the asked step; the live 50 is 20
   });
 
   it("Reset replaces the model: the panel's trait is cleared", async () => {

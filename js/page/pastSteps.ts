@@ -10,8 +10,10 @@ import { estimateCost } from "../engine/cost";
 
 /** request_cost.REPLAY_SECONDS: rebuilding a past step replays at most this much training. */
 export const REPLAY_SECONDS = 1.0;
-/** Snapshots kept at most (thinned evenly past this: every other one dropped, the stride doubled). */
+/** Snapshots kept at most (thinned evenly past this: every other one dropped, the stride doubled),
+ *  and at most this many bytes of them (weights + both AdamW moments, float32). */
 const MAX_SNAPSHOTS = 64;
+const MAX_SNAPSHOT_BYTES = 64 * 2 ** 20;
 
 /** The live settings from step `start` on (a segment of the run string). */
 export interface Segment {
@@ -37,6 +39,7 @@ export class PastSteps {
   private snaps: EngineState[];
   private segments: Segment[];
   private stride: number;
+  private readonly most: number;
   readonly limit: number;
   /** The last replayed model (a scrub forward continues from it). */
   private cache: BabyGPTEngine | null = null;
@@ -47,6 +50,7 @@ export class PastSteps {
     const now = engine.exportState();
     this.limit = replayLimit(now.settings);
     this.stride = Math.max(1, Math.floor(this.limit / 2));
+    this.most = Math.max(4, Math.min(MAX_SNAPSHOTS, Math.floor(MAX_SNAPSHOT_BYTES / (12 * now.weights.length))));
     const known = segments.length > 0 && segments[0].start === 0 && segments.every((s, i) => i === 0 || s.start > segments[i - 1].start)
       && segments.every((s) => sameShape(s.settings, now.settings)) && segments[segments.length - 1].start <= engine.globalStep
       && sameLive(segments[segments.length - 1].settings, now.settings);
@@ -68,7 +72,7 @@ export class PastSteps {
   stepped(engine: BabyGPTEngine): void {
     if (engine.globalStep - this.snaps[this.snaps.length - 1].optimizer.step < this.stride) return;
     this.snaps.push(engine.exportState());
-    if (this.snaps.length > MAX_SNAPSHOTS) {
+    if (this.snaps.length > this.most) {
       this.snaps = this.snaps.filter((_, i) => i === 0 || i % 2 === 0 || i === this.snaps.length - 1);
       this.stride *= 2;
     }
@@ -91,10 +95,10 @@ export class PastSteps {
 
   /** snapshots.nearest: the step nearest `step` (the earlier on a tie) a replay of at most
    *  `limit` steps rebuilds: from the snapshot before it, the next snapshot, or `now`. */
-  nearest(step: number, now: number): number {
+  nearest(step: number, now: number, limit = this.limit): number {
     const candidates = [now, ...this.snaps.map((s) => s.optimizer.step)];
     const base = this.base(step);
-    if (base !== null && step >= this.floor) candidates.push(Math.min(step, base.optimizer.step + Math.max(0, this.limit)));
+    if (base !== null && step >= this.floor) candidates.push(Math.min(step, base.optimizer.step + Math.max(0, limit)));
     return candidates.reduce((best, c) => {
       const d = Math.abs(c - step) - Math.abs(best - step);
       return d < 0 || (d === 0 && c < best) ? c : best;
