@@ -14,7 +14,7 @@ import { SAVED_PAGE } from "./host";
 import { ARCHITECTURE_FIELDS, CONFIG_FIELDS, PageConfigError, pageRefusal, sameConfig, updatedConfig } from "./pageConfig";
 import type { PageConfig } from "./pageConfig";
 import { PageHistory, savedRows } from "./pageHistory";
-import { ExplainError, checkExplainArgs, contextOf, insideTrait } from "./pageInside";
+import { answerExplain } from "./pageInside";
 import type { HistoryRow } from "./pageHistory";
 import { structureOf, structureTraits } from "./pageStructure";
 import type { Structure } from "./pageStructure";
@@ -25,9 +25,6 @@ import { RunLog } from "./runLog";
 export const LOCAL_COMMANDS = ["step", "train", "play", "pause", "stop", "reset", "undo_reset", "configure", "explain"] as const;
 /** Python's MAX_STEPS (core/config.py): a run holds at most this many steps. */
 export const MAX_STEPS = 10_000_000;
-/** On the main thread (no Worker) a past step's replay blocks the page: at most this many steps
- *  (~0.3 s at the default size), the nearest step that fits beyond. */
-const MAIN_THREAD_REPLAY = 20;
 /** While training, the history traits (the whole table) go out at most this often; always at the end. */
 const HISTORY_PUSH_MS = 250;
 const UNDO_NOTHING = "undo_reset: nothing to undo: no reset since the last training step or settings change";
@@ -171,39 +168,18 @@ export class EngineHost implements PageHost {
     this.backend.destroy();
   }
 
-  /** The inside panel: `inside` = the state's forward pass at `step` (null: the shown step), from the
-   *  page's engine (a past step replayed in the worker, bounded: the nearest step that fits, as
-   *  the widget's explain command answers). Not queued behind Train / Play: it runs between steps. */
+  /** The inside panel (pageInside.ts): not queued behind Train / Play, it runs between steps. */
   private explain(c: { state?: unknown; step?: unknown }): void {
-    const get = (key: string): unknown => (this.port.get ? this.port.get(key) : this.traits[key]);
-    let context: number[];
-    let asked: number | null;
-    try {
-      const args = checkExplainArgs(c.state, c.step);
-      if (args.state === null) {
-        this.port.update({ inside: {} });
-        return this.answer("explain");
-      }
-      const cfg = (get("config") ?? {}) as { alphabet?: string; context_length?: number };
-      const labels = [...((get("prefix_states") as string[] | undefined) ?? []), ...((get("states") as string[] | undefined) ?? [])];
-      context = contextOf(args.state, String(cfg.alphabet ?? ""), Number(cfg.context_length ?? 0), labels);
-      asked = args.step ?? this.shownStep(get("shown_index"));
-    } catch (e) {
-      if (!(e instanceof ExplainError)) throw e;
-      return this.answer("explain", clip(e.message), e.field);
-    }
     const model = this.model;
-    void this.ready.then(async () => {
-      const maxReplay = this.backend.where === "main thread" ? MAIN_THREAD_REPLAY : undefined;
-      const reply = await this.backend.request({ op: "explain", context, step: asked, maxReplay });
-      if (this.closed) return;
-      if (reply.error || !reply.explained) return this.answer("explain", clip(reply.error ?? "explain: the page's engine did not answer"), "step");
-      const cfg = (get("config") ?? {}) as { alphabet?: string; n_layer?: number; n_head?: number };
-      const { step, trace } = reply.explained;
-      if (model === this.model) {
-        this.port.update({ inside: insideTrait(trace, String(cfg.alphabet ?? ""), Number(cfg.n_layer), Number(cfg.n_head), step, asked ?? step) });
-      }
-      this.answer("explain");
+    answerExplain(c, {
+      get: (key) => (this.port.get ? this.port.get(key) : this.traits[key]),
+      shownStep: (index) => this.shownStep(index),
+      answer: (error, field) => this.answer("explain", error === null ? null : clip(error), field),
+      request: (req) => this.ready.then(() => this.backend.request(req)),
+      where: this.backend.where,
+      set: (inside) => {
+        if (!this.closed && model === this.model) this.port.update({ inside }); // else another model's: dropped
+      },
     });
   }
 

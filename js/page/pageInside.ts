@@ -3,10 +3,14 @@
 // made from the page engine's forward trace as widget/inside.py's inside_dict makes it from
 // analysis/explain.py's Explanation (6 significant digits; decided_at from the float32 lens).
 import type { ForwardTrace } from "../engine";
+import type { EngineReply, EngineRequest } from "./engineCore";
 import { echo, pyValue, strRepr } from "./pyFormat";
 
 /** inside.DIGITS: significant digits of `inside`. */
 const DIGITS = 6;
+/** On the main thread (no Worker) a past step's replay blocks the page: at most this many steps
+ *  (~0.3 s at the default size), the nearest step that fits beyond. */
+export const MAIN_THREAD_REPLAY = 20;
 
 export class ExplainError extends Error {
   constructor(readonly field: string, message: string) {
@@ -72,4 +76,48 @@ export function insideTrait(trace: ForwardTrace, alphabet: string, nLayer: numbe
     attention: nested(trace.attention, [nLayer, nHead, T, T]), lens_probs: nested(trace.lensProbs, [nLayer + 1, V]),
     logits: nested(trace.logits, [V]), probs: nested(trace.probs, [V]), decided_at: decidedAt(trace.lensProbs, V), asked,
   };
+}
+
+/** What the explain command needs of its host (EngineHost). */
+export interface ExplainSite {
+  get(key: string): unknown;
+  /** The step the history slider shows at `shown_index` (null: live). */
+  shownStep(index: unknown): number | null;
+  /** The reply (null: ok). */
+  answer(error: string | null, field?: string): void;
+  /** A request to the page's engine, once it is loaded. */
+  request(req: EngineRequest): Promise<EngineReply>;
+  where: "worker" | "main thread";
+  /** Sets the `inside` trait (unless the model was replaced meanwhile). */
+  set(inside: Record<string, unknown>): void;
+}
+
+/** widget/inside.py's _explain_command: null / "" closes the panel; a bad state or step is
+ *  refused naming it; else `inside` = the forward pass at the step asked (null: the shown one),
+ *  or the nearest step whose replay fits (`asked` keeps the one asked). */
+export function answerExplain(c: { state?: unknown; step?: unknown }, site: ExplainSite): void {
+  let context: number[];
+  let asked: number | null;
+  try {
+    const args = checkExplainArgs(c.state, c.step);
+    if (args.state === null) {
+      site.set({});
+      return site.answer(null);
+    }
+    const cfg = (site.get("config") ?? {}) as { alphabet?: string; context_length?: number };
+    const labels = [...((site.get("prefix_states") as string[] | undefined) ?? []), ...((site.get("states") as string[] | undefined) ?? [])];
+    context = contextOf(args.state, String(cfg.alphabet ?? ""), Number(cfg.context_length ?? 0), labels);
+    asked = args.step ?? site.shownStep(site.get("shown_index"));
+  } catch (e) {
+    if (!(e instanceof ExplainError)) throw e;
+    return site.answer(e.message, e.field);
+  }
+  const maxReplay = site.where === "main thread" ? MAIN_THREAD_REPLAY : undefined;
+  void site.request({ op: "explain", context, step: asked, maxReplay }).then((reply) => {
+    if (reply.error || !reply.explained) return site.answer(reply.error ?? "explain: the page's engine did not answer", "step");
+    const cfg = (site.get("config") ?? {}) as { alphabet?: string; n_layer?: number; n_head?: number };
+    const { step, trace } = reply.explained;
+    site.set(insideTrait(trace, String(cfg.alphabet ?? ""), Number(cfg.n_layer), Number(cfg.n_head), step, asked ?? step));
+    site.answer(null);
+  });
 }
