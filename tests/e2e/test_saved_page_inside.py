@@ -4,7 +4,8 @@ default run: Train ×10 → step 60, Look inside 000 → the panel shows step 60
 `inside` trait (computed by the page's own engine, in its Web Worker) equal to Python's
 `w.explain("000", 60)` within float32 rounding; scrub the slider to step 20 → the panel follows
 with Python's step-20 values (replayed in the worker from the seed's weights, as Python replays
-from a snapshot). Screenshot at 1280×720."""
+from a snapshot). Screenshot at 1280×720. A page that cannot train (a width the page's engine
+does not follow bit for bit: no state saved) still replays the saved steps (`inside_replay`)."""
 
 from __future__ import annotations
 
@@ -118,5 +119,44 @@ def test_saved_page_inside_panel_follows_training_and_the_slider(saved, web_page
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "saved-page-inside-step20-1280x720.png"))
 
+    assert off.blocked == [], f"the page asked the network for {off.blocked}"
+    assert off.errors() == [], off.errors()
+
+
+FALLBACK = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from babygpt_widget import BabyGPTWidget
+    out = Path(sys.argv[1])
+    w = BabyGPTWidget(n_embd=6, n_head=2)  # a width the page's engine does not follow bit for bit: no state saved
+    w.train(50)
+    w.explain("000")
+    w.save_html(out / "replay-only.html")
+    lens = {s: w.engine.explain("000", s).lens_probs.astype(float).ravel().tolist() for s in (0, 50)}
+    (out / "lens.json").write_text(json.dumps(lens))
+    """
+)
+
+
+def test_a_page_that_cannot_train_still_replays_the_saved_inside_steps(web_page, tmp_path):
+    (tmp_path / "build.py").write_text(FALLBACK)
+    done = subprocess.run([sys.executable, str(tmp_path / "build.py"), str(tmp_path)], capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    lens = {int(k): v for k, v in json.loads((tmp_path / "lens.json").read_text()).items()}
+    off = Offline(web_page)
+    view = off.open(tmp_path / "replay-only.html")
+    page = off.page
+    expect(view.nodes).to_have_count(8, timeout=30_000)
+    expect(view.button("train")).to_be_disabled()  # nothing to train from: replay only
+    panel = view.root.locator(PANEL)
+    expect(view.root.locator(f'{PANEL}[data-state="000"][data-step="50"]')).to_have_count(1, timeout=30_000)
+    read = "cs => cs.map(c => parseFloat(c.textContent.trim().split(' ').pop()))"
+    shown = panel.locator('[data-role="lens"] .bg-lens-cell').evaluate_all(read)
+    assert len(shown) == len(lens[50]) and all(abs(a - b * 100) <= 0.051 for a, b in zip(shown, lens[50])), shown
+    view.set_slider(0)
+    expect(view.root.locator(f'{PANEL}[data-state="000"][data-step="0"]')).to_have_count(1, timeout=30_000)
+    shown = panel.locator('[data-role="lens"] .bg-lens-cell').evaluate_all(read)
+    assert all(abs(a - b * 100) <= 0.051 for a, b in zip(shown, lens[0])), shown
     assert off.blocked == [], f"the page asked the network for {off.blocked}"
     assert off.errors() == [], off.errors()
