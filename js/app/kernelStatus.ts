@@ -41,7 +41,9 @@ export function showKernelState(
   v.compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, st.staticReason));
   st.dirty.add("compare");
   v.badge.hidden = liveKernel;
-  v.inside.setKernel(state);
+  // a page whose own engine answers explain asks it as it would a kernel
+  if (st.local.has("explain")) v.inside.setKernel("live", "page");
+  else v.inside.setKernel(state);
   // a page that trains by itself keeps its training buttons in the bar (beside the badge)
   v.root.classList.toggle("bg-static", !liveKernel && st.local.size === 0);
   v.root.classList.toggle("bg-local-engine", !liveKernel && st.local.size > 0);

@@ -5,10 +5,15 @@
 // changes (data, lr and weight decay applied to the running model; architecture or seed: a fresh
 // model from torch.manual_seed(seed), as Python's configure rebuilds it).
 import { BabyGPTEngine, TrainingDivergedError, decodeState } from "../engine";
-import type { RunSettings } from "../engine";
+import type { ForwardTrace, RunSettings } from "../engine";
+import { PastSteps } from "./pastSteps";
+import { commas } from "./pyFormat";
+import type { Segment } from "./pastSteps";
 
 export type EngineRequest =
-  | { op: "init"; state: ArrayBuffer }
+  | { op: "init"; state: ArrayBuffer; segments?: Segment[] }
+  /** The inside panel: one context's forward pass at `step` (null: live), replayed when past. */
+  | { op: "explain"; context: number[]; step: number | null; maxReplay?: number }
   | { op: "steps"; n: number }
   | { op: "reset" }
   | { op: "undo_reset" }
@@ -29,53 +34,84 @@ export interface EngineReply {
   error: string | null;
   /** After configure / build / undo_reset: every context's data counts (nodes x V). */
   counts?: Float32Array;
+  /** After explain: the step answered (the nearest that fits when the asked one does not), its forward pass. */
+  explained?: { step: number; trace: ForwardTrace };
 }
 
 export class EngineCore {
   private engine: BabyGPTEngine | null = null;
   /** The run a Reset replaced, until the next step or settings change. */
   private undo: BabyGPTEngine | null = null;
+  /** The running lineage's snapshots (past steps for the inside panel); the reset one's with `undo`. */
+  private past: PastSteps | null = null;
+  private undoPast: PastSteps | null = null;
 
   handle(req: EngineRequest): EngineReply {
     try {
       if (req.op === "init") {
         this.engine = BabyGPTEngine.fromState(decodeState(req.state));
+        this.past = new PastSteps(this.engine, req.segments ?? []);
         return { rows: [this.row()], error: null };
       }
       if (!this.engine) return { rows: [], error: "train: the page's engine has no run loaded" };
+      if (req.op === "explain") return { rows: [], error: null, explained: this.explain(req.context, req.step, req.maxReplay) };
       if (req.op === "reset") {
         this.undo = this.engine;
+        this.undoPast = this.past;
         this.engine = new BabyGPTEngine(this.engine.runSettings()); // torch.manual_seed(seed) + the model's init
+        this.past = new PastSteps(this.engine);
         return { rows: [this.row()], error: null };
       }
       if (req.op === "undo_reset") {
         if (!this.undo) return { rows: [], error: "undo_reset: nothing to undo: no reset since the last training step or settings change" };
         [this.engine, this.undo] = [this.undo, null];
+        [this.past, this.undoPast] = [this.undoPast, null];
         return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
       }
+      this.undoPast = null;
       this.undo = null; // training or a settings change: the reset is final (as in Python)
       if (req.op === "configure") {
         this.engine.configure(req);
+        this.past?.configured(this.engine);
         return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
       }
       if (req.op === "build") {
         this.engine = new BabyGPTEngine(req.settings);
+        this.past = new PastSteps(this.engine);
         return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
       }
       const rows: EngineRow[] = [];
       try {
         for (let i = 0; i < req.n; i++) {
           this.engine.step();
+          this.past?.stepped(this.engine);
           rows.push(this.row());
         }
       } catch (e) {
         if (!(e instanceof TrainingDivergedError)) throw e;
+        this.past?.rolledBack(this.engine);
         return { rows: rows.length ? rows : [this.row()], error: e.message };
       }
       return { rows, error: null };
     } catch (e) {
       return { rows: [], error: e instanceof Error ? e.message : String(e) };
     }
+  }
+
+  /** Python's plan_past with nearest=True: live, a snapshot, or a bounded replay from one. */
+  private explain(context: number[], asked: number | null, maxReplay = Infinity): { step: number; trace: ForwardTrace } {
+    const engine = this.engine!;
+    const now = engine.globalStep;
+    let step = asked ?? now;
+    const past = this.past;
+    const floor = Math.min(past?.floor ?? now, now);
+    if (!Number.isInteger(step) || step < floor || step > now) {
+      throw new RangeError(`step: must be an integer from ${commas(floor)} to ${commas(now)}; got ${step}`);
+    }
+    const limit = past === null ? 0 : Math.min(past.limit, maxReplay);
+    if (step < now && past !== null && past.distance(step) > limit) step = past.nearest(step, now, limit);
+    if (step >= now || past === null) return { step: now, trace: engine.forwardTrace(context) };
+    return { step, trace: past.modelAt(step).forwardTrace(context) };
   }
 
   private row(): EngineRow {

@@ -14,6 +14,7 @@ import { SAVED_PAGE } from "./host";
 import { ARCHITECTURE_FIELDS, CONFIG_FIELDS, PageConfigError, pageRefusal, sameConfig, updatedConfig } from "./pageConfig";
 import type { PageConfig } from "./pageConfig";
 import { PageHistory, savedRows } from "./pageHistory";
+import { answerExplain } from "./pageInside";
 import type { HistoryRow } from "./pageHistory";
 import { structureOf, structureTraits } from "./pageStructure";
 import type { Structure } from "./pageStructure";
@@ -21,7 +22,7 @@ import { clip, pyRepr, pyValue } from "./pyFormat";
 import { RunLog } from "./runLog";
 
 /** The commands this host answers (the front end enables exactly their controls). */
-export const LOCAL_COMMANDS = ["step", "train", "play", "pause", "stop", "reset", "undo_reset", "configure"] as const;
+export const LOCAL_COMMANDS = ["step", "train", "play", "pause", "stop", "reset", "undo_reset", "configure", "explain"] as const;
 /** Python's MAX_STEPS (core/config.py): a run holds at most this many steps. */
 export const MAX_STEPS = 10_000_000;
 /** While training, the history traits (the whole table) go out at most this often; always at the end. */
@@ -74,6 +75,8 @@ export class EngineHost implements PageHost {
   private generation = 0;
   private closed = false;
   private lastHistoryPush = 0;
+  /** Bumped when the model is replaced (reset, undo, a rebuild): an explain of the old one is dropped. */
+  private model = 0;
 
   constructor(
     private readonly port: HostPort,
@@ -87,7 +90,9 @@ export class EngineHost implements PageHost {
     this.structure = this.config ? structureOf(this.config) : null;
     this.recordsPrefix = rows.length === 0 || rows[0].prefix !== null;
     this.history = new PageHistory(rows);
-    this.ready = backend.request({ op: "init", state: state.slice().buffer });
+    // the run's settings from step 0 (an exact run string): steps before the saved one replay from the seed
+    const segments = this.log?.exact && !this.log.tooLong ? this.log.starts.map(([c, start]) => ({ start, settings: engineSettings(c) })) : [];
+    this.ready = backend.request({ op: "init", state: state.slice().buffer, segments });
   }
 
   /** What this page answers: settings only when it knows them exactly. */
@@ -122,6 +127,8 @@ export class EngineHost implements PageHost {
         return this.enqueue(() => this.undoReset());
       case "configure":
         return this.configure(c.values);
+      case "explain":
+        return this.explain(c as { state?: unknown; step?: unknown });
       default:
       // analyses, explain, load_run, …: kernel-only (their controls are disabled on this page)
     }
@@ -159,6 +166,27 @@ export class EngineHost implements PageHost {
     this.closed = true;
     this.stopping = true;
     this.backend.destroy();
+  }
+
+  /** The inside panel (pageInside.ts): not queued behind Train / Play, it runs between steps. */
+  private explain(c: { state?: unknown; step?: unknown }): void {
+    const model = this.model;
+    answerExplain(c, {
+      get: (key) => (this.port.get ? this.port.get(key) : this.traits[key]),
+      shownStep: (index) => this.shownStep(index),
+      answer: (error, field) => this.answer("explain", error === null ? null : clip(error), field),
+      request: (req) => this.ready.then(() => this.backend.request(req)),
+      where: this.backend.where,
+      set: (inside) => {
+        if (!this.closed && model === this.model) this.port.update({ inside }); // else another model's: dropped
+      },
+    });
+  }
+
+  /** The step the history slider shows (null: live). */
+  private shownStep(index: unknown): number | null {
+    const rows = this.history.rows;
+    return typeof index === "number" && index >= 0 && index < rows.length - 1 ? rows[index].step : null;
   }
 
   /** Trains `n` steps (Play: until stopped), one step per request: Stop lands within one step. */
@@ -202,6 +230,8 @@ export class EngineHost implements PageHost {
     if (this.closed) return;
     if (reply.error || !reply.rows.length) return this.fail(reply.error ?? "reset: the page's engine did not answer");
     this.undo = { history: this.history.copy(), log: this.log };
+    this.model++;
+    this.port.update({ inside: {} }); // another model: its forward passes (as Python clears them)
     if (this.config) this.log = RunLog.start(this.config);
     this.history.clear(this.historyRow(reply.rows[0]));
     this.push(reply.rows, true);
@@ -216,6 +246,8 @@ export class EngineHost implements PageHost {
     if (this.closed) return;
     if (reply.error || !reply.rows.length) return this.answer("undo_reset", reply.error ?? UNDO_NOTHING, "undo_reset");
     this.undo = null;
+    this.model++;
+    this.port.update({ inside: {} });
     this.history = undo.history;
     this.log = undo.log;
     this.push(reply.rows, true);
@@ -273,6 +305,7 @@ export class EngineHost implements PageHost {
     else this.log = this.log.changed(config, row.step);
     const structure = (this.structure = structureOf(config));
     if (rebuilt) {
+      this.model++;
       this.recordsPrefix = true;
       this.history = new PageHistory([], structure.capacity);
     }

@@ -79,6 +79,26 @@ describe("inside panel", () => {
     expect(s.$('[data-role="inside-hint"]').textContent).toBe("nearest step the kernel rebuilds quickly: 8 (the slider shows 10)");
   });
 
+  it("a page whose own engine answers explain asks it as a kernel (not the saved replay) and says the page rebuilds", () => {
+    vi.useFakeTimers();
+    const s = make({}, { kernel: false });
+    s.model.reply({ reply: "hello", ok: true, no_kernel: "saved page", local: ["step", "train", "explain"] });
+    s.flush();
+    expect(s.$<HTMLButtonElement>('button[data-action="inside"]').disabled).toBe(false); // nothing saved, yet it opens
+    open(s, "101");
+    expect(explains(s)).toEqual([{ cmd: "explain", state: "101", step: null }]);
+    s.model.update({ inside: fakeInside("101", 50) });
+    s.model.reply({ reply: "explain", ok: true });
+    s.model.update({ shown_index: 10 });
+    s.flush();
+    vi.advanceTimersByTime(300);
+    expect(explains(s).at(-1)).toEqual({ cmd: "explain", state: "101", step: 10 });
+    s.model.update({ inside: { ...fakeInside("101", 8), asked: 10 } });
+    s.model.reply({ reply: "explain", ok: true });
+    s.flush();
+    expect(s.$('[data-role="inside-hint"]').textContent).toBe("nearest step the page rebuilds quickly: 8 (the slider shows 10)");
+  });
+
   it("applies the temperature to the logits; greedy marks the argmax only", () => {
     const s = make();
     open(s, "000");

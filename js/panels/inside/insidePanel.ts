@@ -47,6 +47,8 @@ export class InsidePanel {
   private trait: Inside | null = null;
   private replay: InsideReplay | null = null;
   private kernel: "unknown" | "live" | "static" = "unknown";
+  /** Who answers explain: the kernel, or a page's own engine ("page"). */
+  private answerer = "kernel";
   private shown = { step: 0, live: true };
   private drawn: Inside | null = null;
   /** The panel opened on a state (the section scrolls it into view). */
@@ -131,8 +133,9 @@ export class InsidePanel {
     this.update();
   }
 
-  setKernel(state: "unknown" | "live" | "static"): void {
+  setKernel(state: "unknown" | "live" | "static", answerer = "kernel"): void {
     this.kernel = state;
+    this.answerer = answerer;
     this.update();
   }
 
@@ -253,7 +256,7 @@ export class InsidePanel {
     else if (s === null) hint = "the forward pass behind a state's edges: search a state, sample a walk, or click Look inside, then a state";
     else if (data === null) hint = staticPage ? `no saved data for ${s}: needs a running Python kernel` : `computing ${s}…`;
     else if (staticPage && data.step !== this.shown.step) hint = `saved page: nearest saved step ${data.step} (the slider shows ${this.shown.step})`;
-    else if (data.step !== this.shown.step && data.asked === this.shown.step) hint = `nearest step the kernel rebuilds quickly: ${data.step} (the slider shows ${this.shown.step})`;
+    else if (data.step !== this.shown.step && data.asked === this.shown.step) hint = `nearest step the ${this.answerer} rebuilds quickly: ${data.step} (the slider shows ${this.shown.step})`;
     setText(this.hint, hint);
     this.hint.hidden = hint === "";
     setText(this.stepLine, data ? `step ${data.step}` : "");
