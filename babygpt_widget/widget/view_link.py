@@ -11,7 +11,8 @@ for a class) and the lesson page on the card (``lesson=3``: 0-based like ``w.les
 left out when no lesson is open).
 Values are percent-encoded (UTF-8) except ``A-Z a-z 0-9 - . _ ~ : @ /``, so a link is safe
 as a URL's ``#`` part as it is. The formatter writes the keys in this order, ``marked`` and
-``select``, ``open``, ``hide`` and ``lesson`` only when not the default; js/app/viewLink.ts writes the same text (golden test).
+``select``, ``open``, ``hide`` and ``lesson`` only when not the default; js/app/viewLink.ts
+writes the same text (golden test).
 
 ``parse_link`` is bounded (length, number of marks) and validates every value with a
 ValueError starting ``link:`` that names the key; unknown or repeated keys are refused.

@@ -76,8 +76,10 @@ def test_the_lesson_in_jupyterlab_dark(lab, notebook_dir, jupyter_server):
     card = view.root.locator('[data-role="lesson"]')
     expect(card).to_be_visible(timeout=60_000)
     # the card follows the theme: a dark card with light text, not a white box
-    colours = card.evaluate("""e => { const s = getComputedStyle(e), t = getComputedStyle(e.querySelector('[data-role="lesson-title"]'));
-        const lum = c => { const m = c.match(/[\\d.]+/g).map(Number); return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };
+    colours = card.evaluate("""e => {
+        const t = getComputedStyle(e.querySelector('[data-role="lesson-title"]'));
+        const lum = c => { const m = c.match(/[\\d.]+/g).map(Number);
+            return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };
         let bg = e, b = 'rgba(0, 0, 0, 0)';
         while (bg && (b = getComputedStyle(bg).backgroundColor) === 'rgba(0, 0, 0, 0)') bg = bg.parentElement;
         return {bg: lum(b), text: lum(t.color)}; }""")
