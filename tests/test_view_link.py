@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from babygpt_widget.core.config import MAX_STEPS, RunConfig
+from babygpt_widget.lesson.schema import MAX_PAGES
 from babygpt_widget.runs.runstring import Segment, format_run_string
 from babygpt_widget.widget.traits import CONTROLS, SECTIONS
 from babygpt_widget.widget.view_link import (MAX_LENGTH, MAX_MARKED, PREFIX, ViewLink, escape_value, format_link,
@@ -80,12 +81,14 @@ states = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_si
        temperature=st.floats(0, 2), marked=st.lists(states, max_size=8, unique=True),
        hide=st.lists(st.sampled_from(CONTROLS), unique=True), steps=st.integers(0, 1000),
        alphabet=st.sampled_from(["01", "ab", "a;b=c%|é😀#,", "xyz"]), select=st.just("") | states,
-       opened=st.lists(st.sampled_from(SECTIONS), unique=True))
-def test_every_field_round_trips(step, layout, temperature, marked, hide, steps, alphabet, select, opened) -> None:
+       opened=st.lists(st.sampled_from(SECTIONS), unique=True), lesson=st.none() | st.integers(0, MAX_PAGES - 1))
+def test_every_field_round_trips(step, layout, temperature, marked, hide, steps, alphabet, select, opened,
+                                 lesson) -> None:
     run = format_run_string([Segment(RunConfig(alphabet=alphabet, sequence=alphabet * 3, context_length=2), steps)])
     view = ViewLink(run, step, layout, temperature, tuple(marked), tuple(c for c in CONTROLS if c in hide), select,
-                    tuple(c for c in SECTIONS if c in opened))
+                    tuple(c for c in SECTIONS if c in opened), lesson)
     link = format_link(view)
+    assert (";lesson=" in link) == (lesson is not None)
     assert set(link) <= FRAGMENT_SAFE
     assert parse_link(link) == view
     assert format_link(parse_link(link)) == link

@@ -99,3 +99,39 @@ def test_open_sections_and_the_selected_state_are_checked_and_kept_valid() -> No
     w.selected_state = "11"  # a shorter context is a state too
     w.configure(context_length=1)  # the chain is rebuilt: a state that is gone is unselected
     assert w.selected_state == ""
+
+
+def test_the_lesson_page_is_in_the_link_and_from_link_opens_it_over_the_linked_view() -> None:
+    w = BabyGPTWidget(lesson="seed")
+    assert w.lesson.page == 0 and w.link.endswith(";lesson=0")
+    w.lesson.go(4)  # "111 at 45%": the lesson's own run, trained to 50, shown at step 0 … then the learner moves on
+    w.temperature = 0.5
+    link = w.link
+    assert parse_link(link).lesson == 4 and link.endswith(";lesson=4")
+    again = BabyGPTWidget.from_link(link)
+    assert again.lesson.page == 4
+    assert again.lesson.card() == w.lesson.card()  # the same figures: the linked view, not the page's set re-applied
+    for name in VIEW_TRAITS:
+        assert getattr(again, name) == getattr(w, name), name
+    assert again.link == link
+    again.lesson.leave()  # back to the view the link gave
+    assert again.lesson.page is None and again.temperature == 0.5 and ";lesson=" not in again.link
+
+
+def test_a_link_without_a_lesson_leaves_the_card_closed_even_with_lesson_pages() -> None:
+    mine = [{"title": "One", "text": "first"}, {"title": "Two", "text": "second"}]
+    plain = BabyGPTWidget().link
+    assert ";lesson=" not in plain
+    assert BabyGPTWidget.from_link(plain, lesson=mine).lesson.page is None
+    opened = BabyGPTWidget.from_link(plain + ";lesson=1", lesson=mine)
+    assert opened.lesson.page == 1 and opened.lesson.card() == {"title": "Two", "text": "second"}
+
+
+def test_a_lesson_page_the_widget_has_not_is_refused_naming_the_key() -> None:
+    plain = BabyGPTWidget().link
+    with pytest.raises(ValueError, match=r"^link: lesson: page 13 is not a page of this widget's lesson \(pages 0 to 12\)"):
+        BabyGPTWidget.from_link(plain + ";lesson=13")
+    with pytest.raises(ValueError, match=r"^link: lesson: page 2 is not a page .*\(pages 0 to 0\)"):
+        BabyGPTWidget.from_link(plain + ";lesson=2", lesson=[{"title": "Only", "text": "one"}])
+    with pytest.raises(ValueError, match="^link: lesson: must be a lesson page from 0 to 49"):
+        BabyGPTWidget.from_link(plain + ";lesson=-1")

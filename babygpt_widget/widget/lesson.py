@@ -103,12 +103,22 @@ class LessonMixin:
     def _lesson_go(self, k: int) -> None:
         page = self.lesson_pages[k]
         with self._owner():
-            if self.lesson_page < 0:
-                self._lesson_view = {name: getattr(self, name) for name in VIEW_TRAITS}
-                self._lesson_view["shown_step"] = self._shown_step
-                self._lesson_view["inside"] = (self.inside or {}).get("state")
+            self._keep_learner_view()
             self._apply_set(page.get("set", {}))
             self.lesson_page = k
+
+    def _lesson_show(self, k: int) -> None:
+        """Open the card at page k over the view as it is (a view link restores that page's view
+        itself): nothing the page sets is applied. Leave comes back to this view."""
+        with self._owner():
+            self._keep_learner_view()
+            self.lesson_page = k
+
+    def _keep_learner_view(self) -> None:
+        if self.lesson_page < 0:
+            self._lesson_view = {name: getattr(self, name) for name in VIEW_TRAITS}
+            self._lesson_view["shown_step"] = self._shown_step
+            self._lesson_view["inside"] = (self.inside or {}).get("state")
 
     def _apply_set(self, s: dict) -> None:
         if "settings" in s:

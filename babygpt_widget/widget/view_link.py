@@ -6,11 +6,13 @@
 run string (see runs/runstring.py) as one escaped value; the rest is the view: the shown
 training step (``live`` or a step), the layout, the temperature, the marked (naughty) states,
 the selected state, the side panel's open sections (``none`` for none; left out when they are
-the default ones) and the controls hidden (TensorFlow Playground's ``hide``: a trimmed widget
-for a class).
+the default ones), the controls hidden (TensorFlow Playground's ``hide``: a trimmed widget
+for a class) and the lesson page on the card (``lesson=3``: 0-based like ``w.lesson.page``;
+left out when no lesson is open).
 Values are percent-encoded (UTF-8) except ``A-Z a-z 0-9 - . _ ~ : @ /``, so a link is safe
 as a URL's ``#`` part as it is. The formatter writes the keys in this order, ``marked`` and
-``select``, ``open`` and ``hide`` only when not the default; js/app/viewLink.ts writes the same text (golden test).
+``select``, ``open``, ``hide`` and ``lesson`` only when not the default; js/app/viewLink.ts
+writes the same text (golden test).
 
 ``parse_link`` is bounded (length, number of marks) and validates every value with a
 ValueError starting ``link:`` that names the key; unknown or repeated keys are refused.
@@ -27,12 +29,13 @@ from urllib.parse import quote, unquote
 
 from ..core.config import MAX_STEPS
 from ..core.field_checks import echo
+from ..lesson.schema import MAX_PAGES
 from ..runs.runstring import MAX_LENGTH as RUN_MAX_LENGTH
 from ..runs.runstring import parse_run_string, too_long_text
 from .traits import CONTROLS, DEFAULT_OPEN, LAYOUTS, SECTIONS
 
 PREFIX = "babygpt-view1:"
-KEYS = ("run", "step", "layout", "T", "marked", "select", "open", "hide")
+KEYS = ("run", "step", "layout", "T", "marked", "select", "open", "hide", "lesson")
 MAX_MARKED = 4096  # the most states a chain draws with marks
 # Every character of a maximal run string may take 3 characters escaped (ASCII delimiters);
 # longer links (long sequences of non-ASCII characters) carry the run's too-long marker.
@@ -53,6 +56,7 @@ class ViewLink:
     hide: tuple[str, ...] = ()  # controls not shown, in CONTROLS order
     select: str = ""  # the selected state ("" = none)
     open: tuple[str, ...] = DEFAULT_OPEN  # the side panel's open sections, in SECTIONS order
+    lesson: int | None = None  # the lesson page on the card (0-based); None = no lesson open
 
     @property
     def controls(self) -> list[str]:
@@ -98,11 +102,13 @@ def format_link(view: ViewLink) -> str:
         pairs.append(("open", ",".join(opened) or "none"))
     if view.hide:
         pairs.append(("hide", ",".join(c for c in CONTROLS if c in view.hide)))
+    if view.lesson is not None:
+        pairs.append(("lesson", str(int(view.lesson))))
     text = PREFIX + ";".join(f"{k}={v}" for k, v in pairs)
     if len(text) > MAX_LENGTH:
         steps = parse_run_string(view.run).steps
         return format_link(ViewLink(too_long_text(steps), view.step, view.layout, view.temperature,
-                                    view.marked, view.hide, view.select, view.open))
+                                    view.marked, view.hide, view.select, view.open, view.lesson))
     return text
 
 
@@ -144,7 +150,7 @@ def parse_link(text: Any) -> ViewLink:
     return ViewLink(run=run, step=_step(raw.get("step", "live")), layout=_layout(raw.get("layout", "circular")),
                     temperature=_temperature(raw.get("T", "1")), marked=_marked(raw.get("marked", "")),
                     hide=_hide(raw.get("hide", "")), select=_select(raw.get("select", "")),
-                    open=_open(raw.get("open")))
+                    open=_open(raw.get("open")), lesson=_lesson(raw.get("lesson")))
 
 
 def _decode(key: str, value: str) -> str:
@@ -221,6 +227,15 @@ def _open(value: str | None) -> tuple[str, ...]:
     if len(set(names)) < len(names):
         raise ValueError("link: open: a section is given twice")
     return tuple(c for c in SECTIONS if c in names)
+
+
+def _lesson(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"0|[1-9][0-9]?", value) or int(value) >= MAX_PAGES:
+        raise ValueError(f"link: lesson: must be a lesson page from 0 to {MAX_PAGES - 1} "
+                         f"(0-based, ASCII digits, no leading zeros); got {echo(value[:80])}")
+    return int(value)
 
 
 def hidden_controls(shown: Sequence[str]) -> tuple[str, ...]:

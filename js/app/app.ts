@@ -90,7 +90,7 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       suggested: () => st.found ?? v.walks.current,
       staticReason: () => st.staticReason,
       highlightState: (s) => v.graph.highlight(s === null ? null : (st.space.index.get(s) ?? null)),
-      link: () => currentLink(st, view()),
+      link: () => currentLink(st, view(), get("lesson_page")),
       compareModeChanged: () => {
         st.dirty.add("derived");
         scheduler?.request();
@@ -208,9 +208,9 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     };
     const link = (): string => {
       sched.flush();
-      return currentLink(st, view());
+      return currentLink(st, view(), get("lesson_page"));
     };
-    bindPageUrl(pageUrl, st, commands, (k) => model.get(k), link, (t) => setText(note, t), on, signal);
+    bindPageUrl(pageUrl, st, commands, (k) => model.get(k), link, (t) => setText(note, t), on, signal, (k) => lesson.restore(k));
   }
 
   return {

@@ -23,6 +23,9 @@ export interface LessonRunner {
   update(s: ViewState): void;
   /** A node click: true when the page was waiting for it (it is the lesson's, not a mark). */
   clickNode(state: string): boolean;
+  /** A view link moves the card to `page` (-1: closed): the link's view stands, so that page's
+   *  `set` is not applied and Leave does not put back older sections. */
+  restore(page: number): void;
 }
 
 const KERNEL_ACTIONS = new Set(["train", "compare_seeds"]);
@@ -46,6 +49,7 @@ export function createLesson(
   let scrolledFor = -1;
   let layoutFor = "";
   let sectionsBefore: Map<Section, boolean> | null = null;
+  let restoring = false; // the next page change comes from a view link (restore)
   const local = (): boolean => st.kernel === "static";
 
   const sectionOf = (p: LessonPanel): Section =>
@@ -160,19 +164,30 @@ export function createLesson(
     const pagesChanged = nextPages.length !== pages.length || nextPages.some((p, i) => p !== pages[i]);
     pages = nextPages;
     if (nextPage === page && !pagesChanged) return;
+    const linked = restoring;
+    restoring = false;
     if (page < 0 && nextPage >= 0) sectionsBefore = new Map(allSections().map((x) => [x, x.open]));
+    if (nextPage < 0 && linked) sectionsBefore = null;
     if (nextPage < 0 && sectionsBefore) {
       for (const [x, open] of sectionsBefore) x.setOpen(open);
       sectionsBefore = null;
     }
     page = nextPage;
-    if (page >= 0) entered(pages[page]);
+    if (page >= 0 && linked) {
+      clicked = new Set();
+      walkAtOpen = walkKey();
+      latched = false;
+    } else if (page >= 0) entered(pages[page]);
     v.root.classList.toggle("bg-lesson-open", page >= 0);
     refit();
   }
 
   return {
     clickNode,
+    restore(k) {
+      const raw = get("lesson_page" as keyof Traits);
+      restoring = (typeof raw === "number" ? raw : -1) !== k;
+    },
     update(s) {
       follow();
       lessonBtn.classList.toggle("bg-off", !s.visible.has("lesson"));

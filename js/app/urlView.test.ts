@@ -10,13 +10,18 @@ import { manualTimer } from "../testing/harness";
 import { indexAtStep, URL_WRITE_MS } from "./urlView";
 
 const RUN = "babygpt2:seq=111101111011110;alphabet=01;C=3;layers=4;heads=4;embd=16;lr=0.001;wd=0.1;seed=1337;steps=49";
-const base: LinkView = { run: RUN, step: 20, layout: "force", temperature: 0.5, marked: ["000"], hide: ["compare"], select: "101", open: ["view", "step", "run"] };
+const base: LinkView = { run: RUN, step: 20, layout: "force", temperature: 0.5, marked: ["000"], hide: ["compare"], select: "101", open: ["view", "step", "run"], lesson: null };
 const plain: LinkView = { ...base, hide: [], select: "", open: ["view", "inside", "sample", "analysis", "compare", "settings", "run"] };
 
-function open(fragment: string) {
+const PAGES = [
+  { title: "One", text: "At step {step}.", set: { temperature: 0, layout: "circular" } },
+  { title: "Two", text: "101 says {p:101>1}.", set: { temperature: 0, layout: "circular", panel: "analysis" } },
+];
+
+function open(fragment: string, over: Record<string, unknown> = {}) {
   const writes: string[] = [];
   let hash = fragment;
-  const model = new FakeModel(seedTraits(50, { run_string: RUN }), { kernel: false });
+  const model = new FakeModel(seedTraits(50, { run_string: RUN, ...over }), { kernel: false });
   (model as unknown as { pageUrl: unknown }).pageUrl = {
     fragment: () => hash,
     replace: (f: string) => {
@@ -84,6 +89,37 @@ describe("a saved page's address carries the view", () => {
     p.model.set("graph_layout", "circular"); // the reader moves on: the note goes
     expect(p.note()).toBe("");
     p.mounted.destroy();
+  });
+
+  it("opens the lesson card at the linked page over the linked view (the page's own set not re-applied)", async () => {
+    const p = open(formatLink({ ...base, lesson: 1 }), { lesson_pages: PAGES, lesson_page: -1 });
+    await new Promise((r) => setTimeout(r, 0));
+    p.mounted.flush();
+    const host = p.mounted.root;
+    expect(p.model.get("lesson_page" as never)).toBe(1);
+    expect(host.querySelector<HTMLElement>('[data-role="lesson"]')?.hidden).toBe(false);
+    expect(host.querySelector('[data-role="lesson-count"]')?.textContent).toBe("2 / 2");
+    expect(host.querySelector('[data-role="lesson-title"]')?.textContent).toBe("Two");
+    expect(p.model.get("temperature")).toBe(0.5); // the link's T, not the page's 0
+    expect(p.model.get("graph_layout")).toBe("force");
+    expect(p.model.get("open_sections")).toEqual(["view", "step", "run"]); // the page's panel not opened over the link's
+    expect(p.note()).toBe("");
+    p.model.set("lesson_page" as never, 0 as never); // Back: the address follows
+    await new Promise((r) => setTimeout(r, URL_WRITE_MS + 20));
+    expect(p.hash()).toContain(";lesson=0");
+    p.mounted.destroy();
+  });
+
+  it("a link without a lesson closes a card the page was saved with; a page the lesson has not is said", () => {
+    const closed = open(formatLink(base), { lesson_pages: PAGES, lesson_page: 1 });
+    closed.mounted.flush();
+    expect(closed.model.get("lesson_page" as never)).toBe(-1);
+    expect(closed.mounted.root.querySelector<HTMLElement>('[data-role="lesson"]')?.hidden).toBe(true);
+    closed.mounted.destroy();
+    const far = open(formatLink({ ...base, lesson: 7 }), { lesson_pages: PAGES, lesson_page: -1 });
+    expect(far.model.get("lesson_page" as never)).toBe(-1);
+    expect(far.note()).toContain("lesson page 7: this page's lesson has pages 0 to 1");
+    far.mounted.destroy();
   });
 
   it("a bad link: said, the saved view kept", () => {

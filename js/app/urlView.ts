@@ -1,5 +1,6 @@
 // A saved page's address carries the view: opening `page.html#babygpt-view1:…` shows that view
-// (shown step, layout, temperature, marks, selected state, open sections, hidden controls), and changing the view rewrites the
+// (shown step, layout, temperature, marks, selected state, open sections, hidden controls, the
+// lesson page on the card), and changing the view rewrites the
 // # part with history.replaceState (never pushState: Back leaves the page, it does not replay
 // every slider move), at most every URL_WRITE_MS. Only on a page whose runtime hands the model a
 // `pageUrl` port (js/page/boot.ts: a single-widget saved page); in Jupyter there is none.
@@ -20,7 +21,7 @@ export interface PageUrl {
   replace(fragment: string): void;
 }
 
-export const VIEW_TRAITS = ["shown_index", "graph_layout", "temperature", "naughty", "controls", "run_string", "open_sections", "selected_state"] as const;
+export const VIEW_TRAITS = ["shown_index", "graph_layout", "temperature", "naughty", "controls", "run_string", "open_sections", "selected_state", "lesson_page"] as const;
 
 /** The newest history index at or before `step` (Python's History.at_step). */
 export function indexAtStep(steps: Int32Array, length: number, step: number): number {
@@ -31,7 +32,7 @@ export function indexAtStep(steps: Int32Array, length: number, step: number): nu
 
 /** What a link changes (the traits to save) and what to tell the reader (run differs, marks
  *  that are not states here). */
-export function linkTraits(v: LinkView, st: AppState, runString: string): { values: Partial<Traits>; note: string } {
+export function linkTraits(v: LinkView, st: AppState, runString: string, lessonPages?: number): { values: Partial<Traits>; note: string } {
   const notes: string[] = [];
   if (v.run !== runString)
     notes.push("this link was made from another run than the one this page holds: its view (step, layout, temperature, marks, controls) is applied to this page's run");
@@ -44,6 +45,10 @@ export function linkTraits(v: LinkView, st: AppState, runString: string): { valu
   const controls = CONTROL_NAMES.filter((c) => !v.hide.includes(c));
   const select = v.select && st.space.index.has(v.select) ? v.select : "";
   if (v.select && !select) notes.push(`selected ${v.select}: not a state of this chain`);
+  const pages = lessonPages === undefined ? 0 : lessonPages;
+  const lesson = v.lesson !== null && v.lesson < pages ? v.lesson : -1;
+  if (v.lesson !== null && lesson < 0)
+    notes.push(pages ? `lesson page ${v.lesson}: this page's lesson has pages 0 to ${pages - 1}, the card stays closed` : `lesson page ${v.lesson}: this page has no lesson`);
   return {
     values: {
       graph_layout: v.layout,
@@ -53,6 +58,7 @@ export function linkTraits(v: LinkView, st: AppState, runString: string): { valu
       shown_index: shown,
       open_sections: v.open,
       selected_state: select,
+      lesson_page: lesson,
     },
     note: notes.join("; "),
   };
@@ -68,13 +74,17 @@ export function bindPageUrl(
   showNote: (text: string) => void,
   on: (event: string, fn: () => void) => void,
   signal: AbortSignal,
+  /** Open the lesson card at a page (or close it: -1) over the linked view, without the page's own `set`. */
+  restoreLesson: (page: number) => void = () => {},
 ): void {
   const fragment = url.fragment();
   if (fragment) {
     const r = parseLink(fragment);
     if (!r.ok) showNote(`the address's view link could not be read (${r.message}); the saved view is shown`);
     else {
-      const { values, note } = linkTraits(r.view, st, String(get("run_string") ?? ""));
+      const pages = get("lesson_pages");
+      const { values, note } = linkTraits(r.view, st, String(get("run_string") ?? ""), Array.isArray(pages) ? pages.length : 0);
+      restoreLesson(values.lesson_page ?? -1);
       commands.save(values);
       showNote(note);
     }

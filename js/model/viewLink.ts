@@ -6,12 +6,14 @@
 import { CONTROL_NAMES } from "./types";
 
 export const LINK_PREFIX = "babygpt-view1:";
-export const LINK_KEYS = ["run", "step", "layout", "T", "marked", "select", "open", "hide"] as const;
+export const LINK_KEYS = ["run", "step", "layout", "T", "marked", "select", "open", "hide", "lesson"] as const;
 export type LinkKey = (typeof LINK_KEYS)[number];
 const RUN_MAX_LENGTH = 3 * 100_000 + 2_000; // runstring.MAX_LENGTH
 export const LINK_MAX_LENGTH = 3 * RUN_MAX_LENGTH + 200_000;
 export const MAX_MARKED = 4096;
 const MAX_STEPS = 10_000_000;
+/** babygpt_widget/lesson/schema.py MAX_PAGES: a lesson has at most 50 pages. */
+export const MAX_LESSON_PAGES = 50;
 const LAYOUTS = ["circular", "force"];
 /** The side panel's sections, top to bottom (traits.SECTIONS); all open at first but This step and Push the chain. */
 export const SECTIONS = ["view", "inside", "step", "push", "sample", "analysis", "compare", "settings", "run"] as const;
@@ -30,6 +32,8 @@ export interface LinkView {
   select: string;
   /** The side panel's open sections, in SECTIONS order. */
   open: string[];
+  /** The lesson page on the card (0-based, like the lesson_page trait); null = no lesson open. */
+  lesson: number | null;
 }
 
 export type LinkParse = { ok: true; view: LinkView } | { ok: false; key: LinkKey | "link"; message: string };
@@ -75,6 +79,7 @@ export function formatLink(v: LinkView): string {
   const opened = SECTIONS.filter((c) => v.open.includes(c));
   if (opened.join(",") !== DEFAULT_OPEN.join(",")) pairs.push(["open", opened.join(",") || "none"]);
   if (v.hide.length) pairs.push(["hide", CONTROL_NAMES.filter((c) => v.hide.includes(c)).join(",")]);
+  if (v.lesson !== null) pairs.push(["lesson", String(Math.trunc(v.lesson))]);
   return LINK_PREFIX + pairs.map(([k, x]) => `${k}=${x}`).join(";");
 }
 
@@ -134,7 +139,7 @@ function readLink(input: unknown): LinkView {
   const run = decode("run", raw.get("run")!);
   if (!/^babygpt[12]:/.test(run) || run.length > RUN_MAX_LENGTH)
     throw new LinkError("run", `link: run: must be a run string (babygpt2:…) of at most ${RUN_MAX_LENGTH.toLocaleString("en")} characters`);
-  return { run, step: readStep(raw.get("step") ?? "live"), layout: readLayout(raw.get("layout") ?? "circular"), temperature: readT(raw.get("T") ?? "1"), marked: readMarked(raw.get("marked") ?? ""), hide: readHide(raw.get("hide") ?? ""), select: readSelect(raw.get("select") ?? ""), open: readOpen(raw.get("open")) };
+  return { run, step: readStep(raw.get("step") ?? "live"), layout: readLayout(raw.get("layout") ?? "circular"), temperature: readT(raw.get("T") ?? "1"), marked: readMarked(raw.get("marked") ?? ""), hide: readHide(raw.get("hide") ?? ""), select: readSelect(raw.get("select") ?? ""), open: readOpen(raw.get("open")), lesson: readLesson(raw.get("lesson")) };
 }
 
 function readStep(value: string): number | null {
@@ -188,4 +193,11 @@ function readOpen(value: string | undefined): string[] {
   if (unknown !== undefined) throw new LinkError("open", `link: open: unknown section ${quote(unknown)}; sections are ${SECTIONS.join(", ")} (or none)`);
   if (new Set(names).size < names.length) throw new LinkError("open", "link: open: a section is given twice");
   return SECTIONS.filter((c) => names.includes(c));
+}
+
+function readLesson(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  if (!/^(?:0|[1-9][0-9]?)$/.test(value) || Number(value) >= MAX_LESSON_PAGES)
+    throw new LinkError("lesson", `link: lesson: must be a lesson page from 0 to ${MAX_LESSON_PAGES - 1} (0-based, ASCII digits, no leading zeros); got ${quote(value)}`);
+  return Number(value);
 }

@@ -196,3 +196,44 @@ def test_a_link_of_another_run_applies_its_view_and_says_so_and_a_bad_one_is_ref
     expect(view.error_for("link")).to_contain_text("link: T (temperature) must be a number from 0 to 2")
     expect(view.layout_select).to_have_value("circular")
     assert not off.blocked and not off.errors(), (off.blocked, off.errors())
+
+
+@pytest.mark.timeout(300)
+def test_a_saved_page_opened_with_a_lesson_link_shows_the_card_at_that_page(saved_page, web_page):
+    import concurrent.futures
+
+    from babygpt_widget import BabyGPTWidget
+
+    from .test_saved_page_offline import Offline
+
+    path, run, _probs, _states = saved_page
+    link = _link(run, step=0, temperature=0.5, lesson=2)  # "101 → 011 …", shown at step 0, T 0.5
+    # Python's card for the same view (in a thread without the browser's event loop: the replay
+    # runs to the end before from_link returns)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        python = pool.submit(BabyGPTWidget.from_link, link).result()
+    assert python.lesson.page == 2 and python.link == link
+    card_py = python.lesson.card()
+    off = Offline(web_page)
+    off.page.goto(f"{path.as_uri()}#{link}", wait_until="domcontentloaded")
+    view = LectureView(off.page.locator(".babygpt-widget").first)
+    expect(view.edges).to_have_count(16, timeout=60_000)
+    card = view.root.locator('[data-role="lesson"]')
+    expect(card).to_be_visible(timeout=20_000)
+    expect(card.locator('[data-role="lesson-count"]')).to_have_text("3 / 13")
+    expect(card.locator('[data-role="lesson-title"]')).to_have_text(card_py["title"])
+    expect(card.locator('[data-role="lesson-text"]')).to_have_text(card_py["text"])
+    # the link's view stands (the page's own set is not re-applied over it)
+    expect(view.root.locator('[data-role="slider-pos"]')).to_contain_text("step 0 / 50")
+    expect(view.root.locator('input[data-field="temperature"]')).to_have_value("0.5")
+    expect(view.error_for("link")).to_be_empty()
+    lit = view.root.locator('g.bg-edge[data-from="101"][data-token="1"]')
+    expect(lit).to_have_class(__import__("re").compile(r"\bbg-lesson-lit\b"))
+    off.page.screenshot(path=str(SHOTS / "saved-page-lesson-link.png"))
+    # Next: the address follows the card (replaceState, no new history entry)
+    entries = off.page.evaluate("() => history.length")
+    card.locator('button[data-action="lesson-next"]').click()
+    expect(card.locator('[data-role="lesson-count"]')).to_have_text("4 / 13")
+    off.page.wait_for_function("() => location.hash.endsWith(';lesson=3')", timeout=10_000)
+    assert off.page.evaluate("() => history.length") == entries
+    assert not off.blocked and not off.errors(), (off.blocked, off.errors())

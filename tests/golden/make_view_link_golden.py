@@ -33,6 +33,9 @@ VIEWS = [
     ViewLink(SEED, temperature=1.2345678901234567),
     ViewLink(SEED, temperature=2 ** -7),
     ViewLink(SEED, temperature=5e-324),
+    ViewLink(SEED, step=0, marked=("000",), open=("view", "inside"), lesson=4),
+    ViewLink(SEED, lesson=0),
+    ViewLink(CHANGED, layout="force", hide=("compare",), lesson=49),
 ]
 
 REFUSED = [
@@ -62,6 +65,11 @@ REFUSED = [
     ("babygpt-view1:run=babygpt2:steps%3D1;open=", "open"),
     ("babygpt-view1:run=babygpt2:steps%3D1;select=" + "0" * 65, "select"),
     ("babygpt-view1:run=babygpt2:steps%3D1;select=%E2", "select"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;lesson=50", "lesson"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;lesson=-1", "lesson"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;lesson=", "lesson"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;lesson=1.5", "lesson"),
+    ("babygpt-view1:run=babygpt2:steps%3D1;lesson=03", "lesson"),
 ]
 
 
