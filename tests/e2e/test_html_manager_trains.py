@@ -8,17 +8,12 @@ kernel-only and say so."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
-import nbformat
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
 from .helpers import LectureView, StaticSite, wait_for_widget
+from .page_training import PROBS, check_chain, export_notebook, python_expected
 
 pytestmark = pytest.mark.browser
 
@@ -29,28 +24,12 @@ EXPECTED = (
     "p0 = float(r.transition_matrix()[i, 1])\nr.train(100)\n"
     "print(json.dumps({'index': i, 'p0': p0, 'all100': r.transition_matrix().astype(float).ravel().tolist()}))"
 )
-PROBS = """() => { const v = window.babygptPages[0].model.get('probs');
-  return Array.from({length: v.byteLength / 4}, (_, k) => v.getFloat32(4 * k, true)); }"""
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     d = tmp_path_factory.mktemp("html-manager-trains")
-    env = os.environ.copy()
-    for k, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "config")):
-        (d / sub).mkdir()
-        env[k] = str(d / sub)
-    env.pop("JUPYTER_PATH", None)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, d / "lecture.ipynb")
-    done = subprocess.run([sys.executable, "-m", "nbconvert", "--execute", "--to", "html", str(d / "lecture.ipynb"),
-                           "--output-dir", str(d), "--ExecutePreprocessor.timeout=240"],
-                          cwd=d, env=env, capture_output=True, text=True, timeout=400)
-    assert done.returncode == 0, done.stderr[-3000:]
-    exp = subprocess.run([sys.executable, "-c", EXPECTED], capture_output=True, text=True, timeout=300)
-    assert exp.returncode == 0, exp.stderr
-    return d / "lecture.html", json.loads(exp.stdout)
+    return export_notebook(d, CELLS, "html"), python_expected(EXPECTED)
 
 
 def test_html_manager_export_trains_like_python(exported, web_page):
@@ -72,13 +51,8 @@ def test_html_manager_export_trains_like_python(exported, web_page):
     view.button("train").click()
     expect(view.step_readout).to_have_text("100", timeout=120_000)
     page.wait_for_function("() => window.babygptPages[0].model.get('training') === false", timeout=60_000)
-    chain = page.evaluate(PROBS)
-    gap = max(abs(a - b) for a, b in zip(chain, exp["all100"], strict=True))
-    assert gap <= TOL, gap
-    (ARTIFACTS / "saved-page").mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "saved-page" / "html-manager-trains-exactness.json").write_text(json.dumps(
-        {"step": 100, "edge_101_011": {"page": chain[2 * exp["index"] + 1], "python": exp["all100"][2 * exp["index"] + 1]},
-         "max_abs_dP_all_edges": gap}))
+    check_chain(page, exp["all100"], TOL, ARTIFACTS / "saved-page" / "html-manager-trains-exactness.json", 100,
+                exp["index"])
     view.root.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "saved-page" / "html-manager-trained-100-1280x720.png"))
 

@@ -6,16 +6,11 @@ state at step 50, Train ×50 → step 100 with the `101 → 011` edge (and every
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
-import nbformat
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .page_training import LIVE_EDGE, check_chain, export_notebook, python_expected
 from .test_saved_page_offline import Offline
 
 pytestmark = pytest.mark.browser
@@ -32,28 +27,12 @@ EXPECTED = (
     "print(json.dumps({'index': i, 'p100': float(r.transition_matrix()[i, 1]),"
     " 'all100': r.transition_matrix().astype(float).ravel().tolist()}))"
 )
-LIVE = """i => { const m = window.babygptPages[0].model; const v = m.get("probs");
-  return { step: m.get("global_step"), p: v.getFloat32((2 * i + 1) * 4, true) }; }"""
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     d = tmp_path_factory.mktemp("nbconvert-trains")
-    env = os.environ.copy()
-    for k, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "config")):
-        (d / sub).mkdir()
-        env[k] = str(d / sub)
-    env.pop("JUPYTER_PATH", None)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, d / "lecture.ipynb")
-    done = subprocess.run([sys.executable, "-m", "nbconvert", "--execute", "--to", "babygpt_html",
-                           str(d / "lecture.ipynb"), "--output-dir", str(d), "--ExecutePreprocessor.timeout=240"],
-                          cwd=d, env=env, capture_output=True, text=True, timeout=400)
-    assert done.returncode == 0, done.stderr[-3000:]
-    exp = subprocess.run([sys.executable, "-c", EXPECTED], capture_output=True, text=True, timeout=300)
-    assert exp.returncode == 0, exp.stderr
-    return d / "lecture.html", json.loads(exp.stdout)
+    return export_notebook(d, CELLS, "babygpt_html"), python_expected(EXPECTED)
 
 
 def test_nbconvert_export_trains_offline_like_python(exported, web_page):
@@ -69,15 +48,9 @@ def test_nbconvert_export_trains_offline_like_python(exported, web_page):
     view.button("train").click()
     expect(view.step_readout).to_have_text("100", timeout=120_000)
     page.wait_for_function("() => window.babygptPages[0].model.get('training') === false", timeout=60_000)
-    live = page.evaluate(LIVE, exp["index"])
+    live = page.evaluate(LIVE_EDGE, exp["index"])
     assert live["step"] == 100 and abs(live["p"] - exp["p100"]) <= TOL, (live, exp)
-    chain = page.evaluate("() => { const v = window.babygptPages[0].model.get('probs');"
-                          " return Array.from({length: v.byteLength / 4}, (_, k) => v.getFloat32(4 * k, true)); }")
-    gap = max(abs(a - b) for a, b in zip(chain, exp["all100"], strict=True))
-    assert gap <= TOL, gap
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "nbconvert-trains-exactness.json").write_text(json.dumps(
-        {"step": 100, "edge_101_011": {"page": live["p"], "python": exp["p100"]}, "max_abs_dP_all_edges": gap}))
+    check_chain(page, exp["all100"], TOL, SHOTS / "nbconvert-trains-exactness.json", 100, exp["index"])
     view.root.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "nbconvert-trained-100-1280x720.png"))
     # the template's own CDN scripts (require.js, MathJax) may be asked for; the widget needed nothing

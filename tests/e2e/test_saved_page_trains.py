@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .page_training import check_chain, play_pause_reset
 from .test_saved_page_offline import Offline
 
 pytestmark = pytest.mark.browser
@@ -81,33 +82,14 @@ def test_saved_page_trains_offline(saved, web_page):
     live = page.evaluate(LIVE_P, exp["index"])
     assert live["step"] == 100 and abs(live["p"] - exp["p100"]) <= TOL, (live, exp)
     # every edge of the chain, not just that one; the measured gap goes to the artifacts
-    chain = page.evaluate("() => { const v = window.babygptPages[0].model.get('probs');"
-                          " return Array.from({length: v.byteLength / 4}, (_, k) => v.getFloat32(4 * k, true)); }")
-    gap = max(abs(a - b) for a, b in zip(chain, exp["all100"], strict=True))
-    assert gap <= TOL, gap
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "trains-exactness.json").write_text(json.dumps(
-        {"step": 100, "edge_101_011": {"page": live["p"], "python": exp["p100"]}, "max_abs_dP_all_edges": gap}))
+    check_chain(page, exp["all100"], TOL, SHOTS / "trains-exactness.json", 100, exp["index"])
     # the history grew by the 50 steps: the slider reaches step 100 and can go back to 50
     assert view.slider.get_attribute("max") is not None
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "saved-page-trained-100-1280x720.png"))
 
-    view.button("play").click()
-    page.wait_for_function("() => window.babygptPages[0].model.get('global_step') >= 103", timeout=60_000)
-    view.button("pause").click()
-    page.wait_for_function("() => window.babygptPages[0].model.get('playing') === false", timeout=30_000)
-    stopped = page.evaluate(LIVE_P, exp["index"])["step"]
-    assert stopped > 100
-    page.wait_for_timeout(500)
-    assert page.evaluate(LIVE_P, exp["index"])["step"] == stopped
-    expect(view.step_readout).to_have_text(str(stopped))
-
-    view.button("reset").click()
-    expect(view.step_readout).to_have_text("0", timeout=30_000)
-    back = page.evaluate(LIVE_P, exp["index"])
-    assert back["step"] == 0 and abs(back["p"] - exp["p0"]) <= TOL, (back, exp)
+    play_pause_reset(view, page, exp["index"], after=100, p0=exp["p0"], tol=TOL)
 
     assert off.blocked == [], f"the page asked the network for {off.blocked}"
     assert off.errors() == [], off.errors()

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .page_training import check_chain, play_pause_reset
 from .test_saved_page_offline import Offline
 
 pytestmark = pytest.mark.browser
@@ -105,30 +106,11 @@ def test_standalone_page_trains_offline_like_python(standalone, web_page):
     page.wait_for_function("() => window.babygptPages[0].model.get('training') === false", timeout=60_000)
     live = page.evaluate(LIVE, exp["index"])
     assert live["step"] == 50 and abs(live["p"] - exp["p50"]) <= TOL, (live, exp)
-    chain = page.evaluate("() => { const v = window.babygptPages[0].model.get('probs');"
-                          " return Array.from({length: v.byteLength / 4}, (_, k) => v.getFloat32(4 * k, true)); }")
-    gap = max(abs(a - b) for a, b in zip(chain, exp["all50"], strict=True))
-    assert gap <= TOL, gap
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "standalone-exactness.json").write_text(json.dumps(
-        {"step": 50, "edge_101_011": {"page": live["p"], "python": exp["p50"]}, "max_abs_dP_all_edges": gap}))
+    check_chain(page, exp["all50"], TOL, SHOTS / "standalone-exactness.json", 50, exp["index"])
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "standalone-trained-50-1280x720.png"))
 
-    view.button("play").click()
-    page.wait_for_function("() => window.babygptPages[0].model.get('global_step') >= 53", timeout=60_000)
-    view.button("pause").click()
-    page.wait_for_function("() => window.babygptPages[0].model.get('playing') === false", timeout=30_000)
-    stopped = page.evaluate(LIVE, exp["index"])["step"]
-    assert stopped > 50
-    page.wait_for_timeout(500)
-    assert page.evaluate(LIVE, exp["index"])["step"] == stopped
-    expect(view.step_readout).to_have_text(str(stopped))
-
-    view.button("reset").click()
-    expect(view.step_readout).to_have_text("0", timeout=30_000)
-    back = page.evaluate(LIVE, exp["index"])
-    assert back["step"] == 0 and abs(back["p"] - exp["p0"]) <= TOL, (back, exp)
+    play_pause_reset(view, page, exp["index"], after=50, p0=exp["p0"], tol=TOL)
 
     assert off.blocked == [], f"the page asked the network for {off.blocked}"
     assert off.errors() == [], off.errors()
