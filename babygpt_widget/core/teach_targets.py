@@ -150,14 +150,15 @@ def training_counts(config: Any, every: Any, counts: np.ndarray) -> np.ndarray:
 
 def taught_counts(counts: np.ndarray, states: list[str], targets: TeachTargets | None) -> np.ndarray:
     """The data's per-context next-token counts (rows in ``states`` order) with each taught
-    context's row replaced by ``weight * target``."""
+    context's row replaced by ``weight * target``: float64 (soft labels; an integer copy would
+    truncate 36 * 0.05 to 1). The trainer takes them as float32, as the page's engine does."""
     if targets is None:
         return counts
     out = counts.astype(np.float64, copy=True)
     index = {s: i for i, s in enumerate(states)}
     for state, probs in targets.rows:
         out[index[state]] = targets.weight * np.asarray(probs)
-    return out.astype(counts.dtype, copy=False)
+    return out
 
 
 __all__ = ["MAX_TAUGHT_STATES", "TeachError", "TeachTargets", "check_state", "check_weight", "parse_teach", "taught_counts",
