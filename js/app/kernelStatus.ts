@@ -40,6 +40,7 @@ export function showKernelState(
   for (const e of v.longRun.kernelOnly) setKernelOnly(e, liveKernel || (e === v.longRun.undoBtn && st.local.has("undo_reset")), reason);
   v.compare.setKernel(liveKernel, (e, on) => setKernelOnly(e, on, st.staticReason));
   st.dirty.add("compare");
+  st.dirty.add("controls"); // the panels that read the kernel's state at render (This step, Push the chain)
   v.badge.hidden = liveKernel;
   // a page whose own engine answers explain asks it as it would a kernel
   if (st.local.has("explain")) v.inside.setKernel("live", "page");

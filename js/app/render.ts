@@ -104,7 +104,7 @@ export function createRedraw({ st, v, chain, ix, view, get, refit, lesson }: Ren
       v.push.update({
         states: st.space.states.slice(0, st.space.nFull),
         tokens: st.space.tokens,
-        kernelLive: st.kernel !== "static",
+        kernelLive: st.kernel !== "static" || st.local.has("nudge"), // a page whose engine trains pushes too
         training: s.training,
         canUndo: s.canUndo,
         error: s.errors.teach ?? "",

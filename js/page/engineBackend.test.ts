@@ -28,7 +28,7 @@ describe("the main-thread fallback", { timeout: 120_000 }, () => {
       { op: "build" as const, settings: { ...SEED, contextLength: 2, seed: 7n } },
       { op: "steps" as const, n: 2 },
       { op: "reset" as const },
-      { op: "undo_reset" as const },
+      { op: "undo" as const },
     ];
     for (const req of script) expect(fromSource.handle(req)).toEqual(direct.handle(req));
     const backend = createBackend(source); // no Worker in node: the main thread, from the source

@@ -9,6 +9,7 @@ import type { ForwardTrace, RunSettings } from "../engine";
 import { PastSteps } from "./pastSteps";
 import { commas } from "./pyFormat";
 import type { Segment } from "./pastSteps";
+import type { EngineTeach } from "./pageTeach";
 
 export type EngineRequest =
   | { op: "init"; state: ArrayBuffer; segments?: Segment[] }
@@ -16,8 +17,11 @@ export type EngineRequest =
   | { op: "explain"; context: number[]; step: number | null; maxReplay?: number }
   | { op: "steps"; n: number }
   | { op: "reset" }
-  | { op: "undo_reset" }
-  | { op: "configure"; sequence?: number[]; lr?: number; weightDecay?: number }
+  /** Back to the run before the last reset or push. */
+  | { op: "undo" }
+  /** A push begins (taught rows and its lr; the run before kept for undo) or ends (teach null, the lr back). */
+  | { op: "push"; teach: EngineTeach | null; lr: number }
+  | { op: "configure"; sequence?: number[]; lr?: number; weightDecay?: number; teach?: EngineTeach | null }
   | { op: "build"; settings: RunSettings };
 
 /** The run after a request: one row per completed step (for "steps"), or the current one. */
@@ -32,7 +36,7 @@ export interface EngineReply {
   rows: EngineRow[];
   /** The run diverged (rolled back one step) or a request was bad: Python's message. */
   error: string | null;
-  /** After configure / build / undo_reset: every context's data counts (nodes x V). */
+  /** After configure / build / undo / push: every context's data counts (nodes x V). */
   counts?: Float32Array;
   /** After explain: the step answered (the nearest that fits when the asked one does not), its forward pass. */
   explained?: { step: number; trace: ForwardTrace };
@@ -40,11 +44,12 @@ export interface EngineReply {
 
 export class EngineCore {
   private engine: BabyGPTEngine | null = null;
-  /** The run a Reset replaced, until the next step or settings change. */
-  private undo: BabyGPTEngine | null = null;
-  /** The running lineage's snapshots (past steps for the inside panel); the reset one's with `undo`. */
+  /** The run a Reset or a push replaced (and its past steps), until the next step or settings change. */
+  private undo: { engine: BabyGPTEngine; past: PastSteps | null } | null = null;
+  /** The running lineage's snapshots (past steps for the inside panel). */
   private past: PastSteps | null = null;
-  private undoPast: PastSteps | null = null;
+  /** A push runs: its steps keep the run before it for undo. */
+  private pushing = false;
 
   handle(req: EngineRequest): EngineReply {
     try {
@@ -56,20 +61,19 @@ export class EngineCore {
       if (!this.engine) return { rows: [], error: "train: the page's engine has no run loaded" };
       if (req.op === "explain") return { rows: [], error: null, explained: this.explain(req.context, req.step, req.maxReplay) };
       if (req.op === "reset") {
-        this.undo = this.engine;
-        this.undoPast = this.past;
+        this.undo = { engine: this.engine, past: this.past };
         this.engine = new BabyGPTEngine(this.engine.runSettings()); // torch.manual_seed(seed) + the model's init
         this.past = new PastSteps(this.engine);
         return { rows: [this.row()], error: null };
       }
-      if (req.op === "undo_reset") {
-        if (!this.undo) return { rows: [], error: "undo_reset: nothing to undo: no reset since the last training step or settings change" };
-        [this.engine, this.undo] = [this.undo, null];
-        [this.past, this.undoPast] = [this.undoPast, null];
+      if (req.op === "undo") {
+        if (!this.undo) return { rows: [], error: "undo: nothing to undo" };
+        ({ engine: this.engine, past: this.past } = this.undo);
+        this.undo = null;
         return { rows: [this.row()], error: null, counts: this.engine.dataCounts() };
       }
-      this.undoPast = null;
-      this.undo = null; // training or a settings change: the reset is final (as in Python)
+      if (req.op === "push") return this.push(req.teach, req.lr);
+      if (!(req.op === "steps" && this.pushing)) this.undo = null; // training or a settings change: final (as in Python)
       if (req.op === "configure") {
         this.engine.configure(req);
         this.past?.configured(this.engine);
@@ -96,6 +100,16 @@ export class EngineCore {
     } catch (e) {
       return { rows: [], error: e instanceof Error ? e.message : String(e) };
     }
+  }
+
+  /** A push begins (the run before kept: an exact copy) or ends; the settings segment is recorded for past steps. */
+  private push(teach: EngineTeach | null, lr: number): EngineReply {
+    const engine = this.engine!;
+    if (teach !== null) this.undo = { engine: BabyGPTEngine.fromState(engine.exportState()), past: this.past?.copy() ?? null };
+    engine.configure({ teach, lr });
+    this.past?.configured(engine);
+    this.pushing = teach !== null;
+    return { rows: [this.row()], error: null, counts: engine.dataCounts() };
   }
 
   /** Python's plan_past with nearest=True: live, a snapshot, or a bounded replay from one. */

@@ -4,6 +4,7 @@
 // (render/page_engine.py's not_exact_reason): a page never trains a run Python would not rebuild.
 import { costRefusal } from "../engine/cost";
 import { echo, pyLen, pyRepr, pyTypeName, pyValue } from "./pyFormat";
+import { TeachError, parseTeach } from "./pageTeach";
 import type { PyValue } from "./pyFormat";
 
 /** RunConfig's fields, in its order (the config trait's keys). */
@@ -17,13 +18,15 @@ export interface PageConfig {
   lr: number;
   weight_decay: number;
   seed: bigint;
+  /** Rows taught by hand (a push in progress, teach_targets.py's text); "" almost always. */
+  teach: string;
 }
 
-export const CONFIG_FIELDS = ["sequence", "alphabet", "context_length", "n_layer", "n_head", "n_embd", "lr", "weight_decay", "seed"] as const;
+export const CONFIG_FIELDS = ["sequence", "alphabet", "context_length", "n_layer", "n_head", "n_embd", "lr", "weight_decay", "seed", "teach"] as const;
 export type PageConfigField = (typeof CONFIG_FIELDS)[number];
 /** A change of these rebuilds the model from the seed; the rest apply to the running one. */
 export const ARCHITECTURE_FIELDS: readonly string[] = ["alphabet", "context_length", "n_layer", "n_head", "n_embd", "seed"];
-export const LIVE_FIELDS = ["sequence", "lr", "weight_decay"] as const;
+export const LIVE_FIELDS = ["sequence", "lr", "weight_decay", "teach"] as const;
 const COST_FIELDS = ["n_embd", "n_layer", "context_length", "alphabet", "sequence", "n_head"];
 
 const MAX_STATES = 4096;
@@ -44,7 +47,7 @@ export function sameConfig(a: PageConfig, b: PageConfig): boolean {
 
 /** The config trait as Python sends it (json_safe(config.to_dict())). */
 export function configTrait(c: PageConfig): Record<string, unknown> {
-  return { ...c, seed: Number(c.seed), teach: "" }; // taught rows (nudge / teach) are never in force in a page
+  return { ...c, seed: Number(c.seed) };
 }
 
 function asPy(c: PageConfig, field: PageConfigField): PyValue {
@@ -56,9 +59,8 @@ function asPy(c: PageConfig, field: PageConfigField): PyValue {
 /** RunConfig.updated(**values): a checked copy, or PageConfigError naming the field. */
 export function updatedConfig(config: PageConfig, values: Record<string, unknown>): PageConfig {
   const known = new Set<string>(CONFIG_FIELDS);
-  if ("teach" in values) throw new PageConfigError("teach", "taught rows (nudge / teach) need the notebook's Python kernel");
   const unknown = Object.keys(values).filter((k) => !known.has(k)).sort();
-  if (unknown.length) throw new PageConfigError(unknown[0], `unknown setting; known settings are ${[...CONFIG_FIELDS, "teach"].join(", ")}`);
+  if (unknown.length) throw new PageConfigError(unknown[0], `unknown setting; known settings are ${CONFIG_FIELDS.join(", ")}`);
   const blame = Object.keys(values).find((f) => COST_FIELDS.includes(f)) ?? "n_embd";
   const get = (f: PageConfigField): PyValue => (f in values ? pyValue(values[f]) : asPy(config, f));
   return validated(get, blame);
@@ -81,9 +83,22 @@ function validated(get: (f: PageConfigField) => PyValue, blame: string): PageCon
   const lr = checkFloat("lr", get("lr"), "greater than 0 and at most 10", 0, 10, true);
   const weightDecay = checkFloat("weight_decay", get("weight_decay"), "from 0 to 10", 0, 10, false);
   const seed = checkBig("seed", get("seed"), 0n, MAX_SEED);
+  const teach = checkTeach(get("teach"), alphabet, C);
   const refusal = costRefusal(V, C, nLayer, nHead, nEmbd, pyLen(sequence));
   if (refusal !== null) throw new PageConfigError(blame, refusal);
-  return { sequence, alphabet, context_length: C, n_layer: nLayer, n_head: nHead, n_embd: nEmbd, lr, weight_decay: weightDecay, seed };
+  return { sequence, alphabet, context_length: C, n_layer: nLayer, n_head: nHead, n_embd: nEmbd, lr, weight_decay: weightDecay, seed, teach };
+}
+
+/** config._check_teach: parse_teach's message, as a ConfigError of `teach`. */
+function checkTeach(v: PyValue, alphabet: string, C: number): string {
+  if (v.kind !== "str") throw new PageConfigError("teach", `must be a text like '000:0.9/0.1@12'; got ${echo(v)}`);
+  try {
+    parseTeach(v.value, alphabet, C);
+  } catch (e) {
+    if (e instanceof TeachError) throw new PageConfigError("teach", e.message.slice("teach: ".length));
+    throw e;
+  }
+  return v.value;
 }
 
 function maxContext(V: number): number {

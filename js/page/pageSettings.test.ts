@@ -7,12 +7,8 @@
 // counts and state labels. Settings the page's engine does not follow exactly are refused inline.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BabyGPTEngine, encodeState } from "../engine";
-import { createBackend } from "./engineBackend";
-import { EngineCore } from "./engineCore";
-import { EngineHost, engineSettings } from "./engineHost";
-import { RunLog } from "./runLog";
 import { floats, ints } from "./pageHistory";
+import { openPage } from "./pageTestKit";
 
 interface Step {
   command: { cmd: string; values?: Record<string, unknown>; n?: number };
@@ -34,31 +30,9 @@ const GOLDEN = JSON.parse(readFileSync(new URL("../../tests/golden/page_config_g
   run_strings: Script[];
 };
 
-/** A page saved at step 0 of the script's starting run, as save_html writes its traits. */
-function openPage(start: Script["start"]) {
-  const config = RunLog.parse(start.run_string)!.config!;
-  const engine = new BabyGPTEngine(engineSettings(config));
-  const p = engine.probabilities();
-  const split = start.prefix_states.length * Array.from(config.alphabet).length;
-  const dv = (a: Float32Array | Int32Array) => new DataView(a.buffer);
-  const traits: Record<string, unknown> = {
-    config: start.config, run_string: start.run_string, states: start.states, prefix_states: start.prefix_states,
-    global_step: 0, naughty: [], sample_start: "111", walk: {}, errors: {},
-    history_steps: dv(Int32Array.of(0)), history_losses: dv(Float32Array.of(engine.loss())),
-    history_probs: dv(p.slice(split)), history_prefix_probs: dv(p.slice(0, split)),
-  };
-  const replies: Step["reply"][] = [];
-  const host = new EngineHost(
-    { reply: (c) => replies.push(c as Step["reply"]), update: (v) => Object.assign(traits, v), get: (k) => traits[k] },
-    createBackend(null, () => new EngineCore()),
-    new Uint8Array(encodeState(engine.exportState())),
-    { ...traits },
-  );
-  return { traits, replies, host };
-}
-
 async function play(script: Script) {
-  const { traits, replies, host } = openPage(script.start);
+  const { traits, replies: sent, host } = openPage(script.start);
+  const replies = sent as Step["reply"][];
   const pageOnly: Record<string, string> = {}; // refusals Python does not make (it accepted; the generator undid it)
   for (const [i, s] of script.steps.entries()) {
     const where = `step ${i}: ${JSON.stringify(s.command).slice(0, 80)}`;

@@ -63,6 +63,12 @@ export class PastSteps {
     }
   }
 
+  /** An independent copy (undo keeps the lineage's past as it was before a push). */
+  copy(): PastSteps {
+    const c = Object.create(PastSteps.prototype) as PastSteps;
+    return Object.assign(c, this, { snaps: this.snaps.slice(), segments: this.segments.slice(), cache: null });
+  }
+
   /** The oldest step that can be rebuilt. */
   get floor(): number {
     return this.snaps[0].optimizer.step;

@@ -5,6 +5,7 @@
 // holds the page's strings equal to Python's. The saved run string is where the page's log starts.
 import { CONFIG_FIELDS, LIVE_FIELDS, sameConfig, settingText } from "./pageConfig";
 import type { PageConfig, PageConfigField } from "./pageConfig";
+import { parseTeach } from "./pageTeach";
 
 export const PREFIX = "babygpt2:";
 const TOO_LONG = "too-long";
@@ -14,7 +15,7 @@ const STEPS_CHARS = "steps=10000000".length;
 /** runstring._KEYS: run-string key of each setting, in the first segment's order. */
 const KEYS: [string, PageConfigField][] = [
   ["seq", "sequence"], ["alphabet", "alphabet"], ["C", "context_length"], ["layers", "n_layer"], ["heads", "n_head"],
-  ["embd", "n_embd"], ["lr", "lr"], ["wd", "weight_decay"], ["seed", "seed"],
+  ["embd", "n_embd"], ["lr", "lr"], ["wd", "weight_decay"], ["seed", "seed"], ["teach", "teach"],
 ];
 const LIVE_KEYS = KEYS.filter(([, f]) => (LIVE_FIELDS as readonly string[]).includes(f));
 
@@ -27,9 +28,10 @@ function unescapeValue(v: string): string {
   return v.replace(/%(25|3B|7C|3D)/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-/** runstring.settings_text: every setting (first segment) or the live ones changed since `before`. */
+/** runstring.settings_text: every setting (first segment; `teach` only when rows are taught) or
+ *  the live ones changed since `before`. */
 export function settingsText(c: PageConfig, before: PageConfig | null): string {
-  const keys = before === null ? KEYS : LIVE_KEYS.filter(([, f]) => c[f] !== before[f]);
+  const keys = before === null ? KEYS.filter(([k]) => k !== "teach" || c.teach !== "") : LIVE_KEYS.filter(([, f]) => c[f] !== before[f]);
   return keys.map(([k, f]) => `${k}=${escapeValue(settingText(c, f))};`).join("");
 }
 
@@ -121,13 +123,21 @@ function readSettings(values: Map<string, string>, before: PageConfig | null): P
   for (const [key, field] of KEYS) {
     const raw = values.get(key);
     if (raw === undefined) {
-      if (before === null) return null; // Python writes every setting in the first segment
+      if (before === null && field === "teach") out.teach = "";
+      else if (before === null) return null; // Python writes every setting in the first segment
       continue;
     }
-    if (field === "sequence" || field === "alphabet") out[field] = raw;
+    if (field === "sequence" || field === "alphabet" || field === "teach") out[field] = raw;
     else if (field === "seed") out[field] = /^[0-9]+$/.test(raw) ? BigInt(raw) : null;
     else out[field] = Number(raw);
     if (out[field] === null || (typeof out[field] === "number" && !Number.isFinite(out[field]))) return null;
   }
-  return CONFIG_FIELDS.every((f) => out[f] !== undefined) ? (out as unknown as PageConfig) : null;
+  if (!CONFIG_FIELDS.every((f) => out[f] !== undefined)) return null;
+  const config = out as unknown as PageConfig;
+  try {
+    parseTeach(config.teach, config.alphabet, config.context_length); // rows a run string names must be ones Python takes
+  } catch {
+    return null;
+  }
+  return config;
 }
