@@ -11,8 +11,9 @@ export interface StepHost {
   ask(k: number): void;
   /** A kernel-only control: disabled with the usual reason when there is no kernel. */
   setKernelOnly(e: HTMLElement, live: boolean): void;
-  /** Emphasise a state's node and its edges on the chain while its row is hovered (null: none). */
-  highlight(state: string | null): void;
+  /** Emphasise a state's node and its edges on the chain while its row is hovered (null: none);
+   *  with a token, only the edge it takes (an example's context → target). */
+  highlight(state: string | null, token?: string | null): void;
 }
 
 const pts = (p: number): string => `${p >= 0 ? "+" : "−"}${Math.abs(p * 100).toFixed(2)} pts`;
@@ -50,10 +51,13 @@ export class StepView {
     this.body = el("div", "bg-step-body");
     this.el.append(this.askButton, this.error, this.body);
     this.askButton.addEventListener("click", () => this.request(true), { signal });
-    // hovering a mover or an example shows its state on the chain
-    const stateOf = (t: EventTarget | null): string | null =>
-      t instanceof Element ? (t.closest<HTMLElement>(".bg-step-row[data-state]")?.dataset.state ?? null) : null;
-    this.body.addEventListener("mouseover", (ev) => this.host.highlight(stateOf(ev.target)), { signal });
+    // hovering a mover shows its state on the chain, an example its context and target edge
+    const rowOf = (t: EventTarget | null): HTMLElement | null =>
+      t instanceof Element ? t.closest<HTMLElement>(".bg-step-row[data-state]") : null;
+    this.body.addEventListener("mouseover", (ev) => {
+      const row = rowOf(ev.target);
+      this.host.highlight(row?.dataset.state ?? null, row?.dataset.token ?? null);
+    }, { signal });
     this.body.addEventListener("mouseleave", () => this.host.highlight(null), { signal });
   }
 
@@ -124,6 +128,7 @@ export class StepView {
     for (const e of r.examples) {
       const row = el("div", "bg-step-row");
       row.dataset.state = e.context;
+      row.dataset.token = e.token;
       row.title = `loss −log P(${e.token} | ${e.context}) = ${e.loss.toFixed(3)}, ${e.count} time${e.count === 1 ? "" : "s"} in the data`;
       row.append(el("span", "bg-step-edge", `${e.context} → ${e.token} ×${e.count}`), bar(e.share, "bg-step-share"),
         el("span", "bg-step-num", pct(e.share)));
