@@ -54,6 +54,8 @@ describe("This step", () => {
     expect(active[0].getAttribute("data-state")).toBe("111");
     expect(lit()).toEqual(["111→0→110"]);
     expect(s.$$('svg.bg-graph g.bg-edge.bg-active').map((g) => `${g.dataset.from}→${g.dataset.token}`)).toEqual(["111→0"]);
+    const matrix = s.$('[data-role="matrix"]'); // and its cell in the transition matrix (state 111, token 0)
+    expect([matrix.dataset.linkedRow, matrix.dataset.linkedCol]).toEqual(["7", "0"]);
     // a mover is a state's row: its node and both its outgoing edges
     s.$('[data-role="step-movers"] .bg-step-row').dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
     expect(lit()).toEqual(["100→0→000", "100→1→001"]);
