@@ -89,7 +89,8 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       isState: (s) => st.space.index.has(s),
       suggested: () => st.found ?? v.walks.current,
       staticReason: () => st.staticReason,
-      highlightState: (s) => v.graph.highlight(s === null ? null : (st.space.index.get(s) ?? null)),
+      highlightState: (s, token) =>
+        v.graph.highlight(s === null ? null : (st.space.index.get(s) ?? null), token ? st.space.tokens.indexOf(token) : -1),
       link: () => currentLink(st, view(), get("lesson_page")),
       compareModeChanged: () => {
         st.dirty.add("derived");

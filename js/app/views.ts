@@ -51,8 +51,9 @@ export interface ViewHooks {
   staticReason(): string;
   /** Compared runs switched what the drawing shows (medians, other run). */
   compareModeChanged(): void;
-  /** Emphasise a state on the chain (a panel row is hovered); null ends it. */
-  highlightState(state: string | null): void;
+  /** Emphasise a state on the chain (a panel row is hovered), or with a token only the edge it
+   *  takes (a training example); null ends it. */
+  highlightState(state: string | null, token?: string | null): void;
   /** The view link of what is on screen (Copy link). */
   link(): string;
 }
@@ -203,7 +204,7 @@ export function buildViews(
     {
       ask: (k) => commands.send({ cmd: "step_report", k }),
       setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()),
-      highlight: (state) => h.highlightState(state),
+      highlight: (state, token) => h.highlightState(state, token),
     },
     signal,
   );

@@ -3,6 +3,7 @@
 // layout, so both are stood in for (a recording context, a 600 × 600 box).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { toScreen } from "./canvasGeometry";
+import { tokenClass } from "./palette";
 import { buildChain } from "../model/chain";
 import { serializeSvg } from "./exporter";
 import { ASYNC_FORCE_STATES, CANVAS_EDGES, CANVAS_STATES, DENSE_STATES } from "./graph";
@@ -106,6 +107,19 @@ describe("a 1,024-state chain", () => {
     expect(s.$(".bg-graph-stack").classList.contains("bg-focus")).toBe(true);
     move(s, { x: 300, y: 300 }, "mouseleave");
     expect(tip.hidden).toBe(true);
+    expect(s.$$(".bg-overlay path")).toHaveLength(0);
+  });
+
+  it("a panel row's example (state and token) lights that state's one edge on the canvas", () => {
+    const s = (current = setup(bigTraits()));
+    const i = STATES.indexOf("0110101101");
+    s.mounted.graph.highlight(i, 1);
+    const lit = s.$$(".bg-overlay path.bg-edge-path.bg-active");
+    expect(lit).toHaveLength(1);
+    expect(lit[0].classList.contains(tokenClass(1))).toBe(true);
+    s.mounted.graph.highlight(i);
+    expect(s.$$(".bg-overlay path.bg-edge-path.bg-active")).toHaveLength(2);
+    s.mounted.graph.highlight(null);
     expect(s.$$(".bg-overlay path")).toHaveLength(0);
   });
 

@@ -28,6 +28,8 @@ export type Hit = { kind: "node" | "edge"; index: number };
 
 export interface Marks {
   focusNode: number;
+  /** With focusNode: only its edge taking this token (-1: all its edges). */
+  focusToken: number;
   walkNode: number;
   walkEdge: number;
   found: number;
@@ -169,7 +171,7 @@ export class CanvasView {
     };
     if (m.focusNode >= 0) {
       this.chain.edges.forEach((e, i) => {
-        if (e.fromIndex === m.focusNode && !this.layer.edgeHidden(i)) path(i, `bg-active ${tokenClass(e.tokenIndex)}`);
+        if (e.fromIndex === m.focusNode && (m.focusToken < 0 || e.tokenIndex === m.focusToken) && !this.layer.edgeHidden(i)) path(i, `bg-active ${tokenClass(e.tokenIndex)}`);
       });
       ring(m.focusNode, "bg-hover-ring");
     }

@@ -61,6 +61,7 @@ export class GraphView extends GraphRender {
   private walk = { node: -1, edge: -1 };
   private found = -1;
   private hovered = -1;
+  private hoveredToken = -1;
   private linkedEdge = -1;
   private decor: EdgeDecorLayer | null = null;
 
@@ -139,7 +140,7 @@ export class GraphView extends GraphRender {
     this.unseen = new Array<boolean>(n).fill(false);
     this.shares = this.probs = null;
     this.walk = { node: -1, edge: -1 };
-    this.found = this.hovered = this.linkedEdge = -1;
+    this.found = this.hovered = this.hoveredToken = this.linkedEdge = -1;
     this.picking = false;
     this.runner.reset();
     if (!this.kChosen) {
@@ -216,13 +217,15 @@ export class GraphView extends GraphRender {
     }
   }
 
-  /** Emphasise a node's outgoing edges while it is hovered (and its row in the matrix). */
-  highlight(nodeIndex: number | null): void {
+  /** Emphasise a node's outgoing edges while it is hovered (and its row in the matrix); with a
+   *  token index, only the edge taking that token (and its cell). */
+  highlight(nodeIndex: number | null, tokenIndex = -1): void {
     const i = nodeIndex ?? -1;
     this.hovered = i;
-    if (this.linkedEdge < 0) this.matrix.setLinked(i >= 0 ? { row: i, col: -1 } : null);
+    this.hoveredToken = i >= 0 ? tokenIndex : -1;
+    if (this.linkedEdge < 0) this.matrix.setLinked(i >= 0 ? { row: i, col: this.hoveredToken } : null);
     const d = this.map.node(i);
-    if (!this.cv.on) return this.scene.highlight(d >= 0 ? d : null, this.svg);
+    if (!this.cv.on) return this.scene.highlight(d >= 0 ? d : null, this.svg, this.hoveredToken);
     this.el.classList.toggle("bg-focus", d >= 0);
     this.overlay();
   }
@@ -271,7 +274,7 @@ export class GraphView extends GraphRender {
   /** Run `fn` (an export) on the drawing as a picture: no walk, hover or search marks, and a
    *  big chain's canvas copied into the SVG as an image. */
   withSnapshot<T>(fn: () => T): T {
-    const { walk, hovered, found } = this;
+    const { walk, hovered, hoveredToken, found } = this;
     this.setWalk(-1, -1);
     this.highlight(null);
     this.setFound(-1);
@@ -281,7 +284,7 @@ export class GraphView extends GraphRender {
     } finally {
       this.setFound(found);
       this.setWalk(walk.node, walk.edge);
-      if (hovered >= 0) this.highlight(hovered);
+      if (hovered >= 0) this.highlight(hovered, hoveredToken);
     }
   }
 
@@ -336,7 +339,7 @@ export class GraphView extends GraphRender {
 
   protected marksNow(): Marks {
     const m = this.map;
-    return { focusNode: m.node(this.hovered), walkNode: m.node(this.walk.node), walkEdge: m.edge(this.walk.edge), found: m.node(this.found), linkedEdge: m.edge(this.linkedEdge) };
+    return { focusNode: m.node(this.hovered), focusToken: this.hoveredToken, walkNode: m.node(this.walk.node), walkEdge: m.edge(this.walk.edge), found: m.node(this.found), linkedEdge: m.edge(this.linkedEdge) };
   }
 
   private overlay(): void {

@@ -206,10 +206,12 @@ export class SvgScene {
     this.labelGroupEls[i]?.classList.toggle(cls, on);
   }
 
-  /** A node's outgoing edges stand out (their labels show even where there was no room). */
-  highlight(node: number | null, svg: SVGSVGElement): void {
+  /** A node's outgoing edges stand out (their labels show even where there was no room); with
+   *  a token (≥ 0), only the edge it takes (a training example: context → next token). */
+  highlight(node: number | null, svg: SVGSVGElement, token = -1): void {
     svg.classList.toggle("bg-focus", node !== null);
-    this.chain.edges.forEach((e, i) => this.markEdge(i, "bg-active", node !== null && e.fromIndex === node));
+    this.chain.edges.forEach((e, i) =>
+      this.markEdge(i, "bg-active", node !== null && e.fromIndex === node && (token < 0 || e.tokenIndex === token)));
     this.nodeEls.forEach((g, i) => g.classList.toggle("bg-active", i === node));
   }
 

@@ -4,6 +4,7 @@
 // data never visits that moved with them (the lesson: pushing one edge moves the others).
 import type { EdgeDecor } from "../../drawing/edgeOverlays";
 import type { Chain } from "../../model/chain";
+import { highlightRowsOnHover, moverRows } from "../../ui/movers";
 import { el } from "../../util/dom";
 import { pushDecor } from "./pushMarks";
 import { parseTaught, rowTargets } from "./pushData";
@@ -38,7 +39,7 @@ export interface PushInputs {
 }
 
 const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
-const pts = (d: number): string => `${d >= 0 ? "+" : "−"}${Math.abs(d * 100).toFixed(1)} pts`;
+const PUSH_ROWS = { rows: "bg-push-rows", row: "bg-push-line", edge: "bg-push-state", num: "bg-push-num", note: "bg-push-note", digits: 1 };
 
 function labelled(text: string, control: HTMLElement): HTMLLabelElement {
   const label = el("label", "bg-push-label", text);
@@ -111,10 +112,7 @@ export class PushView {
     this.teachButton.addEventListener("click", () => this.sendTeach(), { signal });
     this.undoButton.addEventListener("click", () => this.host.send({ cmd: "undo" }), { signal });
     addButton.addEventListener("click", () => this.addRow(this.addState.value), { signal });
-    const stateOf = (t: EventTarget | null): string | null =>
-      t instanceof Element ? (t.closest<HTMLElement>("[data-state]")?.dataset.state ?? null) : null;
-    this.result.addEventListener("mouseover", (ev) => this.host.highlight(stateOf(ev.target)), { signal });
-    this.result.addEventListener("mouseleave", () => this.host.highlight(null), { signal });
+    highlightRowsOnHover(this.result, "[data-state]", (state) => this.host.highlight(state), signal);
   }
 
   private button(action: string, label: string, title: string): HTMLButtonElement {
@@ -254,15 +252,7 @@ export class PushView {
       }
     }
     this.result.append(taught, el("div", "bg-push-title", "moved most elsewhere"));
-    const movers = el("div", "bg-push-rows");
-    movers.dataset.role = "push-movers";
-    for (const m of t.movers) {
-      const line = el("div", "bg-push-line");
-      line.dataset.state = m.state;
-      line.append(el("span", "bg-push-state", `${m.state} → ${m.token}`), el("span", "bg-push-num", pts(m.change)));
-      movers.append(line);
-    }
-    this.result.append(movers);
+    this.result.append(moverRows(t.movers, "push-movers", PUSH_ROWS));
     if (t.unseen.length) {
       const note = el("p", "bg-push-unseen",
         `States the data never visits moved too (${t.unseen.join(", ")}): nothing taught them; they share the model's weights.`);

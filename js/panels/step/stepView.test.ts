@@ -43,13 +43,22 @@ describe("This step", () => {
     const shares = s.$$<HTMLElement>('[data-role="step-examples"] .bg-step-fill').map((f) => f.style.width);
     expect(shares).toEqual(["40.32%", "19.88%", "13.29%"]);
     expect(s.$$('[data-role="step-examples"] .bg-step-edge').map((e) => e.textContent)).toEqual(["111 → 0 ×3", "111 → 1 ×3", "110 → 1 ×2"]);
-    // hovering a row shows its state on the chain: that node and its outgoing edges emphasised
+    // hovering an example shows its context node and only its target edge (111 → 0, to 110)
+    const lit = () => s.$$("svg.bg-graph g.bg-edge-line").filter((g) => g.querySelector("path.bg-edge-path.bg-active"))
+      .map((g) => `${g.dataset.from}→${g.dataset.token}→${g.dataset.to}`);
     const row = s.$('[data-role="step-examples"] .bg-step-row');
     row.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
     const active = s.$$("svg.bg-graph g.bg-node.bg-active");
     expect(s.$("svg.bg-graph").classList.contains("bg-focus")).toBe(true);
     expect(active).toHaveLength(1);
     expect(active[0].getAttribute("data-state")).toBe("111");
+    expect(lit()).toEqual(["111→0→110"]);
+    expect(s.$$('svg.bg-graph g.bg-edge.bg-active').map((g) => `${g.dataset.from}→${g.dataset.token}`)).toEqual(["111→0"]);
+    const matrix = s.$('[data-role="matrix"]'); // and its cell in the transition matrix (state 111, token 0)
+    expect([matrix.dataset.linkedRow, matrix.dataset.linkedCol]).toEqual(["7", "0"]);
+    // a mover is a state's row: its node and both its outgoing edges
+    s.$('[data-role="step-movers"] .bg-step-row').dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+    expect(lit()).toEqual(["100→0→000", "100→1→001"]);
     s.$('[data-role="one-step"] .bg-step-body').dispatchEvent(new MouseEvent("mouseleave"));
     expect(s.$("svg.bg-graph").classList.contains("bg-focus")).toBe(false);
     const updates = s.$$<HTMLElement>('[data-role="step-groups"] .bg-step-fill').map((f) => parseFloat(f.style.width));

@@ -2,6 +2,7 @@
 // report (a button, then it follows the slider and the live step while the section is open and
 // nothing trains) and draws it: the edges that moved most, a sentence on the states the data
 // never visits (they move too: the point of the view), who pushed, where the update went.
+import { highlightRowsOnHover, moverRows } from "../../ui/movers";
 import { el } from "../../util/dom";
 import { parseStep } from "./stepData";
 import type { StepReportData } from "./stepData";
@@ -11,11 +12,12 @@ export interface StepHost {
   ask(k: number): void;
   /** A kernel-only control: disabled with the usual reason when there is no kernel. */
   setKernelOnly(e: HTMLElement, live: boolean): void;
-  /** Emphasise a state's node and its edges on the chain while its row is hovered (null: none). */
-  highlight(state: string | null): void;
+  /** Emphasise a state's node and its edges on the chain while its row is hovered (null: none);
+   *  with a token, only the edge it takes (an example's context → target). */
+  highlight(state: string | null, token?: string | null): void;
 }
 
-const pts = (p: number): string => `${p >= 0 ? "+" : "−"}${Math.abs(p * 100).toFixed(2)} pts`;
+const STEP_ROWS = { rows: "bg-step-rows", row: "bg-step-row", edge: "bg-step-edge", num: "bg-step-num", note: "bg-step-note", digits: 2 };
 const pct = (p: number): string => `${Math.round(p * 100)}%`;
 
 function bar(fraction: number, cls: string): HTMLElement {
@@ -50,11 +52,8 @@ export class StepView {
     this.body = el("div", "bg-step-body");
     this.el.append(this.askButton, this.error, this.body);
     this.askButton.addEventListener("click", () => this.request(true), { signal });
-    // hovering a mover or an example shows its state on the chain
-    const stateOf = (t: EventTarget | null): string | null =>
-      t instanceof Element ? (t.closest<HTMLElement>(".bg-step-row[data-state]")?.dataset.state ?? null) : null;
-    this.body.addEventListener("mouseover", (ev) => this.host.highlight(stateOf(ev.target)), { signal });
-    this.body.addEventListener("mouseleave", () => this.host.highlight(null), { signal });
+    // hovering a mover shows its state on the chain, an example its context and target edge
+    highlightRowsOnHover(this.body, ".bg-step-row[data-state]", (state, token) => this.host.highlight(state, token), signal);
   }
 
   /** The section opened or closed, the shown step, whether anything trains, whether a kernel answers. */
@@ -100,16 +99,8 @@ export class StepView {
     const head = el("div", "bg-step-head", `step ${r.step - 1} → ${r.step} · loss ${r.loss.toFixed(4)} · lr ${r.lr}`);
     head.dataset.role = "step-head";
     this.body.append(head, el("div", "bg-step-title", "edges that moved most"));
-    const movers = el("div", "bg-step-rows");
-    movers.dataset.role = "step-movers";
-    for (const m of r.movers) {
-      const row = el("div", "bg-step-row");
-      row.dataset.state = m.state;
-      row.append(el("span", "bg-step-edge", `${m.state} → ${m.token}`), el("span", "bg-step-num", pts(m.gain)));
-      if (!m.seen) row.append(el("span", "bg-step-note", "not in the data"));
-      movers.append(row);
-    }
-    this.body.append(movers);
+    const movers = r.movers.map((m) => ({ state: m.state, token: m.token, change: m.gain, note: m.seen ? "" : "not in the data" }));
+    this.body.append(moverRows(movers, "step-movers", STEP_ROWS));
     if (r.unseenCount > 0) {
       const names = r.unseen.join(", ") + (r.unseenCount > r.unseen.length ? ", …" : "");
       const note = el("p", "bg-step-unseen",
@@ -124,6 +115,7 @@ export class StepView {
     for (const e of r.examples) {
       const row = el("div", "bg-step-row");
       row.dataset.state = e.context;
+      row.dataset.token = e.token;
       row.title = `loss −log P(${e.token} | ${e.context}) = ${e.loss.toFixed(3)}, ${e.count} time${e.count === 1 ? "" : "s"} in the data`;
       row.append(el("span", "bg-step-edge", `${e.context} → ${e.token} ×${e.count}`), bar(e.share, "bg-step-share"),
         el("span", "bg-step-num", pct(e.share)));
