@@ -12,7 +12,6 @@ are those in force for step k (the snapshot the replay starts from carries them)
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ import torch.nn.functional as F
 
 from ..core import chain
 from ..core.checks import check_count
+from ..core.model_clone import clone_model
 from ..core.threads import one_thread
 from .table import Table
 
@@ -109,6 +109,11 @@ class StepReport:
                 f"{len(unseen)} unseen state(s) moved; {len(self.examples)} examples)")
 
 
+def _norm_parameters(*norms: Any) -> list[tuple[torch.Tensor, slice]]:
+    """A LayerNorm's weight and bias (None without bias), read directly: .parameters() walks modules."""
+    return [(p, slice(None)) for n in norms for p in (n.weight, getattr(n, "bias", None)) if p is not None]
+
+
 def parameter_groups(model: Any) -> list[tuple[str, list[tuple[torch.Tensor, slice]]]]:
     """(name, [(parameter, rows)]) in a fixed order; attention's c_attn splits into q, k, v rows.
     The token embeddings are also the output layer (tied, as in nanoGPT)."""
@@ -123,14 +128,18 @@ def parameter_groups(model: Any) -> list[tuple[str, list[tuple[torch.Tensor, sli
         groups += [(f"layer {i} attention projection", [(block.attn.c_proj.weight, every)]),
                    (f"layer {i} MLP in", [(block.mlp.c_fc.weight, every)]),
                    (f"layer {i} MLP out", [(block.mlp.c_proj.weight, every)]),
-                   (f"layer {i} layer norms", [(p, every) for p in block.ln_1.parameters()]
-                    + [(p, every) for p in block.ln_2.parameters()])]
-    groups.append(("final layer norm", [(p, every) for p in t.ln_f.parameters()]))
+                   (f"layer {i} layer norms", _norm_parameters(block.ln_1, block.ln_2))]
+    groups.append(("final layer norm", _norm_parameters(t.ln_f)))
     return groups
 
 
-def _norms(parts: list[tuple[torch.Tensor, slice]], of: Any) -> float:
-    return float(torch.sqrt(sum((of(p)[rows].double() ** 2).sum() for p, rows in parts)))
+def _norms(groups: list[tuple[str, list[tuple[torch.Tensor, slice]]]], of: Any) -> np.ndarray:
+    """Each group's L2 norm of `of(parameter)[rows]` in float64, all groups in one pass (a report
+    is asked every step while a learner steps: ~100 small reductions cost more than the step)."""
+    pieces = [[of(p)[rows].reshape(-1) for p, rows in parts] for _, parts in groups]
+    squares = torch.cat([t for group in pieces for t in group]).double().square()
+    lengths = torch.tensor([sum(t.numel() for t in group) for group in pieces])
+    return torch.segment_reduce(squares, "sum", lengths=lengths).sqrt().numpy()
 
 
 def step_report(run: Any, k: Any) -> StepReport:
@@ -159,7 +168,7 @@ def step_report(run: Any, k: Any) -> StepReport:
             with one_thread():
                 after_probs = chain.model_probabilities(run.model, space)
             after_params = [p.detach().clone() for p in run.model.parameters()]
-    before = copy.deepcopy(before_plan.build())  # a copy: a cached past model is shared
+    before = clone_model(before_plan.build())  # a copy: a cached past model is shared
     if after_probs is None:
         after_model = after_plan.build()
         with one_thread():
@@ -207,9 +216,8 @@ def _report(k: int, states: tuple[str, ...], alphabet: str, before_probs: np.nda
     return StepReport(
         step=k, states=states, alphabet=alphabet, before=before_probs, after=after_probs, seen=is_seen,
         examples=tuple(examples), loss=float(loss.detach()), lr=lr, groups=tuple(g for g, _ in groups),
-        grad_norm=np.array([_norms(parts, lambda p: p.grad) for _, parts in groups]),
-        update_norm=np.array([_norms(parts, update) for _, parts in groups]),
-        weight_norm=np.array([_norms(parts, lambda p: p.detach()) for _, parts in groups]))
+        grad_norm=_norms(groups, lambda p: p.grad), update_norm=_norms(groups, update),
+        weight_norm=_norms(groups, lambda p: p.detach()))
 
 
 __all__ = ["Example", "StepReport", "step_report"]
