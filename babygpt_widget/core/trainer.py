@@ -68,8 +68,10 @@ class Trainer:
         rows = trie_rows(self.space.vocab_size, self.space.context_length, seen) if self._flat_trie else None
         n_windows = float(full.sum())
         shown = None if report is None else torch.as_tensor(report[-self._n_full :], dtype=torch.float32)
-        (self._counts, self._n_windows, self._seen, self._trie_rows, self._report) = \
-            full, n_windows, seen, rows, shown  # one commit
+        shown_windows = 1.0 if shown is None else max(1.0, float(shown.sum()))
+        (self._counts, self._n_windows, self._seen, self._trie_rows, self._report, self._report_windows) = \
+            full, n_windows, seen, rows, shown, shown_windows  # one commit
+        self._shown_loss = math.nan
         self.invalidate_checkpoint()
 
     def set_hyperparameters(self, lr: float, weight_decay: float) -> None:
@@ -104,26 +106,32 @@ class Trainer:
         if self._flat_trie and torch.is_grad_enabled():
             logits = trie_logits(self.model, self.space.context_length, self._trie_rows)  # every state, space order
             seen = self._seen
-            loss = self._cross_entropy(logits[-self._n_full :][seen], self._counts[seen])
+            loss = self._cross_entropy(logits[-self._n_full :][seen], seen)
             return loss, torch.softmax(logits.detach(), dim=-1)
         if self._n_full >= TRIE_MIN_STATES and not torch.is_grad_enabled():
             # evaluation only: the gradient-free trie pass gives the loss's logits too
             logits = model_logits(self.model, self.space)
             seen = self._seen
-            loss = self._cross_entropy(logits[-self._n_full :][seen], self._counts[seen])
+            loss = self._cross_entropy(logits[-self._n_full :][seen], seen)
             return loss, torch.softmax(logits, dim=-1)
         if self._n_full >= TRIE_MIN_STATES:
             # Large chains: backpropagate through the few states in the data only; the snapshot
             # comes from the (gradient-free) prefix-trie pass over every context.
-            loss = self._cross_entropy(self.model(self._inputs[self._seen]), self._counts[self._seen])
+            loss = self._cross_entropy(self.model(self._inputs[self._seen]), self._seen)
             return loss, torch.softmax(model_logits(self.model, self.space).detach(), dim=-1)
         logits = self.model.forward_all(self._inputs)  # (states, C, V)
-        loss = self._cross_entropy(logits[:, -1], self._counts)
+        loss = self._cross_entropy(logits[:, -1], None)
         return loss, torch.softmax(logits.detach()[self._rows, self._positions], dim=-1)
 
-    def _cross_entropy(self, logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+    def _cross_entropy(self, logits: torch.Tensor, rows: torch.Tensor | None) -> torch.Tensor:
         """The seed's mean cross-entropy over the windows, as counts per distinct state (one
-        fused op: counts are soft targets, summed, then divided by the number of windows)."""
+        fused op: counts are soft targets, summed, then divided by the number of windows);
+        `logits`: the full contexts' (`rows` of them, or all). While taught rows train, the
+        data's own loss from the same logits is kept for the record (_record)."""
+        counts = self._counts if rows is None else self._counts[rows]
+        if self._report is not None:
+            report = self._report if rows is None else self._report[rows]
+            self._shown_loss = float(F.cross_entropy(logits.detach(), report, reduction="sum") / self._report_windows)
         return F.cross_entropy(logits, counts, reduction="sum") / self._n_windows
 
     def step(self) -> float:
@@ -175,15 +183,12 @@ class Trainer:
             self._rollback()
             raise TrainingDiverged(f"train: the loss became {loss} at step {bad}; {self._divergence_advice(bad)}")
         if self._report is not None:
-            loss = self._data_loss(probs)
+            # taught rows train: the curve stays the data's mean cross-entropy, from the same
+            # forward's log_softmax (not log(probs): float32 log is MKL's vsLn, which a page's
+            # engine cannot reproduce bit for bit; log_softmax it does)
+            loss = self._shown_loss
         self.history.record(self.global_step, loss, probs.numpy())
         return loss
-
-    def _data_loss(self, probs: torch.Tensor) -> float:
-        """The data's mean cross-entropy from the snapshot's probabilities (while taught rows train)."""
-        report = self._report
-        logp = torch.log(probs[-self._n_full :].clamp_min(torch.finfo(torch.float32).tiny))
-        return float((report * -logp).sum() / report.sum().clamp_min(1.0))
 
     def _divergence_advice(self, bad: int) -> str:
         """What will actually help, given what was kept and the likely cause."""

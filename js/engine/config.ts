@@ -14,6 +14,14 @@ export interface RunSettings extends ModelShape {
   lr: number;
   weightDecay: number;
   seed: number | bigint;
+  teach?: TeachSpec | null; // rows set by hand, in force while a nudge / teach trains (model/teach.ts)
+}
+
+/** Python's `teach` setting (core/teach_targets.py): each row's context (C token ids) trains
+ *  toward `probs` (V probabilities in token order) as one soft-label example of `weight` windows. */
+export interface TeachSpec {
+  rows: { context: number[]; probs: number[] }[];
+  weight: number;
 }
 
 export const MAX_STATES = 4096;
@@ -25,6 +33,10 @@ export const MAX_LR = 10;
 export const MAX_WEIGHT_DECAY = 10;
 export const MAX_SEQUENCE_LENGTH = 100_000;
 export const MAX_SEED = 2n ** 63n - 1n;
+
+export const MAX_TAUGHT_STATES = 64; // teach_targets.MAX_TAUGHT_STATES
+export const MAX_TEACH_WEIGHT = 1_000_000;
+export const ROW_TOLERANCE = 1e-6; // a taught row's probabilities sum to 1 within this
 
 import { costRefusal } from "./cost";
 
@@ -78,5 +90,50 @@ export function validateSettings(s: RunSettings, blame = "n_embd"): RunSettings 
   if (!seedOk) throw new EngineConfigError("seed", `must be an integer from 0 to 2**63 - 1 (a bigint above 2**53); got ${String(seed)}`);
   const refusal = costRefusal(V, C, nLayer, nHead, nEmbd, seq.length);
   if (refusal !== null) throw new EngineConfigError(blame, refusal);
-  return { vocabSize: V, contextLength: C, nLayer, nHead, nEmbd, sequence: seq, lr, weightDecay, seed };
+  const teach = s.teach == null ? null : validateTeach(s.teach, V, C);
+  return { vocabSize: V, contextLength: C, nLayer, nHead, nEmbd, sequence: seq, lr, weightDecay, seed, teach };
+}
+
+/** Neumaier's compensated sum (Python checks a row with math.fsum). */
+function fsum(values: number[]): number {
+  let sum = 0;
+  let c = 0;
+  for (const x of values) {
+    const t = sum + x;
+    c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + c;
+}
+
+/** Checks a teach setting like teach_targets.parse_teach; returns a copy. */
+export function validateTeach(t: TeachSpec, V: number, C: number): TeachSpec {
+  const fail = (message: string): never => {
+    throw new EngineConfigError("teach", message);
+  };
+  if (typeof t !== "object" || t === null || !Array.isArray(t.rows)) fail(`must be {rows: [{context, probs}, ...], weight} or null; got ${String(t)}`);
+  const w = t.weight;
+  if (typeof w !== "number" || !Number.isFinite(w) || w <= 0 || w > MAX_TEACH_WEIGHT) {
+    fail(`weight must be a number greater than 0 and at most ${MAX_TEACH_WEIGHT.toLocaleString("en")} (training windows one taught row counts as); got ${String(w)}`);
+  }
+  if (t.rows.length < 1 || t.rows.length > MAX_TAUGHT_STATES) fail(`needs 1 to ${MAX_TAUGHT_STATES} distinct states; got ${t.rows.length} rows`);
+  const seen = new Set<string>();
+  const rows = t.rows.map((row, i) => {
+    const ctx = row?.context;
+    if (!Array.isArray(ctx) || ctx.length !== C || !ctx.every((id) => Number.isInteger(id) && id >= 0 && id < V)) {
+      fail(`row ${i}: context must be ${C} token ids in 0..${V - 1}; got ${JSON.stringify(ctx)}`);
+    }
+    const key = ctx.join(",");
+    if (seen.has(key)) fail(`row ${i}: context ${JSON.stringify(ctx)} is taught twice; needs distinct states`);
+    seen.add(key);
+    const probs = row.probs;
+    if (!Array.isArray(probs) || probs.length !== V) fail(`row ${i}: needs ${V} probabilities; got ${Array.isArray(probs) ? probs.length : String(probs)}`);
+    probs.forEach((p, j) => {
+      if (typeof p !== "number" || !Number.isFinite(p) || p < 0 || p > 1) fail(`row ${i}: probability ${j} must be from 0 to 1; got ${String(p)}`);
+    });
+    const total = fsum(probs);
+    if (Math.abs(total - 1) > ROW_TOLERANCE) fail(`row ${i}: the row's probabilities must sum to 1; they sum to ${total.toPrecision(6)}`);
+    return { context: ctx.slice(), probs: probs.slice() };
+  });
+  return { rows, weight: w };
 }

@@ -3,7 +3,7 @@
 // where Python left it. One step = the forward over every context (loss and the chain's
 // probabilities of the weights it starts from), the backward, one AdamW update.
 
-import { type ModelShape, type RunSettings, validateSettings } from "./config";
+import { type ModelShape, type RunSettings, type TeachSpec, validateSettings } from "./config";
 import { initialWeights } from "./init";
 import { adamwStep } from "./kernels/adamw";
 import { type Layout, makeLayout } from "./layout";
@@ -11,6 +11,7 @@ import { Activations } from "./model/activations";
 import { Backward } from "./model/backward";
 import { Forward } from "./model/forward";
 import { Loss, probabilities } from "./model/loss";
+import { type TrainingTarget, trainingTarget } from "./model/teach";
 import { ContextSpace, dataCounts } from "./space";
 import { type ForwardTrace, forwardTrace } from "./model/trace";
 import type { EngineState, OptimizerState } from "./state_io";
@@ -38,8 +39,9 @@ export class BabyGPTEngine {
   private expAvg: Float32Array;
   private expAvgSq: Float32Array;
   private stepCount = 0;
-  private counts: Float32Array;
+  private counts: Float32Array; // the data's
   private nWindows: number;
+  private target: TrainingTarget; // what a step trains on: the data's counts, or with taught rows
   private readonly grads: Float32Array;
   private readonly acts: Activations;
   private readonly forwardPass: Forward;
@@ -78,6 +80,7 @@ export class BabyGPTEngine {
     }
     this.counts = dataCounts(this.space, this.settings.sequence);
     this.nWindows = this.settings.sequence.length - contextLength;
+    this.target = trainingTarget(this.space, this.counts, this.nWindows, this.settings.teach);
     this.grads = new Float32Array(P);
     this.acts = new Activations(this.shape, this.space);
     this.forwardPass = new Forward(this.shape, this.layout, this.space);
@@ -103,22 +106,25 @@ export class BabyGPTEngine {
     return this.settings.weightDecay;
   }
 
-  /** Settings that apply to the running model: the data, lr and weight decay (as Python's configure). */
-  configure(values: { sequence?: ArrayLike<number>; lr?: number; weightDecay?: number }): void {
+  /** Settings that apply to the running model: the data, lr, weight decay and taught rows (null:
+   *  none), as Python's configure; keys left out keep their values. */
+  configure(values: { sequence?: ArrayLike<number>; lr?: number; weightDecay?: number; teach?: TeachSpec | null }): void {
     const next = validateSettings({
       ...this.settings,
       sequence: values.sequence !== undefined ? Array.from(values.sequence) : this.settings.sequence,
       lr: values.lr ?? this.settings.lr,
       weightDecay: values.weightDecay ?? this.settings.weightDecay,
+      teach: values.teach !== undefined ? values.teach : this.settings.teach,
     }, "sequence");
     this.settings = next;
     this.counts = dataCounts(this.space, next.sequence);
     this.nWindows = next.sequence.length - this.shape.contextLength;
+    this.target = trainingTarget(this.space, this.counts, this.nWindows, next.teach);
     this.evaluated = false;
     this.previous = null; // a rollback must not cross a settings change
   }
 
-  /** Loss of the current weights on the training windows. */
+  /** Loss of the current weights on the training windows (the data's, also while rows are taught). */
   loss(): number {
     this.evaluate();
     return this.currentLoss;
@@ -139,12 +145,15 @@ export class BabyGPTEngine {
     return { step: this.stepCount, expAvg: this.expAvg.slice(), expAvgSq: this.expAvgSq.slice() };
   }
 
-  /** The run's settings (a copy). */
+  /** The run's settings (a copy; `teach` is null when nothing is taught). */
   runSettings(): RunSettings {
-    return { ...this.settings, sequence: Int32Array.from(this.settings.sequence) };
+    const t = this.settings.teach;
+    const teach = t == null ? null : { weight: t.weight, rows: t.rows.map((r) => ({ context: r.context.slice(), probs: r.probs.slice() })) };
+    return { ...this.settings, sequence: Int32Array.from(this.settings.sequence), teach };
   }
 
-  /** Weights, AdamW moments and step: what a saved page needs to continue the run (see state_io.ts). */
+  /** Weights, AdamW moments and step: what a saved page needs to continue the run (see state_io.ts;
+   *  the blob leaves `teach` out: Python never saves a run while rows are taught). */
   exportState(): EngineState {
     return { settings: this.runSettings(), weights: this.parameters(), optimizer: this.optimizerState() };
   }
@@ -160,7 +169,7 @@ export class BabyGPTEngine {
     return forwardTrace(this.shape, this.layout, this.space, this.weights, this.acts, context);
   }
 
-  /** Data counts of every context (nodes x V). */
+  /** Data counts of every context (nodes x V): the data's, also while rows are taught. */
   dataCounts(): Float32Array {
     return this.counts.slice();
   }
@@ -169,7 +178,7 @@ export class BabyGPTEngine {
   step(): number {
     this.evaluate();
     const loss = this.currentLoss;
-    this.backwardPass.run(this.weights, this.acts, this.lossFn, this.counts, this.nWindows);
+    this.backwardPass.run(this.weights, this.acts, this.lossFn, this.target.counts, this.target.nWindows);
     const keep = this.spare ?? this.previous ?? {
       weights: new Float32Array(this.layout.total), expAvg: new Float32Array(this.layout.total),
       expAvgSq: new Float32Array(this.layout.total), step: 0,
@@ -205,10 +214,13 @@ export class BabyGPTEngine {
   private evaluate(): void {
     if (this.evaluated) return;
     this.forwardPass.run(this.weights, this.acts);
-    this.currentLoss = this.lossFn.value(this.acts.logits, this.counts, this.nWindows);
+    const { counts, nWindows } = this.target;
+    this.currentLoss = this.lossFn.value(this.acts.logits, counts, nWindows);
     probabilities(this.acts.logits, this.space.nodes, this.shape.vocabSize, this.probs);
     this.evaluated = true;
-    if (!Number.isFinite(this.currentLoss)) this.rollBack(this.currentLoss);
+    if (!Number.isFinite(this.currentLoss)) this.rollBack(this.currentLoss); // the loss trained on decides
+    // taught: the run records the data's loss from the same logits (Trainer._record)
+    if (counts !== this.counts) this.currentLoss = this.lossFn.value(this.acts.logits, this.counts, this.nWindows);
   }
 
   private rollBack(loss: number): never {

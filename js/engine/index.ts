@@ -3,8 +3,8 @@
 
 export { BabyGPTEngine, TrainingDivergedError, BETA1, BETA2, EPS } from "./engine";
 export type { OptimizerState } from "./engine";
-export { EngineConfigError, validateSettings, MAX_STATES, MAX_EDGES } from "./config";
-export type { ModelShape, RunSettings } from "./config";
+export { EngineConfigError, validateSettings, validateTeach, MAX_STATES, MAX_EDGES, MAX_TAUGHT_STATES } from "./config";
+export type { ModelShape, RunSettings, TeachSpec } from "./config";
 export { makeLayout, parameterCount } from "./layout";
 export type { Layout, ParamSpec } from "./layout";
 export { ContextSpace, dataCounts } from "./space";

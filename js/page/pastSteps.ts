@@ -5,7 +5,7 @@
 // `replayLimit` steps (request_cost.replay_limit: REPLAY_SECONDS over the cost guard's per-step
 // estimate), beyond that the nearest step that fits (snapshots.nearest's rule).
 import { BabyGPTEngine } from "../engine";
-import type { EngineState, RunSettings } from "../engine";
+import type { EngineState, RunSettings, TeachSpec } from "../engine";
 import { estimateCost } from "../engine/cost";
 
 /** request_cost.REPLAY_SECONDS: rebuilding a past step replays at most this much training. */
@@ -33,7 +33,11 @@ const sameShape = (a: RunSettings, b: RunSettings): boolean =>
   a.nEmbd === b.nEmbd && BigInt(a.seed) === BigInt(b.seed);
 const sameLive = (a: RunSettings, b: RunSettings): boolean =>
   a.lr === b.lr && a.weightDecay === b.weightDecay && a.sequence.length === b.sequence.length &&
-  Array.from(a.sequence).every((t, i) => t === b.sequence[i]);
+  Array.from(a.sequence).every((t, i) => t === b.sequence[i]) && sameTeach(a.teach ?? null, b.teach ?? null);
+const sameNumbers = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameTeach = (a: TeachSpec | null, b: TeachSpec | null): boolean =>
+  a === null || b === null ? a === b : a.weight === b.weight && a.rows.length === b.rows.length &&
+    a.rows.every((r, i) => sameNumbers(r.context, b.rows[i].context) && sameNumbers(r.probs, b.rows[i].probs));
 
 export class PastSteps {
   private snaps: EngineState[];
@@ -84,7 +88,7 @@ export class PastSteps {
     }
   }
 
-  /** The live settings changed at the engine's step (data, lr, weight decay). */
+  /** The live settings changed at the engine's step (data, lr, weight decay, taught rows). */
   configured(engine: BabyGPTEngine): void {
     const step = engine.globalStep;
     const settings = engine.runSettings();
@@ -122,7 +126,7 @@ export class PastSteps {
       const at = this.segmentAt(engine.globalStep);
       if (at !== segment) {
         const s = this.segments[at].settings;
-        engine.configure({ sequence: s.sequence, lr: s.lr, weightDecay: s.weightDecay });
+        engine.configure({ sequence: s.sequence, lr: s.lr, weightDecay: s.weightDecay, teach: s.teach ?? null });
         segment = at;
       }
       if (engine.globalStep >= step) break;
