@@ -129,13 +129,16 @@ class GPT(nn.Module):
         B, T = idx.size()
         return self.lm_head(self.transformer.ln_f(self._hidden(idx).view(B, T, -1)[:, -1, :]))
 
-    def forward_all(self, idx: torch.Tensor) -> torch.Tensor:
+    def forward_all(self, idx: torch.Tensor, training_path: bool = False) -> torch.Tensor:
         """(B, T) -> (B, T, V) logits of every position. Attention is causal, so position j's
-        logits are those of the context idx[:, :j+1]: one pass gives every shorter context too."""
+        logits are those of the context idx[:, :j+1]: one pass gives every shorter context too.
+        `training_path`: the training step's kernels even without grad (the run's own chain and
+        loss then equal a training step's bit for bit, as the page's engine computes them; the
+        no-grad module path reads attention through the fused kernel, ~1 ulp away)."""
         B, T = idx.size()
-        return self.lm_head(self.transformer.ln_f(self._hidden(idx))).view(B, T, -1)
+        return self.lm_head(self.transformer.ln_f(self._hidden(idx, training_path))).view(B, T, -1)
 
-    def _hidden(self, idx: torch.Tensor) -> torch.Tensor:
+    def _hidden(self, idx: torch.Tensor, training_path: bool = False) -> torch.Tensor:
         """(B, T) -> (B*T, n_embd): the residual stream after the blocks, kept flat because a
         Linear on 2-D input is one autograd node, on 3-D input three (view, mm, view): ~10%
         of a training step."""
@@ -145,7 +148,7 @@ class GPT(nn.Module):
         pos = torch.arange(T, dtype=torch.long, device=idx.device)
         x = (self.transformer.wte(idx) + self.transformer.wpe(pos)).view(B * T, self.config.n_embd)
         blocks = self.transformer.h
-        if torch.is_grad_enabled() and all(block.one_node for block in blocks):
+        if (training_path or torch.is_grad_enabled()) and all(block.one_node for block in blocks):
             return blocks_forward(list(blocks), x, B, T)  # one autograd node (block_function.py)
         for block in blocks:
             x = block(x, B, T)

@@ -119,7 +119,7 @@ class Trainer:
             # comes from the (gradient-free) prefix-trie pass over every context.
             loss = self._cross_entropy(self.model(self._inputs[self._seen]), self._seen)
             return loss, torch.softmax(model_logits(self.model, self.space).detach(), dim=-1)
-        logits = self.model.forward_all(self._inputs)  # (states, C, V)
+        logits = self.model.forward_all(self._inputs, training_path=True)  # (states, C, V); evaluate() too
         loss = self._cross_entropy(logits[:, -1], None)
         return loss, torch.softmax(logits.detach()[self._rows, self._positions], dim=-1)
 

@@ -62,7 +62,7 @@ export class EngineCore {
       if (req.op === "explain") return { rows: [], error: null, explained: this.explain(req.context, req.step, req.maxReplay) };
       if (req.op === "reset") {
         this.undo = { engine: this.engine, past: this.past };
-        this.engine = new BabyGPTEngine(this.engine.runSettings()); // torch.manual_seed(seed) + the model's init
+        this.engine = new BabyGPTEngine({ ...this.engine.runSettings(), teach: null }); // torch.manual_seed(seed) + the model's init; never taught
         this.past = new PastSteps(this.engine);
         return { rows: [this.row()], error: null };
       }
