@@ -41,7 +41,11 @@ describe("dragging an edge label on the chain", () => {
     expect(field(s, "nudge_p").value).toBe(String(pct + 10));
     expect(s.$<HTMLSelectElement>('[data-field="nudge_state"]').value).toBe("101");
     expect(s.mounted.graph.zoom).toEqual({ k: 1, x: 0, y: 0 }); // no pan
+    const stroke = s.$('svg.bg-graph g.bg-edge-line[data-from="101"][data-token="1"] path.bg-edge-path');
+    expect(stroke.classList.contains("bg-dragging")).toBe(true); // the edge dragged is lit
+    expect(s.$$("svg.bg-graph .bg-edge-path.bg-dragging")).toHaveLength(1);
     mouse("mouseup", g, 380);
+    expect(stroke.classList.contains("bg-dragging")).toBe(false);
     expect(nudges(s)).toEqual([{ cmd: "nudge", state: "101", token: "1", p: (pct + 10) / 100, steps: 12 }]);
     expect(g.querySelector("text")!.textContent).toBe(was);
   });

@@ -55,6 +55,8 @@ interface Gesture {
   saved: string;
   shown: string;
   rect: { x: string; width: string } | null;
+  /** The edge's own stroke, lit while dragging. */
+  path: Element | null;
 }
 
 type Ev = D3DragEvent<SVGGElement, unknown, Gesture | null>;
@@ -123,7 +125,7 @@ export class LabelDrag {
     const label = g?.querySelector("text")?.textContent ?? "";
     const start = labelPercent(label);
     if (!g || !edge || start === null || !this.hooks?.can(edge.from, edge.token)) return null;
-    return (this.gesture = { g, edge, label, start, x0: ev.x, y0: ev.y, pct: start, dragging: false, saved: label, shown: "", rect: null });
+    return (this.gesture = { g, edge, label, start, x0: ev.x, y0: ev.y, pct: start, dragging: false, saved: label, shown: "", rect: null, path: null });
   }
 
   private move(ev: Ev): void {
@@ -134,6 +136,8 @@ export class LabelDrag {
       if (!isDrag(ev.x - s.x0, ev.y - s.y0)) return;
       s.dragging = true;
       s.g.classList.add("bg-dragging");
+      s.path = this.strokeOf(s.edge);
+      s.path?.classList.add("bg-dragging");
       this.layer.ownerSVGElement?.classList.add("bg-label-dragging"); // CSS: nothing else hovers meanwhile
     }
     s.pct = dragTarget(s.start, ev.y - s.y0);
@@ -170,11 +174,18 @@ export class LabelDrag {
     if (text && s.shown && text.textContent === s.shown) text.textContent = s.saved;
     if (rect && s.rect) for (const [a, v] of Object.entries(s.rect)) rect.setAttribute(a, v);
     s.g.classList.remove("bg-dragging");
+    s.path?.classList.remove("bg-dragging");
     this.layer.ownerSVGElement?.classList.remove("bg-label-dragging");
     if (!s.dragging) return done && up instanceof MouseEvent ? this.clickThrough(up) : undefined;
     const { from, token } = s.edge;
     this.hooks?.preview(from, token, null);
     if (done && s.pct !== s.start && this.hooks?.can(from, token)) this.hooks.commit(from, token, s.pct);
+  }
+
+  private strokeOf(edge: ChainEdge): Element | null {
+    const lines = this.layer.ownerSVGElement?.querySelectorAll<SVGGElement>("g.bg-edge-line") ?? [];
+    const g = [...lines].find((l) => select<SVGGElement, ChainEdge | undefined>(l).datum()?.id === edge.id);
+    return g?.querySelector("path.bg-edge-path") ?? null;
   }
 
   /** A click on a label is a click on the node under it (labels used to let the pointer through). */

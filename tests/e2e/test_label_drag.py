@@ -97,3 +97,48 @@ def test_drag_a_label_to_nudge_its_edge(lab, notebook_dir, jupyter_server):
     assert py["targets"] == {"101": {"0": 0.05, "1": 0.95}}, py
     assert py["step"] == 70 and py["can_undo"] == "nudge", py  # the cancelled drag sent nothing
     expect(view.step_readout).to_contain_text("70")
+
+
+DENSE = ("from babygpt_widget import BabyGPTWidget\n\nw = BabyGPTWidget(alphabet='01', context_length=7, sequence='0110100110010110' * 8)\nw.train(20)\nw")
+# An edge and a point of its stroke where it is on top (no other edge or node there).
+ON_EDGE = """root => {
+  for (const g of root.querySelectorAll('svg.bg-graph g.bg-edge-line:not(.bg-loop)')) {
+    const p = g.querySelector('path.bg-edge-hit'), m = p.getScreenCTM(), L = p.getTotalLength();
+    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+      const q = p.getPointAtLength(L * t), x = q.x * m.a + q.y * m.c + m.e, y = q.x * m.b + q.y * m.d + m.f;
+      if (document.elementFromPoint(x, y) === p) return [g.dataset.from, g.dataset.to, g.dataset.token, x, y];
+    }
+  }
+  return null; }"""
+
+
+def test_a_dense_chain_drags_the_label_its_hovered_edge_shows(lab, notebook_dir, jupyter_server):
+    """128 states (SVG, labels on hover only): hovering an edge shows its label, which then drags."""
+    open_in_lab(lab, notebook_dir / "label_drag_dense.ipynb", jupyter_server.root, [DENSE])
+    view = LectureView(lab.code_cells.nth(0).locator(".babygpt-widget"))
+    root, page = view.root, lab.page
+    expect(view.button("play")).to_be_enabled(timeout=60_000)
+    expect(root.locator(".bg-graph-stack")).to_have_attribute("data-render-mode", "svg-dense")
+    root.locator('button[data-action="section-push"]').click()
+    page.mouse.move(2, 300)  # off the drawing
+    src, dst, token, x, y = root.evaluate(ON_EDGE)
+    label = view.edge(src, dst, token)
+    page.mouse.move(x, y)
+    expect(label).to_have_class(__import__("re").compile(r"\bbg-hover\b"))
+    box = label.locator("text").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y, steps=4)
+    assert label.evaluate("g => getComputedStyle(g.querySelector('text')).cursor") == "ns-resize"
+    start = (label.locator("text").text_content() or "").strip()
+    page.mouse.down()
+    for k in range(1, 6):
+        page.mouse.move(x, y + 4 * k)  # 20 px down: 10 points lower
+    expect(label.locator("text")).to_contain_text(" → ")
+    target = int((label.locator("text").text_content() or "").split("→")[1].strip(" %)"))
+    expect(root.locator('[data-role="push"] select[data-field="nudge_state"]')).to_have_value(src)
+    expect(root.locator('[data-role="push"] input[data-field="nudge_p"]')).to_have_value(str(target))
+    page.screenshot(path=str(ARTIFACTS / "push" / "label-drag-dense-1280x720.png"))
+    page.mouse.up()
+    expect(root.locator('[data-role="push-head"]')).to_contain_text("taught for 20 steps (step 20 → 40", timeout=30_000)
+    assert " → " not in (label.locator("text").text_content() or "") and start
