@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChainEdge } from "../model/chain";
 import type { PushView } from "../panels/push/pushView";
+import { f32, i32 } from "../testing/fakeModel";
 import { edgeSel, setupEach } from "../testing/harness";
 import type { Setup } from "../testing/harness";
 import { nudgeHint } from "./labelNudge";
@@ -105,6 +106,32 @@ describe("dragging an edge label on the chain", () => {
     expect(dragBy(s, -20)).toMatch(/ → \d+%\)$/);
     mouse("mouseup", label(s), 380);
     expect(nudges(s)).toHaveLength(1);
+  });
+});
+
+describe("a new state space", () => {
+  it("its labels drag as soon as the form offers its states", () => {
+    const s = make();
+    s.flush();
+    const S2 = ["00", "01", "10", "11"];
+    s.model.update({
+      config: { ...(s.model.get("config") as object), context_length: 2 } as never,
+      states: S2,
+      probs: f32([0.4, 0.6, 0.3, 0.7, 0.8, 0.2, 0.5, 0.5]),
+      data_counts: i32([1, 2, 3, 4, 5, 6, 7, 8]),
+      global_step: 0,
+      history_steps: i32([0]),
+      history_losses: f32([0.69]),
+      history_probs: f32([0.4, 0.6, 0.3, 0.7, 0.8, 0.2, 0.5, 0.5]),
+      prefix_states: [],
+      prefix_probs: f32([]),
+      history_prefix_probs: f32([]),
+      prefix_data_counts: i32([]),
+    });
+    s.flush();
+    const g = s.$<SVGGElement>(`svg.bg-graph ${edgeSel("01", "11", "1")}`);
+    expect(g.querySelector("text")!.textContent).toBe("1(70%)");
+    expect(g.classList.contains("bg-nudgeable")).toBe(true);
   });
 });
 

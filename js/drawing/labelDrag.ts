@@ -93,7 +93,7 @@ export class LabelDrag {
     );
   }
 
-  /** Is a label being dragged (hovers elsewhere are ignored meanwhile)? */
+  /** Is a label being dragged (past the click distance)? */
   get active(): boolean {
     return this.gesture?.dragging === true;
   }

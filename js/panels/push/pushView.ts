@@ -154,7 +154,7 @@ export class PushView {
     this.errorEl.textContent = this.replyError || inputs.error;
     this.showNow();
     this.mark();
-    if (this.canNudge !== could) this.host.nudgeChanged?.();
+    if (this.canNudge !== could || structure) this.host.nudgeChanged?.(); // which labels drag
   }
 
   /** Can an edge be nudged now (a kernel or the page's engine answers, nothing is training)? */
