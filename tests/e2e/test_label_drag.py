@@ -7,6 +7,7 @@ sends nothing; the chart neither pans nor zooms meanwhile."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -99,7 +100,8 @@ def test_drag_a_label_to_nudge_its_edge(lab, notebook_dir, jupyter_server):
     expect(view.step_readout).to_contain_text("70")
 
 
-DENSE = ("from babygpt_widget import BabyGPTWidget\n\nw = BabyGPTWidget(alphabet='01', context_length=7, sequence='0110100110010110' * 8)\nw.train(20)\nw")
+DENSE = ("from babygpt_widget import BabyGPTWidget\n\n"
+         "w = BabyGPTWidget(alphabet='01', context_length=7, sequence='0110100110010110' * 8)\nw.train(20)\nw")
 # An edge and a point of its stroke where it is on top (no other edge or node there).
 ON_EDGE = """root => {
   for (const g of root.querySelectorAll('svg.bg-graph g.bg-edge-line:not(.bg-loop)')) {
@@ -124,7 +126,7 @@ def test_a_dense_chain_drags_the_label_its_hovered_edge_shows(lab, notebook_dir,
     src, dst, token, x, y = root.evaluate(ON_EDGE)
     label = view.edge(src, dst, token)
     page.mouse.move(x, y)
-    expect(label).to_have_class(__import__("re").compile(r"\bbg-hover\b"))
+    expect(label).to_have_class(re.compile(r"\bbg-hover\b"))
     box = label.locator("text").bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
