@@ -16,6 +16,7 @@ import type { TraitGetter, ViewState } from "../state/viewState";
 import type { AppState } from "./appState";
 import type { Commands } from "./commands";
 import type { Views } from "./views";
+import { nudgeHint } from "./labelNudge";
 
 export interface Interactions {
   search(text: string): void;
@@ -76,6 +77,8 @@ export function createInteractions(
     if (!content) return;
     const extra = hover.kind === "node" ? v.compare.hoverNode(hover.index) : v.compare.hoverEdge(hover.index);
     if (extra) content.append(extra);
+    const hint = hover.kind === "edge" ? nudgeHint(v.push, st.chain.edges[hover.index], graph.isCanvas) : null;
+    if (hint) content.append(hint);
     if (hover.kind === "node") graph.highlight(hover.index);
     root.classList.toggle("bg-edge-hover", hover.kind === "edge"); // the loss chart's marker lights up too
     tooltip.show(content, hover.x, hover.y);

@@ -33,6 +33,7 @@ import { el } from "../util/dom";
 import type { Traits } from "../model/types";
 import type { Commands } from "./commands";
 import { assembleScreen } from "./lectureScreen";
+import { labelNudge } from "./labelNudge";
 import type { Screen } from "./lectureScreen";
 
 export interface ViewHooks {
@@ -216,9 +217,11 @@ export function buildViews(
       setKernelOnly: (e, live) => setKernelOnly(e, live, h.staticReason()),
       highlight: (state) => h.highlightState(state),
       setEdgeDecor: (items) => graph.setEdgeDecor(items, "", "push"),
+      nudgeChanged: () => graph.labelDrag.refresh(),
     },
     signal,
   );
+  graph.labelDrag.hooks = labelNudge(push); // drag an edge's label on the chain: a nudge
   const pushSection = mountPushSection(push, stepSection.el, insideTraits as unknown as PushTraits, memory, signal);
   search.setFound(null);
   // runs compared (js/panels/compare): its section after Analysis, the hitting plot in it

@@ -26,6 +26,7 @@ import { halfWithLabels, MAX_ASPECT, MIN_PRESENT_FONT, MIN_SCREEN_FONT, radialLa
 import { CHAR_EM, LINE_EM } from "./labels";
 import type { SceneHooks } from "./svgScene";
 import { Viewport } from "./viewport";
+import { LabelDrag } from "./labelDrag";
 import type { LayoutKind } from "../model/types";
 
 export const LAYOUT_MS = 400;
@@ -68,6 +69,8 @@ export abstract class GraphRender {
   protected readonly view: Viewport;
   protected readonly runner: ForceRunner;
   protected readonly map = new DrawnMap();
+  /** Dragging an edge's label nudges the edge (SVG drawings; the app says what is sent). */
+  readonly labelDrag: LabelDrag;
   protected mode: RenderMode = "svg";
   protected frame: Frame = frameFor(0);
   protected layout: LayoutKind = "circular";
@@ -96,6 +99,7 @@ export abstract class GraphRender {
     this.cv = new CanvasView(d.el, d.svg, d.canvas, d.overlay, () => this.measure(), () => this.view.state);
     this.view = new Viewport(d.svg, d.viewport, () => this.onZoom(), () => this.scene.setScale(this.screenScale()));
     this.runner = new ForceRunner((pos) => this.applyPositions(pos));
+    this.labelDrag = new LabelDrag(d.labels, () => d.el.focus({ preventScroll: true }));
     d.pane.append(this.view.hint);
   }
 
@@ -228,6 +232,7 @@ export abstract class GraphRender {
     });
     if (this.cv.on) this.cv.setGeometry(pos, this.shapes, this.marksNow());
     else this.scene.setGeometry(pos, this.shapes);
+    this.labelDrag.refresh(this.scene.labelGroupEls, false); // a new drawing: which labels drag
     this.afterGeometry();
   }
 
@@ -370,6 +375,7 @@ export abstract class GraphRender {
   }
 
   protected destroyRender(): void {
+    this.labelDrag.cancel();
     if (this.fitTimer !== null) clearTimeout(this.fitTimer);
     this.runner.reset();
     this.cv.destroy();

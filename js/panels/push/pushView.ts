@@ -23,6 +23,15 @@ export interface PushHost {
   highlight(state: string | null): void;
   /** The push's marks on the chain's edges (null: none). */
   setEdgeDecor(items: EdgeDecor[] | null): void;
+  /** Nudging became possible or impossible (the chain's labels drag only while it is). */
+  nudgeChanged?(): void;
+}
+
+/** What the Nudge form says: the edge and its target (percent text, as typed). */
+export interface NudgeForm {
+  state: string;
+  token: string;
+  p: string;
 }
 
 export interface PushInputs {
@@ -124,6 +133,7 @@ export class PushView {
   }
 
   update(inputs: PushInputs): void {
+    const could = this.canNudge;
     const structure = inputs.states.join("\n") !== this.inputs.states.join("\n") || inputs.tokens.join("") !== this.inputs.tokens.join("");
     this.inputs = inputs;
     if (structure) {
@@ -144,6 +154,34 @@ export class PushView {
     this.errorEl.textContent = this.replyError || inputs.error;
     this.showNow();
     this.mark();
+    if (this.canNudge !== could || structure) this.host.nudgeChanged?.(); // which labels drag
+  }
+
+  /** Can an edge be nudged now (a kernel or the page's engine answers, nothing is training)? */
+  get canNudge(): boolean {
+    return this.inputs.kernelLive && !this.inputs.training;
+  }
+
+  /** Is `state` one the Nudge form offers (a full context, not a shorter prefix)? */
+  offers(state: string): boolean {
+    return this.inputs.states.includes(state);
+  }
+
+  get nudgeForm(): NudgeForm {
+    return { state: this.nudgeState.value, token: this.nudgeToken.value, p: this.nudgeP.value };
+  }
+
+  /** Fill the Nudge form (a label dragged on the chain shows here what it will send). */
+  setNudgeForm(f: NudgeForm): void {
+    if (!this.offers(f.state) || !this.inputs.tokens.includes(f.token)) return;
+    this.nudgeState.value = f.state;
+    this.nudgeToken.value = f.token;
+    this.nudgeP.value = f.p;
+  }
+
+  /** Send the Nudge form, as its button does. */
+  nudge(): void {
+    this.sendNudge();
   }
 
   /** The edges that moved since the chain before the push, drawn on the chain. */
