@@ -79,9 +79,9 @@ def page_note(page: PageData, what: str = "Saved page (no Python kernel)", pytho
     if info["left_out"]:
         parts.append("left out to stay under 3 MB: " + ", ".join(names.get(n, n) for n in info["left_out"]))
     if (page.data.get("engine") or {}).get("state"):
-        return "; ".join(parts) + (". Scrub, hover and sample here; Step, Train, Play, Reset and the model settings "
-                                   f"train in the page (no kernel needed); loading a run string and comparing runs "
-                                   f"need {python}.")
+        return "; ".join(parts) + (". Scrub, hover and sample here; Step, Train, Play, Reset, the model settings "
+                                   "and the pushes (Nudge, Teach, Undo) train in the page (no kernel needed); "
+                                   f"loading a run string and comparing runs need {python}.")
     return "; ".join(parts) + f". Scrub, hover and sample here; training needs {python}."
 
 
