@@ -19,7 +19,7 @@ export function noKernelTexts(host: string, local = false): { reason: string; ba
   if (local)
     return {
       reason: `needs a Python kernel — this ${host} trains in the page, but this control is kernel-only`,
-      badge: `${host}: training and settings run in the page; loading run strings, Play's speed and comparing runs need a Python kernel`,
+      badge: `${host}: training, settings and pushes run in the page; loading run strings, Play's speed and comparing runs need a Python kernel`,
     };
   return {
     reason: `needs a running Python kernel — this is a ${host}, with no kernel`,

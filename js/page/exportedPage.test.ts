@@ -84,7 +84,7 @@ describe("exported page", () => {
     for (let i = 0; i < 5000 && !(real.get("global_step") === 5 && real.get("training") === false); i++)
       await new Promise((r) => setTimeout(r, 1));
     expect(real.sent).toEqual([]); // nothing went to the (absent) kernel
-    expect(replies[0]).toMatchObject({ reply: "hello", no_kernel: "saved page", local: expect.arrayContaining(["train", "reset"]) });
+    expect(replies[0]).toMatchObject({ reply: "hello", no_kernel: "exported page", local: expect.arrayContaining(["train", "reset"]) });
     const direct = new BabyGPTEngine(SEED);
     direct.train(5);
     expect(real.get("global_step")).toBe(5);

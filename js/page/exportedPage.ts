@@ -59,6 +59,7 @@ export function trainingModel(model: AnyModelLike): { model: AnyModelLike; destr
     createBackend(null, () => new EngineCore()), // the widget's bundle carries the engine itself
     state,
     traits,
+    "exported page", // the badge names what the reader has open
   );
   const wrapped: AnyModelLike = {
     get: (key) => model.get(key),

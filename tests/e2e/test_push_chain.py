@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
 from .helpers import LectureView, open_in_lab
+from .push_steps import refuse_then_teach
 from .test_step_view import OVERLAPS_JS
 
 pytestmark = pytest.mark.browser
@@ -77,25 +78,8 @@ def test_nudge_teach_undo_in_jupyterlab(lab, notebook_dir, jupyter_server):
     out = lab.add_and_run_cell(SAME)
     assert out.locator(".jp-OutputArea-output").last.inner_text().strip() == "True"
 
-    # a bad row is refused inline, nothing trains
-    push.locator('select[data-field="teach_add"]').select_option("000")
-    push.locator('button[data-action="teach-add"]').click()
-    row0 = push.locator('.bg-push-row[data-state="000"] input')
-    row0.nth(0).fill("90")
-    row0.nth(1).fill("20")
-    push.locator('button[data-action="teach"]').click()
-    expect(push.locator('[data-error-for="teach"]')).to_contain_text("targets['000']: the row's probabilities must sum to 1")
-    # Teach two hand-set rows: within 5 points after 60 steps
-    row0.nth(1).fill("10")
-    push.locator('select[data-field="teach_add"]').select_option("111")
-    push.locator('button[data-action="teach-add"]').click()
-    row1 = push.locator('.bg-push-row[data-state="111"] input')
-    row1.nth(0).fill("20")
-    row1.nth(1).fill("80")
-    push.locator('input[data-field="teach_steps"]').fill("60")
-    push.locator('button[data-action="teach"]').click()
-    expect(push.locator('[data-role="push-head"]')).to_have_text("taught for 60 steps (step 50 → 110, lr 0.003)", timeout=30_000)
-    expect(push.locator('[data-error-for="teach"]')).to_have_text("")
+    # a bad row is refused inline, nothing trains; then two hand-set rows taught: within 5 points
+    refuse_then_teach(push)
     py = python(lab, STATE)
     assert abs(py["p000"] - 0.9) <= 0.05 and abs(py["p111"] - 0.2) <= 0.05, py
     lab.page.screenshot(path=str(shots / "teach-1280x720.png"))

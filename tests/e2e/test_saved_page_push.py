@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .push_steps import refuse_then_teach
 from .test_saved_page_offline import Offline
 from .test_saved_page_settings import LIVE, MODEL, python_chains
 
@@ -101,30 +102,13 @@ def test_saved_page_nudges_teaches_and_undoes_offline(saved, web_page, tmp_path)
     assert (back["probs"], back["run"]) == (start["probs"], start["run"])
     expect(undo).to_be_disabled()
 
-    # a bad row: Python's message inline, nothing trains
-    push.locator('select[data-field="teach_add"]').select_option("000")
-    push.locator('button[data-action="teach-add"]').click()
-    row0 = push.locator('.bg-push-row[data-state="000"] input')
-    row0.nth(0).fill("90")
-    row0.nth(1).fill("20")
-    push.locator('button[data-action="teach"]').click()
-    expect(push.locator('[data-error-for="teach"]')).to_have_text(
-        "targets['000']: the row's probabilities must sum to 1; they sum to 1.1")
-    page.wait_for_timeout(300)
-    still = page.evaluate(LIVE)
-    assert (still["step"], still["probs"], still["run"]) == (start["step"], start["probs"], start["run"])
+    # a bad row: Python's message inline, nothing trains; then two hand-set rows for 60 steps
+    def unchanged() -> None:
+        page.wait_for_timeout(300)
+        still = page.evaluate(LIVE)
+        assert (still["step"], still["probs"], still["run"]) == (start["step"], start["probs"], start["run"])
 
-    # Teach two hand-set rows for 60 steps: within 5 points
-    row0.nth(1).fill("10")
-    push.locator('select[data-field="teach_add"]').select_option("111")
-    push.locator('button[data-action="teach-add"]').click()
-    row1 = push.locator('.bg-push-row[data-state="111"] input')
-    row1.nth(0).fill("20")
-    row1.nth(1).fill("80")
-    push.locator('input[data-field="teach_steps"]').fill("60")
-    push.locator('button[data-action="teach"]').click()
-    expect(push.locator('[data-role="push-head"]')).to_have_text("taught for 60 steps (step 50 → 110, lr 0.003)", timeout=120_000)
-    expect(push.locator('[data-error-for="teach"]')).to_have_text("")
+    refuse_then_teach(push, unchanged, timeout=120_000)
     done = settle(110)
     states = done["states"]
     assert abs(done["probs"][2 * states.index("000")] - 0.9) <= 0.05 and abs(done["probs"][2 * states.index("111")] - 0.2) <= 0.05

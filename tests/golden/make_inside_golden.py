@@ -11,11 +11,10 @@ kept (``raw``: the Explanation's arrays, unrounded; the trait itself for two sta
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
+
+import golden_file  # tests/golden/golden_file.py (this folder is on sys.path when run or checked)
 
 OUT = Path(__file__).with_name("inside_golden.json")
 
@@ -58,19 +57,9 @@ def make() -> dict[str, Any]:
     return out
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    data = make()
-    if args.check:
-        same = json.loads(OUT.read_text()) == json.loads(json.dumps(data))
-        print("inside_golden.json is current" if same else "inside_golden.json differs")
-        return 0 if same else 1
-    OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes)")
-    return 0
+def check() -> None:
+    golden_file.check(OUT, make)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    golden_file.main(OUT, make, separators=(",", ":"))

@@ -17,14 +17,14 @@ run, so both sides stay the same run); the page refuses them.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+
+import golden_file  # tests/golden/golden_file.py (this folder is on sys.path when run or checked)
 
 OUT = Path(__file__).with_name("page_config_golden.json")
 
@@ -133,21 +133,8 @@ def build() -> dict:
 
 
 def check() -> None:
-    committed = json.loads(OUT.read_text())
-    fresh = json.loads(json.dumps(build()))
-    assert fresh == committed, f"{OUT.name} is stale: regenerate with {Path(__file__).name}"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true")
-    if parser.parse_args().check:
-        check()
-        print("ok")
-        return
-    OUT.write_text(json.dumps(build(), ensure_ascii=False) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes)", file=sys.stderr)
+    golden_file.check(OUT, build)
 
 
 if __name__ == "__main__":
-    main()
+    golden_file.main(OUT, build)
