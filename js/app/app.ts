@@ -139,10 +139,19 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
       visible: () => root.isConnected && (typeof document === "undefined" || document.visibilityState !== "hidden"),
     },
   );
-  // Flow control: Python hears which step arrived, so Play never runs more than a slice ahead
-  // of what the page shows and the readout stops where Stop was pressed.
+  // Flow control: Python hears which step the page has drawn (after the frame that drew it, not
+  // on arrival: a busy browser then holds Play back instead of queueing steps it has not shown),
+  // so Play never runs more than a slice ahead of what the page shows and the readout stops
+  // where Stop was pressed.
+  let arrived = false; // a step arrived while training that no frame has drawn yet
   const onStepArrived = (): void => {
-    if (busy() && st.kernel !== "static") commands.seen(model.get("global_step") ?? 0);
+    if (!busy() || st.kernel === "static") return;
+    arrived = true;
+    scheduler?.request();
+  };
+  const ackDrawn = (): void => {
+    if (arrived) commands.seen(model.get("global_step") ?? 0);
+    arrived = false;
   };
   model.on("change:global_step", onStepArrived);
   // The comm closed / the model was destroyed (kernel gone): controls off, drawing stays.
@@ -177,7 +186,10 @@ export function mount(host: HTMLElement, model: WidgetModel, options: MountOptio
     scheduler?.request();
   }, signal);
   const redraw = createRedraw({ st, v, chain, ix, view, get, refit: () => fit.request(), lesson });
-  scheduler = (options.scheduler ?? frameScheduler)(redraw);
+  scheduler = (options.scheduler ?? frameScheduler)(() => {
+    redraw();
+    ackDrawn();
+  });
   const sched = scheduler;
   const handlers: [string, () => void][] = [];
   for (const [trait, effects] of Object.entries(TRAIT_EFFECTS) as [keyof Traits, (typeof TRAIT_EFFECTS)[keyof Traits]][]) {

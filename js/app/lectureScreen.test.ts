@@ -236,14 +236,21 @@ describe("issue 18: the lecture screen's words and keys", () => {
     expect(panel.hidden).toBe(true);
   });
 
-  it("while training, every step that arrives is acknowledged (flow control), and only then", () => {
+  it("while training, every step drawn is acknowledged (flow control) after its frame, and only then", () => {
     const s = make(NEW);
+    const acks = () => s.model.sent.filter((c) => c.cmd === "seen");
     s.model.update({ global_step: 50 });
-    expect(s.model.sent.filter((c) => c.cmd === "seen")).toEqual([]); // idle: no acks
+    s.flush();
+    expect(acks()).toEqual([]); // idle: no acks
     s.model.update({ playing: true, training: true });
     s.model.update({ global_step: 51 });
+    expect(acks()).toEqual([]); // arrived, not drawn yet: not acknowledged
+    s.flush();
+    s.model.update({ global_step: 52 });
     s.model.update({ global_step: 53 });
-    expect(s.model.sent.filter((c) => c.cmd === "seen")).toEqual([{ cmd: "seen", step: 51 }, { cmd: "seen", step: 53 }]);
+    s.flush();
+    s.flush(); // a frame that drew nothing new acknowledges nothing again
+    expect(acks()).toEqual([{ cmd: "seen", step: 51 }, { cmd: "seen", step: 53 }]); // 52 never drawn: 53 acknowledges both
   });
 });
 

@@ -287,6 +287,7 @@ export class EngineHost implements PageHost {
     const begin = await this.backend.request({ op: "push", teach: teachSpec(targets, config.alphabet), lr: taught.lr });
     if (this.closed) return;
     if (begin.error || !begin.rows.length) return this.page.fail(begin.error ?? "train: the page's engine did not answer");
+    this.undo = null; // the engine now keeps the run before this push; until it ends, nothing to undo
     const start = begin.rows[0].step;
     this.page.log = this.page.log?.changed(taught, start) ?? null;
     this.pushing = true;
