@@ -37,6 +37,14 @@ def export_notebook(d: Path, cells: list[str], to: str) -> Path:
     return d / "lecture.html"
 
 
+def run_build(d: Path, code: str) -> str:
+    """Run `code` as d/build.py with `d` as its argument (it writes its pages there); its stdout."""
+    (d / "build.py").write_text(code)
+    done = subprocess.run([sys.executable, str(d / "build.py"), str(d)], capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return done.stdout
+
+
 def python_expected(code: str) -> dict:
     """What a Python snippet prints as JSON (Python's own numbers, in a fresh process)."""
     exp = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)

@@ -10,14 +10,13 @@ Screenshots at 1280×720 after the nudge and the teach."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .page_training import run_build
 from .push_steps import refuse_then_teach
 from .test_saved_page_offline import Offline
 from .test_saved_page_settings import LIVE, MODEL, python_chains
@@ -44,10 +43,8 @@ BUILD = textwrap.dedent(
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     d = tmp_path_factory.mktemp("push")
-    (d / "build.py").write_text(BUILD)
-    done = subprocess.run([sys.executable, str(d / "build.py"), str(d)], capture_output=True, text=True, timeout=400)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    return d / "saved-50.html", json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_build(d, BUILD)
+    return d / "saved-50.html", json.loads(out.strip().splitlines()[-1])
 
 
 def test_saved_page_nudges_teaches_and_undoes_offline(saved, web_page, tmp_path):

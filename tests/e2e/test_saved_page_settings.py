@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
+from .page_training import run_build
 from .test_saved_page_offline import Offline
 
 pytestmark = pytest.mark.browser
@@ -74,9 +75,7 @@ def python_chains(tmp_path, run_strings: list[str]) -> list[dict]:
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     d = tmp_path_factory.mktemp("settings")
-    (d / "build.py").write_text(BUILD)
-    done = subprocess.run([sys.executable, str(d / "build.py"), str(d)], capture_output=True, text=True, timeout=400)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    run_build(d, BUILD)
     return d / "saved-20.html"
 
 

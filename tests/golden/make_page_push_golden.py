@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 import golden_file  # tests/golden/golden_file.py (this folder is on sys.path when run or checked)
+from make_page_config_golden import _record as settings_record
 
 OUT = Path(__file__).with_name("page_push_golden.json")
 
@@ -79,16 +80,9 @@ SUMS = [[0.1] * 10, [0.3, 0.3, 0.4], [1e-16, 1.0, -1.0, 1e-16], [0.2, 0.2, 0.2, 
 
 
 def _record(w: Any, reply: dict | None) -> dict:
-    return {
-        "reply": reply,
-        "errors": dict(w.errors),
-        "run_string": w.run_string,
-        "step": int(w.global_step),
-        "config": {k: (str(v) if k == "seed" else v) for k, v in w.config.items()},
-        "can_undo_reset": bool(w.can_undo_reset),
-        "can_undo": w.can_undo,
-        "taught": json.loads(json.dumps(w.taught)),
-    }
+    """The settings golden's record (reply, errors, run string, step, config, can_undo_reset) and
+    what a push adds: can_undo and the taught trait."""
+    return {**settings_record(w, reply), "can_undo": w.can_undo, "taught": json.loads(json.dumps(w.taught))}
 
 
 def run_script(commands: list[dict]) -> dict:
