@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -91,21 +91,33 @@ def _record(w: Any, reply: dict | None) -> dict:
     }
 
 
-def run_script(commands: list[dict]) -> dict:
+def open_widget() -> tuple[Any, Callable[[dict], dict | None]]:
+    """A fresh widget and a sender: a command through `_on_message` as the front end sends it,
+    returning Python's reply (None for commands it does not answer)."""
     from babygpt_widget import BabyGPTWidget
-    from babygpt_widget.render.page_engine import not_exact_reason
 
     w = BabyGPTWidget()
     replies: list[dict] = []
     w.send = lambda content, buffers=None: replies.append(content)  # type: ignore[method-assign]
+
+    def send(command: dict) -> dict | None:
+        replies.clear()
+        w._on_message(w, command, [])
+        return replies[-1] if replies else None
+
+    return w, send
+
+
+def run_script(commands: list[dict]) -> dict:
+    from babygpt_widget.render.page_engine import not_exact_reason
+
+    w, send = open_widget()
     start = _record(w, None)
     start.update(states=list(w.states), prefix_states=list(w.prefix_states))
     steps = []
     for command in commands:
         before, errors_before = w.engine.config, dict(w.errors)
-        replies.clear()
-        w._on_message(w, command, [])
-        reply = replies[-1] if replies else None
+        reply = send(command)
         entry = {"command": command, **_record(w, reply)}
         why = not_exact_reason(w.engine.config) if w.engine.config != before else None
         if why is not None:  # the page refuses it: undo it here (a fresh run at step 0 either way)

@@ -21,6 +21,7 @@ import torch
 
 import golden_file  # tests/golden/golden_file.py (this folder is on sys.path when run or checked)
 from make_page_config_golden import _record as settings_record
+from make_page_config_golden import open_widget
 
 OUT = Path(__file__).with_name("page_push_golden.json")
 
@@ -86,18 +87,10 @@ def _record(w: Any, reply: dict | None) -> dict:
 
 
 def run_script(commands: list[dict]) -> dict:
-    from babygpt_widget import BabyGPTWidget
-
-    w = BabyGPTWidget()
-    replies: list[dict] = []
-    w.send = lambda content, buffers=None: replies.append(content)  # type: ignore[method-assign]
+    w, send = open_widget()
     start = _record(w, None)
     start.update(states=list(w.states), prefix_states=list(w.prefix_states))
-    steps = []
-    for command in commands:
-        replies.clear()
-        w._on_message(w, command, [])
-        steps.append({"command": command, **_record(w, replies[-1] if replies else None)})
+    steps = [{"command": command, **_record(w, send(command))} for command in commands]
     history = w.engine.history
     with torch.enable_grad():  # the training step's path, which the page's engine follows bit for bit
         loss, probs = w.engine._trainer._loss_and_probs()
